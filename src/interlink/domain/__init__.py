@@ -1,0 +1,1 @@
+"""Pure, typed records and rules. Nothing here does I/O."""

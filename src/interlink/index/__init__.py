@@ -1,0 +1,1 @@
+"""Signal indexes behind one protocol: exact lookup and Hamming search within a radius."""

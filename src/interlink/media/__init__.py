@@ -1,0 +1,1 @@
+"""Safe media decoding, perceptual hashing inputs, clues and blurred thumbnails."""

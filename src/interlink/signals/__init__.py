@@ -1,0 +1,1 @@
+"""Signal types: one module per hash type, and the registry of them."""

@@ -1,0 +1,1 @@
+"""Evidence sources: one module per container, each yielding entries with provenance."""

@@ -1,0 +1,58 @@
+"""What every evidence source yields: entries with their provenance, or problems.
+
+A source never touches the store and never stops for one bad item: it yields a ``Problem`` for
+it and goes on. Entries are opened read-only and streamed; nothing holds a whole file in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from interlink.domain.problems import Problem
+from interlink.domain.provenance import SourceRef
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One file found in an exhibit.
+
+    ``open`` returns a fresh read-only binary stream of its content each time it is called.
+    ``local_path`` is set when the content is a plain file on disk (so another process may open
+    it itself); ``None`` for members of archives.
+    """
+
+    ref: SourceRef
+    size: int
+    open: Callable[[], BinaryIO]
+    modified: datetime | None = None
+    local_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Safety limits for reading containers.
+
+    ``max_depth`` is how many archives deep to open (an archive inside the exhibit is depth 1).
+    An archive member whose size over its compressed size exceeds ``max_ratio`` (for members
+    over ``ratio_floor`` bytes), or an archive whose members add up to more than
+    ``max_archive_bytes``, is not expanded: it becomes an ``archive_bomb`` problem.
+    """
+
+    max_depth: int = 5
+    max_ratio: float = 200.0
+    ratio_floor: int = 1 << 20
+    max_archive_bytes: int = 1 << 36
+    max_members: int = 1_000_000
+    spool_bytes: int = 64 << 20
+
+
+class Source(Protocol):
+    """An evidence container that can list what it holds."""
+
+    def entries(self) -> Iterator[Entry | Problem]:
+        """Every file inside, with its provenance; a ``Problem`` for each bad item."""
+        ...
