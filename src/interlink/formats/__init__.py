@@ -1,7 +1,10 @@
 """Interchange formats: one streaming reader/writer per format. Pure: bytes in, records out.
 
-Hash-set readers yield ``ListEntry``, ``Tombstone``, ``ListInfo`` and ``RecordError``
-records; see ``interlink.formats.base`` for the contract.
+Hash-set readers (``read_vics_entries``, ``read_icse``, ``read_ncmec``, ``read_hma``) yield
+``ListEntry``, ``Tombstone``, ``ListInfo`` and ``RecordError`` records; see
+``interlink.formats.base`` for the contract. ``detect`` names the format of a file from its
+first bytes; ``registry.FORMATS`` maps names to readers and writers. The rich VICS view
+(cases, media, files, EXIF) is ``interlink.formats.vics.read_vics``.
 """
 
 from interlink.formats.base import (
@@ -13,6 +16,7 @@ from interlink.formats.base import (
     Tombstone,
     WriteReport,
 )
+from interlink.formats.detect import detect
 
 __all__ = [
     "ListInfo",
@@ -22,4 +26,5 @@ __all__ = [
     "RecordError",
     "Tombstone",
     "WriteReport",
+    "detect",
 ]
