@@ -150,3 +150,21 @@ def test_media_kind_of_mime() -> None:
     assert v.media_kind_of_mime("Video/MP4") == "video"
     assert v.media_kind_of_mime("application/pdf") is None
     assert v.media_kind_of_mime(None) is None
+
+
+@given(times, st.integers(0, 9))
+def test_time_text_agrees_with_parse_then_format(stamp: datetime, digits: int) -> None:
+    text = (
+        stamp.strftime("%Y-%m-%dT%H:%M:%S")
+        + ("." + f"{stamp.microsecond:06d}{'0' * 3}"[:digits] if digits else "")
+        + "Z"
+    )
+    expected = v.parse_time(text, "x")
+    assert expected is not None
+    assert v.time_text(text, "x") == v.format_time(expected)
+
+
+@pytest.mark.parametrize("text", ["2023-02-30T00:00:00Z", "2023-06-07T25:00:00Z", "soon"])
+def test_time_text_refuses_what_parse_time_refuses(text: str) -> None:
+    with pytest.raises(FormatError):
+        v.time_text(text, "DateUpdated")

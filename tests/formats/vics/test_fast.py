@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from interlink.domain.errors import FormatError
 from interlink.formats.vics.fast import entry_from_json
 from interlink.formats.vics.fields import entry_of, media_from_json
-from interlink.formats.vics.profiles import DEFAULT_CATEGORY_MAP
+from interlink.formats.vics.profiles import DEFAULT_CATEGORY_MAP, codes_of
 from tests.formats.strategies import hex_digits
 
 messy = st.one_of(st.none(), st.booleans(), st.integers(-3, 7), st.text(max_size=6), st.floats())
@@ -43,7 +43,7 @@ def test_the_fast_path_agrees_with_the_full_one(
     else:
         slow_error = None
     try:
-        fast = entry_from_json(obj, profile, DEFAULT_CATEGORY_MAP)
+        fast = entry_from_json(obj, profile, codes_of(profile, DEFAULT_CATEGORY_MAP))
     except FormatError as exc:
         assert exc.reason == slow_error
         return
@@ -52,7 +52,8 @@ def test_the_fast_path_agrees_with_the_full_one(
 
 
 def test_the_fast_path_declines_media_with_other_keys() -> None:
-    assert entry_from_json({"MD5": "a" * 32, "MediaFiles": []}, "US", DEFAULT_CATEGORY_MAP) is None
-    assert entry_from_json(["not", "a", "dict"], "US", DEFAULT_CATEGORY_MAP) is None
-    plain = entry_from_json({"MD5": "a" * 32, "odata.id": "x"}, "US", DEFAULT_CATEGORY_MAP)
+    us = codes_of("US", DEFAULT_CATEGORY_MAP)
+    assert entry_from_json({"MD5": "a" * 32, "MediaFiles": []}, "US", us) is None
+    assert entry_from_json(["not", "a", "dict"], "US", us) is None
+    plain = entry_from_json({"MD5": "a" * 32, "odata.id": "x"}, "US", us)
     assert plain is not None and plain.external_id == "a" * 32

@@ -9,11 +9,13 @@ then takes the full path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from interlink.domain.categories import Category
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
 from interlink.formats import _values as v
-from interlink.formats.vics.profiles import CategoryMap, category_of, knows_profile
 
 _FAST_KEYS = frozenset(
     {
@@ -33,9 +35,12 @@ _SPELLING = {
 }  # fmt: skip
 
 
-def entry_from_json(obj: object, profile: str | None, mapping: CategoryMap) -> ListEntry | None:
+def entry_from_json(
+    obj: object, profile: str | None, codes: Mapping[str, Category] | None
+) -> ListEntry | None:
     """The list entry of a media object, or ``None`` when it has keys this path does not read.
 
+    ``codes`` is the numbering of ``profile`` (``profiles.codes_of``), ``None`` when unknown.
     Raises ``FormatError`` exactly where ``media_from_json`` would.
     """
     if not isinstance(obj, dict):
@@ -54,9 +59,11 @@ def entry_from_json(obj: object, profile: str | None, mapping: CategoryMap) -> L
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     code = v.parse_text(raw, "Category", 32)
-    category = category_of(code, profile, mapping)
-    if code is not None and category is None and knows_profile(profile, mapping):
-        raise FormatError(f"Category: no code {code!r} in the {profile} profile")
+    category = None
+    if code is not None and codes is not None:
+        category = codes.get(code)
+        if category is None:
+            raise FormatError(f"Category: no code {code!r} in the {profile} profile")
     media_id = v.parse_text(fields.get("mediaid"), "MediaID", 64)
     sha1 = v.signal("sha1", fields.get("sha1"), "SHA1")
     photodna = v.signal("photodna", fields.get("photodna"), "PhotoDNA")
@@ -67,8 +74,8 @@ def entry_from_json(obj: object, profile: str | None, mapping: CategoryMap) -> L
     series = v.parse_text(fields.get("series"), "Series")
     media_size = v.parse_int(fields.get("mediasize"), "MediaSize")
     mime_type = v.parse_text(fields.get("mimetype"), "MimeType", 256)
-    updated = v.parse_time(fields.get("dateupdated"), "DateUpdated")
-    extra: list[tuple[str, str]] = []
+    updated = v.time_text(fields.get("dateupdated"), "DateUpdated")
+    extra: list[tuple[str, str]] = []  # appended in key order, so already sorted
     if media_id is not None:
         extra.append(("media_id", media_id))
     if media_size is not None:
@@ -78,17 +85,16 @@ def entry_from_json(obj: object, profile: str | None, mapping: CategoryMap) -> L
     if precategorized is not None:
         extra.append(("precategorized", "true" if precategorized else "false"))
     if updated is not None:
-        extra.append(("updated", v.format_time(updated)))
+        extra.append(("updated", updated))
     if category is None and code is not None:
         extra.append(("vics.category", code))
         if profile is not None:
             extra.append(("vics.profile", profile))
-    signals: list[Signal] = [md5]
-    if sha1 is not None:
-        signals.append(sha1)
+    signals: list[Signal] = [md5]  # in the canonical (type) order: md5, photodna, sha1
     if photodna is not None:
         signals.append(photodna)
-    signals.sort()
+    if sha1 is not None:
+        signals.append(sha1)
     return ListEntry(
         signals=tuple(signals),
         category=category,
@@ -98,5 +104,5 @@ def entry_from_json(obj: object, profile: str | None, mapping: CategoryMap) -> L
         distributed=distributed,
         external_id=md5.value,
         media_kind=v.media_kind_of_mime(mime_type),
-        extra=tuple(sorted(extra)),
+        extra=tuple(extra),
     )

@@ -76,17 +76,20 @@ def context_key(version: str) -> str:
     return "odata.metadata" if version.startswith("1.") else "@odata.context"
 
 
+def codes_of(profile: str | None, mapping: CategoryMap) -> Mapping[str, Category] | None:
+    """The numbering of ``profile`` in ``mapping`` (names compared without case), if any."""
+    return None if profile is None else _lookup(mapping, profile)
+
+
 def category_of(code: str | None, profile: str | None, mapping: CategoryMap) -> Category | None:
     """The category number ``code`` means under ``profile``, if ``mapping`` knows it."""
-    if code is None or profile is None:
-        return None
-    table = _lookup(mapping, profile)
-    return None if table is None else table.get(code)
+    table = codes_of(profile, mapping)
+    return None if code is None or table is None else table.get(code)
 
 
 def knows_profile(profile: str | None, mapping: CategoryMap) -> bool:
     """Whether ``mapping`` gives the numbering of ``profile``."""
-    return profile is not None and _lookup(mapping, profile) is not None
+    return codes_of(profile, mapping) is not None
 
 
 def code_of(category: Category, profile: str, mapping: CategoryMap) -> str | None:

@@ -27,6 +27,7 @@ from interlink.formats.vics.profiles import (
     DEFAULT_CATEGORY_MAP,
     CategoryMap,
     Context,
+    codes_of,
     parse_context,
 )
 from interlink.formats.vics.records import VicsCase, VicsMedia
@@ -100,6 +101,7 @@ class _Convert:
     def __init__(self, profile: str | None, categories: CategoryMap, as_entries: bool) -> None:
         self.profile = profile
         self.categories = categories
+        self.codes = codes_of(profile, categories)
         self.as_entries = as_entries
 
     def __call__(
@@ -107,7 +109,7 @@ class _Convert:
     ) -> VicsMedia | ListEntry | RecordError:
         try:
             if self.as_entries:
-                entry = entry_from_json(item, self.profile, self.categories)
+                entry = entry_from_json(item, self.profile, self.codes)
                 if entry is not None:
                     return entry
             media = media_from_json(
