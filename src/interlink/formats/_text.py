@@ -103,3 +103,89 @@ def text_lines(stream: BinaryIO, max_bytes: int) -> Iterator[str | None]:
             yield None
             continue
         yield decode_line(raw)
+
+
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+class DepthGuard(io.RawIOBase):
+    """Passes JSON bytes through, but ends the stream just before the first bracket that nests
+    arrays and objects deeper than ``max_depth`` (brackets inside strings do not count), and
+    sets ``failure``.
+
+    ijson keeps the path of every level as a string, so its memory grows with the square of
+    the depth: a 200 kB file of nested brackets would take tens of gigabytes. This guard sees
+    each chunk before the parser does. An unfinished string at a chunk's end is held back
+    until it is whole; reads grow with it, so the scan stays linear. Only the brackets outside
+    strings reach Python, a handful per record.
+    """
+
+    def __init__(self, stream: BinaryIO, max_depth: int) -> None:
+        self._stream = stream
+        self._max = max_depth
+        self._depth = 0
+        self._held = b""
+        self._out = bytearray()
+        self._done = False
+        #: Why the stream was cut short, once it has been.
+        self.failure: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+        while len(self._out) < len(target) and not self._done:
+            data = self._stream.read(max(_CHUNK, len(self._held)))
+            if not data:
+                self._done = True
+                self._out += self._held
+                self._held = b""
+                break
+            buffer = self._held + data
+            plain = buffer
+            if b"\\" in plain:  # blank escapes (same length) so quotes delimit strings exactly
+                plain = plain.replace(b"\\\\", b"__").replace(b'\\"', b"__")
+            parts = plain.split(b'"')
+            end = len(buffer) if len(parts) % 2 else plain.rindex(b'"')
+            if not self._fits(b"".join(parts[0::2])):
+                # Hand on what comes before the offending bracket and end there: the parser
+                # reads the records before it, then fails on the cut, and ``failure`` says why.
+                self._out += buffer[: self._too_deep_at(plain)]
+                self.failure = f"JSON nested deeper than {self._max} levels"
+                self._done = True
+                break
+            self._out += buffer[:end]
+            self._held = buffer[end:]
+        count = min(len(target), len(self._out))
+        target[:count] = self._out[:count]
+        del self._out[:count]
+        return count
+
+    def _fits(self, outside: bytes) -> bool:
+        depth = self._depth
+        for byte in outside.translate(None, _NOT_BRACKETS):
+            depth += _DEPTH_STEP[byte]
+            if depth > self._max:
+                return False
+        self._depth = depth
+        return True
+
+    def _too_deep_at(self, plain: bytes) -> int:
+        """Where in ``plain`` (escapes blanked) the depth first exceeds the bound."""
+        depth, inside = self._depth, False
+        for index, byte in enumerate(plain):
+            if byte == 0x22:
+                inside = not inside
+            elif not inside and byte in _DEPTH_STEP:
+                depth += _DEPTH_STEP[byte]
+                if depth > self._max:
+                    return index
+        return len(plain)
+
+
+def depth_guard(stream: BinaryIO, max_depth: int) -> tuple[io.BufferedReader, DepthGuard]:
+    """``stream`` (UTF-8 JSON) unchanged up to where it nests deeper than ``max_depth``, and
+    the guard whose ``failure`` says whether it was cut there."""
+    guard = DepthGuard(stream, max_depth)
+    return io.BufferedReader(guard, _CHUNK), guard

@@ -266,3 +266,18 @@ def test_shapes_without_a_context_are_told_from_their_content() -> None:
     media = json.dumps({"value": [{"MD5": md5_of(1)}]}).encode()
     found = list(read_vics(io.BytesIO(media)))
     assert isinstance(found[1], VicsMedia) and found[1].case_index is None
+
+
+@pytest.mark.parametrize("depth", [65, 100_000])
+def test_deep_nesting_is_refused_before_the_parser_sees_it(depth: int) -> None:
+    deep = "[" * depth + "]" * depth
+    good = f'{{"MD5":"{md5_of(1)}","Series":"[[[[ not nesting \\" [["}}'
+    data = f'{{"value":[{good},{{"MD5":"{md5_of(2)}","X":{deep}}}]}}'.encode()
+    found = entries_of(data)
+    assert isinstance(found[0], ListEntry) and found[0].series == '[[[[ not nesting " [['
+    assert isinstance(found[-1], RecordError) and found[-1].fatal
+    assert "nested deeper than 64" in found[-1].reason
+    case = f'{{"@odata.context":"#Cases","value":[{{"Media":[{deep}]}}]}}'.encode()
+    errors = [r for r in read_vics(io.BytesIO(case)) if isinstance(r, RecordError)]
+    assert errors[-1].fatal and "nested deeper than 64" in errors[-1].reason
+    assert not any(error.fatal for error in errors[:-1])

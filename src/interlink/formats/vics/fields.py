@@ -311,7 +311,10 @@ def entry_of(media: VicsMedia, profile: str | None) -> ListEntry:
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        raise FormatError("a value is nested too deeply to keep") from None
 
 
 def _kind(value: object) -> str:

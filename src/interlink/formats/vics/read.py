@@ -19,7 +19,7 @@ import ijson
 
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
-from interlink.formats._text import utf8_stream
+from interlink.formats._text import DepthGuard, depth_guard, utf8_stream
 from interlink.formats.base import ListInfo, ListRecord, RecordError
 from interlink.formats.vics.fast import entry_from_json
 from interlink.formats.vics.fields import case_from_json, entry_of, media_from_json
@@ -36,6 +36,8 @@ from interlink.formats.vics.records import VicsCase, VicsMedia
 VicsRecord = ListInfo | VicsCase | VicsMedia | RecordError
 
 HEAD_BYTES = 1 << 16
+#: Deepest JSON nesting read (VICS nests 7 levels; see ``_text.depth_guard`` for why a bound).
+MAX_DEPTH = 64
 _CONTEXT = re.compile(rb'"(?:@odata\.context|odata\.metadata)"\s*:\s*"([^"]{0,2048})"')
 _VALUE = re.compile(rb'"value"\s*:\s*(\S)')
 _CASE_MEDIA = re.compile(rb'"Media"\s*:\s*\[', re.IGNORECASE)
@@ -67,7 +69,7 @@ def read_vics_entries(
 def _read(
     stream: BinaryIO, categories: CategoryMap, *, as_entries: bool
 ) -> Iterator[VicsRecord | ListEntry]:
-    source = utf8_stream(stream)
+    source, guard = depth_guard(utf8_stream(stream), MAX_DEPTH)
     head = source.peek(HEAD_BYTES)[:HEAD_BYTES]
     start = head.lstrip()[:1]
     if start not in (b"{", b"["):
@@ -83,7 +85,7 @@ def _read(
     is_case = context.kind is not None and context.kind.lower() == "cases"
     if context.kind is None:
         is_case = start == b"{" and _CASE_MEDIA.search(head) is not None
-    convert = _Convert(context.profile, categories, as_entries)
+    convert = _Convert(context.profile, categories, as_entries, guard)
     if is_case:
         for record in _cases(source, convert):
             if not (as_entries and isinstance(record, VicsCase)):
@@ -98,7 +100,10 @@ class _Convert:
     """One media object to its record: a ``VicsMedia``, or a ``ListEntry`` for the hash-set
     view; a ``RecordError`` at ``position`` when it cannot be kept."""
 
-    def __init__(self, profile: str | None, categories: CategoryMap, as_entries: bool) -> None:
+    def __init__(
+        self, profile: str | None, categories: CategoryMap, as_entries: bool, guard: DepthGuard
+    ) -> None:
+        self.guard = guard
         self.profile = profile
         self.categories = categories
         self.codes = codes_of(profile, categories)
@@ -143,7 +148,7 @@ def _media_set(
             yield convert(item, f"{base}[{index}]", None)
             index += 1
     except _JSON_ERRORS as exc:
-        yield RecordError(f"{base}[{index}]", f"the JSON breaks off here: {exc}", fatal=True)
+        yield RecordError(f"{base}[{index}]", convert.guard.failure or _broken(exc), fatal=True)
     return index
 
 
@@ -205,7 +210,11 @@ def _cases(
     except _JSON_ERRORS as exc:
         inside_media = builder is not None and built_for == _MEDIA
         where = position if inside_media else f"$.value[{max(case, 0)}]"
-        yield RecordError(where, f"the JSON breaks off here: {exc}", fatal=True)
+        yield RecordError(where, convert.guard.failure or _broken(exc), fatal=True)
+
+
+def _broken(exc: Exception) -> str:
+    return f"the JSON breaks off here: {exc}"
 
 
 def _case(header: dict[str, Any], case: int, media_seen: int) -> VicsCase | RecordError:
