@@ -80,70 +80,91 @@ _BASELINE = {
 
 def read_icse(stream: BinaryIO) -> Iterator[ListRecord]:
     """Every entry of an ICSE export; a ``RecordError`` for each line that cannot be kept."""
-    columns: list[str] | None = None
+    plan: _Plan | None = None
     for row in rows(stream):
         if isinstance(row, RecordError):
             yield row
             if row.fatal:
                 return
             continue
-        if columns is None:
-            columns = [header_key(name) for name in row.fields]
-            if not any(name in SIGNAL_COLUMNS for name in columns):
+        if plan is None:
+            plan = _Plan([header_key(name) for name in row.fields])
+            if not plan.hashes:
                 yield RecordError(f"line {row.line}", "no hash column in the header", fatal=True)
                 return
             continue
         try:
-            yield _entry(columns, row)
+            yield plan.entry(row)
         except FormatError as exc:
             yield RecordError(f"line {row.line}", exc.reason)
 
 
-def _entry(columns: list[str], row: Row) -> ListEntry:
-    if len(row.fields) > len(columns):
-        raise FormatError(f"{len(row.fields)} fields where the header has {len(columns)}")
-    signals = []
-    values: dict[str, str] = {}
-    extra: list[tuple[str, str]] = []
-    for name, raw in zip(columns, row.fields, strict=False):
-        text = raw.strip()
-        signal_type = SIGNAL_COLUMNS.get(name)
-        if signal_type is not None:
-            signals.append(v.signal(signal_type, text, name))
-        elif name in _FIELDS:
-            values[_FIELDS[name]] = text
-        elif text:
-            extra.append((f"icse.{name}", text))
-    found = v.signal_set(signals)
-    if not found:
-        raise FormatError("no hash in the row")
-    baseline = v.parse_bool(values.get("baseline"), "Baseline")
-    submissions = v.parse_int(values.get("submissions"), "Number of submissions")
-    available = v.parse_bool(values.get("file_available"), "File Available")
-    media_type = v.parse_text(values.get("media_type"), "Media Type", 64)
-    kind = None if media_type is None else media_type.lower()
-    if kind not in (None, "image", "video"):
-        extra.append(("media_type", media_type or ""))
-        kind = None
-    for key, field in (("agency", "agency"), ("investigation", "investigation")):
-        said = v.parse_text(values.get(field), key)
-        if said is not None:
-            extra.append((key, said))
-    if submissions is not None:
-        extra.append(("submissions", str(submissions)))
-    if available is not None:
-        extra.append(("file_available", "true" if available else "false"))
-    return ListEntry(
-        signals=found,
-        category=None if baseline is None else _BASELINE[baseline],
-        series=v.parse_text(values.get("series"), "Series name"),
-        victim_identified=v.parse_bool(values.get("victim"), "Victim identified"),
-        offender_identified=v.parse_bool(values.get("offender"), "Offender identified"),
-        distributed=v.parse_bool(values.get("distributed"), "Is distributed"),
-        external_id=v.parse_text(values.get("image_id"), "Image ID", 256),
-        media_kind=kind,
-        extra=tuple(sorted(extra)),
-    )
+class _Plan:
+    """Where each field of a row goes, worked out once from the header."""
+
+    def __init__(self, columns: list[str]) -> None:
+        self.width = len(columns)
+        # Hash columns in signal-type order, so distinct types come out already canonical.
+        self.hashes = sorted(
+            (
+                (SIGNAL_COLUMNS[name], index)
+                for index, name in enumerate(columns)
+                if name in SIGNAL_COLUMNS
+            )
+        )
+        self.single = len({signal_type for signal_type, _ in self.hashes}) == len(self.hashes)
+        self.fields = {
+            _FIELDS[name]: index for index, name in enumerate(columns) if name in _FIELDS
+        }
+        self.others = [
+            (f"icse.{name}", index)
+            for index, name in enumerate(columns)
+            if name not in SIGNAL_COLUMNS and name not in _FIELDS
+        ]
+
+    def entry(self, row: Row) -> ListEntry:
+        fields = row.fields
+        if len(fields) > self.width:
+            raise FormatError(f"{len(fields)} fields where the header has {self.width}")
+        count = len(fields)
+        signals = [
+            v.signal(signal_type, fields[index], signal_type)
+            for signal_type, index in self.hashes
+            if index < count
+        ]
+        found = tuple(s for s in signals if s is not None) if self.single else v.signal_set(signals)
+        if not found:
+            raise FormatError("no hash in the row")
+        values = {name: fields[index] for name, index in self.fields.items() if index < count}
+        extra = [(key, fields[index].strip()) for key, index in self.others if index < count]
+        extra = [(key, text) for key, text in extra if text]
+        baseline = v.parse_bool(values.get("baseline"), "Baseline")
+        submissions = v.parse_int(values.get("submissions"), "Number of submissions")
+        available = v.parse_bool(values.get("file_available"), "File Available")
+        media_type = v.parse_text(values.get("media_type"), "Media Type", 64)
+        kind = None if media_type is None else media_type.lower()
+        if kind not in (None, "image", "video"):
+            extra.append(("media_type", media_type or ""))
+            kind = None
+        for key in ("agency", "investigation"):
+            said = v.parse_text(values.get(key), key)
+            if said is not None:
+                extra.append((key, said))
+        if submissions is not None:
+            extra.append(("submissions", str(submissions)))
+        if available is not None:
+            extra.append(("file_available", "true" if available else "false"))
+        return ListEntry(
+            signals=found,
+            category=None if baseline is None else _BASELINE[baseline],
+            series=v.parse_text(values.get("series"), "Series name"),
+            victim_identified=v.parse_bool(values.get("victim"), "Victim identified"),
+            offender_identified=v.parse_bool(values.get("offender"), "Offender identified"),
+            distributed=v.parse_bool(values.get("distributed"), "Is distributed"),
+            external_id=v.parse_text(values.get("image_id"), "Image ID", 256),
+            media_kind=kind,
+            extra=tuple(sorted(extra)),
+        )
 
 
 def write_icse(entries: Iterable[ListEntry], stream: BinaryIO) -> WriteReport:

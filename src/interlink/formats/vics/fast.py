@@ -24,7 +24,7 @@ _FAST_KEYS = frozenset(
         "mimetype",
     }
 )  # fmt: skip
-#: The spelling public exports use for each key, to spare lower-casing the usual case.
+#: The spelling public exports use for each key, to spare lower-casing key by key.
 _SPELLING = {
     name: name.lower()
     for name in (
@@ -45,13 +45,16 @@ def entry_from_json(
     """
     if not isinstance(obj, dict):
         return None
-    fields = {}
-    for key, value in obj.items():
-        low = _SPELLING.get(key) or key.lower()
-        if low in _FAST_KEYS:
-            fields[low] = value
-        elif "odata." not in low:
-            return None
+    if obj.keys() <= _SPELLING.keys():  # the usual spelling: read the object as it is
+        fields = {_SPELLING[key]: value for key, value in obj.items()}
+    else:
+        fields = {}
+        for key, value in obj.items():
+            low = key.lower()
+            if low in _FAST_KEYS:
+                fields[low] = value
+            elif "odata." not in low:
+                return None
     md5 = v.signal("md5", fields.get("md5"), "MD5")
     if md5 is None:
         raise FormatError("MD5: missing (it is the key of a VICS media)")
