@@ -110,8 +110,9 @@ class _Convert:
         self.as_entries = as_entries
 
     def __call__(
-        self, item: object, position: str, case: int | None
+        self, item: object, where: str, index: int, case: int | None
     ) -> VicsMedia | ListEntry | RecordError:
+        """Convert ``item``, found at ``where[index]`` (only formatted on error)."""
         try:
             if self.as_entries:
                 entry = entry_from_json(item, self.profile, self.codes)
@@ -121,7 +122,7 @@ class _Convert:
                 item, case_index=case, profile=self.profile, mapping=self.categories
             )
         except FormatError as exc:
-            return RecordError(position, exc.reason)
+            return RecordError(f"{where}[{index}]", exc.reason)
         return entry_of(media, self.profile) if self.as_entries else media
 
 
@@ -145,7 +146,7 @@ def _media_set(
     index = 0
     try:
         for item in ijson.items(source, "item" if bare else "value.item", use_float=True):
-            yield convert(item, f"{base}[{index}]", None)
+            yield convert(item, base, index, None)
             index += 1
     except _JSON_ERRORS as exc:
         yield RecordError(f"{base}[{index}]", convert.guard.failure or _broken(exc), fatal=True)
@@ -170,7 +171,7 @@ def _cases(
                 builder.event(event, value)
                 if prefix == end_prefix and event == end_event:
                     if built_for == _MEDIA:
-                        yield convert(builder.value, position, case)
+                        yield convert(builder.value, f"$.value[{case}].Media", media_seen - 1, case)
                     elif built_for != _SKIP:
                         header[built_for] = builder.value
                     builder = None
