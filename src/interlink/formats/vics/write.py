@@ -70,12 +70,9 @@ def write_vics_case(
     head.update(_extra(case.extra))
     opening = {context_key(version): context_url(version, profile, "Cases")}
     stream.write(_dump(opening)[:-1] + b',"value":[' + _dump(head)[:-1])
-    stream.write(b"," if head else b"")
-    stream.write(b'"Media":[')
-    report = _write_items(
-        (media_json(item, version, profile, categories) for item in media), stream
-    )
-    stream.write(b"]}]}")
+    stream.write(b',"Media":' if head else b'"Media":')
+    report = _write_array(media, stream, version, profile, categories)
+    stream.write(b"}]}")
     return report
 
 
@@ -90,11 +87,9 @@ def write_vics_media(
     """Write media as a VICS hash set (a ``Media`` entity set)."""
     _check_version(version)
     opening = {context_key(version): context_url(version, profile, "Media")}
-    stream.write(_dump(opening)[:-1] + b',"value":[')
-    report = _write_items(
-        (media_json(item, version, profile, categories) for item in media), stream
-    )
-    stream.write(b"]}")
+    stream.write(_dump(opening)[:-1] + b',"value":')
+    report = _write_array(media, stream, version, profile, categories)
+    stream.write(b"}")
     return report
 
 
@@ -126,13 +121,22 @@ def write_vics_hashset(
     return WriteReport(report.written, counts["skipped"], counts["dropped"])
 
 
-def _write_items(items: Iterable[dict[str, Any]], stream: BinaryIO) -> WriteReport:
+def _write_array(
+    media: Iterable[VicsMedia],
+    stream: BinaryIO,
+    version: str,
+    profile: str,
+    categories: CategoryMap,
+) -> WriteReport:
+    """Write ``media`` as a JSON array, one object at a time."""
+    stream.write(b"[")
     written = 0
-    for item in items:
+    for item in media:
         if written:
             stream.write(b",")
-        stream.write(_dump(item))
+        stream.write(_dump(media_json(item, version, profile, categories)))
         written += 1
+    stream.write(b"]")
     return WriteReport(written=written)
 
 
