@@ -3,7 +3,8 @@
 Exporters write UTF-8 with or without a BOM, and some Windows tools write UTF-16 with one.
 ``utf8_stream`` turns all of these into a plain UTF-8 byte stream, streaming, so the parsers
 see one encoding. ``text_lines`` reads lines with a bound on their length, so one runaway line
-cannot take the memory of the whole file.
+cannot take the memory of the whole file. ``depth_guard`` bounds how deeply JSON may nest
+before a parser sees it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import codecs
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 _CHUNK = 1 << 16
 _UTF8_BOM = codecs.BOM_UTF8
@@ -37,7 +41,8 @@ class _Chained(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        target = memoryview(buffer).cast("B")
         while len(self._buffer) < len(target) and not self._done:
             data = self._stream.read(_CHUNK)
             if not data:
@@ -134,7 +139,8 @@ class DepthGuard(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        target = memoryview(buffer).cast("B")
         while len(self._out) < len(target) and not self._done:
             data = self._stream.read(max(_CHUNK, len(self._held)))
             if not data:

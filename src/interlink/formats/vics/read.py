@@ -55,7 +55,9 @@ def read_vics(
     case's ``VicsCase`` after its media; a ``RecordError`` for each media that cannot be kept.
     ``categories`` gives the meaning of category numbers per profile.
     """
-    return _read(stream, categories, as_entries=False)  # type: ignore[return-value]
+    for record in _read(stream, categories, as_entries=False):
+        if not isinstance(record, ListEntry):
+            yield record
 
 
 def read_vics_entries(
@@ -63,7 +65,9 @@ def read_vics_entries(
 ) -> Iterator[ListRecord]:
     """The hash-set view of any VICS file: a ``ListInfo``, then one ``ListEntry`` per media
     (keyed by its MD5; cases themselves are left out) or a ``RecordError``."""
-    return _read(stream, categories, as_entries=True)  # type: ignore[return-value]
+    for record in _read(stream, categories, as_entries=True):
+        if not isinstance(record, VicsCase | VicsMedia):
+            yield record
 
 
 def _read(
@@ -87,9 +91,7 @@ def _read(
         is_case = start == b"{" and _CASE_MEDIA.search(head) is not None
     convert = _Convert(context.profile, categories, as_entries, guard)
     if is_case:
-        for record in _cases(source, convert):
-            if not (as_entries and isinstance(record, VicsCase)):
-                yield record
+        yield from _cases(source, convert)
         return
     count = yield from _media_set(source, start == b"[", convert)
     if count == 0 and start == b"{" and value is None:
@@ -98,7 +100,7 @@ def _read(
 
 class _Convert:
     """One media object to its record: a ``VicsMedia``, or a ``ListEntry`` for the hash-set
-    view; a ``RecordError`` at ``position`` when it cannot be kept."""
+    view; a ``RecordError`` naming where it was when it cannot be kept."""
 
     def __init__(
         self, profile: str | None, categories: CategoryMap, as_entries: bool, guard: DepthGuard
