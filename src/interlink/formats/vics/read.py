@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterator
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import ijson
 
@@ -55,9 +55,8 @@ def read_vics(
     case's ``VicsCase`` after its media; a ``RecordError`` for each media that cannot be kept.
     ``categories`` gives the meaning of category numbers per profile.
     """
-    for record in _read(stream, categories, as_entries=False):
-        if not isinstance(record, ListEntry):
-            yield record
+    # With as_entries=False, _read yields VicsRecord only.
+    return cast(Iterator[VicsRecord], _read(stream, categories, as_entries=False))
 
 
 def read_vics_entries(
@@ -65,9 +64,8 @@ def read_vics_entries(
 ) -> Iterator[ListRecord]:
     """The hash-set view of any VICS file: a ``ListInfo``, then one ``ListEntry`` per media
     (keyed by its MD5; cases themselves are left out) or a ``RecordError``."""
-    for record in _read(stream, categories, as_entries=True):
-        if not isinstance(record, VicsCase | VicsMedia):
-            yield record
+    # With as_entries=True, _read yields ListRecord only.
+    return cast(Iterator[ListRecord], _read(stream, categories, as_entries=True))
 
 
 def _read(
@@ -91,7 +89,9 @@ def _read(
         is_case = start == b"{" and _CASE_MEDIA.search(head) is not None
     convert = _Convert(context.profile, categories, as_entries, guard)
     if is_case:
-        yield from _cases(source, convert)
+        for record in _cases(source, convert):
+            if not (as_entries and isinstance(record, VicsCase)):
+                yield record
         return
     count = yield from _media_set(source, start == b"[", convert)
     if count == 0 and start == b"{" and value is None:
