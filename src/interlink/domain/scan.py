@@ -1,0 +1,31 @@
+"""What a scan records for each item it ingests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from interlink.domain.media import Media, Sighting
+from interlink.domain.problems import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class EntryMatch:
+    """A media matched list entry ``entry_id`` of list ``list_id`` on one signal."""
+
+    entry_id: int
+    list_id: int
+    signal_type: str
+    distance: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """One file ingested: its content (``media``, with every signal), where it was seen, what it
+    matched, and any problem it had (a corrupt image is still ingested with its hashes)."""
+
+    media: Media
+    sighting: Sighting
+    pdq_variants: tuple[str, ...] = ()
+    thumbnail: bytes | None = None
+    matches: tuple[EntryMatch, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
