@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from interlink.domain.media import Media, Sighting
+from interlink.domain.media import Media, MediaKind, Sighting
 from interlink.domain.problems import Problem
+from interlink.domain.provenance import SourceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +31,30 @@ class ScannedFile:
     thumbnail: bytes | None = None
     matches: tuple[EntryMatch, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class SightingRecord:
+    """One sighting of a case with its media's content facts (a row of the case report)."""
+
+    exhibit: str
+    ref: SourceRef
+    seq: int
+    sha256: str
+    md5: str
+    sha1: str
+    size: int
+    media_type: str
+    kind: MediaKind
+    width: int | None
+    height: int | None
+    modified: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemRecord:
+    """A stored problem with the exhibit it belongs to."""
+
+    exhibit: str
+    problem: Problem
+    ingested: bool

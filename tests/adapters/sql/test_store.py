@@ -106,8 +106,7 @@ def test_a_batch_is_recorded_once_and_reads_back(store: SqlStore) -> None:
     rows = list(store.media.case_sightings(case.id))
     assert [r.ref.name for r in rows] == ["a.jpg", "b.jpg", "c.jpg"]
     assert rows[0].kind is MediaKind.IMAGE
-    assert len(store.media.done_refs(exhibit.id)) == 4
-    assert store.media.next_seq(exhibit.id) == 3
+    assert len(store.media.done_refs(exhibit.id)) == 3
     pdq = store.media.signals_of([_media(1).sha256], "pdq")[_media(1).sha256]
     assert pdq[1] == 90 and len(pdq[2]) == 8
     assert store.media.matches_of([_media(1).sha256])[_media(1).sha256] == [

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
 from interlink.domain.categories import Category
 from interlink.domain.errors import NotFoundError
-from interlink.domain.lists import HashList, ListEntry
+from interlink.domain.lists import EntryInfo, EntrySignal, HashList, ListEntry
 from interlink.domain.signals import Signal
 
 BATCH = 2000
@@ -26,29 +26,6 @@ class StoredList:
     list: HashList
     entries: int
     pdq_threshold: int
-
-
-@dataclass(frozen=True, slots=True)
-class EntrySignal:
-    """One signal of one entry of an enabled list (what the match indexes are built from)."""
-
-    entry_id: int
-    list_id: int
-    type: str
-    value: str
-    quality: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class EntryInfo:
-    """What a match shows about the entry it hit."""
-
-    entry_id: int
-    list_id: int
-    list_name: str
-    category: Category | None
-    series: str | None
-    victim_identified: bool | None
 
 
 def _entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:

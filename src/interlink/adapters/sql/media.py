@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from interlink.adapters.sql.dialect import insert_ignore
 from interlink.adapters.sql.schema import (
@@ -25,7 +25,7 @@ from interlink.adapters.sql.schema import (
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
-from interlink.domain.scan import ScannedFile
+from interlink.domain.scan import ProblemRecord, ScannedFile, SightingRecord
 
 
 def ref_hash(ref: SourceRef) -> str:
@@ -44,33 +44,6 @@ class ScanRecord:
     status: str
     options: dict[str, Any]
     summary: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class SightingRow:
-    """One sighting of a case with its media's content facts (a row of the case report)."""
-
-    exhibit: str
-    ref: SourceRef
-    seq: int
-    sha256: str
-    md5: str
-    sha1: str
-    size: int
-    media_type: str
-    kind: MediaKind
-    width: int | None
-    height: int | None
-    modified: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProblemRow:
-    """A stored problem with the exhibit it belongs to."""
-
-    exhibit: str
-    problem: Problem
-    ingested: bool
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -143,27 +116,17 @@ class MediaRepository:
         )
 
     def done_refs(self, exhibit_id: uuid.UUID) -> set[str]:
-        """Ref hashes of every item of the exhibit already recorded (sighting or problem)."""
+        """Ref hashes of every item of the exhibit already ingested (having a sighting).
+
+        Problems are not counted: an item whose problem was recorded but whose sighting was not
+        (a scan killed in between) must be ingested again; problems re-record idempotently.
+        """
         with self._engine.connect() as connection:
-            seen = set(
+            return set(
                 connection.execute(
                     select(sightings.c.ref_hash).where(sightings.c.exhibit_id == exhibit_id)
                 ).scalars()
             )
-            seen.update(
-                connection.execute(
-                    select(problems.c.ref_hash).where(problems.c.exhibit_id == exhibit_id)
-                ).scalars()
-            )
-        return seen
-
-    def next_seq(self, exhibit_id: uuid.UUID) -> int:
-        """The next free sighting sequence number of an exhibit."""
-        with self._engine.connect() as connection:
-            top = connection.execute(
-                select(func.max(sightings.c.seq)).where(sightings.c.exhibit_id == exhibit_id)
-            ).scalar()
-        return 0 if top is None else int(top) + 1
 
     # -- writing a batch ---------------------------------------------------------------------
 
@@ -267,8 +230,11 @@ class MediaRepository:
 
     # -- reading a case ----------------------------------------------------------------------
 
-    def case_sightings(self, case_id: uuid.UUID) -> Iterator[SightingRow]:
-        """Every sighting of every exhibit of the case, in discovery order per exhibit."""
+    def case_sightings(
+        self, case_id: uuid.UUID, exhibit_id: uuid.UUID | None = None
+    ) -> Iterator[SightingRecord]:
+        """Every sighting of the case (or of one of its exhibits), in discovery order per
+        exhibit."""
         query = (
             select(
                 exhibits.c.name.label("exhibit"),
@@ -286,9 +252,11 @@ class MediaRepository:
             .where(exhibits.c.case_id == case_id)
             .order_by(exhibits.c.name, sightings.c.seq)
         )
+        if exhibit_id is not None:
+            query = query.where(exhibits.c.id == exhibit_id)
         with self._engine.connect() as connection:
             for row in connection.execution_options(yield_per=5000).execute(query):
-                yield SightingRow(
+                yield SightingRecord(
                     exhibit=row.exhibit,
                     ref=SourceRef.from_key(row.ref_key),
                     seq=row.seq,
@@ -303,17 +271,21 @@ class MediaRepository:
                     modified=_utc(row.modified),
                 )
 
-    def case_problems(self, case_id: uuid.UUID) -> list[ProblemRow]:
-        """Every problem recorded for the case's exhibits."""
+    def case_problems(
+        self, case_id: uuid.UUID, exhibit_id: uuid.UUID | None = None
+    ) -> list[ProblemRecord]:
+        """Every problem recorded for the case's exhibits (or one of them)."""
         query = (
             select(exhibits.c.name.label("exhibit"), problems)
             .select_from(problems.join(exhibits, exhibits.c.id == problems.c.exhibit_id))
             .where(exhibits.c.case_id == case_id)
             .order_by(exhibits.c.name, problems.c.id)
         )
+        if exhibit_id is not None:
+            query = query.where(exhibits.c.id == exhibit_id)
         with self._engine.connect() as connection:
             return [
-                ProblemRow(
+                ProblemRecord(
                     row.exhibit,
                     Problem(SourceRef.from_key(row.ref_key), ProblemKind(row.kind), row.message),
                     row.ingested,
