@@ -55,7 +55,10 @@ def zip_bytes(members: Mapping[str, bytes], *, compression: int = zipfile.ZIP_DE
 
 
 def tar_bytes(
-    members: Mapping[str | bytes, bytes], compression: str = "", *, mtime: int = 1_700_000_000
+    members: Mapping[str, bytes] | Mapping[str | bytes, bytes],
+    compression: str = "",
+    *,
+    mtime: int = 1_700_000_000,
 ) -> bytes:
     """A tar archive (``compression`` one of "", "gz", "bz2", "xz") holding ``members``.
 

@@ -244,13 +244,15 @@ def _produce(archive: py7zr.SevenZipFile, factory: _Factory) -> None:
         pass
     except Exception as exc:
         failed = factory.current
-        if failed is not None:
-            failed.spool.close()
         kind, reason = _classify(exc, "cannot decompress")
         try:
             factory.hand_over(_Failed(failed.member if failed else None, kind.value, reason))
         except _Cancelled:
             pass
+    finally:
+        # A member cut off by a failure or by the consumer stopping is never handed over.
+        if factory.current is not None:
+            factory.current.spool.close()
 
 
 def _drain(handoff: queue.Queue[_Finished | _Failed | None], thread: threading.Thread) -> None:
