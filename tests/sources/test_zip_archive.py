@@ -1,4 +1,5 @@
 import io
+import os
 import struct
 import zipfile
 from collections.abc import Generator, Iterator
@@ -175,11 +176,31 @@ def test_a_corrupt_member_fails_when_read(tmp_path: Path) -> None:
     items.close()
 
 
-def test_truncated_and_garbage_zips_are_problems(tmp_path: Path) -> None:
-    whole = zip_bytes(MEMBERS)
-    found = _collect(tmp_path, whole[: len(whole) // 2])
-    assert list(found.contents) == ["E1:x.zip"]
-    assert found.problem_kinds() == [("E1:x.zip", "truncated")]
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2])
+def test_a_truncated_zip_yields_what_its_local_headers_hold(tmp_path: Path, method: int) -> None:
+    members = {"a.bin": os.urandom(3000), "../b.txt": b"hello" * 100, "c.bin": os.urandom(3000)}
+    whole = zip_bytes(members, compression=method)
+    found = _collect(tmp_path, whole[: whole.find(b"c.bin") + 1000])
+    assert found.contents == {
+        "E1:x.zip": whole[: whole.find(b"c.bin") + 1000],
+        "E1:x.zip!a.bin": members["a.bin"],
+        "E1:x.zip!b.txt": members["../b.txt"],
+    }
+    assert found.problem_kinds() == [
+        ("E1:x.zip!b.txt", "path_traversal"),
+        ("E1:x.zip!c.bin", "truncated"),
+        ("E1:x.zip", "truncated"),
+    ]
+    assert "2 members recovered" in found.problems[-1].message
+
+
+def test_a_truncated_zip_with_an_unsupported_member_stops_there(tmp_path: Path) -> None:
+    whole = zip_bytes({"a.txt": b"x" * 100}, compression=zipfile.ZIP_LZMA)
+    found = _collect(tmp_path, whole[: len(whole) - 30])
+    assert found.problem_kinds() == [("E1:x.zip", "unsupported"), ("E1:x.zip", "truncated")]
+
+
+def test_garbage_zips_are_corrupt(tmp_path: Path) -> None:
     garbage = b"PK\x05\x06" + b"\xff" * 40
     found = _collect(tmp_path, garbage)
     assert [kind for _, kind in found.problem_kinds()] == ["corrupt"]

@@ -4,7 +4,8 @@ Guards: encrypted members and unsupported methods are reported and skipped; a me
 declared size over its compressed size is over ``max_ratio`` is an ``archive_bomb``; so is an
 archive whose declared sizes or member count are over what its ``Budget`` has left, or whose
 entries overlap (the "quoted overlap" zip bomb); each member stream fails past its declared
-size, so a lying header cannot expand further.
+size, so a lying header cannot expand further. An archive without its central directory is
+read from its local headers instead (``zip_recovery``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
 from interlink.sources.names import UniquePaths, member_name
 from interlink.sources.streams import GuardedReader, buffered, classify_error
+from interlink.sources.zip_recovery import recover_zip
 
 _SUPPORTED = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -53,7 +55,10 @@ class ZipSource:
             archive = zipfile.ZipFile(self._stream)
         except Exception as exc:
             # zipfile raises many types on hostile input; the archive as a whole is unreadable.
-            yield self._unreadable(exc)
+            if self._lacks_directory(exc):
+                yield from recover_zip(self._stream, self._ref, self._budget)
+            else:
+                yield self._unreadable(exc)
             return
         try:
             yield from self._members(archive)
@@ -131,14 +136,12 @@ class ZipSource:
             raise EvidenceReadError(location, kind, reason) from exc
         return buffered(GuardedReader(raw, location, info.file_size, exact=True))
 
-    def _unreadable(self, exc: Exception) -> Problem:
+    def _lacks_directory(self, exc: Exception) -> bool:
+        """Whether the archive starts with a member but has no central directory."""
         self._stream.seek(0)
-        if self._stream.read(4) == b"PK\x03\x04" and "not a zip file" in str(exc):
-            return Problem(
-                self._ref,
-                ProblemKind.TRUNCATED,
-                "zip archive without its central directory (cut short?); members not listed",
-            )
+        return self._stream.read(4) == b"PK\x03\x04" and "not a zip file" in str(exc)
+
+    def _unreadable(self, exc: Exception) -> Problem:
         kind, reason = classify_error(exc)
         return Problem(self._ref, ProblemKind(kind), f"cannot read the zip archive: {reason}")
 
