@@ -11,15 +11,17 @@ import io
 import struct
 import tarfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 import py7zr
 from PIL import Image
 
 from interlink.domain.problems import Problem
-from interlink.sources.base import Entry
+from interlink.sources.base import Entry, Limits
+from interlink.sources.exhibit import DEFAULT_LIMITS, open_exhibit
 
 
 def jpeg(seed: int = 0, size: int = 32) -> bytes:
@@ -188,3 +190,11 @@ def chunks(stream: BinaryIO, size: int = 1 << 20) -> Iterator[bytes]:
     """Read ``stream`` in chunks of ``size``."""
     while data := stream.read(size):
         yield data
+
+
+def exhibit_of(
+    path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS
+) -> Generator[Entry | Problem, None, None]:
+    """Write ``data`` to ``path`` and open it as the single-file exhibit ``E1``."""
+    path.write_bytes(data)
+    return open_exhibit(path, "E1", limits)

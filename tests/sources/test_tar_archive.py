@@ -9,8 +9,8 @@ import pytest
 from interlink.domain.errors import ClosedEntryError
 from interlink.domain.problems import Problem
 from interlink.sources.base import Entry, Limits
-from interlink.sources.exhibit import DEFAULT_LIMITS, open_exhibit
-from tests.sources.builders import MEMBERS, Collected, collect, tar_bytes
+from interlink.sources.exhibit import DEFAULT_LIMITS
+from tests.sources.builders import MEMBERS, Collected, collect, exhibit_of, tar_bytes
 
 COMPRESSIONS = ["", "gz", "bz2", "xz"]
 
@@ -18,8 +18,7 @@ COMPRESSIONS = ["", "gz", "bz2", "xz"]
 def _items(
     tmp_path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS
 ) -> Generator[Entry | Problem, None, None]:
-    (tmp_path / "x.tar").write_bytes(data)
-    return open_exhibit(tmp_path / "x.tar", "E1", limits)
+    return exhibit_of(tmp_path / "x.tar", data, limits)
 
 
 def _collect(tmp_path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Collected:

@@ -15,6 +15,7 @@ from tests.sources.builders import (
     MEMBERS,
     Collected,
     collect,
+    exhibit_of,
     overlapping_zip,
     set_zip_flag,
     set_zip_sizes,
@@ -25,8 +26,7 @@ from tests.sources.builders import (
 def _items(
     tmp_path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS
 ) -> Generator[Entry | Problem, None, None]:
-    (tmp_path / "x.zip").write_bytes(data)
-    return open_exhibit(tmp_path / "x.zip", "E1", limits)
+    return exhibit_of(tmp_path / "x.zip", data, limits)
 
 
 def _collect(tmp_path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Collected:

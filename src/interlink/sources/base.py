@@ -21,8 +21,14 @@ class Entry:
     """One file found in an exhibit.
 
     ``open`` returns a fresh read-only binary stream of its content each time it is called.
+    Reading it raises ``EvidenceReadError`` when the evidence fails (an I/O error, a corrupt or
+    truncated member, a member longer than declared); record that as a ``Problem`` of this
+    entry and go on. The stream is seekable where seeking is cheap (files, tar members, spooled
+    members), not for zip members. For an archive member, ``open`` is valid only until the
+    source is asked for its next item (``ClosedEntryError`` after that).
     ``local_path`` is set when the content is a plain file on disk (so another process may open
-    it itself); ``None`` for members of archives.
+    it itself, with ``interlink.sources.readonly.open_readonly``); ``None`` for members of
+    archives.
     """
 
     ref: SourceRef

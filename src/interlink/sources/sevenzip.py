@@ -25,7 +25,7 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import MemberName, UniquePaths, member_name
+from interlink.sources.names import MemberName, UniquePaths, member_name, name_problems
 from interlink.sources.streams import Spool, classify_error
 
 _WAIT = 0.05
@@ -137,7 +137,8 @@ class SevenZipSource:
                 if isinstance(item, _Failed):
                     yield Problem(item.member.ref if item.member else self._ref, *_kind(item))
                     return
-                yield from _named(item.member)
+                member = item.member
+                yield from name_problems(member.ref, member.raw_name, member.name)
                 try:
                     yield Entry(
                         item.member.ref, item.spool.size, item.spool.open, item.member.modified
@@ -147,18 +148,6 @@ class SevenZipSource:
         finally:
             cancel.set()
             _drain(handoff, thread)
-
-
-def _named(member: _Member) -> Iterator[Problem]:
-    if member.name.traversal:
-        yield Problem(
-            member.ref,
-            ProblemKind.PATH_TRAVERSAL,
-            f"member name {member.raw_name!r} points outside the archive; "
-            "read and recorded under a sanitised path",
-        )
-    if not member.name.utf8:
-        yield Problem(member.ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
 
 
 class _Writer(py7zr.io.Py7zIO):

@@ -20,7 +20,7 @@ from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
 from interlink.sources.compressed import decompressor
-from interlink.sources.names import UniquePaths, member_name
+from interlink.sources.names import UniquePaths, member_name, name_problems
 from interlink.sources.spooling import RatioGuard, spool_stream
 from interlink.sources.streams import (
     CHUNK,
@@ -156,15 +156,7 @@ class TarSource:
             message = self._budget.bytes_message(info.size)
             yield Problem(ref, ProblemKind.ARCHIVE_BOMB, f"{message}; not read")
             return True
-        if name.traversal:
-            yield Problem(
-                ref,
-                ProblemKind.PATH_TRAVERSAL,
-                f"member name {info.name!r} points outside the archive; "
-                "read and recorded under a sanitised path",
-            )
-        if not name.utf8:
-            yield Problem(ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
+        yield from name_problems(ref, info.name, name)
         modified = _modified(info.mtime)
         if self._in_place and not info.issparse():
             if end is not None and info.offset_data + info.size > end:

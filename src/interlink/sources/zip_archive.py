@@ -21,7 +21,7 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import UniquePaths, member_name
+from interlink.sources.names import UniquePaths, member_name, name_problems
 from interlink.sources.streams import GuardedReader, buffered, classify_error
 from interlink.sources.zip_recovery import recover_zip
 
@@ -91,15 +91,7 @@ class ZipSource:
         raw = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
         name = member_name(raw)
         ref = self._ref.child("zip", unique.claim(name.path))
-        if name.traversal:
-            yield Problem(
-                ref,
-                ProblemKind.PATH_TRAVERSAL,
-                f"member name {info.orig_filename!r} points outside the archive; "
-                "read and recorded under a sanitised path",
-            )
-        if not name.utf8:
-            yield Problem(ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
+        yield from name_problems(ref, info.orig_filename, name)
         if info.flag_bits & _ENCRYPTED:
             yield Problem(ref, ProblemKind.ENCRYPTED, "member is encrypted; not read")
             return

@@ -18,7 +18,7 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import UniquePaths, member_name
+from interlink.sources.names import UniquePaths, member_name, name_problems
 from interlink.sources.spooling import RatioGuard, spool_stream
 from interlink.sources.streams import CHUNK, CountingReader, classify_error
 
@@ -65,15 +65,7 @@ def recover_zip(stream: BinaryIO, ref: SourceRef, budget: Budget) -> Iterator[En
             except EvidenceReadError as exc:
                 yield Problem(member, ProblemKind(exc.kind), exc.reason)
                 break
-            if name.traversal:
-                yield Problem(
-                    member,
-                    ProblemKind.PATH_TRAVERSAL,
-                    f"member name {raw_name!r} points outside the archive; "
-                    "read and recorded under a sanitised path",
-                )
-            if not name.utf8:
-                yield Problem(member, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
+            yield from name_problems(member, raw_name, name)
             try:
                 yield Entry(member, spool.size, spool.open)
             finally:
