@@ -58,17 +58,26 @@ def test_archives_deeper_than_the_limit_are_entries_and_problems(tmp_path: Path)
 
 
 def test_one_budget_covers_an_archive_and_what_is_nested_in_it(tmp_path: Path) -> None:
-    inner = zip_bytes({"a.bin": b"a" * 3000}, compression=zipfile.ZIP_STORED)
-    (tmp_path / "outer.zip").write_bytes(
-        zip_bytes({"inner.zip": inner}, compression=zipfile.ZIP_STORED)
-    )
+    inner = zip_bytes({"a.bin": bytes(3000)})
+    outer = {"pad.bin": bytes(3000), "inner.zip": inner}
+    (tmp_path / "outer.zip").write_bytes(zip_bytes(outer))
     (tmp_path / "other.zip").write_bytes(inner)
-    limits = Limits(max_archive_bytes=len(inner) + 1000)
-    found = collect(open_exhibit(tmp_path, "E1", limits))
-    # The outer archive spent most of its budget on the inner one, so the inner cannot expand;
-    # a separate archive in the exhibit has a budget of its own.
+    found = collect(open_exhibit(tmp_path, "E1", Limits(max_archive_bytes=4000)))
+    # The outer archive spent most of the budget expanding its padding, so the inner one
+    # cannot expand; a separate archive in the exhibit has a budget of its own.
     assert found.problem_kinds() == [("E1:outer.zip!inner.zip", "archive_bomb")]
-    assert found.contents["E1:other.zip!a.bin"] == b"a" * 3000
+    assert "limit of 4000 bytes of expansion" in found.problems[0].message
+    assert found.contents["E1:other.zip!a.bin"] == bytes(3000)
+
+
+def test_stored_content_costs_no_budget(tmp_path: Path) -> None:
+    # A plain tar or a stored zip holds its bytes: however large, it is not a bomb.
+    data = {"a.bin": os.urandom(3000), "b.bin": os.urandom(3000)}
+    (tmp_path / "plain.tar").write_bytes(tar_bytes(data))
+    (tmp_path / "stored.zip").write_bytes(zip_bytes(data, compression=zipfile.ZIP_STORED))
+    found = collect(open_exhibit(tmp_path, "E1", Limits(max_archive_bytes=1000)))
+    assert found.problems == []
+    assert len(found.contents) == 6
 
 
 def test_containers_are_known_by_content_not_by_name(tmp_path: Path) -> None:

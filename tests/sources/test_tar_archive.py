@@ -136,12 +136,13 @@ def test_a_compressed_tar_over_the_ratio_limit_is_a_bomb(tmp_path: Path) -> None
     assert "ratio limit of 50" in found.problems[0].message
 
 
-def test_size_and_member_limits(tmp_path: Path) -> None:
-    data = tar_bytes({"a": b"x" * 600, "b": b"y" * 600, "c": b"z"})
+def test_expansion_and_member_limits(tmp_path: Path) -> None:
+    data = tar_bytes({"a": bytes(600), "b": bytes(600), "c": b"z"}, "gz")
     found = _collect(tmp_path, data, Limits(max_archive_bytes=1000))
     assert [k for k in found.contents if "!" in k] == ["E1:x.tar!a"]
     assert found.problem_kinds() == [("E1:x.tar!b", "archive_bomb")]
-    found = _collect(tmp_path, data, Limits(max_members=2))
+    plain = tar_bytes({"a": b"x" * 600, "b": b"y" * 600, "c": b"z"})
+    found = _collect(tmp_path, plain, Limits(max_members=2))
     assert [k for k in found.contents if "!" in k] == ["E1:x.tar!a", "E1:x.tar!b"]
     assert found.problem_kinds() == [("E1:x.tar", "archive_bomb")]
 

@@ -44,8 +44,11 @@ class Limits:
 
     ``max_depth`` is how many archives deep to open (an archive inside the exhibit is depth 1).
     An archive member whose size over its compressed size exceeds ``max_ratio`` (for members
-    over ``ratio_floor`` bytes), or an archive whose members add up to more than
-    ``max_archive_bytes``, is not expanded: it becomes an ``archive_bomb`` problem.
+    over ``ratio_floor`` bytes) is an ``archive_bomb`` problem and is not read. An archive found
+    in the exhibit and the archives nested in it share ``max_archive_bytes`` of expansion (bytes
+    produced beyond the compressed bytes read: stored content costs nothing) and
+    ``max_members`` members; past either, what is left becomes an ``archive_bomb`` problem.
+    Archive members up to ``spool_bytes`` are copied in memory, larger ones to a temporary file.
     """
 
     max_depth: int = 5

@@ -108,16 +108,16 @@ class SevenZipSource:
 
     def _refusal(self, files: list[Any]) -> str | None:
         declared = sum(item.uncompressed for item in files)
+        packed = self._stream.seek(0, 2)
         if not self._budget.take_members(len(files)):
             return self._budget.members_message(len(files))
-        if not self._budget.take_bytes(declared):
-            return self._budget.bytes_message(declared)
-        packed = self._stream.seek(0, 2)
         if self._budget.ratio_exceeded(declared, packed):
             return (
                 f"declares {declared} bytes in {packed} compressed bytes, over the ratio limit "
                 f"of {self._budget.limits.max_ratio:g}; not expanded"
             )
+        if not self._budget.take_bytes(max(0, declared - packed)):
+            return self._budget.bytes_message(declared - packed)
         return None
 
     def _extract(

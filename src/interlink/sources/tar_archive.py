@@ -44,7 +44,8 @@ class TarSource:
     read so that its checksum is verified (a failure is a ``corrupt`` problem on the archive,
     since members already yielded may be damaged). Folders, links and device
     entries carry no content and are passed over. A member that cannot be read in full ends the
-    iteration with its problem (a tar cannot be resynchronised past broken data).
+    iteration with its problem (a tar cannot be resynchronised past broken data). Reading in
+    place costs no budget; a streamed member spends what it expands beyond the bytes read.
     """
 
     def __init__(
@@ -96,7 +97,7 @@ class TarSource:
             yield Problem(self._ref, ProblemKind(kind), f"cannot read the tar archive: {reason}")
             return
         compressed = self._compression is not None
-        ratio = RatioGuard(self._budget, (lambda: counter.count) if compressed else None)
+        ratio = RatioGuard(self._budget, lambda: counter.count)
         unique = UniquePaths()
         with archive:
             while True:
@@ -122,7 +123,7 @@ class TarSource:
         """Read the compressed stream to its end, so that its checksum is checked."""
         try:
             while data := source.read(CHUNK):
-                if not self._budget.take_bytes(len(data)) or not ratio.add(len(data)):
+                if not ratio.add(len(data)) or not ratio.charge():
                     yield Problem(
                         self._ref,
                         ProblemKind.ARCHIVE_BOMB,
@@ -152,10 +153,6 @@ class TarSource:
         if not self._budget.take_members(1):
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, self._budget.members_message(1))
             return True
-        if not self._budget.take_bytes(info.size):
-            message = self._budget.bytes_message(info.size)
-            yield Problem(ref, ProblemKind.ARCHIVE_BOMB, f"{message}; not read")
-            return True
         yield from name_problems(ref, info.name, name)
         modified = _modified(info.mtime)
         if self._in_place and not info.issparse():
@@ -176,7 +173,7 @@ class TarSource:
             if member is None:
                 return False
             spool = spool_stream(
-                member, location, self._budget, ratio, declared=info.size, charge=False
+                member, location, self._budget, ratio, declared=info.size, charge=True
             )
         except EvidenceReadError as exc:
             yield Problem(ref, ProblemKind(exc.kind), exc.reason)

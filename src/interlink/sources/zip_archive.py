@@ -2,7 +2,7 @@
 
 Guards: encrypted members and unsupported methods are reported and skipped; a member whose
 declared size over its compressed size is over ``max_ratio`` is an ``archive_bomb``; so is an
-archive whose declared sizes or member count are over what its ``Budget`` has left, or whose
+archive whose declared expansion or member count is over what its ``Budget`` has left, or whose
 entries overlap (the "quoted overlap" zip bomb); each member stream fails past its declared
 size, so a lying header cannot expand further. An archive without its central directory is
 read from its local headers instead (``zip_recovery``).
@@ -69,7 +69,7 @@ class ZipSource:
     def _members(self, archive: zipfile.ZipFile) -> Iterator[Entry | Problem]:
         infos = archive.infolist()
         files = [info for info in infos if not (info.is_dir() and info.file_size == 0)]
-        declared = sum(info.file_size for info in files)
+        expansion = sum(max(0, info.file_size - info.compress_size) for info in files)
         overlap = _overlap(infos, archive.start_dir)
         if overlap:
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, overlap)
@@ -78,8 +78,9 @@ class ZipSource:
             message = self._budget.members_message(len(files))
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, message)
             return
-        if not self._budget.take_bytes(declared):
-            yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, self._budget.bytes_message(declared))
+        if not self._budget.take_bytes(expansion):
+            message = self._budget.bytes_message(expansion)
+            yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, message)
             return
         unique = UniquePaths()
         for info in files:
