@@ -163,3 +163,12 @@ def test_large_members_stream_with_bounded_memory_and_temp_files_are_released(
     }
     assert peak < 12 << 20
     assert _open_fds() == fds
+
+
+def test_a_single_file_with_a_name_that_is_not_utf8(tmp_path: Path) -> None:
+    path = os.fsencode(tmp_path) + b"/exhibit\xff.zip"
+    with open(path, "wb") as out:
+        out.write(zip_bytes({"a.txt": b"a"}))
+    found = collect(open_exhibit(Path(os.fsdecode(path)), "E1"))
+    assert found.contents["E1:exhibit\\xff.zip!a.txt"] == b"a"
+    assert found.problem_kinds() == [("E1:exhibit\\xff.zip", "bad_name")]

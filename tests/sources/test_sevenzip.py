@@ -1,6 +1,9 @@
+import io
 import os
 import threading
 from pathlib import Path
+
+import py7zr
 
 from interlink.sources.base import Entry, Limits
 from interlink.sources.exhibit import open_exhibit
@@ -77,3 +80,19 @@ def test_stopping_early_ends_the_helper_thread(tmp_path: Path) -> None:
     assert first.size > 0
     items.close()
     assert threading.active_count() == before
+
+
+def test_empty_members_and_folders(tmp_path: Path) -> None:
+    source = tmp_path / "source" / "folder"
+    source.mkdir(parents=True)
+    (source / "empty.txt").write_bytes(b"")
+    (source / "full.txt").write_bytes(b"data")
+    buffer = io.BytesIO()
+    with py7zr.SevenZipFile(buffer, "w") as archive:
+        archive.writeall(source, "folder")
+    found = collect(open_exhibit(_write(tmp_path, buffer.getvalue()), "E1"))
+    assert {k: v for k, v in found.contents.items() if "!" in k} == {
+        "E1:x.7z!folder/empty.txt": b"",
+        "E1:x.7z!folder/full.txt": b"data",
+    }
+    assert found.problem_kinds() == [("E1:x.7z!folder/empty.txt", "empty")]
