@@ -35,6 +35,7 @@ def test_guard_turns_reader_failures_into_evidence_errors() -> None:
     with pytest.raises(EvidenceReadError) as caught:
         buffered(GuardedReader(Broken(), "E:a", None)).read()
     assert (caught.value.kind, caught.value.location) == ("unreadable", "E:a")
+    assert isinstance(caught.value, OSError)  # callers guarding reads with OSError catch it
     assert classify_error(EOFError())[0] == "truncated"
     assert classify_error(ValueError("junk"))[0] == "corrupt"
 
