@@ -54,7 +54,6 @@ def analyse_image(
         OSError,
         ValueError,
         SyntaxError,
-        Image.DecompressionBombError,
     ) as exc:
         raise DecodeError(f"cannot decode image: {exc}") from exc
     return ImageAnalysis(

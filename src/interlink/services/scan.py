@@ -28,7 +28,7 @@ from interlink.domain.signals import Signal
 from interlink.media.image import DEFAULT_MAX_PIXELS
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
-from interlink.services.worker import WorkItem, WorkResult, run
+from interlink.services.worker import WorkItem, WorkResult, read_failure, run
 from interlink.sources.base import Entry, Limits
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.known import KnownMatcher, Query
@@ -345,7 +345,8 @@ def _work_item(
                     out.write(chunk)
             return replace(base, path=str(pending.temp))
     except OSError as exc:
-        writer.add_problem(Problem(entry.ref, ProblemKind.UNREADABLE, f"cannot read: {exc}"))
+        kind, message = read_failure(exc)
+        writer.add_problem(Problem(entry.ref, kind, message))
     return None
 
 

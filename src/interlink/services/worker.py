@@ -7,14 +7,13 @@ folder exhibits; archive members arrive as bytes or as a spooled temporary file.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
-from pathlib import Path
+from typing import BinaryIO
 
+from interlink.domain.errors import EvidenceReadError
 from interlink.domain.problems import ProblemKind
 from interlink.media.analyse import FileAnalysis, analyse_stream
-
-_NOATIME = getattr(os, "O_NOATIME", 0)
+from interlink.sources.readonly import open_readonly
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,23 +36,21 @@ class WorkResult:
     failure: tuple[ProblemKind, str] | None = None
 
 
-def open_readonly(path: str | Path) -> io.BufferedReader:
-    """Open an evidence file for reading only, without updating its access time where the
-    operating system allows it."""
-    try:
-        fd = os.open(path, os.O_RDONLY | _NOATIME)
-    except PermissionError:
-        if not _NOATIME:
-            raise
-        fd = os.open(path, os.O_RDONLY)  # O_NOATIME needs ownership; fall back without it
-    return open(fd, "rb", closefd=True)
+def read_failure(error: OSError) -> tuple[ProblemKind, str]:
+    """The problem an evidence read error is recorded as."""
+    if isinstance(error, EvidenceReadError):
+        try:
+            return ProblemKind(error.kind), error.reason
+        except ValueError:
+            return ProblemKind.UNREADABLE, error.reason
+    return ProblemKind.UNREADABLE, f"cannot read: {error}"
 
 
 def run(item: WorkItem) -> WorkResult:
     """Analyse one item; an unreadable file is a result with a failure, never an exception."""
     try:
         if item.data is not None:
-            stream: io.BufferedIOBase = io.BytesIO(item.data)
+            stream: BinaryIO = io.BytesIO(item.data)
         elif item.path is not None:
             stream = open_readonly(item.path)
         else:
@@ -63,5 +60,5 @@ def run(item: WorkItem) -> WorkResult:
                 stream, max_image_bytes=item.max_image_bytes, max_pixels=item.max_pixels
             )
     except OSError as exc:
-        return WorkResult(item.key, None, (ProblemKind.UNREADABLE, f"cannot read: {exc}"))
+        return WorkResult(item.key, None, read_failure(exc))
     return WorkResult(item.key, analysis)
