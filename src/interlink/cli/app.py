@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from interlink.cli import audit, demo, lists, report, scan
 from interlink.cli.context import State
@@ -49,5 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv)
     except InterlinkError as exc:
-        errors.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+        errors.print(
+            f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True
+        )
         sys.exit(exit_code_for(exc))

@@ -34,7 +34,8 @@ def verify(
         console.print(f"audit chain intact: {check.records} records")
     else:
         console.print(
-            f"[red]audit chain broken[/red] at record {check.first_bad_id}: {check.reason}"
+            f"[red]audit chain broken[/red] at record {check.first_bad_id}: {check.reason}",
+            markup=True,
         )
     if not check.ok:
         raise typer.Exit(ExitCode.DAMAGED)

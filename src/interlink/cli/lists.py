@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from interlink.cli.context import state
@@ -46,7 +47,7 @@ def import_(
         )
         return
     for error in result.errors[:20]:
-        errors.print(f"[yellow]skipped[/yellow] {error}", markup=True, highlight=False)
+        errors.print(f"[yellow]skipped[/yellow] {escape(str(error))}", highlight=False, markup=True)
     if result.error_count > 20:
         errors.print(f"... and {result.error_count - 20} more bad records")
     console.print(

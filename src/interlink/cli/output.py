@@ -20,8 +20,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-console = Console()
-errors = Console(stderr=True)
+# Markup is off by default: paths and names from evidence may contain brackets. Callers that
+# style text pass ``markup=True`` and escape what they interpolate.
+console = Console(markup=False)
+errors = Console(stderr=True, markup=False)
 
 
 def print_json(data: Any) -> None:
