@@ -39,12 +39,23 @@ def test_samples_one_frame_per_second(base: Path) -> None:
         assert sheet.size == (4 * 192, 3 * 108)
 
 
-def test_sampled_hashes_equal_decoding_every_frame(base: Path) -> None:
-    result = analyse_video(base, every_seconds=0.5, hash_size=None)
+@pytest.mark.parametrize(
+    ("options", "every", "step"),
+    [
+        (None, 0.5, 15),
+        # B-frames in a pyramid, long groups: exercises reordering and skipped frames.
+        ({"preset": "medium", "g": "90", "bf": "3"}, 0.4, 12),
+    ],
+)
+def test_sampled_hashes_equal_decoding_every_frame(
+    folder: Path, options: dict[str, str] | None, every: float, step: int
+) -> None:
+    video = make_video(folder / f"every-{step}.mp4", seconds=8, options=options)
+    result = analyse_video(video, every_seconds=every, hash_size=None)
     expected = {}
-    with av.open(str(base)) as container:
+    with av.open(str(video)) as container:
         for number, frame in enumerate(container.decode(video=0)):
-            if number % 15 == 0:
+            if number % step == 0:
                 rgb = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
                 expected[number] = hash_rgb(rgb).value
     assert {f.frame: f.pdq for f in result.frames} == expected

@@ -295,6 +295,9 @@ class _Sampler:
             self._dirty = False
         numbered_by_order = any(key < 0 for key in self._pending)
         for packet in group:
+            if not numbered_by_order:
+                # Frames no other frame refers to need decoding only when they are sampled.
+                self.codec.skip_frame = "DEFAULT" if packet.pts in self._pending else "NONREF"
             self._take(self._decode(packet), numbered_by_order)
             if not self._pending:
                 self._dirty = True
