@@ -31,8 +31,14 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from PIL import Image
 
-from interlink.domain.errors import DecodeError, PixelLimitError, UnsupportedMediaError
-from interlink.domain.problems import ProblemKind
+from interlink.domain.errors import (
+    DecodeError,
+    MediaError,
+    PixelLimitError,
+    UnsupportedMediaError,
+)
+from interlink.domain.problems import Problem, ProblemKind
+from interlink.domain.provenance import SourceRef
 from interlink.media.contact_sheet import MAX_TILES, SheetSampler, make_sheet
 from interlink.signals.pdq import hash_rgb
 from interlink.signals.vpdq import TIMESTAMP_PLACES, VpdqFeature
@@ -76,7 +82,9 @@ class VideoIssue:
 class VideoAnalysis:
     """What one video gave: its container and stream properties, the sampled frame hashes
     (a vPDQ feature list), a clear contact-sheet JPEG (empty when no frame decoded; show it
-    through ``media.contact_sheet.wellness_sheet``), and any issues."""
+    through ``media.contact_sheet.wellness_sheet``), any issues, and the container's and
+    video stream's metadata tags (``stream:`` prefixed; read clues from them with
+    ``media.video_clues.clues_from_tags``)."""
 
     container: str
     codec: str
@@ -90,6 +98,7 @@ class VideoAnalysis:
     frames: tuple[FrameHash, ...]
     contact_sheet: bytes
     issues: tuple[VideoIssue, ...] = field(default=())
+    metadata: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def complete(self) -> bool:
@@ -127,6 +136,9 @@ def analyse_video(
         stream.codec_context.thread_count = threads
         sampler = _Sampler(stream, every_seconds, hash_size, limits, started, sheet_tiles)
         sampler.run(container)
+        metadata = tuple(sorted(container.metadata.items())) + tuple(
+            sorted((f"stream:{k}", v) for k, v in stream.metadata.items())
+        )
     if not sampler.features:
         reason = "; ".join(issue.message for issue in sampler.issues) or "no frame decoded"
         raise DecodeError(f"no frame could be decoded: {reason}")
@@ -143,6 +155,7 @@ def analyse_video(
         frames=tuple(sorted(sampler.features)),
         contact_sheet=make_sheet(sampler.sheet.tiles()),
         issues=tuple(sampler.issues),
+        metadata=metadata,
     )
 
 
@@ -376,3 +389,26 @@ class _Sampler:
                 f"stream ends at {self.last_time:.1f} s of a declared {self.duration:.1f} s",
                 self.last_time,
             )
+
+
+def issue_problems(analysis: VideoAnalysis, ref: SourceRef) -> tuple[Problem, ...]:
+    """The analysis's issues as problems of the copy at ``ref``."""
+    return tuple(
+        Problem(
+            ref,
+            issue.kind,
+            issue.message if issue.at is None else f"{issue.message} (at {issue.at:.3f} s)",
+        )
+        for issue in analysis.issues
+    )
+
+
+def error_problem(error: MediaError, ref: SourceRef) -> Problem:
+    """The problem to record when ``analyse_video`` raised ``error`` for the copy at ``ref``."""
+    if isinstance(error, UnsupportedMediaError):
+        kind = ProblemKind.UNSUPPORTED
+    elif isinstance(error, PixelLimitError):
+        kind = ProblemKind.DECOMPRESSION_BOMB
+    else:
+        kind = ProblemKind.CORRUPT
+    return Problem(ref, kind, str(error))
