@@ -8,7 +8,7 @@ from PIL import Image
 
 from interlink.domain.errors import DecodeError, PixelLimitError, UnsupportedMediaError
 from interlink.domain.problems import ProblemKind
-from interlink.media.video import VideoLimits, analyse_video
+from interlink.media.video import VideoLimits, analyse_video, hash_factor
 from interlink.signals.pdq import hash_rgb
 from interlink.signals.vpdq import match_videos
 from interlink.signals.vpdq_clips import find_clips
@@ -61,11 +61,23 @@ def test_sampled_hashes_equal_decoding_every_frame(
     assert {f.frame: f.pdq for f in result.frames} == expected
 
 
-def test_reduced_size_hashes_stay_close_to_full_size(base: Path) -> None:
-    full = analyse_video(base, hash_size=None).frames
-    small = analyse_video(base, hash_size=256).frames
-    distances = [int(a.pdq, 16) ^ int(b.pdq, 16) for a, b in zip(full, small, strict=True)]
-    assert max(d.bit_count() for d in distances) <= 31
+def test_reduced_size_hashes_stay_close_to_full_size(folder: Path) -> None:
+    video = make_video(folder / "hd.mp4", seconds=3, size=(1280, 720))
+    full = analyse_video(video, every_seconds=0.25, hash_size=None).frames
+    small = analyse_video(video, every_seconds=0.25).frames  # shrunk to 640 x 360
+    pairs = zip(full, small, strict=True)
+    distances = [(int(a.pdq, 16) ^ int(b.pdq, 16)).bit_count() for a, b in pairs]
+    assert len(distances) == 13
+    assert max(distances) <= 31
+    assert sum(distances) / len(distances) <= 10
+
+
+def test_hash_factor_is_whole() -> None:
+    assert hash_factor(1920, 1080, 640) == 3
+    assert hash_factor(1080, 1920, 640) == 3
+    assert hash_factor(3840, 2160, 640) == 6
+    assert hash_factor(854, 480, 640) == 1
+    assert hash_factor(1920, 1080, None) == 1
 
 
 def test_reencoded_and_resized_copies_match(folder: Path, base: Path) -> None:

@@ -5,8 +5,9 @@ Frames are chosen as Meta's vPDQ does: frame ``k`` (in presentation order, from 
 when ``k % int(every_seconds * fps) == 0``. To avoid decoding what is not sampled, packets are
 demuxed one group of pictures (keyframe to keyframe) at a time: a group with no sampled frame
 is never decoded, and decoding a group stops at its last sampled frame. Sampled frames are
-scaled so the longest side is at most ``hash_size`` before PDQ (``None`` hashes the full frame,
-exactly as Meta's reference does; see ``docs/benchmarks/video.md`` for the agreement).
+shrunk by a whole factor to a longest side of at least ``hash_size`` before PDQ
+(``hash_factor``; ``None`` hashes the full frame, exactly as Meta's reference does; see
+``docs/benchmarks/video.md`` for the agreement).
 
 A stream that breaks midway gives the frames decoded so far plus an issue (warnings as data);
 a file with nothing decodable raises ``DecodeError`` (``UnsupportedMediaError`` when there is
@@ -46,8 +47,8 @@ from interlink.signals.vpdq import TIMESTAMP_PLACES, VpdqFeature
 #: A sampled frame's hash: frame number, PDQ, quality and time (the vPDQ feature).
 FrameHash = VpdqFeature
 
-#: Default longest side (pixels) frames are scaled to before PDQ.
-HASH_SIZE = 512
+#: Default smallest longest side (pixels) frames are shrunk to before PDQ.
+HASH_SIZE = 640
 #: Most issues kept per video (a badly broken stream would otherwise give one per packet).
 MAX_ISSUES = 20
 
@@ -157,6 +158,15 @@ def analyse_video(
         issues=tuple(sampler.issues),
         metadata=metadata,
     )
+
+
+def hash_factor(width: int, height: int, hash_size: int | None) -> int:
+    """The whole factor a frame is shrunk by before PDQ: the largest that keeps its longest
+    side at least ``hash_size`` (1 when ``hash_size`` is ``None``). A whole factor keeps PDQ's
+    own box filter in step with the full frame's (1920x1080 becomes 640x360)."""
+    if not hash_size:
+        return 1
+    return max(1, max(width, height) // hash_size)
 
 
 def _video_stream(container: InputContainer) -> VideoStream:
@@ -363,9 +373,8 @@ class _Sampler:
         if frame.width * frame.height > self.limits.max_pixels:
             raise PixelLimitError(frame.width * frame.height, self.limits.max_pixels)
         width, height = frame.width, frame.height
-        if self.hash_size and max(width, height) > self.hash_size:
-            scale = self.hash_size / max(width, height)
-            width, height = max(1, round(width * scale)), max(1, round(height * scale))
+        factor = hash_factor(width, height, self.hash_size)
+        width, height = max(1, width // factor), max(1, height // factor)
         scaled = frame.reformat(width=width, height=height, format="rgb24", interpolation="AREA")
         rgb = np.asarray(scaled.to_ndarray(), dtype=np.uint8)
         pdq = hash_rgb(rgb)
