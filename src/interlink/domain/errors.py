@@ -46,6 +46,31 @@ class SourceError(InterlinkError):
         self.reason = reason
 
 
+class EvidenceReadError(InterlinkError):
+    """One item of an exhibit cannot be read, or not to its end.
+
+    ``kind`` is the value of the ``ProblemKind`` the reader records it as (``unreadable``,
+    ``corrupt``, ``truncated``, ``archive_bomb``, ...); ``reason`` is the readable message.
+    """
+
+    def __init__(self, location: str, kind: str, reason: str) -> None:
+        super().__init__(f"{location}: {kind}: {reason}")
+        self.location = location
+        self.kind = kind
+        self.reason = reason
+
+
+class ClosedEntryError(InterlinkError, ValueError):
+    """An archive member was opened after its source had moved past it (a caller's mistake)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"{location}: archive member is no longer available: open it before asking the "
+            "source for the next item"
+        )
+        self.location = location
+
+
 class MediaError(InterlinkError):
     """One item cannot be decoded as the media it claims to be."""
 
