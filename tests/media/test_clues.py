@@ -1,7 +1,10 @@
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from interlink.media.clues import extract_clues, parse_exif_time
 from tests.media.exif_images import (
@@ -26,6 +29,7 @@ GPS = {
 }
 
 
+@cache
 def _camera_jpeg() -> bytes:
     image = picture()
     block = exif_block(
@@ -184,3 +188,13 @@ def test_reads_from_path(tmp_path: Path) -> None:
 )
 def test_parse_exif_time(text: str, offset: str | None, utc: datetime | None) -> None:
     assert parse_exif_time(text, offset).utc == utc
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1999), st.integers(0, 255)), min_size=1, max_size=12))
+def test_damaged_metadata_never_raises(damage: list[tuple[int, int]]) -> None:
+    data = bytearray(_camera_jpeg())
+    for position, value in damage:
+        data[position] = value
+    clues = extract_clues(bytes(data))
+    assert isinstance(clues.problems, tuple)

@@ -9,22 +9,12 @@ from interlink.domain.errors import InvalidSignalError
 from interlink.signals import registry, vpdq
 from interlink.signals.base import Family
 from interlink.signals.vpdq import VpdqFeature, feature, match_videos
-
-
-def _random_hash(rng: random.Random) -> str:
-    return f"{rng.getrandbits(256):064x}"
-
-
-def _flip(pdq: str, bits: int, rng: random.Random) -> str:
-    value = int(pdq, 16)
-    for bit in rng.sample(range(256), bits):
-        value ^= 1 << bit
-    return f"{value:064x}"
+from tests.signals.pdq_helpers import flip, random_hash
 
 
 def _video(n: int, seed: int, quality: int = 100) -> tuple[VpdqFeature, ...]:
     rng = random.Random(seed)
-    return tuple(VpdqFeature(i, _random_hash(rng), quality, float(i)) for i in range(n))
+    return tuple(VpdqFeature(i, random_hash(rng), quality, float(i)) for i in range(n))
 
 
 features_strategy = st.lists(
@@ -104,8 +94,8 @@ def test_identical_videos_match_fully() -> None:
 def test_near_frames_match_and_far_frames_do_not() -> None:
     rng = random.Random(7)
     known = _video(10, 2)
-    near = tuple(VpdqFeature(f.frame, _flip(f.pdq, 31, rng), 100, f.timestamp) for f in known)
-    far = tuple(VpdqFeature(f.frame, _flip(f.pdq, 32, rng), 100, f.timestamp) for f in known)
+    near = tuple(VpdqFeature(f.frame, flip(f.pdq, 31, rng), 100, f.timestamp) for f in known)
+    far = tuple(VpdqFeature(f.frame, flip(f.pdq, 32, rng), 100, f.timestamp) for f in known)
     assert match_videos(near, known).known_pct == 100.0
     assert match_videos(far, known) == vpdq.VideoMatch(0.0, 0.0, False)
 
@@ -139,7 +129,7 @@ def test_duplicates_and_low_quality_frames_are_ignored() -> None:
 
 def test_pairs_within_handles_blocks() -> None:
     rng = random.Random(9)
-    a = [_random_hash(rng) for _ in range(50)]
-    b = [a[10], _flip(a[20], 5, rng), _random_hash(rng)]
+    a = [random_hash(rng) for _ in range(50)]
+    b = [a[10], flip(a[20], 5, rng), random_hash(rng)]
     ii, jj, dd = vpdq.pairs_within(vpdq.hash_words(a), vpdq.hash_words(b), 31)
     assert list(zip(ii.tolist(), jj.tolist(), dd.tolist(), strict=True)) == [(10, 0, 0), (20, 1, 5)]

@@ -4,13 +4,7 @@ import pytest
 
 from interlink.signals.vpdq import VpdqFeature
 from interlink.signals.vpdq_clips import find_clips, match_frames_to_images, sampling_interval
-
-
-def _flip(pdq: str, bits: int, rng: random.Random) -> str:
-    value = int(pdq, 16)
-    for bit in rng.sample(range(256), bits):
-        value ^= 1 << bit
-    return f"{value:064x}"
+from tests.signals.pdq_helpers import flip
 
 
 def _long_video(seconds: int, seed: int) -> tuple[VpdqFeature, ...]:
@@ -25,7 +19,7 @@ def test_clip_inside_longer_video_is_found_with_its_offset() -> None:
     long = _long_video(120, 1)
     # Frames 40..59 of the long video, re-encoded (bits flipped), starting at 0 in the clip.
     clip = tuple(
-        VpdqFeature(k, _flip(f.pdq, 12, rng), 80, float(k)) for k, f in enumerate(long[40:60])
+        VpdqFeature(k, flip(f.pdq, 12, rng), 80, float(k)) for k, f in enumerate(long[40:60])
     )
     clips = find_clips(clip, long)
     assert len(clips) == 1
@@ -66,7 +60,7 @@ def test_sampling_interval() -> None:
 def test_frames_match_known_images() -> None:
     rng = random.Random(99)
     video = _long_video(10, 6)
-    images = [f"{rng.getrandbits(256):064x}", _flip(video[7].pdq, 20, rng), video[2].pdq]
+    images = [f"{rng.getrandbits(256):064x}", flip(video[7].pdq, 20, rng), video[2].pdq]
     found = match_frames_to_images(video, images)
     assert [(m.image, m.frame, m.distance) for m in found] == [(1, 7, 20), (2, 2, 0)]
     low = tuple(VpdqFeature(f.frame, f.pdq, 10, f.timestamp) for f in video)

@@ -243,12 +243,12 @@ def _read(image: Image.Image, reader: _Reader, main_pdq: str | None) -> Clues:
             thumbnail = reader.safely(
                 "EXIF thumbnail", lambda: _thumbnail(image, exif, tiff, main_pdq, reader)
             )
-    xmp = _xmp(image, reader)
+    xmp = reader.safely("XMP", lambda: _xmp(image, reader)) or []
     for name, value in xmp:
         reader.add(f"xmp:{name}", value, "XMP", field_name=_XMP_FIELDS.get(name))
     if captured is None:
         captured = _xmp_capture(xmp, reader)
-    texts = _png_text(image)
+    texts = reader.safely("PNG text", lambda: _png_text(image)) or []
     for key, value in texts:
         reader.add(f"png:{key}", value, "PNG text chunk")
     reader.add("comment", image.info.get("comment"), "JPEG comment")
