@@ -42,7 +42,7 @@ def encode(image: Image.Image, fmt: str = "JPEG", **options: object) -> bytes:
     buffer = io.BytesIO()
     if fmt in {"JPEG", "WEBP"}:
         options.setdefault("quality", 90)
-    target = image.convert("P", palette=Image.Palette.ADAPTIVE) if fmt == "GIF" else image
+    target = image.quantize(256, method=Image.Quantize.FASTOCTREE) if fmt == "GIF" else image
     target.save(buffer, fmt, **options)
     return buffer.getvalue()
 

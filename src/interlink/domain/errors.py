@@ -46,11 +46,12 @@ class SourceError(InterlinkError):
         self.reason = reason
 
 
-class EvidenceReadError(InterlinkError):
+class EvidenceReadError(InterlinkError, OSError):
     """One item of an exhibit cannot be read, or not to its end.
 
     ``kind`` is the value of the ``ProblemKind`` the reader records it as (``unreadable``,
     ``corrupt``, ``truncated``, ``archive_bomb``, ...); ``reason`` is the readable message.
+    It is an ``OSError`` too, so code that guards reads against I/O errors also catches it.
     """
 
     def __init__(self, location: str, kind: str, reason: str) -> None:

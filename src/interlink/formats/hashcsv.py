@@ -51,8 +51,18 @@ def detect(head: bytes) -> bool:
 
 
 def read(stream: BinaryIO) -> Iterator[ListEntry | FormatError]:
-    """Entries of the CSV, one per data row, or a ``FormatError`` for each bad row."""
+    """Entries of the CSV, one per data row, or a ``FormatError`` for each bad row.
+
+    The stream stays open: it is the caller's.
+    """
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        yield from _read_text(text)
+    finally:
+        text.detach()
+
+
+def _read_text(text: io.TextIOWrapper) -> Iterator[ListEntry | FormatError]:
     try:
         sample = text.read(4096)
     except UnicodeDecodeError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ def analyse_image(
                 rgb.load()
     except PixelLimitError:
         raise
+    except Image.DecompressionBombError as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise PixelLimitError(int(found.group(1)) if found else max_pixels + 1, max_pixels) from exc
     except (
         UnidentifiedImageError,
         OSError,

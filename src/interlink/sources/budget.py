@@ -1,7 +1,9 @@
 """What one archive, with everything nested inside it, may still expand to.
 
 One ``Budget`` is shared by an archive found in the exhibit and every archive nested in it, so
-a recursive bomb (a zip of zips of zips) is stopped by the total, not only level by level.
+a recursive bomb (a zip of zips of zips) is stopped by the total, not only level by level. Bytes
+are spent for expansion: what decompression produces beyond the compressed bytes it read. Stored
+content costs nothing, so a huge archive of photos (a phone extraction) is read whole.
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ class Budget:
             self._members_left -= count
             return True
 
-    def bytes_message(self, count: int) -> str:
-        """Why ``count`` more bytes were refused."""
+    def bytes_message(self, count: int | None = None) -> str:
+        """Why ``count`` (or some) more bytes of expansion were refused."""
+        amount = f"{count} more bytes" if count is not None else "more"
         return (
-            f"would expand to {count} more bytes, over what is left ({self._bytes_left}) "
-            f"of the limit of {self.limits.max_archive_bytes} bytes for this archive "
-            "and those nested in it"
+            f"would expand by {amount}, over what is left ({self._bytes_left}) of the limit of "
+            f"{self.limits.max_archive_bytes} bytes of expansion for this archive and those "
+            "nested in it"
         )
 
     def members_message(self, count: int) -> str:

@@ -21,7 +21,7 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import member_name
+from interlink.sources.names import member_name, name_problems
 from interlink.sources.spooling import RatioGuard, spool_stream
 from interlink.sources.streams import CountingReader, Readable
 
@@ -62,8 +62,9 @@ class CompressedSource:
 
     def entries(self) -> Iterator[Entry | Problem]:
         """The member, or the problem that stopped it."""
-        raw_name, modified = self._header()
-        name = member_name(raw_name if raw_name else self._stripped())
+        stored, modified = self._header()
+        raw_name = stored if stored else self._stripped()
+        name = member_name(raw_name)
         ref = self._ref.child(self._kind, name.path)
         if not self._budget.take_members(1):
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, self._budget.members_message(1))
@@ -89,14 +90,7 @@ class CompressedSource:
             return
         finally:
             counter.close()
-        if name.traversal:
-            yield Problem(
-                ref,
-                ProblemKind.PATH_TRAVERSAL,
-                f"stored name {raw_name!r} points outside the archive; recorded sanitised",
-            )
-        if not name.utf8:
-            yield Problem(ref, ProblemKind.BAD_NAME, "stored name is not valid UTF-8")
+        yield from name_problems(ref, raw_name, name)
         try:
             yield Entry(ref, spool.size, spool.open, modified)
         finally:

@@ -9,7 +9,7 @@ and everything nested in it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,7 +43,7 @@ _TAR_CHECKSUM = slice(148, 156)
 
 def open_exhibit(
     path: Path, exhibit: str, limits: Limits = DEFAULT_LIMITS
-) -> Iterator[Entry | Problem]:
+) -> Generator[Entry | Problem, None, None]:
     """Every file in the exhibit at ``path`` (a folder or one file), archives expanded.
 
     Yields entries and problems in a fixed order; see ``Exhibit``. Raises ``SourceError`` at
@@ -68,13 +68,13 @@ class Exhibit:
         self._limits = limits
         self._source: Source = FolderSource(path, ref) if path.is_dir() else FileSource(path, ref)
 
-    def entries(self) -> Iterator[Entry | Problem]:
+    def entries(self) -> Generator[Entry | Problem, None, None]:
         """Every entry and problem of the exhibit (see the class docstring)."""
         return self._expand(self._source.entries(), None)
 
     def _expand(
         self, items: Iterable[Entry | Problem], budget: Budget | None
-    ) -> Iterator[Entry | Problem]:
+    ) -> Generator[Entry | Problem, None, None]:
         for item in items:
             if isinstance(item, Problem):
                 yield item
@@ -109,11 +109,11 @@ class Exhibit:
     def _open(self, item: Entry, kind: str, budget: Budget) -> Iterator[Entry | Problem]:
         if kind == "tar":
             source: Source = TarSource(
-                item.open, item.ref, budget, in_place=_seekable(item), compressed=False
+                item.open, item.ref, budget, in_place=_seekable(item), compression=None
             )
         elif kind in SUFFIXES:
             if _holds_tar(item, kind):
-                source = TarSource(item.open, item.ref, budget, in_place=False, compressed=True)
+                source = TarSource(item.open, item.ref, budget, in_place=False, compression=kind)
             else:
                 source = CompressedSource(item.open, item.ref, budget, kind)
         else:

@@ -36,6 +36,7 @@ class _Item:
     path: bytes  # where to open it: under the real path of its folder
     rel: str  # recorded relative path
     info: os.stat_result
+    utf8: bool
 
 
 @dataclass(slots=True)
@@ -84,6 +85,10 @@ class FolderSource:
     def _visit(self, item: _Item, ancestors: frozenset[_DirKey]) -> _Walk:
         """Yields the item's entry or problems; returns a frame when it is a folder to walk."""
         ref = self._ref.child("folder", item.rel)
+        if not item.utf8:
+            yield Problem(
+                ref, ProblemKind.BAD_NAME, f"name is not valid UTF-8; recorded as {ref.name!r}"
+            )
         path, info = item.path, item.info
         if stat.S_ISLNK(info.st_mode):
             resolved = yield from self._resolve_link(item, ref)
@@ -154,6 +159,7 @@ class FolderSource:
         return _Frame(listing, ancestors | {key})
 
     def _list(self, path: bytes, rel: str) -> Generator[Problem, None, Iterator[_Item] | None]:
+        """Yields a problem if ``path`` cannot be listed; returns its items, sorted."""
         ref = self._ref.child("folder", rel) if rel else self._ref
         try:
             with _scandir(path) as scan:
@@ -167,13 +173,7 @@ class FolderSource:
             child = f"{rel}/{text}" if rel else text
             if not ok or "\\x" in text:
                 child = self._unique.claim(child)
-            if not ok:
-                yield Problem(
-                    self._ref.child("folder", child),
-                    ProblemKind.BAD_NAME,
-                    f"name is not valid UTF-8; recorded as {text!r}",
-                )
-            items.append(_Item(name, os.path.join(path, name), child, info))
+            items.append(_Item(name, os.path.join(path, name), child, info, ok))
         return iter(items)
 
     def _inside(self, real: bytes) -> bool:

@@ -8,9 +8,11 @@ still read and hashed; the name is recorded in a sanitised form and the trouble 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from interlink.domain.provenance import safe_name
+from interlink.domain.problems import Problem, ProblemKind
+from interlink.domain.provenance import SourceRef, safe_name
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UNNAMED = "_unnamed"
@@ -76,3 +78,16 @@ class UniquePaths:
             candidate = f"{path}#{number}"
         self._seen.add(candidate)
         return candidate
+
+
+def name_problems(ref: SourceRef, raw: bytes | str, name: MemberName) -> Iterator[Problem]:
+    """The ``path_traversal`` and ``bad_name`` problems of member ``ref`` named ``raw``."""
+    if name.traversal:
+        yield Problem(
+            ref,
+            ProblemKind.PATH_TRAVERSAL,
+            f"member name {raw!r} points outside the archive; "
+            "read and recorded under a sanitised path",
+        )
+    if not name.utf8:
+        yield Problem(ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")

@@ -25,7 +25,7 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import MemberName, UniquePaths, member_name
+from interlink.sources.names import MemberName, UniquePaths, member_name, name_problems
 from interlink.sources.streams import Spool, classify_error
 
 _WAIT = 0.05
@@ -108,16 +108,16 @@ class SevenZipSource:
 
     def _refusal(self, files: list[Any]) -> str | None:
         declared = sum(item.uncompressed for item in files)
+        packed = self._stream.seek(0, 2)
         if not self._budget.take_members(len(files)):
             return self._budget.members_message(len(files))
-        if not self._budget.take_bytes(declared):
-            return self._budget.bytes_message(declared)
-        packed = self._stream.seek(0, 2)
         if self._budget.ratio_exceeded(declared, packed):
             return (
                 f"declares {declared} bytes in {packed} compressed bytes, over the ratio limit "
                 f"of {self._budget.limits.max_ratio:g}; not expanded"
             )
+        if not self._budget.take_bytes(max(0, declared - packed)):
+            return self._budget.bytes_message(declared - packed)
         return None
 
     def _extract(
@@ -137,7 +137,8 @@ class SevenZipSource:
                 if isinstance(item, _Failed):
                     yield Problem(item.member.ref if item.member else self._ref, *_kind(item))
                     return
-                yield from _named(item.member)
+                member = item.member
+                yield from name_problems(member.ref, member.raw_name, member.name)
                 try:
                     yield Entry(
                         item.member.ref, item.spool.size, item.spool.open, item.member.modified
@@ -147,18 +148,6 @@ class SevenZipSource:
         finally:
             cancel.set()
             _drain(handoff, thread)
-
-
-def _named(member: _Member) -> Iterator[Problem]:
-    if member.name.traversal:
-        yield Problem(
-            member.ref,
-            ProblemKind.PATH_TRAVERSAL,
-            f"member name {member.raw_name!r} points outside the archive; "
-            "read and recorded under a sanitised path",
-        )
-    if not member.name.utf8:
-        yield Problem(member.ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
 
 
 class _Writer(py7zr.io.Py7zIO):
@@ -244,13 +233,15 @@ def _produce(archive: py7zr.SevenZipFile, factory: _Factory) -> None:
         pass
     except Exception as exc:
         failed = factory.current
-        if failed is not None:
-            failed.spool.close()
         kind, reason = _classify(exc, "cannot decompress")
         try:
             factory.hand_over(_Failed(failed.member if failed else None, kind.value, reason))
         except _Cancelled:
             pass
+    finally:
+        # A member cut off by a failure or by the consumer stopping is never handed over.
+        if factory.current is not None:
+            factory.current.spool.close()
 
 
 def _drain(handoff: queue.Queue[_Finished | _Failed | None], thread: threading.Thread) -> None:

@@ -20,6 +20,7 @@ class RatioGuard:
         self._budget = budget
         self._consumed = consumed
         self.produced = 0
+        self._charged = 0
 
     def add(self, count: int) -> bool:
         """Record ``count`` more bytes produced; false once over the ratio limit."""
@@ -27,6 +28,18 @@ class RatioGuard:
         if self._consumed is None:
             return True
         return not self._budget.ratio_exceeded(self.produced, self._consumed())
+
+    def charge(self) -> bool:
+        """Spend from the budget what was produced beyond the compressed bytes consumed so far
+        (everything produced, when nothing is compressed); false once the budget is out."""
+        consumed = self._consumed() if self._consumed is not None else 0
+        due = self.produced - consumed - self._charged
+        if due <= 0:
+            return True
+        if not self._budget.take_bytes(due):
+            return False
+        self._charged += due
+        return True
 
     def message(self) -> str:
         """Why the guard stopped."""
@@ -49,8 +62,8 @@ def spool_stream(
     """A finished copy of ``source`` (which this closes), or ``EvidenceReadError``.
 
     With ``declared``, the copy must have exactly that many bytes (a longer one is an
-    ``archive_bomb``, a shorter one ``truncated``). With ``charge``, every byte is spent from
-    ``budget`` (for content whose size nothing declared up front).
+    ``archive_bomb``, a shorter one ``truncated``). With ``charge``, what the copy expands
+    beyond the compressed bytes read is spent from ``budget`` as it goes (``RatioGuard.charge``).
     """
     spool = Spool(location, budget.limits.spool_bytes)
     try:
@@ -89,10 +102,10 @@ def _copy(
             raise EvidenceReadError(
                 location, "archive_bomb", f"holds more than its declared {declared} bytes"
             )
-        if charge and not budget.take_bytes(len(data)):
-            raise EvidenceReadError(location, "archive_bomb", budget.bytes_message(len(data)))
         if not ratio.add(len(data)):
             raise EvidenceReadError(location, "archive_bomb", ratio.message())
+        if charge and not ratio.charge():
+            raise EvidenceReadError(location, "archive_bomb", budget.bytes_message())
     if declared is not None and spool.size < declared:
         raise EvidenceReadError(
             location, "truncated", f"ends after {spool.size} of its declared {declared} bytes"

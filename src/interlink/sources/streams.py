@@ -18,7 +18,7 @@ from typing import BinaryIO, Protocol
 from interlink.domain.errors import ClosedEntryError, EvidenceReadError
 
 CHUNK = 1 << 20
-_BUFFER = 1 << 16
+_BUFFER = 1 << 13
 
 
 class Readable(Protocol):

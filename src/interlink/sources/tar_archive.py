@@ -19,12 +19,15 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import UniquePaths, member_name
+from interlink.sources.compressed import decompressor
+from interlink.sources.names import UniquePaths, member_name, name_problems
 from interlink.sources.spooling import RatioGuard, spool_stream
 from interlink.sources.streams import (
+    CHUNK,
     CountingReader,
     GuardedReader,
     RangeReader,
+    Readable,
     buffered,
     classify_error,
 )
@@ -36,9 +39,13 @@ class TarSource:
 
     ``opener`` returns a fresh stream of the archive. With ``in_place`` (a plain, uncompressed tar
     whose stream is seekable) members are read in place; otherwise the archive is streamed once.
-    ``compressed`` makes the ratio limit apply to the whole stream. Folders, links and device
+    ``compression`` (``gzip``, ``bzip2``, ``xz``) names how the archive is compressed: the ratio
+    limit then applies to the whole stream, and after the last member the rest of the stream is
+    read so that its checksum is verified (a failure is a ``corrupt`` problem on the archive,
+    since members already yielded may be damaged). Folders, links and device
     entries carry no content and are passed over. A member that cannot be read in full ends the
-    iteration with its problem (a tar cannot be resynchronised past broken data).
+    iteration with its problem (a tar cannot be resynchronised past broken data). Reading in
+    place costs no budget; a streamed member spends what it expands beyond the bytes read.
     """
 
     def __init__(
@@ -48,13 +55,13 @@ class TarSource:
         budget: Budget,
         *,
         in_place: bool,
-        compressed: bool,
+        compression: str | None,
     ) -> None:
         self._opener = opener
         self._ref = ref
         self._budget = budget
         self._in_place = in_place
-        self._compressed = compressed
+        self._compression = compression
         self._closed = False
 
     def entries(self) -> Iterator[Entry | Problem]:
@@ -73,20 +80,24 @@ class TarSource:
 
     def _read(self, raw: BinaryIO, counter: CountingReader) -> Iterator[Entry | Problem]:
         end: int | None = None
+        buffered_input = io.BufferedReader(counter)
+        source: Readable = buffered_input
         try:
             if self._in_place:
                 end = raw.seek(0, io.SEEK_END)
                 raw.seek(0)
                 archive = tarfile.open(fileobj=raw, mode="r:", encoding="utf-8")
             else:
-                source = io.BufferedReader(counter)
-                archive = tarfile.open(fileobj=source, mode="r|*", encoding="utf-8")
+                if self._compression is not None:
+                    source = decompressor(self._compression, buffered_input)
+                archive = tarfile.open(fileobj=cast(Any, source), mode="r|", encoding="utf-8")
         except Exception as exc:
             # tarfile raises many types on hostile input; the archive as a whole is unreadable.
             kind, reason = classify_error(exc)
             yield Problem(self._ref, ProblemKind(kind), f"cannot read the tar archive: {reason}")
             return
-        ratio = RatioGuard(self._budget, (lambda: counter.count) if self._compressed else None)
+        compressed = self._compression is not None
+        ratio = RatioGuard(self._budget, lambda: counter.count)
         unique = UniquePaths()
         with archive:
             while True:
@@ -97,7 +108,7 @@ class TarSource:
                     yield Problem(self._ref, ProblemKind(kind), f"tar archive breaks off: {reason}")
                     return
                 if info is None:
-                    return
+                    break
                 # tarfile keeps every header it has read; drop them to keep memory flat.
                 cast(Any, archive).members.clear()
                 if not info.isreg():
@@ -105,6 +116,28 @@ class TarSource:
                 done = yield from self._member(archive, info, unique, ratio, end)
                 if done:
                     return
+        if compressed:
+            yield from self._verify_rest(source, ratio)
+
+    def _verify_rest(self, source: Readable, ratio: RatioGuard) -> Iterator[Problem]:
+        """Read the compressed stream to its end, so that its checksum is checked."""
+        try:
+            while data := source.read(CHUNK):
+                if not ratio.add(len(data)) or not ratio.charge():
+                    yield Problem(
+                        self._ref,
+                        ProblemKind.ARCHIVE_BOMB,
+                        "expands too far past the end of the tar archive; not read further",
+                    )
+                    return
+        except Exception as exc:
+            kind, reason = classify_error(exc)
+            yield Problem(
+                self._ref,
+                ProblemKind(kind),
+                f"the compressed stream fails after the last member ({reason}); "
+                "the members read before may be damaged",
+            )
 
     def _member(
         self,
@@ -120,19 +153,7 @@ class TarSource:
         if not self._budget.take_members(1):
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, self._budget.members_message(1))
             return True
-        if not self._budget.take_bytes(info.size):
-            message = self._budget.bytes_message(info.size)
-            yield Problem(ref, ProblemKind.ARCHIVE_BOMB, f"{message}; not read")
-            return True
-        if name.traversal:
-            yield Problem(
-                ref,
-                ProblemKind.PATH_TRAVERSAL,
-                f"member name {info.name!r} points outside the archive; "
-                "read and recorded under a sanitised path",
-            )
-        if not name.utf8:
-            yield Problem(ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
+        yield from name_problems(ref, info.name, name)
         modified = _modified(info.mtime)
         if self._in_place and not info.issparse():
             if end is not None and info.offset_data + info.size > end:
@@ -152,7 +173,7 @@ class TarSource:
             if member is None:
                 return False
             spool = spool_stream(
-                member, location, self._budget, ratio, declared=info.size, charge=False
+                member, location, self._budget, ratio, declared=info.size, charge=True
             )
         except EvidenceReadError as exc:
             yield Problem(ref, ProblemKind(exc.kind), exc.reason)

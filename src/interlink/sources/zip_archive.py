@@ -2,9 +2,10 @@
 
 Guards: encrypted members and unsupported methods are reported and skipped; a member whose
 declared size over its compressed size is over ``max_ratio`` is an ``archive_bomb``; so is an
-archive whose declared sizes or member count are over what its ``Budget`` has left, or whose
+archive whose declared expansion or member count is over what its ``Budget`` has left, or whose
 entries overlap (the "quoted overlap" zip bomb); each member stream fails past its declared
-size, so a lying header cannot expand further.
+size, so a lying header cannot expand further. An archive without its central directory is
+read from its local headers instead (``zip_recovery``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.sources.base import Entry
 from interlink.sources.budget import Budget
-from interlink.sources.names import UniquePaths, member_name
+from interlink.sources.names import UniquePaths, member_name, name_problems
 from interlink.sources.streams import GuardedReader, buffered, classify_error
+from interlink.sources.zip_recovery import recover_zip
 
 _SUPPORTED = frozenset(
     {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -53,7 +55,10 @@ class ZipSource:
             archive = zipfile.ZipFile(self._stream)
         except Exception as exc:
             # zipfile raises many types on hostile input; the archive as a whole is unreadable.
-            yield self._unreadable(exc)
+            if self._lacks_directory(exc):
+                yield from recover_zip(self._stream, self._ref, self._budget)
+            else:
+                yield self._unreadable(exc)
             return
         try:
             yield from self._members(archive)
@@ -64,7 +69,7 @@ class ZipSource:
     def _members(self, archive: zipfile.ZipFile) -> Iterator[Entry | Problem]:
         infos = archive.infolist()
         files = [info for info in infos if not (info.is_dir() and info.file_size == 0)]
-        declared = sum(info.file_size for info in files)
+        expansion = sum(max(0, info.file_size - info.compress_size) for info in files)
         overlap = _overlap(infos, archive.start_dir)
         if overlap:
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, overlap)
@@ -73,8 +78,9 @@ class ZipSource:
             message = self._budget.members_message(len(files))
             yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, message)
             return
-        if not self._budget.take_bytes(declared):
-            yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, self._budget.bytes_message(declared))
+        if not self._budget.take_bytes(expansion):
+            message = self._budget.bytes_message(expansion)
+            yield Problem(self._ref, ProblemKind.ARCHIVE_BOMB, message)
             return
         unique = UniquePaths()
         for info in files:
@@ -86,15 +92,7 @@ class ZipSource:
         raw = info.orig_filename.encode("utf-8" if info.flag_bits & _UTF8 else "cp437")
         name = member_name(raw)
         ref = self._ref.child("zip", unique.claim(name.path))
-        if name.traversal:
-            yield Problem(
-                ref,
-                ProblemKind.PATH_TRAVERSAL,
-                f"member name {info.orig_filename!r} points outside the archive; "
-                "read and recorded under a sanitised path",
-            )
-        if not name.utf8:
-            yield Problem(ref, ProblemKind.BAD_NAME, "member name is not valid UTF-8")
+        yield from name_problems(ref, info.orig_filename, name)
         if info.flag_bits & _ENCRYPTED:
             yield Problem(ref, ProblemKind.ENCRYPTED, "member is encrypted; not read")
             return
@@ -131,14 +129,12 @@ class ZipSource:
             raise EvidenceReadError(location, kind, reason) from exc
         return buffered(GuardedReader(raw, location, info.file_size, exact=True))
 
-    def _unreadable(self, exc: Exception) -> Problem:
+    def _lacks_directory(self, exc: Exception) -> bool:
+        """Whether the archive starts with a member but has no central directory."""
         self._stream.seek(0)
-        if self._stream.read(4) == b"PK\x03\x04" and "not a zip file" in str(exc):
-            return Problem(
-                self._ref,
-                ProblemKind.TRUNCATED,
-                "zip archive without its central directory (cut short?); members not listed",
-            )
+        return self._stream.read(4) == b"PK\x03\x04" and "not a zip file" in str(exc)
+
+    def _unreadable(self, exc: Exception) -> Problem:
         kind, reason = classify_error(exc)
         return Problem(self._ref, ProblemKind(kind), f"cannot read the zip archive: {reason}")
 
