@@ -80,6 +80,11 @@ class DecodeError(MediaError):
     """The bytes are corrupt, truncated or of an unsupported variant."""
 
 
+class UnsupportedMediaError(DecodeError):
+    """The media is recognised but holds nothing a decoder here supports (a video file with no
+    video stream, or a codec with no decoder)."""
+
+
 class PixelLimitError(MediaError):
     """The image declares more pixels than the configured limit (a decompression bomb)."""
 
