@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from interlink.demo.videos import make_video
 from interlink.domain.errors import DecodeError, PixelLimitError, UnsupportedMediaError
 from interlink.domain.problems import ProblemKind
 from interlink.media.video import VideoLimits, analyse_video, hash_factor
 from interlink.signals.pdq import hash_rgb
 from interlink.signals.vpdq import match_videos
 from interlink.signals.vpdq_clips import find_clips
-from tests.media.videos import make_video
 
 
 @pytest.fixture(scope="module")

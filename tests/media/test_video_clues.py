@@ -5,12 +5,12 @@ from pathlib import Path
 import av
 import pytest
 
+from interlink.demo.videos import frames
 from interlink.domain.errors import DecodeError, PixelLimitError, UnsupportedMediaError
 from interlink.domain.problems import ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.media.video import analyse_video, error_problem, issue_problems
 from interlink.media.video_clues import clues_from_tags, parse_iso6709
-from tests.media.videos import frames
 
 
 def test_phone_tags_give_camera_time_and_place(tmp_path: Path) -> None:
@@ -69,7 +69,7 @@ def test_problems_for_the_scan() -> None:
 
 
 def test_issues_become_problems(tmp_path: Path) -> None:
-    from tests.media.videos import make_video
+    from interlink.demo.videos import make_video
 
     data = make_video(tmp_path / "whole.mkv", seconds=6).read_bytes()
     cut = tmp_path / "cut.mkv"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from interlink.domain.clues import MediaClues, VideoInfo
 from interlink.domain.media import Media, MediaKind, Sighting
 from interlink.domain.problems import Problem
 from interlink.domain.provenance import SourceRef
@@ -23,7 +24,8 @@ class EntryMatch:
 @dataclass(frozen=True, slots=True)
 class ScannedFile:
     """One file ingested: its content (``media``, with every signal), where it was seen, what it
-    matched, and any problem it had (a corrupt image is still ingested with its hashes)."""
+    matched, any problem it had (a corrupt image is still ingested with its hashes), its clues,
+    and for a video its properties (``thumbnail`` is then its contact sheet)."""
 
     media: Media
     sighting: Sighting
@@ -31,6 +33,8 @@ class ScannedFile:
     thumbnail: bytes | None = None
     matches: tuple[EntryMatch, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    clues: MediaClues | None = None
+    video: VideoInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,10 +25,12 @@ from interlink.domain.media import Media, Sighting
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.scan import ScannedFile
 from interlink.domain.signals import Signal
-from interlink.media.image import DEFAULT_MAX_PIXELS
+from interlink.media.analyse import AnalysisOptions
+from interlink.media.records import video_info
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
+from interlink.signals import vpdq
 from interlink.sources.base import Entry, Limits
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.known import KnownMatcher, Query
@@ -43,8 +45,7 @@ class ScanOptions:
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     lists: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
-    max_pixels: int = DEFAULT_MAX_PIXELS
-    max_image_bytes: int = 256 << 20
+    analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
     batch_size: int = 256
     batch_seconds: float = 2.0
     #: The function workers run on each item (a seam for tests of worker crashes).
@@ -330,9 +331,7 @@ def _work_item(
     pending: _Pending, spool: Path, options: ScanOptions, writer: _BatchWriter
 ) -> WorkItem | None:
     entry = pending.entry
-    base = WorkItem(
-        pending.seq, max_pixels=options.max_pixels, max_image_bytes=options.max_image_bytes
-    )
+    base = WorkItem(pending.seq, entry.ref, options=options.analysis)
     if entry.local_path is not None:
         return replace(base, path=str(entry.local_path))
     try:
@@ -364,9 +363,13 @@ def _record(
         Signal("sha1", analysis.sha1),
         Signal("sha256", analysis.sha256),
     ]
-    image = analysis.image
+    image, video = analysis.image, analysis.video
     if image is not None:
         signals.append(Signal("pdq", image.pdq.value, image.pdq.quality))
+    if video is not None:
+        signals.append(Signal(vpdq.NAME, vpdq.dumps(video.frames)))
+    width = image.width if image else video.width if video else None
+    height = image.height if image else video.height if video else None
     media = Media(
         sha256=analysis.sha256,
         md5=analysis.md5,
@@ -374,21 +377,25 @@ def _record(
         size=analysis.size,
         media_type=analysis.mime,
         kind=analysis.kind,
-        width=image.width if image else None,
-        height=image.height if image else None,
+        width=width,
+        height=height,
         signals=tuple(signals),
     )
     query = Query(
         {"md5": analysis.md5, "sha1": analysis.sha1, "sha256": analysis.sha256},
         image.pdq if image else None,
+        video.frames if video else (),
     )
+    thumbnail = image.thumbnail if image else (video.contact_sheet or None) if video else None
     scanned = ScannedFile(
         media=media,
         sighting=Sighting(analysis.sha256, entry.ref, analysis.size, entry.modified),
         pdq_variants=image.pdq.dihedral if image else (),
-        thumbnail=image.thumbnail if image else None,
+        thumbnail=thumbnail,
         matches=tuple(matcher.match(query)),
-        problems=tuple(Problem(entry.ref, kind, message) for kind, message in analysis.problems),
+        problems=analysis.problems,
+        clues=analysis.clues,
+        video=video_info(video) if video else None,
     )
     writer.add_file(pending.seq, scanned)
     return 1

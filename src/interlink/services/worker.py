@@ -7,24 +7,27 @@ folder exhibits; archive members arrive as bytes or as a spooled temporary file.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import BinaryIO
 
 from interlink.domain.errors import EvidenceReadError
 from interlink.domain.problems import ProblemKind
-from interlink.media.analyse import FileAnalysis, analyse_stream
+from interlink.domain.provenance import SourceRef
+from interlink.media.analyse import AnalysisOptions, FileAnalysis, analyse_stream
 from interlink.sources.readonly import open_readonly
 
 
 @dataclass(frozen=True, slots=True)
 class WorkItem:
-    """One file to analyse: a path to open read-only, or its bytes."""
+    """One file to analyse: where it is in the exhibit, and a path to open read-only or its
+    bytes."""
 
     key: int
+    ref: SourceRef
     path: str | None = None
     data: bytes | None = None
-    max_pixels: int = 200_000_000
-    max_image_bytes: int = 256 << 20
+    options: AnalysisOptions = field(default_factory=AnalysisOptions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,15 +53,23 @@ def run(item: WorkItem) -> WorkResult:
     """Analyse one item; an unreadable file is a result with a failure, never an exception."""
     try:
         if item.data is not None:
-            stream: BinaryIO = io.BytesIO(item.data)
+            data = item.data
+            stream: BinaryIO = io.BytesIO(data)
+
+            def again() -> Path | BinaryIO:
+                return io.BytesIO(data)
+
         elif item.path is not None:
-            stream = open_readonly(item.path)
+            path = Path(item.path)
+            stream = open_readonly(path)
+
+            def again() -> Path | BinaryIO:
+                return open_readonly(path)
+
         else:
             raise ValueError("a work item needs a path or data")
         with stream:
-            analysis = analyse_stream(
-                stream, max_image_bytes=item.max_image_bytes, max_pixels=item.max_pixels
-            )
+            analysis = analyse_stream(stream, item.ref, video_source=again, options=item.options)
     except OSError as exc:
         return WorkResult(item.key, None, read_failure(exc))
     return WorkResult(item.key, analysis)

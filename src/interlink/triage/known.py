@@ -1,11 +1,13 @@
 """Matching media against the known lists: exact on cryptographic hashes, PDQ within each
-list's threshold over the 8 dihedral variants of the query.
+list's threshold over the 8 dihedral variants of the query, and for videos Meta's vPDQ rule
+against known videos plus each sampled frame against known images.
 
 A PDQ of quality under ``pdq.MIN_QUALITY`` never makes a perceptual match, on either side.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -14,19 +16,25 @@ from interlink.domain.scan import EntryMatch
 from interlink.index.base import SignalIndex
 from interlink.index.brute import BruteForceHammingIndex
 from interlink.index.exact import ExactIndex
-from interlink.signals import pdq
+from interlink.signals import pdq, vpdq
 from interlink.signals.registry import CRYPTO
 
 #: Signal types matched exactly when both sides have them.
 EXACT_TYPES: tuple[str, ...] = (*CRYPTO, "photodna")
 
 
+#: Signal type recorded when a frame of a video matches a known image.
+FRAME_SIGNAL = "vpdq-frame"
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What one media offers for matching: exact hash values by type, and its PDQ (if any)."""
+    """What one media offers for matching: exact hash values by type, its PDQ (if an image)
+    and its sampled frames (if a video)."""
 
     exact: Mapping[str, str]
     pdq: pdq.PdqHash | None = None
+    frames: Sequence[vpdq.VpdqFeature] = ()
 
 
 class KnownMatcher:
@@ -46,6 +54,7 @@ class KnownMatcher:
         self._list_of: dict[int, int] = {}
         exact_values: dict[str, tuple[list[str], list[int]]] = {t: ([], []) for t in EXACT_TYPES}
         pdq_values: tuple[list[str], list[int]] = ([], [])
+        self._videos: dict[int, vpdq.Features] = {}
         for signal in signals:
             self._list_of[signal.entry_id] = signal.list_id
             if signal.type in exact_values:
@@ -56,6 +65,8 @@ class KnownMatcher:
             ):
                 pdq_values[0].append(signal.value)
                 pdq_values[1].append(signal.entry_id)
+            elif signal.type == vpdq.NAME:
+                self._videos[signal.entry_id] = vpdq.usable(vpdq.loads(signal.value))
         self._exact: dict[str, SignalIndex] = {}
         for name, (values, ids) in exact_values.items():
             if values:
@@ -65,6 +76,9 @@ class KnownMatcher:
         self._pdq = hamming()
         self._pdq.add(*pdq_values)
         self._radius = max(self._thresholds.values(), default=pdq.THRESHOLD)
+        self._frames = hamming()
+        for entry_id, features in self._videos.items():
+            self._frames.add([f.pdq for f in features], [entry_id] * len(features))
 
     @property
     def size(self) -> int:
@@ -86,6 +100,32 @@ class KnownMatcher:
                 list_id = self._list_of[hit.id]
                 if hit.distance <= self._thresholds.get(list_id, pdq.THRESHOLD):
                     found.append(EntryMatch(hit.id, list_id, pdq.NAME, hit.distance))
+        if query.frames:
+            found.extend(self._match_video(vpdq.usable(query.frames)))
+        return found
+
+    def _match_video(self, frames: vpdq.Features) -> list[EntryMatch]:
+        found: list[EntryMatch] = []
+        values = [f.pdq for f in frames]
+        if values and len(self._frames):
+            candidates = {
+                h.id for hits in self._frames.query_batch(values, vpdq.DISTANCE) for h in hits
+            }
+            for entry_id in sorted(candidates):
+                result = vpdq.match_videos(frames, self._videos[entry_id])
+                if result.matched:
+                    distance = 100 - math.floor(result.known_pct)
+                    found.append(EntryMatch(entry_id, self._list_of[entry_id], vpdq.NAME, distance))
+        if values and len(self._pdq):
+            best: dict[int, int] = {}
+            for hits in self._pdq.query_batch(values, self._radius):
+                for hit in hits:
+                    if hit.distance <= self._thresholds.get(self._list_of[hit.id], pdq.THRESHOLD):
+                        best[hit.id] = min(hit.distance, best.get(hit.id, hit.distance))
+            found.extend(
+                EntryMatch(entry_id, self._list_of[entry_id], FRAME_SIGNAL, distance)
+                for entry_id, distance in sorted(best.items())
+            )
         return found
 
     def match_many(self, queries: Sequence[Query]) -> list[list[EntryMatch]]:

@@ -15,17 +15,21 @@ from interlink.adapters.sql.dialect import insert_ignore
 from interlink.adapters.sql.schema import (
     exhibits,
     media,
+    media_clues,
     media_matches,
     media_signals,
     problems,
     scans,
     sightings,
     thumbnails,
+    video_info,
 )
+from interlink.domain.clues import ClueFact, MediaClues, VideoInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.domain.scan import ProblemRecord, ScannedFile, SightingRecord
+from interlink.linking.clues import camera_key
 
 
 def ref_hash(ref: SourceRef) -> str:
@@ -147,6 +151,8 @@ class MediaRepository:
         sighting_rows: list[dict[str, Any]] = []
         match_rows: list[dict[str, Any]] = []
         problem_rows: list[dict[str, Any]] = []
+        clue_rows: dict[str, dict[str, Any]] = {}
+        video_rows: dict[str, dict[str, Any]] = {}
         for seq, item in files:
             m = item.media
             media_rows[m.sha256] = {
@@ -174,6 +180,10 @@ class MediaRepository:
                 )
             if item.thumbnail is not None:
                 thumb_rows[m.sha256] = {"sha256": m.sha256, "jpeg": item.thumbnail}
+            if item.clues is not None:
+                clue_rows[m.sha256] = _clue_row(m.sha256, item.clues)
+            if item.video is not None:
+                video_rows[m.sha256] = {"sha256": m.sha256, **_video_row(item.video)}
             hashed = ref_hash(item.sighting.ref)
             sighting_rows.append(
                 {
@@ -209,6 +219,8 @@ class MediaRepository:
         insert_ignore(connection, media, list(media_rows.values()), "sha256")
         insert_ignore(connection, media_signals, signal_rows, "sha256", "type", "value")
         insert_ignore(connection, thumbnails, list(thumb_rows.values()), "sha256")
+        insert_ignore(connection, media_clues, list(clue_rows.values()), "sha256")
+        insert_ignore(connection, video_info, list(video_rows.values()), "sha256")
         insert_ignore(connection, sightings, sighting_rows, "exhibit_id", "ref_hash")
         insert_ignore(connection, media_matches, match_rows, "sha256", "entry_id", "signal_type")
         insert_ignore(connection, problems, problem_rows, "exhibit_id", "ref_hash", "kind")
@@ -326,6 +338,43 @@ class MediaRepository:
                     )
         return found
 
+    def clues_of(self, sha256s: Sequence[str]) -> dict[str, MediaClues]:
+        """The stored clues of each media that has any."""
+        found: dict[str, MediaClues] = {}
+        with self._engine.connect() as connection:
+            for start in range(0, len(sha256s), 500):
+                rows = connection.execute(
+                    select(media_clues).where(
+                        media_clues.c.sha256.in_(sha256s[start : start + 500])
+                    )
+                )
+                for row in rows:
+                    found[row.sha256] = _clues(row)
+        return found
+
+    def videos_of(self, sha256s: Sequence[str]) -> dict[str, VideoInfo]:
+        """The stored properties of each video among the media."""
+        found: dict[str, VideoInfo] = {}
+        query = select(video_info, media.c.width, media.c.height).select_from(
+            video_info.join(media, media.c.sha256 == video_info.c.sha256)
+        )
+        with self._engine.connect() as connection:
+            for start in range(0, len(sha256s), 500):
+                chunk = sha256s[start : start + 500]
+                for row in connection.execute(query.where(video_info.c.sha256.in_(chunk))):
+                    found[row.sha256] = VideoInfo(
+                        container=row.container,
+                        codec=row.codec,
+                        width=row.width or 0,
+                        height=row.height or 0,
+                        fps=row.fps,
+                        duration=row.duration,
+                        frames_seen=row.frames_seen,
+                        every_seconds=row.every_seconds,
+                        sampled=row.sampled,
+                    )
+        return found
+
     def thumbnail(self, sha256: str) -> bytes | None:
         """The stored clear thumbnail of a media (show it only through the wellness view)."""
         with self._engine.connect() as connection:
@@ -333,3 +382,63 @@ class MediaRepository:
                 select(thumbnails.c.jpeg).where(thumbnails.c.sha256 == sha256)
             ).scalar()
         return None if value is None else bytes(value)
+
+
+def _clue_row(sha256: str, clues: MediaClues) -> dict[str, Any]:
+    return {
+        "sha256": sha256,
+        "make": clues.make,
+        "model": clues.model,
+        "serial": clues.serial,
+        "camera_key": camera_key(clues.make, clues.serial),
+        "lens_serial": clues.lens_serial,
+        "image_unique_id": clues.image_unique_id,
+        "software": clues.software,
+        "captured_raw": clues.captured_raw,
+        "captured_local": clues.captured_local.replace(tzinfo=None)
+        if clues.captured_local
+        else None,
+        "captured_utc": clues.captured_utc,
+        "latitude": clues.latitude,
+        "longitude": clues.longitude,
+        "altitude": clues.altitude,
+        "thumbnail_sha256": clues.thumbnail_sha256,
+        "thumbnail_pdq": clues.thumbnail_pdq,
+        "thumbnail_differs": clues.thumbnail_differs,
+        "thumbnail_reason": clues.thumbnail_reason,
+        "facts": [[f.name, f.value, f.source] for f in clues.facts],
+    }
+
+
+def _clues(row: Any) -> MediaClues:
+    return MediaClues(
+        make=row.make,
+        model=row.model,
+        serial=row.serial,
+        lens_serial=row.lens_serial,
+        image_unique_id=row.image_unique_id,
+        software=row.software,
+        captured_raw=row.captured_raw,
+        captured_local=row.captured_local,
+        captured_utc=_utc(row.captured_utc),
+        latitude=row.latitude,
+        longitude=row.longitude,
+        altitude=row.altitude,
+        thumbnail_sha256=row.thumbnail_sha256,
+        thumbnail_pdq=row.thumbnail_pdq,
+        thumbnail_differs=row.thumbnail_differs,
+        thumbnail_reason=row.thumbnail_reason,
+        facts=tuple(ClueFact(str(n), str(v), str(s)) for n, v, s in row.facts or ()),
+    )
+
+
+def _video_row(video: VideoInfo) -> dict[str, Any]:
+    return {
+        "container": video.container,
+        "codec": video.codec,
+        "fps": video.fps,
+        "duration": video.duration,
+        "frames_seen": video.frames_seen,
+        "every_seconds": video.every_seconds,
+        "sampled": video.sampled,
+    }

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -114,6 +115,44 @@ thumbnails = Table(
     metadata,
     Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
     Column("jpeg", LargeBinary, nullable=False),
+)
+
+media_clues = Table(
+    "media_clues",
+    metadata,
+    Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
+    Column("make", String(200), nullable=True),
+    Column("model", String(200), nullable=True),
+    Column("serial", String(200), nullable=True),
+    # Normalised make + serial, the key that links media shot with one camera.
+    Column("camera_key", String(300), nullable=True, index=True),
+    Column("lens_serial", String(200), nullable=True),
+    Column("image_unique_id", String(200), nullable=True, index=True),
+    Column("software", String(300), nullable=True),
+    Column("captured_raw", String(100), nullable=True),
+    Column("captured_local", DateTime(timezone=False), nullable=True),
+    Column("captured_utc", DateTime(timezone=True), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("altitude", Float, nullable=True),
+    Column("thumbnail_sha256", Hex64, nullable=True),
+    Column("thumbnail_pdq", Hex64, nullable=True),
+    Column("thumbnail_differs", Boolean, nullable=False),
+    Column("thumbnail_reason", Text, nullable=True),
+    Column("facts", JSON, nullable=False),
+)
+
+video_info = Table(
+    "video_info",
+    metadata,
+    Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
+    Column("container", String(100), nullable=False),
+    Column("codec", String(100), nullable=False),
+    Column("fps", Float, nullable=False),
+    Column("duration", Float, nullable=True),
+    Column("frames_seen", BigInteger, nullable=False),
+    Column("every_seconds", Float, nullable=False),
+    Column("sampled", Integer, nullable=False),
 )
 
 sightings = Table(

@@ -1,5 +1,6 @@
-"""Benign generated videos for the tests: smooth random colour fields that morph from one
-second to the next, with a moving square. Nothing is downloaded; every video is made here."""
+"""Benign generated videos for the demo, the tests and the benchmarks: smooth random colour
+fields that morph from one second to the next, with a moving square. Nothing is downloaded;
+every video is made here."""
 
 from __future__ import annotations
 
