@@ -8,6 +8,7 @@ record the repository stores.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -68,6 +69,7 @@ class NetworkAnalysis:
     rankings: Rankings
     networks: tuple[NetworkSummary, ...]
     removal: RemovalPlan
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def network_of(self, account: int) -> NetworkSummary | None:
         """The network account node ``account`` belongs to, if it is in one."""
@@ -98,6 +100,19 @@ class NetworkBuild:
             if summary.network_id == network_id:
                 return summary
         return None
+
+
+class _Clock:
+    """Seconds spent in each named stage, for progress reports and benchmarks."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
 
 
 def graph_from_reports(
@@ -157,9 +172,12 @@ def analyse(
     ``countries`` maps account nodes to their attributed country.
     """
     settings = settings or BuildSettings()
+    clock = _Clock()
     projection = project(graph, settings.projection, viral)
     igraph_graph = to_igraph(projection)
+    clock.lap("projection")
     partition = detect(igraph_graph, settings.communities)
+    clock.lap("detection")
     lookup = np.full(graph.node_count, -1, dtype=np.int64)
     lookup[projection.accounts] = np.arange(projection.vertex_count)
     holdings = memberships(graph, lookup, HOLDING_RELATIONS)
@@ -187,7 +205,10 @@ def analyse(
     removal = greedy_removal(
         holdings[0], holdings[1], is_known, projection.vertex_count, settings.removal_k
     )
-    return NetworkAnalysis(projection, partition, rankings, networks, removal)
+    clock.lap("ranking")
+    return NetworkAnalysis(
+        projection, partition, rankings, networks, removal, MappingProxyType(clock.laps)
+    )
 
 
 def build_networks(

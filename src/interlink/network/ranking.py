@@ -69,8 +69,8 @@ def _betweenness(
 ) -> tuple[npt.NDArray[np.float64], str]:
     if graph.vcount() <= settings.exact_betweenness:
         return np.asarray(graph.betweenness(directed=False), dtype=np.float64), "exact"
-    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    inside = np.flatnonzero(membership[edges[:, 0]] == membership[edges[:, 1]])
+    ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    inside = np.flatnonzero(membership[ends[:, 0]] == membership[ends[:, 1]])
     within = graph.subgraph_edges(inside.tolist(), delete_vertices=False)
     largest = int(np.bincount(membership).max()) if len(membership) else 0
     if largest <= settings.exact_betweenness:
