@@ -37,12 +37,18 @@ class Planted:
 
 
 def planted_reports(
-    networks: int = 12, size: int = 8, media: int = 20, seed: int = 3, noise: float = 0.05
+    networks: int = 12,
+    size: int = 8,
+    media: int = 20,
+    seed: int = 3,
+    noise: float = 0.05,
+    locations: bool = True,
 ) -> Planted:
     """``networks`` rings of ``size`` accounts exchanging their own ``media`` files.
 
     Each report: one member sends 2-4 of the ring's files to another member. A fraction
-    ``noise`` of the files sent are some other ring's. Every account has a verified location.
+    ``noise`` of the files sent are some other ring's. With ``locations`` every account has a
+    verified location; without, only its Login IP (198.51.100.x) places it.
     """
     rng = random.Random(seed)
     reports: list[ReceivedReport] = []
@@ -88,7 +94,9 @@ def planted_reports(
                         ),
                         estimated_location=EstimatedLocation(
                             country[f"chatly/{key}"], verified=True
-                        ),
+                        )
+                        if locations
+                        else None,
                     )
                 )
             report = PlatformReport(

@@ -44,6 +44,7 @@ def phone_key(number: str) -> str:
     """An E.164-like key: ``+`` and digits when the number is international (``+`` or
     ``00``), the bare digits otherwise; punctuation and space are dropped."""
     text = _PHONE_NOISE.sub("", number.strip())
+    text = re.sub(r"[^0-9+]", "", text)
     if text.startswith("00"):
         text = "+" + text[2:]
     international = text.startswith("+")
