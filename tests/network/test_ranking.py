@@ -4,8 +4,14 @@ import numpy as np
 
 from interlink.domain.categories import Category
 from interlink.network.communities import detect, to_igraph
-from interlink.network.projection import HOLDING_RELATIONS, account_positions, memberships, project
-from interlink.network.ranking import RankingSettings, rank
+from interlink.network.projection import (
+    HOLDING_RELATIONS,
+    Projection,
+    account_positions,
+    memberships,
+    project,
+)
+from interlink.network.ranking import RankingSettings, pagerank, rank
 from interlink.network.severity import NEW_MEDIA, severity
 from tests.network.graphs import holdings_graph
 
@@ -35,8 +41,8 @@ def _ranked(exact_limit: int = 5000):  # type: ignore[no-untyped-def]
     known[nodes["m1"]] = True
     rankings = rank(
         igraph_graph,
+        projection,
         partition.membership,
-        projection.accounts,
         holdings,
         severities,
         known,
@@ -84,3 +90,20 @@ def test_top_can_be_restricted_and_breaks_ties_by_vertex() -> None:
     rankings, vertex = _ranked()
     leaves = np.array(sorted(vertex[name] for name in "bcd"))
     assert rankings.top("degree", 3, among=leaves) == leaves.tolist()
+
+
+def test_pagerank_agrees_with_igraph_including_isolated_accounts() -> None:
+    rng = np.random.default_rng(2)
+    source = rng.integers(0, 30, 80)
+    target = rng.integers(0, 30, 80)
+    keep = source < target
+    keys = np.unique(source[keep] * 40 + target[keep])
+    projection = Projection(
+        np.arange(40, dtype=np.int64),  # accounts 30-39 have no links
+        (keys // 40).astype(np.int64),
+        (keys % 40).astype(np.int64),
+        rng.random(len(keys)) + 0.1,
+    )
+    expected = np.asarray(to_igraph(projection).pagerank(weights="weight"))
+    assert np.allclose(pagerank(projection), expected, atol=1e-9)
+    assert math.isclose(pagerank(projection).sum(), 1.0)

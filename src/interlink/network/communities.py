@@ -14,6 +14,11 @@ of files from other rings, 4 seeds each): ``0.05`` merges rings (worst ARI 0.30-
 ``b`` accounts stay apart unless more than ``0.2 a b`` units of weight join them (a unit is one
 item shared by just the two sides, or one message), so two rings of 4 need more than 3 such
 items before they count as one network. ``modularity`` remains available.
+
+One Leiden iteration is the default: on the planted reports above, iterating until stable
+changed no assignment, and on the planted benchmark a second iteration left the ARI at
+0.999995 while doubling the detection time. ``iterations`` may be raised (negative: until
+stable).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ class CommunitySettings:
 
     objective: Objective = "CPM"
     resolution: float = 0.2
-    iterations: int = 2
+    iterations: int = 1
     seed: int = 1
 
 

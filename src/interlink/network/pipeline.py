@@ -71,18 +71,12 @@ class NetworkAnalysis:
     removal: RemovalPlan
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
-    def network_of(self, account: int) -> NetworkSummary | None:
-        """The network account node ``account`` belongs to, if it is in one."""
-        for summary in self.networks:
-            if account in summary.members:
-                return summary
-        return None
-
 
 @dataclass(frozen=True, eq=False)
 class NetworkBuild:
     """One build, as stored: the typed graph, the merges that made it, what is known of each
-    media node, the country of each account node, and the analysis."""
+    media node, the media the platforms flagged viral, the country of each account node, and
+    the analysis (which ``analyse`` recomputes from the rest and the settings)."""
 
     build_id: str
     created_at: datetime
@@ -93,6 +87,7 @@ class NetworkBuild:
     analysis: NetworkAnalysis
     settings: BuildSettings
     report_count: int
+    viral: frozenset[int] = frozenset()
 
     def network(self, network_id: str) -> NetworkSummary | None:
         """The network with display id ``network_id`` (``N1``, ...)."""
@@ -174,23 +169,26 @@ def analyse(
     settings = settings or BuildSettings()
     clock = _Clock()
     projection = project(graph, settings.projection, viral)
-    igraph_graph = to_igraph(projection)
     clock.lap("projection")
+    igraph_graph = to_igraph(projection)
+    clock.lap("igraph")
     partition = detect(igraph_graph, settings.communities)
     clock.lap("detection")
     lookup = np.full(graph.node_count, -1, dtype=np.int64)
     lookup[projection.accounts] = np.arange(projection.vertex_count)
     holdings = memberships(graph, lookup, HOLDING_RELATIONS)
     severities, is_known, categories = media_tables(graph, known)
+    clock.lap("tables")
     rankings = rank(
         igraph_graph,
+        projection,
         partition.membership,
-        projection.accounts,
         holdings,
         severities,
         is_known,
         settings.ranking,
     )
+    clock.lap("ranking")
     networks = summarise(
         graph,
         projection.accounts,
@@ -202,10 +200,11 @@ def analyse(
         countries or {},
         settings.min_network_size,
     )
+    clock.lap("summaries")
     removal = greedy_removal(
         holdings[0], holdings[1], is_known, projection.vertex_count, settings.removal_k
     )
-    clock.lap("ranking")
+    clock.lap("removal")
     return NetworkAnalysis(
         projection, partition, rankings, networks, removal, MappingProxyType(clock.laps)
     )
@@ -241,4 +240,5 @@ def build_networks(
         analysis,
         settings,
         len(received),
+        viral,
     )

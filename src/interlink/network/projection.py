@@ -143,13 +143,16 @@ def project(
     first = np.concatenate((first, sender[valid]))
     second = np.concatenate((second, receiver[valid]))
     weight = np.concatenate((weight, np.full(int(valid.sum()), settings.direct_weight)))
-    low = np.minimum(first, second)
-    high = np.maximum(first, second)
-    keys, inverse = np.unique(low * max(count, 1) + high, return_inverse=True)
-    totals = np.bincount(inverse.ravel(), weights=weight, minlength=len(keys))
+    width = max(count, 1)
+    keys = np.minimum(first, second) * width + np.maximum(first, second)
+    order = np.argsort(keys)
+    keys, weight = keys[order], weight[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))) if len(keys) else keys
+    totals = np.add.reduceat(weight, starts) if len(keys) else weight
+    keys = keys[starts]
     return Projection(
         accounts,
-        (keys // max(count, 1)).astype(np.int64),
-        (keys % max(count, 1)).astype(np.int64),
+        (keys // width).astype(np.int64),
+        (keys % width).astype(np.int64),
         totals.astype(np.float64),
     )

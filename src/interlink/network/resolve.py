@@ -103,7 +103,7 @@ def _signal_text(signal: Signal) -> str:
 
 def _file_signals(detail: FileDetail) -> list[str]:
     found = [_signal_text(signal) for signal in detail.hashes]
-    found += [f"other:{ids.service_key(kind)}:{value}" for kind, value in detail.other_hashes]
+    found += [f"other:{kind.strip().casefold()}:{value}" for kind, value in detail.other_hashes]
     return found
 
 
