@@ -16,7 +16,7 @@ def _read(xml: str, chunk: int = cybertip.CHUNK) -> list[PlatformReport | Report
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(reports, max_size=3), st.sampled_from([5, 64, cybertip.CHUNK]))
+@given(st.lists(reports, min_size=1, max_size=3), st.sampled_from([5, 64, cybertip.CHUNK]))
 def test_written_reports_read_back_unchanged(items: list[PlatformReport], chunk: int) -> None:
     data = b"".join(cybertip.write_reports(items))
     assert list(cybertip.read_reports(io.BytesIO(data), chunk)) == items
@@ -159,3 +159,11 @@ def test_a_lone_report_root_is_accepted() -> None:
 def test_an_empty_file_is_one_problem() -> None:
     items = _read("")
     assert len(items) == 1 and isinstance(items[0], ReportProblem)
+
+
+def test_a_file_without_reports_says_so() -> None:
+    items = _read("<envelope><batch><report><reportId>1</reportId></report></batch></envelope>")
+    assert items == [ReportProblem("file", "no report element found")]
+    assert list(cybertip.read_reports(io.BytesIO(b"".join(cybertip.write_reports([]))))) == [
+        ReportProblem("file", "no report element found")
+    ]

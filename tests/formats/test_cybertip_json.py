@@ -14,14 +14,14 @@ def _read(document: object) -> list[PlatformReport | ReportProblem]:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(reports, max_size=3))
+@given(st.lists(reports, min_size=1, max_size=3))
 def test_written_reports_read_back_unchanged(items: list[PlatformReport]) -> None:
     data = b"".join(cybertip_json.write_reports(items))
     assert list(cybertip_json.read_reports(io.BytesIO(data))) == items
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(reports, max_size=2))
+@given(st.lists(reports, min_size=1, max_size=2))
 def test_json_and_xml_say_the_same(items: list[PlatformReport]) -> None:
     xml = b"".join(cybertip.write_reports(items))
     data = b"".join(cybertip_json.write_reports(items))
@@ -84,3 +84,11 @@ def test_broken_json_keeps_the_reports_before_it() -> None:
     assert isinstance(items[0], PlatformReport)
     assert isinstance(items[-1], ReportProblem)
     assert "not well formed" in items[-1].reason
+
+
+def test_a_file_without_reports_says_so() -> None:
+    assert _read({"reports": []}) == [
+        ReportProblem("file", "no report found (expected an array of reports)")
+    ]
+    problem = _read({"report": {"reportId": "1"}})[0]
+    assert isinstance(problem, ReportProblem) and problem.position == "file"

@@ -119,7 +119,8 @@ def _convert(element: Element, index: int, line: int) -> PlatformReport | Report
 
 
 def read_reports(stream: BinaryIO, chunk: int = CHUNK) -> Iterator[PlatformReport | ReportProblem]:
-    """Every report of an XML file, in order, or a ``ReportProblem`` for each bad one.
+    """Every report of an XML file, in order, or a ``ReportProblem`` for each bad one (and
+    one for a file that holds no ``report`` element at the top two levels).
 
     ``stream`` is read in chunks of ``chunk`` bytes and never seeked, so it may be a pipe.
     """
@@ -149,6 +150,8 @@ def read_reports(stream: BinaryIO, chunk: int = CHUNK) -> Iterator[PlatformRepor
             yield ReportProblem(position, reason + "; no further report was read")
             return
         if not data:
+            if index == 0:
+                yield ReportProblem("file", "no report element found")
             return
 
 

@@ -98,7 +98,8 @@ def _convert(value: Any, index: int) -> PlatformReport | ReportProblem:
 
 
 def read_reports(stream: BinaryIO) -> Iterator[PlatformReport | ReportProblem]:
-    """Every report of a JSON file, in order, or a ``ReportProblem`` for each bad one."""
+    """Every report of a JSON file, in order, or a ``ReportProblem`` for each bad one (and one
+    for a file that holds no report)."""
     index = 0
     builder: ObjectBuilder | None = None
     depth = 0
@@ -126,6 +127,9 @@ def read_reports(stream: BinaryIO) -> Iterator[PlatformReport | ReportProblem]:
             f"after report {index}",
             f"the JSON is not well formed ({reason}); no further report was read",
         )
+        return
+    if index == 0:
+        yield ReportProblem("file", "no report found (expected an array of reports)")
 
 
 def _time(moment: datetime | None) -> str | None:
