@@ -95,3 +95,5 @@ def test_ip_geolocation_through_an_mmdb_places_accounts(tmp_path: Path) -> None:
     packages = referrals(result)
     assert [package.country for package in packages] == ["BE"]
     assert len(packages[0].accounts) == 12
+    ips = [value for kind, value in packages[0].accounts[0].identifiers if kind == "ip"]
+    assert ips and all(value.startswith("198.51.100.") and " to " in value for value in ips)

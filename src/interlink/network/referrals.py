@@ -75,6 +75,17 @@ class Referral:
     networks: tuple[ReferralNetwork, ...]
 
 
+def _identifier(build: NetworkBuild, node: int) -> tuple[str, str]:
+    """``(kind, value)``; an IP window says when it was seen."""
+    graph = build.graph
+    kind = graph.kind(node)
+    value = graph.label(node)
+    details = graph.details.get(node, {})
+    if kind is NodeKind.IP and "first_seen" in details:
+        value = f"{value} ({details['first_seen']} to {details['last_seen']})"
+    return kind.value, value
+
+
 def referrals(build: NetworkBuild) -> tuple[Referral, ...]:
     """One package per attributed country, in country order; accounts by capital, highest
     first."""
@@ -85,8 +96,7 @@ def referrals(build: NetworkBuild) -> tuple[Referral, ...]:
     held: dict[int, set[int]] = defaultdict(set)
     for edge in graph.edges():
         if edge.relation in _IDENTIFIER_RELATIONS:
-            target = edge.target
-            identifiers[edge.source].add((graph.kind(target).value, graph.label(target)))
+            identifiers[edge.source].add(_identifier(build, edge.target))
         elif edge.relation in _REPORT_RELATIONS:
             reports[edge.source].add(graph.keys[edge.target])
         elif edge.relation in _MEDIA_RELATIONS and edge.target not in held[edge.source]:
