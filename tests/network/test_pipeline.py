@@ -7,6 +7,7 @@ import pytest
 from interlink.adapters.maxmind import MaxMindGeoIp
 from interlink.adapters.memory.networks import InMemoryKnownMedia
 from interlink.domain.categories import Category
+from interlink.domain.reports import PlatformReport, ReceivedReport, ReportedPerson
 from interlink.network.attribution import Basis
 from interlink.network.model import NodeKind, Relation
 from interlink.network.pipeline import NetworkBuild, build_networks
@@ -97,3 +98,18 @@ def test_ip_geolocation_through_an_mmdb_places_accounts(tmp_path: Path) -> None:
     assert len(packages[0].accounts) == 12
     ips = [value for kind, value in packages[0].accounts[0].identifiers if kind == "ip"]
     assert ips and all(value.startswith("198.51.100.") and " to " in value for value in ips)
+
+
+def test_no_reports_and_a_lone_account_build_without_networks() -> None:
+    moment = datetime(2024, 7, 1, tzinfo=UTC)
+    empty = build_networks([], InMemoryKnownMedia(), build_id="e", created_at=moment)
+    assert empty.graph.node_count == 0 and empty.analysis.networks == ()
+    assert empty.analysis.removal.total == 0 and referrals(empty) == ()
+    lone = PlatformReport("1", reported=(ReportedPerson("Chatly", "7"),))
+    single = build_networks(
+        [ReceivedReport(lone)], InMemoryKnownMedia(), build_id="s", created_at=moment
+    )
+    assert single.analysis.networks == ()
+    assert single.analysis.rankings.capital.tolist() == [0.0]
+    (account,) = single.graph.nodes_of(NodeKind.ACCOUNT).tolist()
+    assert single.attributions[account].country is None
