@@ -73,7 +73,8 @@ class Resolution:
 @dataclass(frozen=True, slots=True)
 class ResolveSettings:
     """``ip_window``: the longest gap between two captures of one address and port that still
-    makes them one IP node."""
+    makes them one IP node (6 hours by default: a session's span, short next to how long an
+    ISP usually keeps a dynamic address with one subscriber)."""
 
     ip_window: timedelta = timedelta(hours=6)
 
