@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from interlink.cli import audit, demo, lists, report, scan
+from interlink.cli import audit, demo, lists, networks, report, scan
 from interlink.cli.context import State
 from interlink.cli.exit_codes import exit_code_for
 from interlink.cli.output import errors
@@ -27,6 +27,9 @@ app.command("report")(report.report)
 app.command("demo")(demo.demo)
 app.add_typer(lists.app, name="lists")
 app.add_typer(audit.app, name="audit")
+app.add_typer(networks.reports_app, name="reports")
+app.add_typer(networks.networks_app, name="networks")
+app.command("referrals")(networks.referrals)
 
 
 @app.callback()

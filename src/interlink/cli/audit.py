@@ -9,7 +9,7 @@ from rich.table import Table
 
 from interlink.cli.context import state
 from interlink.cli.exit_codes import ExitCode
-from interlink.cli.output import console, print_json
+from interlink.cli.output import JsonFlag, console, print_json
 
 app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 
@@ -17,7 +17,7 @@ app = typer.Typer(no_args_is_help=True, help="The tamper-evident audit log.")
 @app.command("verify")
 def verify(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Recompute the audit chain; exit 9 if any record was changed, inserted or removed."""
     check = state(ctx).store.audit.verify()
@@ -45,7 +45,7 @@ def verify(
 def log(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="How many of the newest records.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show the newest audit records."""
     records = state(ctx).store.audit.records()[-limit:]

@@ -11,7 +11,7 @@ import typer
 from interlink.adapters.sql.store import SqlStore
 from interlink.cli import scan as scan_cli
 from interlink.cli.context import state
-from interlink.cli.output import RichProgress, console, print_json
+from interlink.cli.output import JsonFlag, RichProgress, console, print_json
 from interlink.demo.exhibit import build_demo_exhibit
 from interlink.domain.errors import ConflictError
 from interlink.services.lists import import_list
@@ -34,7 +34,7 @@ def demo(
             help="Scan into the configured store instead of a fresh SQLite file in --dir.",
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Generate benign synthetic evidence (images, transformed copies of images a generated
     list marks known, a nested archive, broken files), scan it and write its report."""

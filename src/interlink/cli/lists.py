@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from interlink.cli.context import state
-from interlink.cli.output import console, errors, print_json
+from interlink.cli.output import JsonFlag, console, errors, print_json
 from interlink.services.lists import import_list, show_lists
 
 app = typer.Typer(no_args_is_help=True, help="Known-material lists.")
@@ -25,7 +25,7 @@ def import_(
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="auto or a format name.")] = "auto",
     version: Annotated[str, typer.Option("--version", help="The list's version label.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Import FILE into a named list (replacing the list's entries if it exists)."""
     shared = state(ctx)
@@ -60,7 +60,7 @@ def import_(
 def show(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(help="Only this list.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show the lists (or one list) with their entry counts."""
     shared = state(ctx)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -23,6 +24,8 @@ from rich.text import Text
 # Markup is off by default: paths and names from evidence may contain brackets. Callers that
 # style text pass ``markup=True`` and escape what they interpolate.
 console = Console(markup=False)
+#: The ``--json`` flag every command that shows data takes.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON only.")]
 errors = Console(stderr=True, markup=False)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from interlink.cli.context import state
-from interlink.cli.output import console, print_json
+from interlink.cli.output import JsonFlag, console, print_json
 from interlink.services.reports import case_report, write_report
 
 
@@ -18,7 +18,7 @@ def report(
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="Folder for report.json and report.html.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Write the report of CASE to a folder (-o), or print its JSON (--json)."""
     shared = state(ctx)

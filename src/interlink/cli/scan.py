@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from interlink.cli.context import state
-from interlink.cli.output import RichProgress, console, print_json
+from interlink.cli.output import JsonFlag, RichProgress, console, print_json
 from interlink.domain.errors import SourceError
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
@@ -28,7 +28,7 @@ def scan(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Worker processes (0: none, in-process).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     """Scan EXHIBIT into CASE: hash every file, match the known lists, record it all.
 

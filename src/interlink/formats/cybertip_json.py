@@ -245,3 +245,11 @@ def write_reports(reports: Iterable[PlatformReport]) -> Iterator[bytes]:
         prefix = b"\n" if index == 0 else b",\n"
         yield prefix + json.dumps(report_to_json(item), ensure_ascii=False).encode("utf-8")
     yield b"\n]}\n"
+
+
+def report_from_json(value: Any) -> PlatformReport:
+    """The report ``report_to_json`` wrote; ``FormatError`` when ``value`` is not one."""
+    found = _convert(value, 0)
+    if isinstance(found, ReportProblem):
+        raise FormatError(found.reason, found.position)
+    return found

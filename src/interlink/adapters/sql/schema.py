@@ -265,3 +265,25 @@ audit_head = Table(
     Column("hash", Hex64, nullable=False),
     Column("count", BigInteger, nullable=False),
 )
+
+platform_reports = Table(
+    "platform_reports",
+    metadata,
+    Column("report_id", String(200), primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("agency", String(200), nullable=True),
+    Column("case_name", String(200), nullable=True),
+    Column("source", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("body", JSON, nullable=False),
+)
+
+network_builds = Table(
+    "network_builds",
+    metadata,
+    Column("build_id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("report_count", BigInteger, nullable=False),
+    Column("networks", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
