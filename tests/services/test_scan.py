@@ -60,8 +60,9 @@ def test_demo_exhibit_is_triaged_as_built(store: SqlStore, tmp_path: Path) -> No
     assert s.binary_duplicates == 2
     assert s.errors == 1  # broken.jpg
     assert {w["kind"] for w in case_report(store, "C1")["warnings"]} == {"corrupt", "empty"}
-    # 6 new + the resized copy + photo_b in the zip + 3 images in the nested tar.gz
-    assert s.new_images == 6 + 1 + 1 + 3
+    # 6 new + the resized copy + photo_b in the zip + 3 images in the nested tar.gz + the
+    # 3 photos carrying camera EXIF; and one new video.
+    assert s.new_images == 6 + 1 + 1 + 3 + 3 and s.new_videos == 1
     report = case_report(store, "C1")
     by_path = {f["path"]: f for f in report["files"]}
     renamed = by_path["exhibit:downloads/holiday.dat"]
@@ -74,6 +75,9 @@ def test_demo_exhibit_is_triaged_as_built(store: SqlStore, tmp_path: Path) -> No
     assert by_path["exhibit:misc/broken.jpg"]["status"] == "error"
     assert by_path["exhibit:misc/broken.jpg"]["sha256"]  # still hashed
     queue = [item["path"] for item in report["review_queue"]]
+    # New material carrying a place and a camera comes first in the queue.
+    assert queue[0].startswith("exhibit:camera/DSC_")
+    assert report["cameras"][0]["serial"] == "4403152" and len(report["places"]) == 1
     assert "exhibit:downloads/resized.jpg" not in queue  # stacked under its original
     assert any(
         s["path"] == "exhibit:downloads/resized.jpg"

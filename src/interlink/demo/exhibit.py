@@ -10,12 +10,14 @@ import io
 import tarfile
 import zipfile
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import ExifTags, Image
 
 from interlink.demo.images import TRANSFORMS, encode, scene
+from interlink.demo.videos import make_video
 from interlink.signals.pdq import MIN_QUALITY, reference_hash
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -97,6 +99,12 @@ def build_demo_exhibit(root: Path, *, new: int = 24, known: int = 8) -> DemoExhi
         )
 
     _write_archives(exhibit, originals, new_seeds)
+    # Photos from one camera at one place, as a phone would write them: the clues section.
+    for i, seed in enumerate(_good_seeds(7000, 3)):
+        (exhibit / "camera" / f"DSC_{i:04d}.jpg").write_bytes(
+            _with_camera_exif(scene(seed), serial="4403152", minute=i)
+        )
+    make_video(exhibit / "camera" / "VID_0001.mp4", seconds=6, seed=11, size=(320, 180))
     (exhibit / "misc" / "broken.jpg").write_bytes(encode(scene(7), "JPEG")[:2000])
     (exhibit / "misc" / "random.png").write_bytes(np.random.default_rng(3).bytes(4096))
     (exhibit / "misc" / "empty.jpg").write_bytes(b"")
@@ -129,3 +137,21 @@ def _write_archives(exhibit: Path, originals: list[Image.Image], new_seeds: list
         archive.writestr("shared/photo_a.jpg", encode(TRANSFORMS["mirror"](originals[0]), "JPEG"))
         archive.writestr("shared/photo_b.jpg", encode(scene(new_seeds[3]), "JPEG"))
         archive.writestr("shared/inner.tar.gz", inner.getvalue())
+
+
+def _with_camera_exif(image: Image.Image, *, serial: str, minute: int) -> bytes:
+    """A JPEG carrying the EXIF a camera writes: make, model, body serial, capture time with
+    its offset, and a GPS position (a public square; the photo itself is generated)."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    exif[ExifTags.Base.Model] = "Canon EOS 80D"
+    detail = exif.get_ifd(ExifTags.IFD.Exif)
+    detail[ExifTags.Base.BodySerialNumber] = serial
+    detail[ExifTags.Base.DateTimeOriginal] = f"2024:06:01 14:{minute:02d}:00"
+    detail[ExifTags.Base.OffsetTimeOriginal] = "+02:00"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (Fraction(48), Fraction(51), Fraction(2400 + minute, 100))
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (Fraction(2), Fraction(21), Fraction(700, 100))
+    return encode(image, "JPEG", exif=exif.tobytes())

@@ -64,6 +64,8 @@ def load_case(store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None) -
         exhibits=exhibits,
         lists=lists,
         generated_at=datetime.now(UTC),
+        clues=store.media.clues_of(shas),
+        videos=store.media.videos_of(shas),
     )
 
 

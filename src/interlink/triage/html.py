@@ -47,6 +47,7 @@ def render_report(
     wanted: list[str] = [item["sha256"] for item in report["review_queue"]]
     wanted += [s["sha256"] for item in report["review_queue"] for s in item["stack"]]
     wanted += [m["sha256"] for group in report["known_by_series"] for m in group["media"]]
+    wanted += [item["sha256"] for item in report.get("edited", ())]
     thumbs: dict[str, dict[str, str]] = {}
     for sha in dict.fromkeys(wanted):
         if len(thumbs) >= max_thumbnails:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from interlink.domain.clues import MediaClues, VideoInfo
 from interlink.domain.lists import EntryInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import ProblemKind
 from interlink.domain.scan import ProblemRecord, SightingRecord
+from interlink.triage.clue_report import clue_sections
 from interlink.triage.duplicates import PdqSignal, visual_groups
 
 REPORT_FORMAT = "interlink-case-report/1"
@@ -55,6 +57,8 @@ class CaseData:
     exhibits: Sequence[Mapping[str, Any]] = ()
     lists: Sequence[Mapping[str, Any]] = ()
     generated_at: datetime | None = None
+    clues: Mapping[str, MediaClues] = field(default_factory=dict)
+    videos: Mapping[str, VideoInfo] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,11 @@ def build_report(data: CaseData) -> dict[str, Any]:
             files.append(_lone_problem_record(problem, problems_by_ref))
             ingested_refs.add(problem.problem.ref.key())
     summary = _summary(data, first_seen, copies, groups, failed, files)
+    sections = clue_sections(
+        {sha: c for sha, c in data.clues.items() if sha in first_seen},
+        {sha: row.exhibit for sha, row in first_seen.items()},
+        {sha: row.ref.display() for sha, row in first_seen.items()},
+    )
     return {
         "format": REPORT_FORMAT,
         "generated_at": data.generated_at.isoformat() if data.generated_at else None,
@@ -155,6 +164,7 @@ def build_report(data: CaseData) -> dict[str, Any]:
         "summary": summary.to_json(),
         "review_queue": _review_queue(data, first_seen, copies, groups, failed),
         "known_by_series": _known_by_series(data, first_seen, copies),
+        **sections,
         "files": files,
         "warnings": [
             {
@@ -211,6 +221,42 @@ def _file_record(
             {"kind": p.problem.kind.value, "message": p.problem.message}
             for p in problems_by_ref.get(row.ref.key(), ())
         ],
+        "clues": _clues_json(data.clues.get(row.sha256)),
+        "video": _video_json(data.videos.get(row.sha256)),
+    }
+
+
+def _clues_json(clues: MediaClues | None) -> dict[str, Any] | None:
+    if clues is None:
+        return None
+    return {
+        "make": clues.make,
+        "model": clues.model,
+        "serial": clues.serial,
+        "lens_serial": clues.lens_serial,
+        "image_unique_id": clues.image_unique_id,
+        "software": clues.software,
+        "captured": clues.captured_raw,
+        "captured_utc": clues.captured_utc.isoformat() if clues.captured_utc else None,
+        "gps": None
+        if clues.latitude is None or clues.longitude is None
+        else {"latitude": clues.latitude, "longitude": clues.longitude, "altitude": clues.altitude},
+        "thumbnail_differs": clues.thumbnail_differs,
+        "facts": [{"name": f.name, "value": f.value, "source": f.source} for f in clues.facts],
+    }
+
+
+def _video_json(video: VideoInfo | None) -> dict[str, Any] | None:
+    if video is None:
+        return None
+    return {
+        "container": video.container,
+        "codec": video.codec,
+        "fps": round(video.fps, 3),
+        "duration": video.duration,
+        "frames_seen": video.frames_seen,
+        "sampled_frames": video.sampled,
+        "every_seconds": video.every_seconds,
     }
 
 
@@ -241,6 +287,8 @@ def _lone_problem_record(
             {"kind": p.problem.kind.value, "message": p.problem.message}
             for p in problems_by_ref[ref.key()]
         ],
+        "clues": None,
+        "video": None,
     }
 
 
@@ -314,19 +362,46 @@ def _review_queue(
         )
         placed.update(stack)
         placed.add(sha)
+        hints = [h for s in (sha, *stack) for h in clue_hints(data.clues.get(s))]
         queue.append(
             {
                 "sha256": sha,
                 "path": row.ref.display(),
                 "kind": row.kind.value,
                 "copies": copies[sha],
+                "clues": list(dict.fromkeys(hints)),
                 "stack": [
                     {"sha256": s, "path": first_seen[s].ref.display(), "copies": copies[s]}
                     for s in stack
                 ],
             }
         )
-    return queue
+    # New material with clues that can locate a child comes first (a place, then a camera,
+    # then a date); otherwise discovery order is kept (the sort is stable).
+    return sorted(queue, key=lambda item: -_clue_weight(item["clues"]))
+
+
+def clue_hints(clues: MediaClues | None) -> list[str]:
+    """Short labels of the clues a media carries, strongest first."""
+    if clues is None:
+        return []
+    hints = []
+    if clues.latitude is not None and clues.longitude is not None:
+        hints.append(f"GPS {clues.latitude:.5f},{clues.longitude:.5f}")
+    if clues.serial:
+        hints.append(f"camera {clues.make or ''} serial {clues.serial}".replace("  ", " "))
+    if clues.image_unique_id:
+        hints.append(f"ImageUniqueID {clues.image_unique_id}")
+    if clues.captured_raw:
+        hints.append(f"taken {clues.captured_raw}")
+    if clues.thumbnail_differs:
+        hints.append("embedded thumbnail differs (edited or cropped)")
+    return hints
+
+
+def _clue_weight(hints: Sequence[str]) -> int:
+    weights = (("GPS", 8), ("camera", 4), ("ImageUniqueID", 2), ("embedded", 2), ("taken", 1))
+    return sum(w for prefix, w in weights if any(h.startswith(prefix) for h in hints))
 
 
 def _known_by_series(
