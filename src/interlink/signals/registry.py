@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from types import MappingProxyType
 
 from interlink.domain.errors import ConfigurationError, UnknownSignalTypeError
-from interlink.signals import lace, md5, pdq, photodna, sha1, sha256, zz40
+from interlink.signals import lace, md5, pdq, photodna, sha1, sha256, vpdq, zz40
 from interlink.signals.base import SignalType
 
 BUILTINS: tuple[SignalType, ...] = (
@@ -21,6 +21,7 @@ BUILTINS: tuple[SignalType, ...] = (
     sha256.TYPE,
     pdq.TYPE,
     photodna.TYPE,
+    vpdq.TYPE,
     zz40.TYPE,
     lace.TYPE,
 )
