@@ -13,7 +13,7 @@ from tests.formats.vics import samples
 ENTRY = ListEntry(signals=(Signal("md5", md5_of(1)),), external_id=md5_of(1))
 
 
-@pytest.mark.parametrize("name", ["vics", "icse", "hma"])
+@pytest.mark.parametrize("name", ["csv", "vics", "icse", "hma"])
 def test_what_each_writer_writes_is_detected_as_its_format(name: str) -> None:
     writer = FORMATS[name].write
     assert writer is not None
@@ -40,6 +40,7 @@ def test_what_each_writer_writes_is_detected_as_its_format(name: str) -> None:
         (b"collab,signal_type,signal_str,category,tags\n", "hma"),
         (b"md5,sha1,sha256,pdq,category,series,victim_identified\n", "csv"),
         (b"md5\n" + md5_of(1).encode(), "csv"),
+        (b"id;md5;distributed;category_scheme\n", "csv"),
         (b"", None),
         (b"   \n", None),
         (b'{"name": "package.json"}', None),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from interlink.formats import hashcsv
 from interlink.formats._csv import header_key, sniff_delimiter
 from interlink.formats._text import decode_head
 
@@ -22,8 +23,6 @@ _VICS_SHAPE = re.compile(r'"(?:MD5|Media|MediaID)"\s*:', re.I)
 _NCMEC = re.compile(r"hashsharing|<queryResult[\s>]", re.I)
 _ICSE_ONLY = {"zz40", "lace", "image id", "baseline", "is distributed", "number of submissions"}
 _HASH_COLUMNS = {"md5", "sha1", "sha256", "pdq", "photodna"}
-#: The columns of the lead's simple CSV (``interlink.formats.hashcsv``).
-_SIMPLE_CSV = {"md5", "sha1", "sha256", "pdq", "category", "series", "victim_identified"}
 
 
 def detect(head: bytes) -> str | None:
@@ -42,6 +41,5 @@ def detect(head: bytes) -> str | None:
         return "icse"
     if "signal_type" in columns and columns & {"signal_str", "signal", "signal_value", "value"}:
         return "hma"
-    if columns & _HASH_COLUMNS and columns <= _SIMPLE_CSV:
-        return "csv"
-    return None
+    # The simple CSV claims any header with a hash column, so it is asked last.
+    return hashcsv.NAME if hashcsv.detect(text.encode("utf-8")) else None
