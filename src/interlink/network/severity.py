@@ -22,18 +22,17 @@ SEVERITY: MappingProxyType[tuple[str, str], float] = MappingProxyType(
         ("uk", "A"): 1.0,
         ("uk", "B"): 0.7,
         ("uk", "C"): 0.4,
-        ("uk", "N"): 0.0,
-        ("projectvic-us", "0"): 0.3,
-        ("projectvic-us", "1"): 0.8,
-        ("projectvic-us", "2"): 0.3,
-        ("projectvic-us", "3"): 0.0,
-        ("projectvic-us", "4"): 0.2,
-        ("dhs-legacy", "0"): 0.3,
-        ("dhs-legacy", "1"): 0.9,
-        ("dhs-legacy", "2"): 0.7,
-        ("dhs-legacy", "3"): 0.3,
-        ("dhs-legacy", "4"): 0.0,
-        ("dhs-legacy", "5"): 0.0,
+        ("projectvic-us", "0"): 0.0,  # non-pertinent
+        ("projectvic-us", "1"): 0.8,  # child abuse material
+        ("projectvic-us", "2"): 0.3,  # child exploitive, age difficult
+        ("projectvic-us", "3"): 0.3,  # CGI / animation, child exploitive
+        ("projectvic-us", "4"): 0.1,  # comparison images
+        ("dhs-legacy", "0"): 0.5,  # uncategorised: as a known media without a category
+        ("dhs-legacy", "1"): 0.9,  # child exploitation, illegal
+        ("dhs-legacy", "2"): 0.3,  # child exploitation, non-illegal / age difficult
+        ("dhs-legacy", "3"): 0.3,  # CGI / animation
+        ("dhs-legacy", "4"): 0.1,  # exemplar / comparison
+        ("dhs-legacy", "5"): 0.0,  # non-pertinent
         ("icse-baseline", "baseline"): 0.8,
         ("icse-baseline", "not-baseline"): 0.3,
     }
