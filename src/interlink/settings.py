@@ -6,6 +6,8 @@
   (default ``sqlite:///$INTERLINK_HOME/interlink.db``).
 - ``INTERLINK_WORKERS``: worker processes for scans (default: the number of CPUs).
 - ``INTERLINK_ACTOR``: who is acting, for the audit log (default: the operating-system user).
+- ``INTERLINK_TRUSTED_VOTES``: independent agencies that must agree on an item's category for
+  it to be graded trusted (default 3, as the UK's CAID does).
 
 Command-line options (``--db``, ``--home``, ``--workers``) override the environment.
 """
@@ -29,6 +31,7 @@ class Settings:
     database_url: str
     workers: int
     actor: str
+    trusted_votes: int = 3
 
     @classmethod
     def load(
@@ -57,7 +60,22 @@ class Settings:
         if workers < 0:
             raise ConfigurationError(f"workers must be 0 or more, not {workers}")
         actor = env.get("INTERLINK_ACTOR") or _os_user()
-        return cls(home=home, database_url=url, workers=workers, actor=actor)
+        votes_text = env.get("INTERLINK_TRUSTED_VOTES", "3")
+        try:
+            trusted_votes = int(votes_text)
+        except ValueError:
+            raise ConfigurationError(
+                f"INTERLINK_TRUSTED_VOTES is not a number: {votes_text!r}"
+            ) from None
+        if trusted_votes < 1:
+            raise ConfigurationError("INTERLINK_TRUSTED_VOTES must be 1 or more")
+        return cls(
+            home=home,
+            database_url=url,
+            workers=workers,
+            actor=actor,
+            trusted_votes=trusted_votes,
+        )
 
 
 def _os_user() -> str:

@@ -1,19 +1,23 @@
-"""``interlink lists``: import and show known-material lists."""
+"""``interlink lists``: import, add to, show, compare, export and enable known-material lists."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from interlink.cli.context import state
-from interlink.cli.output import JsonFlag, console, errors, print_json
-from interlink.services.lists import import_list, show_lists
+from interlink.cli.output import JsonFlag, RichProgress, console, errors, print_json
+from interlink.domain.categories import Category
+from interlink.formats import registry
+from interlink.services import list_compare
+from interlink.services import lists as service
 
 app = typer.Typer(no_args_is_help=True, help="Known-material lists.")
+FORMAT_NAMES = ", ".join(sorted(registry.FORMATS))
 
 
 @app.command("import")
@@ -23,50 +27,168 @@ def import_(
     name: Annotated[
         str | None, typer.Option("--name", help="List name (default: file stem).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="auto or a format name.")] = "auto",
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"auto, or one of: {FORMAT_NAMES}.")
+    ] = "auto",
     version: Annotated[str, typer.Option("--version", help="The list's version label.")] = "",
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode",
+            help="full: the file is the whole list; delta: only additions, changes and "
+            "tombstones; auto: delta when the file has tombstones.",
+        ),
+    ] = "auto",
     as_json: JsonFlag = False,
 ) -> None:
-    """Import FILE into a named list (replacing the list's entries if it exists)."""
+    """Apply FILE as a version of a list: add, change and delete entries idempotently."""
+    if mode not in ("auto", "full", "delta"):
+        raise typer.BadParameter("--mode is auto, full or delta")
     shared = state(ctx)
-    result = import_list(
-        shared.store, file, name=name, fmt=fmt, version=version, actor=shared.settings.actor
+    result = service.import_list(
+        shared.store,
+        file,
+        name=name,
+        fmt=fmt,
+        version=version,
+        mode="full" if mode == "full" else "delta" if mode == "delta" else "auto",
+        actor=shared.settings.actor,
     )
     if as_json:
         print_json(
             {
                 "list": result.list_name,
                 "format": result.format,
+                "mode": result.mode,
                 "entries": result.entries,
-                "replaced": result.replaced,
+                "added": result.added,
+                "changed": result.changed,
+                "unchanged": result.unchanged,
+                "deleted": result.deleted,
                 "errors": result.error_count,
+                "truncated": result.truncated,
+                "rematched": result.rematched,
                 "error_details": [
-                    {"position": e.position, "reason": e.reason} for e in result.errors
+                    {"position": e.position, "reason": e.reason, "fatal": e.fatal}
+                    for e in result.errors
                 ],
             }
         )
         return
     for error in result.errors[:20]:
-        errors.print(f"[yellow]skipped[/yellow] {escape(str(error))}", highlight=False, markup=True)
+        errors.print(f"[yellow]skipped[/yellow] {escape(error.display())}", markup=True)
     if result.error_count > 20:
         errors.print(f"... and {result.error_count - 20} more bad records")
+    if result.truncated:
+        errors.print("the file ends early: what was read is applied, nothing was deleted")
     console.print(
-        f"list {result.list_name!r}: {result.entries} entries imported ({result.format})"
+        f"list {result.list_name!r} ({result.format}, {result.mode}): {result.added} added, "
+        f"{result.changed} changed, {result.unchanged} unchanged, {result.deleted} deleted"
         + (f", {result.error_count} bad records skipped" if result.error_count else "")
+        + (f"; {result.rematched} new matches in the store" if result.rematched else "")
     )
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list to add to (created if new).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders of known material.")],
+    category: Annotated[
+        str | None, typer.Option("--category", help="scheme:code, e.g. uk:A.")
+    ] = None,
+    series: Annotated[str | None, typer.Option("--series", help="Series name.")] = None,
+    victim_identified: Annotated[
+        bool | None,
+        typer.Option("--victim-identified/--victim-unidentified", help="Victim status."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Hash files and folders of known material (images and videos) into a list."""
+    shared = state(ctx)
+    with RichProgress("hashing known material", enabled=not as_json) as progress:
+        result = service.add_files(
+            shared.store,
+            name,
+            paths,
+            category=Category.parse(category) if category else None,
+            series=series,
+            victim_identified=victim_identified,
+            progress=progress,
+            actor=shared.settings.actor,
+        )
+    if as_json:
+        print_json(
+            {
+                "list": result.list_name,
+                "added": result.added,
+                "changed": result.changed,
+                "unchanged": result.unchanged,
+                "rematched": result.rematched,
+                "problems": [
+                    {"path": p.ref.display(), "kind": p.kind.value, "message": p.message}
+                    for p in result.problems
+                ],
+            }
+        )
+        return
+    for problem in result.problems:
+        errors.print(problem.display())
+    console.print(
+        f"list {name!r}: {result.added} added, {result.changed} changed, "
+        f"{result.unchanged} already there"
+    )
+
+
+def _stats_json(shared_store: Any, name: str, trusted_votes: int) -> dict[str, Any]:
+    stored = shared_store.lists.get(name)
+    stats = shared_store.list_views.stats(stored.id, trusted_votes)
+    return {
+        "name": stored.list.name,
+        "source": stored.list.source,
+        "version": stored.list.version,
+        "imported_at": stored.list.imported_at.isoformat() if stored.list.imported_at else None,
+        "enabled": stored.list.enabled,
+        "pdq_threshold": stored.pdq_threshold,
+        "entries": stats.entries,
+        "by_category": stats.by_category,
+        "by_signal": stats.by_signal,
+        "by_agency": stats.by_agency,
+        "flags": stats.flags,
+        "trusted": stats.trusted,
+        "trusted_votes": trusted_votes,
+    }
 
 
 @app.command("show")
 def show(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(help="Only this list.")] = None,
+    name: Annotated[str | None, typer.Argument(help="Only this list, in detail.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Show the lists (or one list) with their entry counts."""
+    """Show every list with its size, or one list in detail (categories, signals, agencies,
+    flags, and entries graded trusted)."""
     shared = state(ctx)
-    lists = [s for s in show_lists(shared.store) if name is None or s.list.name == name]
-    if name is not None and not lists:
-        shared.store.lists.get(name)  # raises NotFoundError with a clear message
+    store = shared.store
+    if name is not None:
+        detail = _stats_json(store, name, shared.settings.trusted_votes)
+        if as_json:
+            print_json(detail)
+            return
+        table = Table(show_header=False, title=f"list {name}")
+        for key in ("source", "version", "imported_at", "enabled", "pdq_threshold", "entries"):
+            table.add_row(key, str(detail[key]))
+        for group in ("by_category", "by_signal", "by_agency"):
+            for key, value in detail[group].items():
+                table.add_row(f"{group.removeprefix('by_')} {key}", str(value))
+        for flag, counts in detail["flags"].items():
+            table.add_row(flag, ", ".join(f"{k} {v}" for k, v in counts.items()))
+        table.add_row(
+            f"trusted (>= {detail['trusted_votes']} agencies agree)", str(detail["trusted"])
+        )
+        console.print(table)
+        return
+    lists = store.lists.all()
     if as_json:
         print_json(
             [
@@ -94,3 +216,111 @@ def show(
             s.list.source,
         )
     console.print(table)
+
+
+@app.command("diff")
+def diff(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="The first list.")],
+    b: Annotated[str, typer.Argument(help="The second list.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Compare two lists item by item (matched by their strongest hash)."""
+    result = list_compare.diff_lists(state(ctx).store, a, b)
+    data = {
+        "a": result.a,
+        "b": result.b,
+        "only_a": result.only_a,
+        "only_b": result.only_b,
+        "same": result.same,
+        "different": result.different,
+        "samples": result.samples,
+    }
+    if as_json:
+        print_json(data)
+        return
+    console.print(
+        f"{a} vs {b}: {result.only_a} only in {a}, {result.only_b} only in {b}, "
+        f"{result.same} alike, {result.different} described differently"
+    )
+    for item in result.samples["different"]:
+        console.print(f"  {item['item']}: {item['changes']}")
+
+
+@app.command("conflicts")
+def conflicts(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many items.")] = 100,
+    as_json: JsonFlag = False,
+) -> None:
+    """Items the enabled lists put in different categories (every vote is kept)."""
+    found = list(state(ctx).store.list_views.conflicts(limit))
+    data: list[dict[str, Any]] = [
+        {
+            "signal": c.signal_type,
+            "value": c.value,
+            "votes": [
+                {
+                    "category": v.category.display(),
+                    "agencies": list(v.agencies),
+                    "lists": list(v.lists),
+                }
+                for v in c.votes
+            ],
+        }
+        for c in found
+    ]
+    if as_json:
+        print_json(data)
+        return
+    table = Table("Item", "Votes")
+    for item in data:
+        votes = "; ".join(f"{v['category']} by {', '.join(v['agencies'])}" for v in item["votes"])
+        table.add_row(f"{item['signal']}:{item['value']}", votes)
+    console.print(table)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list to export.")],
+    fmt: Annotated[str, typer.Option("--format", help=f"One of: {FORMAT_NAMES}.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The file to write.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Write a list in an interchange format."""
+    shared = state(ctx)
+    report = service.export_list(shared.store, name, fmt, out, actor=shared.settings.actor)
+    data = {
+        "list": name,
+        "format": fmt,
+        "file": str(out),
+        "written": report.written,
+        "skipped": report.skipped,
+        "dropped": report.dropped,
+    }
+    if as_json:
+        print_json(data)
+    else:
+        console.print(
+            f"wrote {report.written} entries to {out}"
+            + (f" ({report.skipped} the format cannot hold)" if report.skipped else "")
+        )
+
+
+def _toggle(ctx: typer.Context, name: str, enabled: bool) -> None:
+    shared = state(ctx)
+    service.set_enabled(shared.store, name, enabled, actor=shared.settings.actor)
+    console.print(f"list {name!r} {'enabled' if enabled else 'disabled'}")
+
+
+@app.command("enable")
+def enable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """Match scans against this list."""
+    _toggle(ctx, name, True)
+
+
+@app.command("disable")
+def disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
+    """Stop matching scans against this list (its entries are kept)."""
+    _toggle(ctx, name, False)

@@ -9,7 +9,7 @@ import typer
 
 from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, console, print_json
-from interlink.services.reports import case_report, write_report
+from interlink.services.reports import read_report, write_report
 
 
 def report(
@@ -25,10 +25,23 @@ def report(
     if out is None and not as_json:
         raise typer.BadParameter("give -o DIR, --json, or both")
     if out is not None:
-        written = write_report(shared.store, case, out, actor=shared.settings.actor)
+        written = write_report(
+            shared.store,
+            case,
+            out,
+            actor=shared.settings.actor,
+            trusted_votes=shared.settings.trusted_votes,
+        )
         if as_json:
             print_json(written.report)
         else:
             console.print(f"wrote {written.json_path} and {written.html_path}")
         return
-    print_json(case_report(shared.store, case))
+    print_json(
+        read_report(
+            shared.store,
+            case,
+            actor=shared.settings.actor,
+            trusted_votes=shared.settings.trusted_votes,
+        )
+    )

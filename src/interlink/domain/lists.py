@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,3 +74,59 @@ class EntryInfo:
     category: Category | None
     series: str | None
     victim_identified: bool | None
+    agency: str | None = None
+
+
+#: Exact signal types in the order they identify an entry best.
+KEY_TYPES: tuple[str, ...] = ("sha256", "sha1", "md5", "photodna", "pdq", "vpdq")
+
+
+def hash_key(entry: ListEntry) -> str | None:
+    """The entry's strongest hash as ``type:value``: what identifies the same item across
+    lists."""
+    for kind in KEY_TYPES:
+        for signal in entry.signals:
+            if signal.type == kind:
+                value = signal.value
+                if kind == "vpdq":
+                    value = hashlib.sha256(value.encode("utf-8")).hexdigest()
+                return f"{kind}:{value}"
+    return None
+
+
+def entry_key(entry: ListEntry) -> str | None:
+    """The entry's identity within its list across versions: the list's own id for it when it
+    has one, else its strongest hash."""
+    if entry.external_id:
+        return f"id:{entry.external_id}"
+    return hash_key(entry)
+
+
+def content_hash(entry: ListEntry) -> str:
+    """A digest of everything the entry says, to tell a changed entry from an unchanged one."""
+    body = json.dumps(
+        {
+            "signals": sorted([s.type, s.value, s.quality] for s in entry.signals),
+            "category": entry.category.display() if entry.category else None,
+            "series": entry.series,
+            "flags": [entry.victim_identified, entry.offender_identified, entry.distributed],
+            "media_kind": entry.media_kind,
+            "extra": sorted(entry.extra),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+#: ``extra`` keys that name who vouches for an entry, by format (ICSE, NCMEC, HMA).
+AGENCY_KEYS: tuple[str, ...] = ("agency", "member_name", "member_id", "collab")
+
+
+def vouching_agency(entry: ListEntry, default: str) -> str:
+    """Who vouches for the entry: the agency its file names, else ``default`` (the list)."""
+    extra = dict(entry.extra)
+    for key in AGENCY_KEYS:
+        if extra.get(key):
+            return extra[key]
+    return default

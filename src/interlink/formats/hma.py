@@ -119,16 +119,19 @@ def write_hma(entries: Iterable[ListEntry], stream: BinaryIO) -> WriteReport:
     """Write every signal of ``entries`` as a ``threatexchange dataset --csv`` file.
 
     MD5s of videos are written as ``video_md5``; every other signal under its Interlink name.
-    An entry's ``collab``, ``opinion`` and ``tags`` go with each of its signals.
+    An entry's ``collab``, ``opinion`` and ``tags`` go with each of its signals. The format
+    has no place for a category, series or flags: an entry that has any counts as ``dropped``.
     """
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(COLUMNS)
-    written = skipped = 0
+    written = skipped = dropped = 0
     for entry in entries:
         if not entry.signals:
             skipped += 1
             continue
+        if entry.category or entry.series or entry.victim_identified is not None:
+            dropped += 1
         extra = dict(entry.extra)
         for signal in entry.signals:
             name = signal.type
@@ -146,4 +149,4 @@ def write_hma(entries: Iterable[ListEntry], stream: BinaryIO) -> WriteReport:
         written += 1
     text.flush()
     text.detach()
-    return WriteReport(written, skipped)
+    return WriteReport(written, skipped, dropped)

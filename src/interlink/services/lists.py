@@ -1,47 +1,131 @@
-"""Known-material lists: import a file into a named list, show and compare lists."""
+"""Known-material lists: import a version of a list in any interchange format, add files of
+known material, export, and re-match the store when a list changes.
+
+An import applies a version idempotently. Entries are identified by the list's own id for them
+(else their strongest hash): new ones are added, changed ones updated in place, and, when the
+file is a full version, the ones it no longer carries are deleted; a delta (a file with
+tombstones, like NCMEC's) deletes only what it withdraws. Importing the same file twice changes
+nothing. A truncated file never deletes: what was read is applied, the rest is kept.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Literal
 
-from interlink.adapters.sql.lists import StoredList
+from sqlalchemy import Connection
+
 from interlink.adapters.sql.store import SqlStore
-from interlink.domain.errors import FormatError
+from interlink.domain.categories import Category
+from interlink.domain.errors import FormatError, NotFoundError
 from interlink.domain.lists import HashList, ListEntry
-from interlink.formats import hashcsv
-from interlink.signals import pdq
+from interlink.domain.media import MediaKind
+from interlink.domain.problems import Problem
+from interlink.domain.scan import EntryMatch
+from interlink.domain.signals import Signal
+from interlink.formats import registry
+from interlink.formats.base import ListInfo, RecordError, Tombstone, WriteReport
+from interlink.formats.detect import HEAD_BYTES, detect
+from interlink.media.analyse import analyse_stream
+from interlink.services.progress import NoProgress, Progress
+from interlink.services.worker import read_failure
+from interlink.signals import pdq, vpdq
+from interlink.sources.base import Entry
+from interlink.sources.exhibit import open_exhibit
+from interlink.triage.known import KnownMatcher, Query
 
-Reader = Callable[[BinaryIO], Iterator[ListEntry | FormatError]]
-READERS: dict[str, Reader] = {hashcsv.NAME: hashcsv.read}
-DETECTORS: tuple[tuple[str, Callable[[bytes], bool]], ...] = ((hashcsv.NAME, hashcsv.detect),)
 #: Errors kept in an import result (the count is always exact).
 MAX_ERRORS_KEPT = 1000
+#: Entries written to the store per batch.
+BATCH = 2000
+
+Mode = Literal["auto", "full", "delta"]
 
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    """What an import did: the list, entries stored, and every bad record (up to a limit)."""
+    """What an import did to the list, and every bad record (up to a limit)."""
 
     list_name: str
     format: str
-    entries: int
-    replaced: int
+    mode: str
+    added: int
+    changed: int
+    unchanged: int
+    deleted: int
     error_count: int
-    errors: tuple[FormatError, ...] = field(default=())
+    errors: tuple[RecordError, ...] = field(default=())
+    info: tuple[tuple[str, str], ...] = ()
+    rematched: int = 0
+    truncated: bool = False
+
+    @property
+    def entries(self) -> int:
+        """Entries the file carried (added, changed or unchanged)."""
+        return self.added + self.changed + self.unchanged
 
 
 def detect_format(path: Path) -> str:
-    """The format of a list file, from its first bytes."""
+    """The interchange format of a list file, from its first bytes."""
     with path.open("rb") as handle:
-        head = handle.read(64 << 10)
-    for name, looks_like in DETECTORS:
-        if looks_like(head):
-            return name
-    raise FormatError(f"cannot tell the format of {path.name}; give --format", str(path))
+        found = detect(handle.read(HEAD_BYTES))
+    if found is None:
+        raise FormatError(f"cannot tell the format of {path.name}; give --format", str(path))
+    return found
+
+
+class _Importer:
+    """Feeds one file's records into a list version, in batches, inside one transaction."""
+
+    def __init__(self, store: SqlStore, connection: Connection, list_id: int, agency: str) -> None:
+        self.store = store
+        self.connection = connection
+        self.list_id = list_id
+        self.agency = agency
+        self.generation = store.lists.begin_import(connection, list_id)
+        self.added = self.changed = self.unchanged = 0
+        self.withdrawn: list[str] = []
+        self.errors: list[RecordError] = []
+        self.error_count = 0
+        self.info: list[tuple[str, str]] = []
+        self.truncated = False
+        self._batch: list[ListEntry] = []
+
+    def feed(self, records: Iterable[ListEntry | Tombstone | ListInfo | RecordError]) -> None:
+        for record in records:
+            if isinstance(record, ListEntry):
+                self._batch.append(record)
+                if len(self._batch) >= BATCH:
+                    self._flush()
+            elif isinstance(record, Tombstone):
+                self.withdrawn.append(f"id:{record.external_id}")
+            elif isinstance(record, ListInfo):
+                self.info.extend(record.items)
+            else:
+                self.error_count += 1
+                self.truncated = self.truncated or record.fatal
+                if len(self.errors) < MAX_ERRORS_KEPT:
+                    self.errors.append(record)
+        self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            counts = self.store.lists.sync(
+                self.connection,
+                self.list_id,
+                self.generation,
+                self._batch,
+                agency=self.agency,
+            )
+            self.added += counts.added
+            self.changed += counts.changed
+            self.unchanged += counts.unchanged
+            self._batch = []
 
 
 def import_list(
@@ -51,55 +135,249 @@ def import_list(
     name: str | None = None,
     fmt: str = "auto",
     version: str = "",
+    mode: Mode = "auto",
     pdq_threshold: int = pdq.THRESHOLD,
     actor: str = "local",
 ) -> ImportResult:
-    """Read ``path`` into the list ``name`` (default: the file's stem).
+    """Apply the list file at ``path`` as a version of the list ``name`` (default: the file's
+    stem), creating the list if it is new, then match the whole store against it.
 
-    Importing into an existing list replaces its entries with the file's, in one transaction:
-    importing the same file twice leaves the same list. Bad records are counted and kept in
-    the result, never stored; every good record is.
+    ``mode`` ``full`` deletes entries the file does not carry; ``delta`` deletes only what its
+    tombstones withdraw; ``auto`` is ``delta`` for a file with tombstones, else ``full``.
     """
     fmt = detect_format(path) if fmt == "auto" else fmt
-    reader = READERS.get(fmt)
-    if reader is None:
-        raise FormatError(f"unknown list format {fmt!r} (known: {', '.join(sorted(READERS))})")
+    reader = registry.get(fmt).read
     list_name = name or path.stem
-    errors: list[FormatError] = []
-    error_count = 0
-
-    def good_entries(stream: BinaryIO) -> Iterator[ListEntry]:
-        nonlocal error_count
-        for record in reader(stream):
-            if isinstance(record, FormatError):
-                error_count += 1
-                if len(errors) < MAX_ERRORS_KEPT:
-                    errors.append(record)
-            else:
-                yield record
-
     with store.transaction() as tx, path.open("rb") as stream:
         list_id = store.lists.find(tx, list_name)
-        replaced = 0
         if list_id is None:
             record = HashList(list_name, str(path), version, datetime.now(UTC))
             list_id = store.lists.create(tx, record, fmt=fmt, pdq_threshold=pdq_threshold)
-        else:
-            replaced = store.lists.clear(tx, list_id)
-            store.lists.touch(tx, list_id, source=str(path), version=version)
-        count = store.lists.add_entries(tx, list_id, good_entries(stream))
+        importer = _Importer(store, tx, list_id, list_name)
+        importer.feed(reader(stream))
+        deleted = store.lists.withdraw(tx, list_id, importer.withdrawn)
+        chosen = mode if mode != "auto" else ("delta" if importer.withdrawn else "full")
+        if chosen == "full" and not importer.truncated:
+            deleted += store.lists.drop_unseen(tx, list_id, importer.generation)
+        label = version or dict(importer.info).get("version", "")
+        store.lists.touch(tx, list_id, source=str(path), version=label)
         store.audit.append(
             tx,
             actor=actor,
             action="list.import",
             object_type="list",
             object_id=list_name,
-            before={"entries": replaced} if replaced else None,
-            after={"entries": count, "errors": error_count, "source": str(path), "format": fmt},
+            after={
+                "source": str(path),
+                "format": fmt,
+                "mode": chosen,
+                "added": importer.added,
+                "changed": importer.changed,
+                "unchanged": importer.unchanged,
+                "deleted": deleted,
+                "errors": importer.error_count,
+                "truncated": importer.truncated,
+            },
         )
-    return ImportResult(list_name, fmt, count, replaced, error_count, tuple(errors))
+    rematched = rematch_list(store, list_name)
+    return ImportResult(
+        list_name=list_name,
+        format=fmt,
+        mode=chosen,
+        added=importer.added,
+        changed=importer.changed,
+        unchanged=importer.unchanged,
+        deleted=deleted,
+        error_count=importer.error_count,
+        errors=tuple(importer.errors),
+        info=tuple(importer.info),
+        rematched=rematched,
+        truncated=importer.truncated,
+    )
 
 
-def show_lists(store: SqlStore) -> list[StoredList]:
-    """Every list with its entry count."""
-    return store.lists.all()
+def rematch_list(store: SqlStore, name: str) -> int:
+    """Match every media in the store against the list ``name``; record and return the new
+    matches (so material scanned before the list arrived is known from now on)."""
+    stored = store.lists.get(name)
+    if not stored.list.enabled:
+        return 0
+    matcher = KnownMatcher(store.lists.signals([stored.id]), {stored.id: stored.pdq_threshold})
+    if not matcher.size:
+        return 0
+    found: list[tuple[str, EntryMatch]] = []
+    total = 0
+    kinds = ("md5", "sha1", "sha256", "photodna", pdq.NAME, vpdq.NAME)
+    for sha256, rows in store.media.all_signals(kinds):
+        exact = {r.type: r.value for r in rows if r.type not in (pdq.NAME, vpdq.NAME)}
+        image = next((r for r in rows if r.type == pdq.NAME), None)
+        video = next((r for r in rows if r.type == vpdq.NAME), None)
+        query = Query(
+            exact,
+            pdq.PdqHash(image.value, image.quality or 0, image.variants) if image else None,
+            vpdq.loads(video.value) if video else (),
+        )
+        found.extend((sha256, m) for m in matcher.match(query))
+        if len(found) >= BATCH:
+            total += _record_matches(store, found)
+            found = []
+    return total + _record_matches(store, found)
+
+
+def _record_matches(store: SqlStore, found: Sequence[tuple[str, EntryMatch]]) -> int:
+    if found:
+        with store.transaction() as tx:
+            store.media.add_matches(tx, found)
+    return len(found)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What ``add_files`` put into a list, and the files it could not use."""
+
+    list_name: str
+    added: int
+    changed: int
+    unchanged: int
+    problems: tuple[Problem, ...]
+    rematched: int
+
+
+def known_entry(
+    entry: Entry,
+    *,
+    category: Category | None,
+    series: str | None,
+    victim_identified: bool | None,
+    problems: list[Problem],
+) -> ListEntry | None:
+    """The list entry of one file of known material (``None`` when it cannot be read)."""
+    try:
+        with entry.open() as stream:
+            analysis = analyse_stream(stream, entry.ref, video_source=entry.open)
+    except OSError as exc:
+        problems.append(Problem(entry.ref, *read_failure(exc)))
+        return None
+    problems.extend(analysis.problems)
+    signals = [
+        Signal("md5", analysis.md5),
+        Signal("sha1", analysis.sha1),
+        Signal("sha256", analysis.sha256),
+    ]
+    if analysis.image is not None:
+        signals.append(Signal(pdq.NAME, analysis.image.pdq.value, analysis.image.pdq.quality))
+    if analysis.video is not None:
+        signals.append(Signal(vpdq.NAME, vpdq.dumps(analysis.video.frames)))
+    return ListEntry(
+        signals=tuple(signals),
+        category=category,
+        series=series,
+        victim_identified=victim_identified,
+        media_kind=analysis.kind.value if analysis.kind is not MediaKind.OTHER else None,
+    )
+
+
+def add_files(
+    store: SqlStore,
+    name: str,
+    paths: Sequence[Path],
+    *,
+    category: Category | None = None,
+    series: str | None = None,
+    victim_identified: bool | None = None,
+    progress: Progress | None = None,
+    actor: str = "local",
+) -> AddResult:
+    """Hash files and folders of known material (images and videos, archives opened) into
+    the list ``name`` (created if new), then match the store against it. The files are read
+    only; nothing of them but their hashes is kept."""
+    progress = progress or NoProgress()
+    problems: list[Problem] = []
+
+    def entries() -> Iterator[ListEntry]:
+        for path in paths:
+            for item in open_exhibit(path, path.name):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                    continue
+                progress.advance()
+                made = known_entry(
+                    item,
+                    category=category,
+                    series=series,
+                    victim_identified=victim_identified,
+                    problems=problems,
+                )
+                if made is not None and made.media_kind in (MediaKind.IMAGE, MediaKind.VIDEO):
+                    yield made
+
+    with store.transaction() as tx:
+        list_id = store.lists.find(tx, name)
+        if list_id is None:
+            record = HashList(name, "files", "", datetime.now(UTC))
+            list_id = store.lists.create(tx, record, fmt="files", pdq_threshold=pdq.THRESHOLD)
+        importer = _Importer(store, tx, list_id, name)
+        importer.feed(entries())
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="list.add_files",
+            object_type="list",
+            object_id=name,
+            after={
+                "paths": [str(p) for p in paths],
+                "added": importer.added,
+                "changed": importer.changed,
+                "unchanged": importer.unchanged,
+                "problems": len(problems),
+            },
+        )
+    rematched = rematch_list(store, name)
+    return AddResult(
+        name, importer.added, importer.changed, importer.unchanged, tuple(problems), rematched
+    )
+
+
+def export_list(
+    store: SqlStore, name: str, fmt: str, out: Path, *, actor: str = "local"
+) -> WriteReport:
+    """Write the list ``name`` to ``out`` in format ``fmt`` (atomically); audited."""
+    writer = registry.get(fmt).write
+    if writer is None:
+        raise FormatError(f"format {fmt!r} can be read but not written")
+    stored = store.lists.get(name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            report = writer((entry for _, entry in store.lists.entries(stored.id)), stream)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="list.export",
+            object_type="list",
+            object_id=name,
+            after={"format": fmt, "file": str(out), "written": report.written},
+        )
+    return report
+
+
+def set_enabled(store: SqlStore, name: str, enabled: bool, *, actor: str = "local") -> None:
+    """Enable or disable matching against a list; audited."""
+    with store.transaction() as tx:
+        list_id = store.lists.find(tx, name)
+        if list_id is None:
+            raise NotFoundError("list", name)
+        store.lists.set_enabled(tx, list_id, enabled)
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="list.enable" if enabled else "list.disable",
+            object_type="list",
+            object_id=name,
+        )

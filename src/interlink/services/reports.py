@@ -15,7 +15,9 @@ from interlink.triage.html import render_report
 from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
 
 
-def load_case(store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None) -> CaseData:
+def load_case(
+    store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None, *, trusted_votes: int = 3
+) -> CaseData:
     """Everything the report of ``case`` (or of one of its exhibits) is built from."""
     record = store.cases.get(case)
     sightings = list(store.media.case_sightings(record.id, exhibit_id))
@@ -66,6 +68,7 @@ def load_case(store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None) -
         generated_at=datetime.now(UTC),
         clues=store.media.clues_of(shas),
         videos=store.media.videos_of(shas),
+        trusted_votes=trusted_votes,
     )
 
 
@@ -74,9 +77,9 @@ def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summar
     return summarise(load_case(store, case, exhibit_id))
 
 
-def case_report(store: SqlStore, case: str) -> dict[str, Any]:
+def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[str, Any]:
     """The JSON-ready report of a case."""
-    return build_report(load_case(store, case))
+    return build_report(load_case(store, case, trusted_votes=trusted_votes))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +91,32 @@ class WrittenReport:
     report: dict[str, Any]
 
 
+def read_report(
+    store: SqlStore, case: str, *, actor: str = "local", trusted_votes: int = 3
+) -> dict[str, Any]:
+    """The JSON-ready report of a case, for a person to read; audited."""
+    report = case_report(store, case, trusted_votes=trusted_votes)
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="report.read",
+            object_type="case",
+            object_id=str(store.cases.get(case).id),
+            after={"files": len(report["files"])},
+        )
+    return report
+
+
 def write_report(
-    store: SqlStore, case: str, out_dir: Path, *, actor: str = "local"
+    store: SqlStore, case: str, out_dir: Path, *, actor: str = "local", trusted_votes: int = 3
 ) -> WrittenReport:
     """Write ``report.json`` and a self-contained ``report.html`` of the case into ``out_dir``.
 
     Every thumbnail in the HTML is blurred and greyscale; revealing one is an explicit click.
     Writing a report is audited.
     """
-    report = case_report(store, case)
+    report = case_report(store, case, trusted_votes=trusted_votes)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
     html_path = out_dir / "report.html"

@@ -59,6 +59,7 @@ class CaseData:
     generated_at: datetime | None = None
     clues: Mapping[str, MediaClues] = field(default_factory=dict)
     videos: Mapping[str, VideoInfo] = field(default_factory=dict)
+    trusted_votes: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,7 @@ def _file_record(
             first_seen[visual].ref.display() if visual and visual != row.sha256 else None
         ),
         "matches": [_match_json(m, data.entries.get(m.entry_id)) for m in matches],
+        **_grading(matches, data),
         "problems": [
             {"kind": p.problem.kind.value, "message": p.problem.message}
             for p in problems_by_ref.get(row.ref.key(), ())
@@ -224,6 +226,24 @@ def _file_record(
         "clues": _clues_json(data.clues.get(row.sha256)),
         "video": _video_json(data.videos.get(row.sha256)),
     }
+
+
+def _grading(matches: Sequence[MatchRow], data: CaseData) -> dict[str, Any]:
+    """The categories the matched entries give, each with how many independent agencies
+    vouch for it; trusted at ``data.trusted_votes``; a conflict when one scheme gets two
+    codes (every vote is shown, none overrides another)."""
+    agencies: dict[str, set[str]] = {}
+    for match in matches:
+        info = data.entries.get(match.entry_id)
+        if info is not None and info.category is not None:
+            voter = info.agency or info.list_name
+            agencies.setdefault(info.category.display(), set()).add(voter)
+    votes = [
+        {"category": c, "agencies": len(a), "trusted": len(a) >= data.trusted_votes}
+        for c, a in sorted(agencies.items())
+    ]
+    schemes = [c.split(":", 1)[0] for c in agencies]
+    return {"category_votes": votes, "category_conflict": len(schemes) != len(set(schemes))}
 
 
 def _clues_json(clues: MediaClues | None) -> dict[str, Any] | None:
@@ -289,6 +309,8 @@ def _lone_problem_record(
         ],
         "clues": None,
         "video": None,
+        "category_votes": [],
+        "category_conflict": False,
     }
 
 

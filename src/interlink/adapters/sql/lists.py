@@ -9,10 +9,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
-from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
+from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries, media_matches
 from interlink.domain.categories import Category
 from interlink.domain.errors import NotFoundError
-from interlink.domain.lists import EntryInfo, EntrySignal, HashList, ListEntry
+from interlink.domain.lists import (
+    EntryInfo,
+    EntrySignal,
+    HashList,
+    ListEntry,
+    content_hash,
+    entry_key,
+    vouching_agency,
+)
 from interlink.domain.signals import Signal
 
 BATCH = 2000
@@ -28,6 +36,15 @@ class StoredList:
     pdq_threshold: int
 
 
+@dataclass(frozen=True, slots=True)
+class SyncCounts:
+    """What one batch of a list import did."""
+
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+
 def _entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
     return {
         "list_id": list_id,
@@ -40,6 +57,16 @@ def _entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
         "distributed": entry.distributed,
         "media_kind": entry.media_kind,
         "extra": dict(entry.extra) if entry.extra else None,
+    }
+
+
+def _signal_row(entry_id: int, list_id: int, signal: Signal) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "list_id": list_id,
+        "type": signal.type,
+        "value": signal.value,
+        "quality": signal.quality,
     }
 
 
@@ -94,32 +121,41 @@ class ListRepository:
     def add_entries(
         self, connection: Connection, list_id: int, entries: Iterable[ListEntry]
     ) -> int:
-        """Store entries (with all their signals) in the list; return how many."""
+        """Add entries (with all their signals) to the list as they are, without a new version:
+        an entry whose key the list already holds is updated. Return how many were given."""
+        row = connection.execute(
+            select(hash_lists.c.name, hash_lists.c.generation).where(hash_lists.c.id == list_id)
+        ).one()
         total = 0
         batch: list[ListEntry] = []
         for entry in entries:
             batch.append(entry)
             if len(batch) >= BATCH:
-                total += self._insert(connection, list_id, batch)
+                self.sync(connection, list_id, int(row.generation), batch, agency=row.name)
+                total += len(batch)
                 batch = []
         if batch:
-            total += self._insert(connection, list_id, batch)
+            self.sync(connection, list_id, int(row.generation), batch, agency=row.name)
+            total += len(batch)
         return total
 
-    def _insert(self, connection: Connection, list_id: int, batch: Sequence[ListEntry]) -> int:
+    def _insert(
+        self,
+        connection: Connection,
+        list_id: int,
+        batch: Sequence[ListEntry],
+        extra_columns: Sequence[dict[str, Any]] | None = None,
+    ) -> int:
+        rows = [_entry_row(list_id, entry) for entry in batch]
+        if extra_columns is not None:
+            rows = [{**row, **more} for row, more in zip(rows, extra_columns, strict=True)]
         result = connection.execute(
             list_entries.insert().returning(list_entries.c.id, sort_by_parameter_order=True),
-            [_entry_row(list_id, entry) for entry in batch],
+            rows,
         )
         ids = [int(row.id) for row in result]
         signal_rows = [
-            {
-                "entry_id": entry_id,
-                "list_id": list_id,
-                "type": signal.type,
-                "value": signal.value,
-                "quality": signal.quality,
-            }
+            _signal_row(entry_id, list_id, signal)
             for entry_id, entry in zip(ids, batch, strict=True)
             for signal in entry.signals
         ]
@@ -226,8 +262,148 @@ class ListRepository:
                         _category(row.category_scheme, row.category_code),
                         row.series,
                         row.victim_identified,
+                        row.agency,
                     )
         return found
+
+    # -- versioned imports -------------------------------------------------------------------
+
+    def begin_import(self, connection: Connection, list_id: int) -> int:
+        """Start a new import generation of the list; return its number."""
+        current = connection.execute(
+            select(hash_lists.c.generation).where(hash_lists.c.id == list_id)
+        ).scalar_one()
+        generation = int(current) + 1
+        connection.execute(
+            update(hash_lists).where(hash_lists.c.id == list_id).values(generation=generation)
+        )
+        return generation
+
+    def sync(
+        self,
+        connection: Connection,
+        list_id: int,
+        generation: int,
+        entries: Sequence[ListEntry],
+        *,
+        agency: str,
+    ) -> SyncCounts:
+        """Apply one batch of a list version: add new entries, update changed ones in place
+        (keeping their ids, dropping their now stale matches), and mark every entry carried
+        as seen in ``generation``. Entries are identified by ``entry_key``; a key given twice
+        keeps the last."""
+        by_key: dict[str, ListEntry] = {}
+        for entry in entries:
+            key = entry_key(entry)
+            if key is not None:
+                by_key[key] = entry
+        if not by_key:
+            return SyncCounts()
+        existing = {
+            row.entry_key: (int(row.id), row.content_hash)
+            for row in connection.execute(
+                select(list_entries.c.id, list_entries.c.entry_key, list_entries.c.content_hash)
+                .where(list_entries.c.list_id == list_id)
+                .where(list_entries.c.entry_key.in_(list(by_key)))
+            )
+        }
+        new: list[tuple[str, ListEntry]] = []
+        changed: list[tuple[int, str, ListEntry]] = []
+        same: list[int] = []
+        digests = {key: content_hash(entry) for key, entry in by_key.items()}
+        for key, entry in by_key.items():
+            if key not in existing:
+                new.append((key, entry))
+            elif existing[key][1] != digests[key]:
+                changed.append((existing[key][0], key, entry))
+            else:
+                same.append(existing[key][0])
+        if new:
+            self._insert(
+                connection,
+                list_id,
+                [e for _, e in new],
+                extra_columns=[
+                    {
+                        "entry_key": key,
+                        "content_hash": digests[key],
+                        "seen_in": generation,
+                        "agency": vouching_agency(entry, agency),
+                    }
+                    for key, entry in new
+                ],
+            )
+        for ident, key, entry in changed:
+            connection.execute(
+                update(list_entries)
+                .where(list_entries.c.id == ident)
+                .values(
+                    **_entry_row(list_id, entry),
+                    entry_key=key,
+                    content_hash=digests[key],
+                    seen_in=generation,
+                    agency=vouching_agency(entry, agency),
+                )
+            )
+        if changed:
+            ids = [ident for ident, _, _ in changed]
+            connection.execute(delete(entry_signals).where(entry_signals.c.entry_id.in_(ids)))
+            connection.execute(delete(media_matches).where(media_matches.c.entry_id.in_(ids)))
+            connection.execute(
+                entry_signals.insert(),
+                [
+                    _signal_row(ident, list_id, signal)
+                    for ident, _, entry in changed
+                    for signal in entry.signals
+                ],
+            )
+        for start in range(0, len(same), 500):
+            connection.execute(
+                update(list_entries)
+                .where(list_entries.c.id.in_(same[start : start + 500]))
+                .values(seen_in=generation)
+            )
+        return SyncCounts(len(new), len(changed), len(same))
+
+    def withdraw(self, connection: Connection, list_id: int, keys: Sequence[str]) -> int:
+        """Delete the entries with these ``entry_key``s (a list's tombstones); return how many."""
+        removed = 0
+        for start in range(0, len(keys), 500):
+            ids = list(
+                connection.execute(
+                    select(list_entries.c.id).where(
+                        list_entries.c.list_id == list_id,
+                        list_entries.c.entry_key.in_(keys[start : start + 500]),
+                    )
+                ).scalars()
+            )
+            removed += self._delete_ids(connection, ids)
+        return removed
+
+    def drop_unseen(self, connection: Connection, list_id: int, generation: int) -> int:
+        """Delete the entries the import ``generation`` did not carry (a full version replaces
+        the list); return how many."""
+        ids = list(
+            connection.execute(
+                select(list_entries.c.id).where(
+                    list_entries.c.list_id == list_id,
+                    (list_entries.c.seen_in.is_(None)) | (list_entries.c.seen_in != generation),
+                )
+            ).scalars()
+        )
+        removed = 0
+        for start in range(0, len(ids), 500):
+            removed += self._delete_ids(connection, ids[start : start + 500])
+        return removed
+
+    @staticmethod
+    def _delete_ids(connection: Connection, ids: Sequence[int]) -> int:
+        if not ids:
+            return 0
+        connection.execute(delete(media_matches).where(media_matches.c.entry_id.in_(ids)))
+        connection.execute(delete(entry_signals).where(entry_signals.c.entry_id.in_(ids)))
+        connection.execute(delete(list_entries).where(list_entries.c.id.in_(ids)))
+        return len(ids)
 
 
 def _list_entry(row: Any, signals: list[Signal]) -> ListEntry:

@@ -28,7 +28,7 @@ from interlink.domain.clues import ClueFact, MediaClues, VideoInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
-from interlink.domain.scan import ProblemRecord, ScannedFile, SightingRecord
+from interlink.domain.scan import EntryMatch, ProblemRecord, ScannedFile, SightingRecord
 from interlink.linking.clues import camera_key
 
 
@@ -48,6 +48,16 @@ class ScanRecord:
     status: str
     options: dict[str, Any]
     summary: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """One stored signal of a media, with its PDQ dihedral variants when it has them."""
+
+    type: str
+    value: str
+    quality: int | None
+    variants: tuple[str, ...] = ()
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -374,6 +384,48 @@ class MediaRepository:
                         sampled=row.sampled,
                     )
         return found
+
+    def all_signals(self, types: Sequence[str]) -> Iterator[tuple[str, list[SignalRow]]]:
+        """Every stored media with its signals of the given types, one media at a time (for
+        matching the whole store against a list)."""
+        query = (
+            select(media_signals)
+            .where(media_signals.c.type.in_(list(types)))
+            .order_by(media_signals.c.sha256, media_signals.c.id)
+        )
+        current: str | None = None
+        rows: list[SignalRow] = []
+        with self._engine.connect() as connection:
+            for row in connection.execution_options(yield_per=10_000).execute(query):
+                if row.sha256 != current:
+                    if current is not None:
+                        yield current, rows
+                    current, rows = row.sha256, []
+                rows.append(SignalRow(row.type, row.value, row.quality, tuple(row.variants or ())))
+        if current is not None:
+            yield current, rows
+
+    def add_matches(
+        self, connection: Connection, matches: Sequence[tuple[str, EntryMatch]]
+    ) -> None:
+        """Record matches of stored media (idempotent)."""
+        insert_ignore(
+            connection,
+            media_matches,
+            [
+                {
+                    "sha256": sha256,
+                    "entry_id": m.entry_id,
+                    "list_id": m.list_id,
+                    "signal_type": m.signal_type,
+                    "distance": m.distance,
+                }
+                for sha256, m in matches
+            ],
+            "sha256",
+            "entry_id",
+            "signal_type",
+        )
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """The stored clear thumbnail of a media (show it only through the wellness view)."""

@@ -198,6 +198,7 @@ hash_lists = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("enabled", Boolean, nullable=False, default=True),
     Column("pdq_threshold", Integer, nullable=False, default=31),
+    Column("generation", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 list_entries = Table(
@@ -214,7 +215,17 @@ list_entries = Table(
     Column("distributed", Boolean, nullable=True),
     Column("media_kind", String(20), nullable=True),
     Column("extra", JSON, nullable=True),
+    # The entry's identity within its list across versions: the list's own id for it, else
+    # its strongest exact hash. A newer version of the list updates the entry with the key.
+    Column("entry_key", String(300), nullable=True),
+    # SHA-256 of the entry's content, to tell a changed entry from an unchanged one.
+    Column("content_hash", String(64), nullable=True),
+    # The import (``hash_lists.generation``) that last carried this entry.
+    Column("seen_in", BigInteger, nullable=True),
+    # Who vouches for the entry: the agency the file names for it, else the list's source.
+    Column("agency", String(200), nullable=True),
     Index("ix_list_entries_list_id", "list_id"),
+    Index("ix_list_entries_list_key", "list_id", "entry_key", unique=True),
 )
 
 entry_signals = Table(

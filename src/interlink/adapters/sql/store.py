@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.engine import make_engine, migrate
+from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
 
@@ -25,6 +26,7 @@ class SqlStore:
         self.engine = engine
         self.cases = CaseRepository(engine)
         self.lists = ListRepository(engine)
+        self.list_views = ListViews(engine)
         self.media = MediaRepository(engine)
         self.audit = AuditLog(engine)
 
