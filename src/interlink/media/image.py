@@ -35,8 +35,9 @@ class ImageAnalysis:
     ``mode`` is Pillow's name for how they are stored (``RGB``, ``P``, ``CMYK``, ``I;16``, ...);
     ``frames`` counts frames or pages (the first is the one analysed); ``orientation`` is the
     EXIF orientation (1-8) still to apply to show the image upright; ``scale`` is the reduction
-    of the decode that gave the hash and thumbnail (1 = full size); ``warnings`` are the
-    decoder's complaints about an image it could still decode.
+    of the decode the hash came from (1 = full size); ``thumbnail`` is a clear, upright JPEG
+    (empty if none was asked for); ``warnings`` are the decoder's complaints about an image it
+    could still decode.
     """
 
     format: str

@@ -4,7 +4,8 @@ Values are 64 lower-case hex digits in the reference implementation's order (``H
 word 15 first). ``reference_hash`` runs Meta's C++ implementation through ``pdqhash`` on a full
 RGB decode, exactly as HMA does; it is the anchor every faster path is checked against.
 ``hash_rgb`` and ``hash_luma`` compute the same hash with ``pdq_pipeline`` (bit for bit, but for
-rare float rounding at the median), the latter also from a reduced-resolution decode.
+rare float rounding at the median) in a tenth of the time; ``hash_reduced`` approximates it from
+a reduced-resolution decode.
 
 Dihedral variants are the hashes of the image turned or mirrored, so a copy that was rotated or
 flipped (or whose EXIF orientation was applied) matches through them: ``rotate90`` is a quarter

@@ -36,7 +36,7 @@ SCALES = (8, 4, 2, 1)
 #: A hash whose median has more than ``CROWD_LIMIT`` other coefficients within
 #: ``CROWD_MARGIN`` of it rests on rounding noise (see ``crowding``).
 CROWD_MARGIN = 0.5
-CROWD_LIMIT = 8
+CROWD_LIMIT = 16
 
 Float32Array = npt.NDArray[np.float32]
 Float64Array = npt.NDArray[np.float64]
@@ -69,42 +69,39 @@ class Band:
     weights: Float32Array  # (64, width): zero past each row's support
 
 
-def _tent_kernels(length: int) -> tuple[Float64Array, npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Dense 64 x ``length`` kernels of the reference's blur-then-decimate along one axis, with
-    each row's support ``[start, stop)``."""
+@lru_cache(maxsize=256)
+def band(length: int, scale: int = 1) -> Band:
+    """Kernel band for an axis of ``length`` full-resolution pixels, seen at ``1/scale``.
+
+    Row ``i`` is the reference's two box passes evaluated at its ``i``-th kept pixel ``c``:
+    the mean, over the pixels ``a`` of the window of ``c``, of the mean over the window of
+    ``a``; so pixel ``x`` weighs the sum of ``1 / size(window(a))`` over the ``a`` whose window
+    holds it, divided by ``size(window(c))``. At ``1/scale`` a block weighs what its pixels do.
+    """
     window = window_size(length)
     half = (window + 2) // 2
     positions = np.arange(length)
     lo = np.maximum(0, positions - (window - half))
     hi = np.minimum(length, positions + half)
     centres = ((np.arange(BUFFER) + 0.5) * length / BUFFER).astype(np.intp)
-    steps = np.zeros((BUFFER, length + 1))
-    for row, centre in enumerate(centres):
-        inner = positions[lo[centre] : hi[centre]]
-        share = 1.0 / ((hi[centre] - lo[centre]) * (hi[inner] - lo[inner]))
-        np.add.at(steps[row], lo[inner], share)
-        np.add.at(steps[row], hi[inner], -share)
-    kernels = np.cumsum(steps, axis=1)[:, :length]
-    return kernels, lo[lo[centres]], hi[hi[centres] - 1]
-
-
-@lru_cache(maxsize=128)
-def band(length: int, scale: int = 1) -> Band:
-    """Kernel band for an axis of ``length`` full-resolution pixels, seen at ``1/scale``."""
-    kernels, start, stop = _tent_kernels(length)
-    reduced = reduced_length(length, scale)
-    padded = np.zeros((BUFFER, reduced * scale))
-    padded[:, :length] = kernels
-    blocks = padded.reshape(BUFFER, reduced, scale).sum(axis=2)
-    first = start // scale
-    last = (stop - 1) // scale
-    width = int((last - first).max()) + 1
-    index = first[:, None] + np.arange(width)
-    inside = index <= last[:, None]
-    index = np.minimum(index, reduced - 1)
-    weights = np.where(inside, np.take_along_axis(blocks, index, axis=1), 0.0)
+    # Inner windows: every a in the window of each centre (padded rows masked out).
+    inner = lo[centres][:, None] + np.arange(window)
+    inner_used = inner < hi[centres][:, None]
+    inner = np.minimum(inner, length - 1)
+    inner_share = np.where(inner_used, 1.0 / (hi[inner] - lo[inner]), 0.0)
+    inner_share /= (hi[centres] - lo[centres])[:, None]
+    # Pixels: from the support's start, rounded down to a whole block, over whole blocks.
+    first = lo[lo[centres]] // scale
+    span = int(((hi[hi[centres] - 1] - 1) // scale - first).max()) + 1
+    pixels = (first * scale)[:, None] + np.arange(span * scale)
+    covered = (lo[inner][:, :, None] <= pixels[:, None, :]) & (
+        pixels[:, None, :] < hi[inner][:, :, None]
+    )
+    weights = np.einsum("ia,iax->ix", inner_share, covered.astype(np.float64))
+    blocks = weights.reshape(BUFFER, span, scale).sum(axis=2)
+    index = np.minimum(first[:, None] + np.arange(span), reduced_length(length, scale) - 1)
     index.flags.writeable = False
-    weights32 = weights.astype(np.float32)
+    weights32 = blocks.astype(np.float32)
     weights32.flags.writeable = False
     return Band(index, weights32)
 
