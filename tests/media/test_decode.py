@@ -1,5 +1,6 @@
 import io
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -40,6 +41,12 @@ def test_only_supported_formats_are_opened() -> None:
     ppm = _encoded(Image.new("RGB", (8, 8)), "PPM")
     with pytest.raises(DecodeError, match="supported format"):
         with decode.open_image(ppm, 10_000):
+            pass
+
+
+def test_unreadable_files_are_not_decode_errors(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        with decode.open_image(tmp_path / "missing.jpg", 10_000):
             pass
 
 

@@ -13,7 +13,7 @@ import re
 import struct
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import IO
 
 import numpy as np
@@ -116,15 +116,18 @@ def decoder_errors(what: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Iterator[
 def open_image(source: ImageSource, max_pixels: int) -> Iterator[Image.Image]:
     """The image in ``source``, identified from its content and not yet decoded; raise
     ``DecodeError`` if it is none of ``FORMATS`` and ``PixelLimitError`` if it declares more
-    than ``max_pixels`` pixels. A stream given is read, never closed."""
-    stream: str | os.PathLike[str] | IO[bytes]
-    if isinstance(source, bytes | bytearray | memoryview):
-        stream = io.BytesIO(source)
-    else:
-        stream = source
-    with decoder_errors("identify the image", max_pixels):
-        image = Image.open(stream, formats=tuple(FORMATS))
-    with image:
+    than ``max_pixels`` pixels. A stream given is read, never closed; a file that cannot be
+    read raises ``OSError`` as ``open`` does (that is no fault of the image)."""
+    with ExitStack() as stack:
+        stream: IO[bytes]
+        if isinstance(source, bytes | bytearray | memoryview):
+            stream = io.BytesIO(source)
+        elif isinstance(source, str | os.PathLike):
+            stream = stack.enter_context(open(source, "rb"))
+        else:
+            stream = source
+        with decoder_errors("identify the image", max_pixels):
+            image = stack.enter_context(Image.open(stream, formats=tuple(FORMATS)))
         pixels = image.width * image.height
         if pixels > max_pixels:
             raise PixelLimitError(pixels, max_pixels)

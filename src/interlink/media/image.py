@@ -59,14 +59,15 @@ def analyse_image(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     thumbnail_size: int = THUMBNAIL_SIZE,
 ) -> ImageAnalysis:
-    """Analyse the first frame of the image in ``source`` (its bytes, a path, or a binary
-    stream, which is read and not closed; a path or stream spares copying a large file).
+    """Analyse the first frame of the image in ``source``: its bytes, a path (opened read-only)
+    or a binary stream (read from its start, not closed); a path or stream spares holding a
+    large file in memory.
 
     ``thumbnail`` is a clear, upright JPEG whose longest side is at most ``thumbnail_size``
     (empty when ``thumbnail_size`` is 0); it must only be shown through the wellness view.
     Raise ``PixelLimitError`` if the image declares more than ``max_pixels`` pixels (checked
-    before decoding) and ``DecodeError`` if it is corrupt, truncated or of a format or variant
-    that is not supported.
+    before decoding), ``DecodeError`` if it is corrupt, truncated or of a format or variant
+    that is not supported, and ``OSError`` if a path cannot be read.
     """
     source = decode.rewindable(source)
     with decode.recorded_warnings() as notes:
@@ -116,7 +117,7 @@ def _full_resolution_hash(source: ImageSource, max_pixels: int) -> PdqHash:
 
 def _shrink(image: Image.Image, size: int) -> Image.Image:
     """``image`` box-reduced by a whole factor to no less than ``size`` on its longest side: a
-    cheap first step that leaves the thumbnail's filter under two pixels to blend."""
+    cheap first step that leaves the thumbnail's resize less than a halving to do."""
     factor = max(image.size) // size
     return image.reduce(factor) if factor > 1 else image
 

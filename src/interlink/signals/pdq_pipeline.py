@@ -8,10 +8,10 @@ separable, so the 64 x 64 buffer is ``R @ luma @ C.T`` where row ``i`` of ``R`` 
 kernel centred on the ``i``-th kept row. Each kernel row is nonzero on only about ``n / 64``
 consecutive pixels, so the kernels are kept as bands and the work is one pass over the luma.
 
-An image decoded at ``1/s`` of its size (JPEG DCT scaling) has pixels that are means of
-``s x s`` blocks of the full image. Summing each kernel row over the ``s`` pixels of a block gives
-the weight of that block, so the buffer of the full image is approximated from the reduced one;
-the approximation is close while ``s`` is small against the filter window (``max_scale``).
+An image decoded at ``1/s`` of its size (JPEG DCT scaling) has pixels that are about the means
+of ``s x s`` blocks of the full image. Summing each kernel row over the ``s`` pixels of a block
+gives the weight of that block, so the buffer of the full image is approximated from the reduced
+one; the approximation is close while ``s`` is small against the filter window (``max_scale``).
 """
 
 from __future__ import annotations
@@ -185,10 +185,10 @@ def to_hex(coefficients: Float64Array) -> str:
 def crowding(coefficients: Float64Array, margin: float = CROWD_MARGIN) -> int:
     """How many coefficients other than the median lie within ``margin`` of it.
 
-    Each of them may fall on either side of the median for a change of ``margin`` in the
-    64 x 64 buffer, about what 8-bit rounding in a decoder moves it by on smooth images: a
-    crowded median means bits that any decoder's noise decides. The sign flips of the dihedral
-    variants move their medians, so the count is the largest over all eight.
+    A change of ``margin`` (about what the 8-bit rounding of a decoder, or a reduced decode,
+    makes on smooth images) may carry each of them to the other side of the median: a crowded
+    median means bits that a decoder's noise decides. The sign flips of the dihedral variants
+    move their medians, so the count is the largest over all eight.
     """
     worst = 0
     for variant in dihedral(coefficients):
