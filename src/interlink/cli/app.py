@@ -1,17 +1,59 @@
-"""The ``interlink`` command."""
+"""The ``interlink`` command: one Typer app whose commands call the service layer."""
 
 from __future__ import annotations
 
-import typer
+import sys
+from pathlib import Path
+from typing import Annotated
 
-app = typer.Typer(no_args_is_help=True, help="Interlink: known-material matching and triage.")
+import typer
+from rich.markup import escape
+
+from interlink.cli import audit, demo, lists, networks, report, scan
+from interlink.cli.context import State
+from interlink.cli.exit_codes import exit_code_for
+from interlink.cli.output import errors
+from interlink.domain.errors import InterlinkError
+from interlink.settings import Settings
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Interlink: recognise known material, surface what is new, link cases.",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("scan")(scan.scan)
+app.command("report")(report.report)
+app.command("demo")(demo.demo)
+app.add_typer(lists.app, name="lists")
+app.add_typer(audit.app, name="audit")
+app.add_typer(networks.reports_app, name="reports")
+app.add_typer(networks.networks_app, name="networks")
+app.command("referrals")(networks.referrals)
 
 
 @app.callback()
-def _root() -> None:
-    """Interlink command line."""
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database URL (default: INTERLINK_DB or SQLite).")
+    ] = None,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="Data folder (default: INTERLINK_HOME).")
+    ] = None,
+) -> None:
+    """Interlink command line. Every command that shows data also takes --json."""
+    ctx.obj = State(Settings.load(home=home, database_url=db))
+    ctx.call_on_close(ctx.obj.close)
 
 
-def main() -> None:
-    """Entry point of the ``interlink`` console script."""
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``interlink`` console script: Interlink's errors become a one-line
+    message and the exit code of their kind; Typer handles usage errors and ``Exit``."""
+    try:
+        app(args=argv)
+    except InterlinkError as exc:
+        errors.print(
+            f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True
+        )
+        sys.exit(exit_code_for(exc))

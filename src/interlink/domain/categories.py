@@ -1,7 +1,22 @@
 """Categories of known material: always a (scheme, code) pair, never a bare number.
 
 The same digit means different things in different schemes (Project VIC's "1" is not the legacy
-DHS "1"), so a category without its scheme is meaningless and is never stored.
+DHS "1"), so a category without its scheme is meaningless and is never stored. Codes are strings.
+
+Sources of each scheme (public, read when this table was written):
+
+- ``projectvic-us``: the Project VIC (VICS) US profile, 0-4, as Autopsy ships it for its
+  Project VIC tag set (``ImageGalleryService``, "kept in sync with the CountryManager code in
+  the ProjectVic module"). Uncategorised media carry no category at all (VICS ``null``).
+- ``dhs-legacy``: the legacy US DHS categorisation, 0-5, as Autopsy's ``DhsImageCategory``
+  defines it (0 is "uncategorized", 5 "non-pertinent").
+- ``uk``: the Sentencing Council (England and Wales) categories of indecent images of children
+  that CAID grades by. The numeric codes the VICS UK profile writes for them are not published;
+  ``interlink.formats.vics`` keeps such numbers raw rather than guess.
+- ``industry``: the industry classification used by NCMEC hash sharing (``<classification>``
+  ``A1``-``B2``): A prepubescent, B pubescent; 1 a sex act, 2 a lascivious exhibition.
+- ``icse-baseline``: whether Interpol's ICSE marks the material as Baseline (illegal in every
+  member country); ICSE exports give it as a yes/no column.
 """
 
 from __future__ import annotations
@@ -14,37 +29,32 @@ from interlink.domain.errors import InvalidSignalError
 #: Scheme name -> {code: label}. Labels are descriptive, for reports; codes are what is stored.
 SCHEMES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
     {
-        # Project VIC / VICS US profile.
         "projectvic-us": MappingProxyType(
             {
-                "0": "Uncategorized",
-                "1": "Child abuse material",
-                "2": "Child exploitive (non-CAM)",
-                "3": "Non-pertinent (ignorable)",
-                "4": "Other pertinent",
+                "0": "Non-pertinent",
+                "1": "Child abuse material (CAM)",
+                "2": "Child exploitive (non-CAM) / age difficult",
+                "3": "CGI / animation (child exploitive)",
+                "4": "Comparison images",
             }
         ),
-        # Legacy US DHS / ICE categories.
         "dhs-legacy": MappingProxyType(
             {
                 "0": "Uncategorized",
-                "1": "Child pornography (prepubescent)",
-                "2": "Child pornography (pubescent)",
-                "3": "Child exploitive / age difficult",
-                "4": "Adult pornography",
+                "1": "Child exploitation (illegal)",
+                "2": "Child exploitation (non-illegal / age difficult)",
+                "3": "CGI / animation (child exploitive)",
+                "4": "Exemplar / comparison (internal use only)",
                 "5": "Non-pertinent",
             }
         ),
-        # UK sentencing categories used by CAID.
         "uk": MappingProxyType(
             {
-                "A": "Category A (penetrative or sadistic)",
-                "B": "Category B (non-penetrative)",
-                "C": "Category C (other indecent)",
-                "N": "Not indecent",
+                "A": "Category A (penetrative sexual activity, with an animal, or sadism)",
+                "B": "Category B (non-penetrative sexual activity)",
+                "C": "Category C (other indecent images)",
             }
         ),
-        # Industry classification (Tech Coalition / NCMEC industry hash sharing).
         "industry": MappingProxyType(
             {
                 "A1": "Prepubescent, sex act",
@@ -53,8 +63,12 @@ SCHEMES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
                 "B2": "Pubescent, lascivious exhibition",
             }
         ),
-        # Interpol ICSE baseline: the material every country agrees is illegal.
-        "icse-baseline": MappingProxyType({"baseline": "Baseline", "not-baseline": "Not baseline"}),
+        "icse-baseline": MappingProxyType(
+            {
+                "baseline": "Baseline (illegal in every member country)",
+                "not-baseline": "Not baseline",
+            }
+        ),
     }
 )
 

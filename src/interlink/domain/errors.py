@@ -46,12 +46,43 @@ class SourceError(InterlinkError):
         self.reason = reason
 
 
+class EvidenceReadError(InterlinkError, OSError):
+    """One item of an exhibit cannot be read, or not to its end.
+
+    ``kind`` is the value of the ``ProblemKind`` the reader records it as (``unreadable``,
+    ``corrupt``, ``truncated``, ``archive_bomb``, ...); ``reason`` is the readable message.
+    It is an ``OSError`` too, so code that guards reads against I/O errors also catches it.
+    """
+
+    def __init__(self, location: str, kind: str, reason: str) -> None:
+        super().__init__(f"{location}: {kind}: {reason}")
+        self.location = location
+        self.kind = kind
+        self.reason = reason
+
+
+class ClosedEntryError(InterlinkError, ValueError):
+    """An archive member was opened after its source had moved past it (a caller's mistake)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(
+            f"{location}: archive member is no longer available: open it before asking the "
+            "source for the next item"
+        )
+        self.location = location
+
+
 class MediaError(InterlinkError):
     """One item cannot be decoded as the media it claims to be."""
 
 
 class DecodeError(MediaError):
     """The bytes are corrupt, truncated or of an unsupported variant."""
+
+
+class UnsupportedMediaError(DecodeError):
+    """The media is recognised but holds nothing a decoder here supports (a video file with no
+    video stream, or a codec with no decoder)."""
 
 
 class PixelLimitError(MediaError):

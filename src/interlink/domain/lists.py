@@ -49,3 +49,26 @@ class Match:
     category: Category | None = None
     series: str | None = None
     victim_identified: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntrySignal:
+    """One signal of one stored list entry (what match indexes are built from)."""
+
+    entry_id: int
+    list_id: int
+    type: str
+    value: str
+    quality: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    """What a match shows about the entry it hit."""
+
+    entry_id: int
+    list_id: int
+    list_name: str
+    category: Category | None
+    series: str | None
+    victim_identified: bool | None

@@ -16,6 +16,7 @@ class Family(StrEnum):
     EXACT = "exact"  # equal or not (cryptographic hashes)
     HAMMING = "hamming"  # bit strings compared by Hamming distance (PDQ)
     OPAQUE = "opaque"  # vendor hashes Interlink stores and exchanges but cannot compare
+    FRAMES = "frames"  # lists of per-frame PDQ hashes compared by share of frames matched (vPDQ)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,19 @@ from importlib.metadata import entry_points
 from types import MappingProxyType
 
 from interlink.domain.errors import ConfigurationError, UnknownSignalTypeError
-from interlink.signals import md5, pdq, photodna, sha1, sha256
+from interlink.signals import lace, md5, pdq, photodna, sha1, sha256, vpdq, zz40
 from interlink.signals.base import SignalType
 
-BUILTINS: tuple[SignalType, ...] = (md5.TYPE, sha1.TYPE, sha256.TYPE, pdq.TYPE, photodna.TYPE)
+BUILTINS: tuple[SignalType, ...] = (
+    md5.TYPE,
+    sha1.TYPE,
+    sha256.TYPE,
+    pdq.TYPE,
+    photodna.TYPE,
+    vpdq.TYPE,
+    zz40.TYPE,
+    lace.TYPE,
+)
 #: The cryptographic signals every file gets, computed in one read pass.
 CRYPTO: tuple[str, ...] = (md5.NAME, sha1.NAME, sha256.NAME)
 

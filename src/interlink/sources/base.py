@@ -21,8 +21,14 @@ class Entry:
     """One file found in an exhibit.
 
     ``open`` returns a fresh read-only binary stream of its content each time it is called.
+    Reading it raises ``EvidenceReadError`` when the evidence fails (an I/O error, a corrupt or
+    truncated member, a member longer than declared); record that as a ``Problem`` of this
+    entry and go on. The stream is seekable where seeking is cheap (files, tar members, spooled
+    members), not for zip members. For an archive member, ``open`` is valid only until the
+    source is asked for its next item (``ClosedEntryError`` after that).
     ``local_path`` is set when the content is a plain file on disk (so another process may open
-    it itself); ``None`` for members of archives.
+    it itself, with ``interlink.sources.readonly.open_readonly``); ``None`` for members of
+    archives.
     """
 
     ref: SourceRef
@@ -38,8 +44,11 @@ class Limits:
 
     ``max_depth`` is how many archives deep to open (an archive inside the exhibit is depth 1).
     An archive member whose size over its compressed size exceeds ``max_ratio`` (for members
-    over ``ratio_floor`` bytes), or an archive whose members add up to more than
-    ``max_archive_bytes``, is not expanded: it becomes an ``archive_bomb`` problem.
+    over ``ratio_floor`` bytes) is an ``archive_bomb`` problem and is not read. An archive found
+    in the exhibit and the archives nested in it share ``max_archive_bytes`` of expansion (bytes
+    produced beyond the compressed bytes read: stored content costs nothing) and
+    ``max_members`` members; past either, what is left becomes an ``archive_bomb`` problem.
+    Archive members up to ``spool_bytes`` are copied in memory, larger ones to a temporary file.
     """
 
     max_depth: int = 5

@@ -1,1 +1,1 @@
-"""Interlink triage."""
+"""Triage: matching against known lists, duplicates, the review queue and the report model."""

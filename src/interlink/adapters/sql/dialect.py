@@ -1,0 +1,29 @@
+"""Small portable helpers over the SQLite and PostgreSQL dialects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+#: Rows per INSERT statement in bulk writes (keeps SQLite under its variable limit).
+CHUNK = 500
+
+
+def insert_ignore(
+    connection: Connection, table: Table, rows: Sequence[dict[str, Any]], *conflict: str
+) -> None:
+    """Insert ``rows``, silently skipping any that collide on a unique constraint."""
+    if not rows:
+        return
+    name = connection.dialect.name
+    for start in range(0, len(rows), CHUNK):
+        chunk = list(rows[start : start + CHUNK])
+        if name == "postgresql":
+            pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
+            connection.execute(pg, chunk)
+        else:
+            lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
+            connection.execute(lite, chunk)

@@ -1,0 +1,245 @@
+"""Known-material lists and their entries in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, select, update
+
+from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
+from interlink.domain.categories import Category
+from interlink.domain.errors import NotFoundError
+from interlink.domain.lists import EntryInfo, EntrySignal, HashList, ListEntry
+from interlink.domain.signals import Signal
+
+BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class StoredList:
+    """A list as stored: its id, its record and how many entries it holds."""
+
+    id: int
+    list: HashList
+    entries: int
+    pdq_threshold: int
+
+
+def _entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
+    return {
+        "list_id": list_id,
+        "external_id": entry.external_id,
+        "category_scheme": entry.category.scheme if entry.category else None,
+        "category_code": entry.category.code if entry.category else None,
+        "series": entry.series,
+        "victim_identified": entry.victim_identified,
+        "offender_identified": entry.offender_identified,
+        "distributed": entry.distributed,
+        "media_kind": entry.media_kind,
+        "extra": dict(entry.extra) if entry.extra else None,
+    }
+
+
+def _category(scheme: str | None, code: str | None) -> Category | None:
+    return Category(scheme, code) if scheme and code else None
+
+
+class ListRepository:
+    """Create, fill, read and enable lists of known material."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def find(self, connection: Connection, name: str) -> int | None:
+        """The id of the list called ``name``, if it exists."""
+        row = connection.execute(select(hash_lists.c.id).where(hash_lists.c.name == name)).first()
+        return None if row is None else int(row.id)
+
+    def create(
+        self, connection: Connection, hash_list: HashList, *, fmt: str, pdq_threshold: int
+    ) -> int:
+        """Store a new list record; return its id."""
+        result = connection.execute(
+            hash_lists.insert()
+            .values(
+                name=hash_list.name,
+                source=hash_list.source,
+                version=hash_list.version,
+                format=fmt,
+                imported_at=hash_list.imported_at or datetime.now(UTC),
+                enabled=hash_list.enabled,
+                pdq_threshold=pdq_threshold,
+            )
+            .returning(hash_lists.c.id)
+        )
+        return int(result.scalar_one())
+
+    def touch(self, connection: Connection, list_id: int, *, source: str, version: str) -> None:
+        """Record that the list was imported again now, from ``source`` at ``version``."""
+        connection.execute(
+            update(hash_lists)
+            .where(hash_lists.c.id == list_id)
+            .values(source=source, version=version, imported_at=datetime.now(UTC))
+        )
+
+    def clear(self, connection: Connection, list_id: int) -> int:
+        """Delete every entry of a list; return how many there were."""
+        connection.execute(delete(entry_signals).where(entry_signals.c.list_id == list_id))
+        result = connection.execute(delete(list_entries).where(list_entries.c.list_id == list_id))
+        return int(result.rowcount)
+
+    def add_entries(
+        self, connection: Connection, list_id: int, entries: Iterable[ListEntry]
+    ) -> int:
+        """Store entries (with all their signals) in the list; return how many."""
+        total = 0
+        batch: list[ListEntry] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= BATCH:
+                total += self._insert(connection, list_id, batch)
+                batch = []
+        if batch:
+            total += self._insert(connection, list_id, batch)
+        return total
+
+    def _insert(self, connection: Connection, list_id: int, batch: Sequence[ListEntry]) -> int:
+        result = connection.execute(
+            list_entries.insert().returning(list_entries.c.id, sort_by_parameter_order=True),
+            [_entry_row(list_id, entry) for entry in batch],
+        )
+        ids = [int(row.id) for row in result]
+        signal_rows = [
+            {
+                "entry_id": entry_id,
+                "list_id": list_id,
+                "type": signal.type,
+                "value": signal.value,
+                "quality": signal.quality,
+            }
+            for entry_id, entry in zip(ids, batch, strict=True)
+            for signal in entry.signals
+        ]
+        if signal_rows:
+            connection.execute(entry_signals.insert(), signal_rows)
+        return len(ids)
+
+    def get(self, name: str) -> StoredList:
+        """The list called ``name``; raise ``NotFoundError`` if there is none."""
+        for stored in self.all():
+            if stored.list.name == name:
+                return stored
+        raise NotFoundError("list", name)
+
+    def all(self) -> list[StoredList]:
+        """Every list with its entry count, by name."""
+        counts = (
+            select(list_entries.c.list_id, func.count().label("n"))
+            .group_by(list_entries.c.list_id)
+            .subquery()
+        )
+        query = (
+            select(hash_lists, func.coalesce(counts.c.n, 0).label("entries"))
+            .select_from(hash_lists.outerjoin(counts, counts.c.list_id == hash_lists.c.id))
+            .order_by(hash_lists.c.name)
+        )
+        with self._engine.connect() as connection:
+            return [
+                StoredList(
+                    int(row.id),
+                    HashList(row.name, row.source, row.version, row.imported_at, row.enabled),
+                    int(row.entries),
+                    int(row.pdq_threshold),
+                )
+                for row in connection.execute(query)
+            ]
+
+    def set_enabled(self, connection: Connection, list_id: int, enabled: bool) -> None:
+        """Enable or disable matching against a list."""
+        connection.execute(
+            update(hash_lists).where(hash_lists.c.id == list_id).values(enabled=enabled)
+        )
+
+    def signals(self, list_ids: Sequence[int]) -> Iterator[EntrySignal]:
+        """Every signal of every entry of the given lists, streamed."""
+        if not list_ids:
+            return
+        query = select(
+            entry_signals.c.entry_id,
+            entry_signals.c.list_id,
+            entry_signals.c.type,
+            entry_signals.c.value,
+            entry_signals.c.quality,
+        ).where(entry_signals.c.list_id.in_(list_ids))
+        with self._engine.connect() as connection:
+            result = connection.execution_options(yield_per=10_000).execute(query)
+            for row in result:
+                yield EntrySignal(row.entry_id, row.list_id, row.type, row.value, row.quality)
+
+    def entries(self, list_id: int) -> Iterator[tuple[int, ListEntry]]:
+        """The entries of a list with their signals, by id, streamed."""
+        query = (
+            select(
+                list_entries, entry_signals.c.type, entry_signals.c.value, entry_signals.c.quality
+            )
+            .select_from(
+                list_entries.outerjoin(entry_signals, entry_signals.c.entry_id == list_entries.c.id)
+            )
+            .where(list_entries.c.list_id == list_id)
+            .order_by(list_entries.c.id, entry_signals.c.id)
+        )
+        current: int | None = None
+        row_of: Any = None
+        signals: list[Signal] = []
+        with self._engine.connect() as connection:
+            for row in connection.execution_options(yield_per=10_000).execute(query):
+                if row.id != current:
+                    if current is not None:
+                        yield current, _list_entry(row_of, signals)
+                    current, row_of, signals = row.id, row, []
+                if row.type is not None:
+                    signals.append(Signal(row.type, row.value, row.quality))
+        if current is not None:
+            yield current, _list_entry(row_of, signals)
+
+    def info(self, entry_ids: Iterable[int]) -> dict[int, EntryInfo]:
+        """What each entry is known as, for the given ids."""
+        wanted = sorted(set(entry_ids))
+        found: dict[int, EntryInfo] = {}
+        with self._engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = (
+                    select(list_entries, hash_lists.c.name.label("list_name"))
+                    .select_from(
+                        list_entries.join(hash_lists, hash_lists.c.id == list_entries.c.list_id)
+                    )
+                    .where(list_entries.c.id.in_(wanted[start : start + 500]))
+                )
+                for row in connection.execute(query):
+                    found[row.id] = EntryInfo(
+                        row.id,
+                        row.list_id,
+                        row.list_name,
+                        _category(row.category_scheme, row.category_code),
+                        row.series,
+                        row.victim_identified,
+                    )
+        return found
+
+
+def _list_entry(row: Any, signals: list[Signal]) -> ListEntry:
+    extra = tuple(sorted((str(k), str(v)) for k, v in (row.extra or {}).items()))
+    return ListEntry(
+        signals=tuple(signals),
+        category=_category(row.category_scheme, row.category_code),
+        series=row.series,
+        victim_identified=row.victim_identified,
+        offender_identified=row.offender_identified,
+        distributed=row.distributed,
+        external_id=row.external_id,
+        media_kind=row.media_kind,
+        extra=extra,
+    )

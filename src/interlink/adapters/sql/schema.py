@@ -1,0 +1,289 @@
+"""The relational schema, for SQLite and PostgreSQL alike (SQLAlchemy Core).
+
+Alembic migrations in ``migrations/`` create and evolve it; a test checks that the migrated
+database matches these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+#: 64-bit integer keys that SQLite still treats as its auto-incrementing rowid.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Hex64 = String(64)
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("country", String(2), nullable=False),
+    Column("contact", Text, nullable=False, default=""),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("agency_id", Uuid, ForeignKey("agencies.id"), nullable=True),
+    Column("status", String(20), nullable=False, default="open"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+exhibits = Table(
+    "exhibits",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", Uuid, ForeignKey("cases.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("root", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("acquisition_hash", String(128), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("case_id", "name"),
+)
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("exhibit_id", Uuid, ForeignKey("exhibits.id"), nullable=False, index=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("summary", JSON, nullable=True),
+)
+
+media = Table(
+    "media",
+    metadata,
+    Column("sha256", Hex64, primary_key=True),
+    Column("md5", String(32), nullable=False, index=True),
+    Column("sha1", String(40), nullable=False, index=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+)
+
+media_signals = Table(
+    "media_signals",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("sha256", Hex64, ForeignKey("media.sha256"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("quality", Integer, nullable=True),
+    # The PDQ dihedral variants of this value, when it is a PDQ of an image we hashed.
+    Column("variants", JSON, nullable=True),
+    UniqueConstraint("sha256", "type", "value"),
+    Index("ix_media_signals_type_value", "type", "value"),
+)
+
+thumbnails = Table(
+    "thumbnails",
+    metadata,
+    Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
+    Column("jpeg", LargeBinary, nullable=False),
+)
+
+media_clues = Table(
+    "media_clues",
+    metadata,
+    Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
+    Column("make", String(200), nullable=True),
+    Column("model", String(200), nullable=True),
+    Column("serial", String(200), nullable=True),
+    # Normalised make + serial, the key that links media shot with one camera.
+    Column("camera_key", String(300), nullable=True, index=True),
+    Column("lens_serial", String(200), nullable=True),
+    Column("image_unique_id", String(200), nullable=True, index=True),
+    Column("software", String(300), nullable=True),
+    Column("captured_raw", String(100), nullable=True),
+    Column("captured_local", DateTime(timezone=False), nullable=True),
+    Column("captured_utc", DateTime(timezone=True), nullable=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("altitude", Float, nullable=True),
+    Column("thumbnail_sha256", Hex64, nullable=True),
+    Column("thumbnail_pdq", Hex64, nullable=True),
+    Column("thumbnail_differs", Boolean, nullable=False),
+    Column("thumbnail_reason", Text, nullable=True),
+    Column("facts", JSON, nullable=False),
+)
+
+video_info = Table(
+    "video_info",
+    metadata,
+    Column("sha256", Hex64, ForeignKey("media.sha256"), primary_key=True),
+    Column("container", String(100), nullable=False),
+    Column("codec", String(100), nullable=False),
+    Column("fps", Float, nullable=False),
+    Column("duration", Float, nullable=True),
+    Column("frames_seen", BigInteger, nullable=False),
+    Column("every_seconds", Float, nullable=False),
+    Column("sampled", Integer, nullable=False),
+)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("exhibit_id", Uuid, ForeignKey("exhibits.id"), nullable=False),
+    Column("scan_id", Uuid, ForeignKey("scans.id"), nullable=False),
+    Column("sha256", Hex64, ForeignKey("media.sha256"), nullable=False, index=True),
+    Column("ref_hash", Hex64, nullable=False),
+    Column("ref_key", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("modified", DateTime(timezone=True), nullable=True),
+    Column("seq", BigInteger, nullable=False),
+    UniqueConstraint("exhibit_id", "ref_hash"),
+)
+
+problems = Table(
+    "problems",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("exhibit_id", Uuid, ForeignKey("exhibits.id"), nullable=False),
+    Column("scan_id", Uuid, ForeignKey("scans.id"), nullable=False),
+    Column("ref_hash", Hex64, nullable=False),
+    Column("ref_key", Text, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("message", Text, nullable=False),
+    # Whether the item was still ingested (a sighting exists) despite the problem.
+    Column("ingested", Boolean, nullable=False),
+    UniqueConstraint("exhibit_id", "ref_hash", "kind"),
+)
+
+hash_lists = Table(
+    "hash_lists",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("source", Text, nullable=False, default=""),
+    Column("version", String(100), nullable=False, default=""),
+    Column("format", String(20), nullable=False, default=""),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("pdq_threshold", Integer, nullable=False, default=31),
+)
+
+list_entries = Table(
+    "list_entries",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("list_id", BigId, ForeignKey("hash_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("external_id", String(200), nullable=True),
+    Column("category_scheme", String(40), nullable=True),
+    Column("category_code", String(20), nullable=True),
+    Column("series", String(200), nullable=True),
+    Column("victim_identified", Boolean, nullable=True),
+    Column("offender_identified", Boolean, nullable=True),
+    Column("distributed", Boolean, nullable=True),
+    Column("media_kind", String(20), nullable=True),
+    Column("extra", JSON, nullable=True),
+    Index("ix_list_entries_list_id", "list_id"),
+)
+
+entry_signals = Table(
+    "entry_signals",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("entry_id", BigId, ForeignKey("list_entries.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", BigId, ForeignKey("hash_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("quality", Integer, nullable=True),
+    Index("ix_entry_signals_type_value", "type", "value"),
+    Index("ix_entry_signals_entry_id", "entry_id"),
+)
+
+media_matches = Table(
+    "media_matches",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("sha256", Hex64, ForeignKey("media.sha256"), nullable=False, index=True),
+    Column("entry_id", BigId, ForeignKey("list_entries.id", ondelete="CASCADE"), nullable=False),
+    Column("list_id", BigId, ForeignKey("hash_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("signal_type", String(40), nullable=False),
+    Column("distance", Integer, nullable=False),
+    UniqueConstraint("sha256", "entry_id", "signal_type"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(100), nullable=False),
+    Column("object_type", String(100), nullable=False),
+    Column("object_id", String(200), nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("prev_hash", Hex64, nullable=False),
+    Column("hash", Hex64, nullable=False, unique=True),
+)
+
+# One row: the hash of the newest audit record. Appending locks it, which orders the chain.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("hash", Hex64, nullable=False),
+    Column("count", BigInteger, nullable=False),
+)
+
+platform_reports = Table(
+    "platform_reports",
+    metadata,
+    Column("report_id", String(200), primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("agency", String(200), nullable=True),
+    Column("case_name", String(200), nullable=True),
+    Column("source", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("body", JSON, nullable=False),
+)
+
+network_builds = Table(
+    "network_builds",
+    metadata,
+    Column("build_id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("report_count", BigInteger, nullable=False),
+    Column("networks", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)

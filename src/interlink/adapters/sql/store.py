@@ -1,0 +1,47 @@
+"""The SQL store: one engine, its repositories, and transactions spanning them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+
+from interlink.adapters.sql.audit import AuditLog
+from interlink.adapters.sql.cases import CaseRepository
+from interlink.adapters.sql.engine import make_engine, migrate
+from interlink.adapters.sql.lists import ListRepository
+from interlink.adapters.sql.media import MediaRepository
+
+
+class SqlStore:
+    """Interlink's store on SQLite or PostgreSQL.
+
+    Writes go through ``transaction()``; repositories take its connection so one use case
+    commits (or rolls back) as a whole, audit record included.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.cases = CaseRepository(engine)
+        self.lists = ListRepository(engine)
+        self.media = MediaRepository(engine)
+        self.audit = AuditLog(engine)
+
+    @classmethod
+    def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:
+        """Connect to ``url`` and (by default) bring its schema up to date."""
+        engine = make_engine(url)
+        if migrate_schema:
+            migrate(engine)
+        return cls(engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction, committed on success and rolled back on error."""
+        with self.engine.begin() as connection:
+            yield connection
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,81 @@
+"""``interlink demo``: generate a benign synthetic exhibit, scan it and report it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interlink.adapters.sql.store import SqlStore
+from interlink.cli import scan as scan_cli
+from interlink.cli.context import state
+from interlink.cli.output import JsonFlag, RichProgress, console, print_json
+from interlink.demo.exhibit import build_demo_exhibit
+from interlink.domain.errors import ConflictError
+from interlink.services.lists import import_list
+from interlink.services.reports import write_report
+from interlink.services.scan import ScanOptions, scan_exhibit
+
+MARKER = ".interlink-demo"
+CASE = "Demo case"
+
+
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Where to write the demo (recreated each run).")
+    ] = Path("interlink-demo"),
+    use_store: Annotated[
+        bool,
+        typer.Option(
+            "--use-store/--own-store",
+            help="Scan into the configured store instead of a fresh SQLite file in --dir.",
+        ),
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Generate benign synthetic evidence (images, transformed copies of images a generated
+    list marks known, a nested archive, broken files), scan it and write its report."""
+    shared = state(ctx)
+    if directory.exists():
+        if not (directory / MARKER).exists():
+            raise ConflictError(f"{directory} exists and is not a demo folder; choose --dir")
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+    (directory / MARKER).write_text("made by interlink demo\n", encoding="utf-8")
+    built = build_demo_exhibit(directory)
+    store = shared.store if use_store else SqlStore.open(f"sqlite:///{directory / 'interlink.db'}")
+    try:
+        imported = import_list(
+            store, built.known_list, name="demo-known", actor=shared.settings.actor
+        )
+        with RichProgress("scanning demo exhibit", enabled=not as_json) as progress:
+            result = scan_exhibit(
+                store,
+                built.exhibit,
+                case=CASE,
+                options=ScanOptions(workers=shared.settings.workers),
+                progress=progress,
+                actor=shared.settings.actor,
+            )
+        written = write_report(store, CASE, directory / "report", actor=shared.settings.actor)
+    finally:
+        if not use_store:
+            store.close()
+    if as_json:
+        print_json(
+            {
+                "exhibit": str(built.exhibit),
+                "list": {"name": imported.list_name, "entries": imported.entries},
+                "scan": scan_cli.result_json(result),
+                "report": {"json": str(written.json_path), "html": str(written.html_path)},
+            }
+        )
+        return
+    console.print(f"generated a benign synthetic exhibit in {built.exhibit}")
+    console.print(f"imported list {imported.list_name!r} with {imported.entries} known items")
+    scan_cli.show(result)
+    console.print(f"report: {written.html_path} (thumbnails blurred; click to reveal)")
+    console.print(f"        {written.json_path}")

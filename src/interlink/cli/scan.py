@@ -1,0 +1,101 @@
+"""``interlink scan``: ingest, match and summarise an exhibit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from interlink.cli.context import state
+from interlink.cli.output import JsonFlag, RichProgress, console, print_json
+from interlink.domain.errors import SourceError
+from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
+
+
+def scan(
+    ctx: typer.Context,
+    exhibit: Annotated[Path, typer.Argument(help="Folder, archive or file to scan (read-only).")],
+    case: Annotated[str, typer.Option("--case", help="Case to scan into (created if new).")],
+    lists: Annotated[
+        list[str] | None,
+        typer.Option("--list", help="Match only against this list (repeatable; default: all)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--exhibit-name", help="Exhibit name (default: file name).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (0: none, in-process).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Scan EXHIBIT into CASE: hash every file, match the known lists, record it all.
+
+    Scanning the same exhibit again resumes it, skipping what is done.
+    """
+    shared = state(ctx)
+    if not exhibit.exists():
+        raise SourceError(str(exhibit), "no such file or folder")
+    options = ScanOptions(
+        workers=shared.settings.workers if workers is None else workers,
+        lists=tuple(lists) if lists else None,
+    )
+    with RichProgress("scanning", enabled=not as_json) as progress:
+        result = scan_exhibit(
+            shared.store,
+            exhibit,
+            case=case,
+            exhibit=name,
+            options=options,
+            progress=progress,
+            actor=shared.settings.actor,
+        )
+    if as_json:
+        print_json(result_json(result))
+    else:
+        show(result)
+
+
+def result_json(result: ScanResult) -> dict[str, object]:
+    """The JSON form of a scan result."""
+    return {
+        "case": result.case,
+        "exhibit": result.exhibit,
+        "scan": result.scan_id,
+        "resumed": result.resumed,
+        "ingested": result.ingested,
+        "skipped": result.skipped,
+        "seconds": round(result.seconds, 3),
+        "summary": result.summary.to_json(),
+    }
+
+
+def show(result: ScanResult) -> None:
+    """Print a scan result for people."""
+    s = result.summary
+    table = Table(title=f"{result.case} / {result.exhibit}", show_header=False)
+    rows: list[tuple[str, object]] = [
+        ("Files", s.files),
+        ("Unique media", s.unique_media),
+        ("Binary duplicates", s.binary_duplicates),
+        ("Visual duplicates", s.visual_duplicates),
+        ("Known", s.known),
+        *((f"  in list {k}", v) for k, v in s.known_by_list.items()),
+        *((f"  category {k}", v) for k, v in s.known_by_category.items()),
+        *((f"  series {k}", v) for k, v in s.known_by_series.items()),
+        ("  victim identified", s.victim_identified),
+        ("New images", s.new_images),
+        ("New videos", s.new_videos),
+        ("Other files", s.other_files),
+        ("Errors", s.errors),
+        ("Warnings", s.warnings),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    console.print(table)
+    verb = "resumed" if result.resumed else "scanned"
+    console.print(
+        f"{verb} in {result.seconds:.1f} s: {result.ingested} ingested, "
+        f"{result.skipped} already done"
+    )

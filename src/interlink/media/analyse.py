@@ -1,0 +1,162 @@
+"""Analyse one file in one read pass: its cryptographic hashes, its type from content, and
+for images and videos the perceptual hashes, thumbnail or contact sheet, and clues. Pure apart
+from reading what it is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from interlink.domain.clues import MediaClues
+from interlink.domain.errors import DecodeError, MediaError, PixelLimitError
+from interlink.domain.media import MediaKind
+from interlink.domain.problems import Problem, ProblemKind
+from interlink.domain.provenance import SourceRef
+from interlink.media.clues import extract_clues
+from interlink.media.detect import HEAD_BYTES, sniff
+from interlink.media.image import DEFAULT_MAX_PIXELS, ImageAnalysis, analyse_image
+from interlink.media.records import media_clues
+from interlink.media.video import VideoAnalysis, analyse_video, error_problem, issue_problems
+from interlink.media.video_clues import clues_from_tags
+from interlink.signals.registry import CRYPTO
+
+CHUNK = 1 << 20
+#: Images larger than this (in bytes) are hashed but not decoded.
+DEFAULT_MAX_IMAGE_BYTES = 256 << 20
+
+
+class Readable(Protocol):
+    """A binary stream to read from."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to ``size`` bytes; ``b""`` at the end."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisOptions:
+    """Limits and sampling for one file's analysis."""
+
+    max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    video_every_seconds: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class FileAnalysis:
+    """What one read of a file yields."""
+
+    size: int
+    md5: str
+    sha1: str
+    sha256: str
+    mime: str
+    kind: MediaKind
+    image: ImageAnalysis | None = None
+    video: VideoAnalysis | None = None
+    clues: MediaClues | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def analyse_stream(
+    stream: Readable,
+    ref: SourceRef,
+    *,
+    video_source: Callable[[], Path | BinaryIO] | None = None,
+    options: AnalysisOptions | None = None,
+) -> FileAnalysis:
+    """Read ``stream`` to its end once, hashing every byte; analyse it if it is media.
+
+    Only an image's bytes are held in memory (up to ``max_image_bytes``); anything else is
+    hashed chunk by chunk. A video is decoded from ``video_source()`` (a path, or a fresh
+    stream of the same content, which is closed after); without one it is hashed only.
+    Problems name ``ref``. Raises ``OSError`` if the stream cannot be read.
+    """
+    options = options or AnalysisOptions()
+    digests = [hashlib.new(name, usedforsecurity=False) for name in CRYPTO]
+    head = b""
+    kept: bytearray | None = bytearray()  # the bytes, while they may be an image's
+    size = 0
+    problems: list[Problem] = []
+    while chunk := stream.read(CHUNK):
+        for digest in digests:
+            digest.update(chunk)
+        size += len(chunk)
+        deciding = len(head) < HEAD_BYTES
+        if deciding:
+            head += chunk[: HEAD_BYTES - len(head)]
+        if kept is None:
+            continue
+        if len(kept) + len(chunk) > options.max_image_bytes:
+            kept = None
+            if sniff(head).kind is MediaKind.IMAGE:
+                message = f"image over {options.max_image_bytes} bytes not decoded"
+                problems.append(Problem(ref, ProblemKind.UNSUPPORTED, message))
+            continue
+        kept += chunk
+        if deciding and len(head) >= HEAD_BYTES and sniff(head).kind is not MediaKind.IMAGE:
+            kept = None
+    found = sniff(head)
+    image = video = None
+    clues = None
+    if found.kind is MediaKind.IMAGE and kept is not None:
+        image, clues = _image(bytes(kept), ref, options, problems)
+    elif found.kind is MediaKind.VIDEO and video_source is not None:
+        video, clues = _video(video_source, ref, options, problems)
+    if size == 0:
+        problems.append(Problem(ref, ProblemKind.EMPTY, "zero-byte file"))
+    return FileAnalysis(
+        size=size,
+        md5=digests[0].hexdigest(),
+        sha1=digests[1].hexdigest(),
+        sha256=digests[2].hexdigest(),
+        mime=found.mime,
+        kind=found.kind,
+        image=image,
+        video=video,
+        clues=clues,
+        problems=tuple(problems),
+    )
+
+
+def _image(
+    data: bytes, ref: SourceRef, options: AnalysisOptions, problems: list[Problem]
+) -> tuple[ImageAnalysis | None, MediaClues | None]:
+    image = None
+    try:
+        image = analyse_image(data, max_pixels=options.max_pixels)
+    except PixelLimitError as exc:
+        problems.append(Problem(ref, ProblemKind.DECOMPRESSION_BOMB, str(exc)))
+    except DecodeError as exc:
+        problems.append(Problem(ref, ProblemKind.CORRUPT, str(exc)))
+    # Clues are read even from an image that does not decode: a truncated JPEG's EXIF block
+    # may still name the camera. Their own trouble is reported only when the image is sound.
+    clues = extract_clues(data, main_pdq=image.pdq.value if image else None)
+    if image is not None:
+        problems.extend(Problem(ref, ProblemKind.CORRUPT, text) for text in clues.problems)
+    record = media_clues(clues)
+    return image, None if record.empty else record
+
+
+def _video(
+    source: Callable[[], Path | BinaryIO],
+    ref: SourceRef,
+    options: AnalysisOptions,
+    problems: list[Problem],
+) -> tuple[VideoAnalysis | None, MediaClues | None]:
+    opened = source()
+    try:
+        analysis = analyse_video(opened, every_seconds=options.video_every_seconds)
+    except MediaError as exc:
+        problems.append(error_problem(exc, ref))
+        return None, None
+    finally:
+        if not isinstance(opened, Path):
+            opened.close()
+    problems.extend(issue_problems(analysis, ref))
+    record = media_clues(clues_from_tags(analysis.metadata))
+    return analysis, None if record.empty else record

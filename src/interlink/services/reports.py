@@ -1,0 +1,114 @@
+"""Case reports: gather a case from the store and build its JSON and HTML reports."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from interlink.adapters.sql.store import SqlStore
+from interlink.triage.duplicates import PdqSignal
+from interlink.triage.html import render_report
+from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
+
+
+def load_case(store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None) -> CaseData:
+    """Everything the report of ``case`` (or of one of its exhibits) is built from."""
+    record = store.cases.get(case)
+    sightings = list(store.media.case_sightings(record.id, exhibit_id))
+    shas = sorted({row.sha256 for row in sightings})
+    pdq = {
+        sha: PdqSignal(value, quality, variants)
+        for sha, (value, quality, variants) in store.media.signals_of(shas, "pdq").items()
+    }
+    matches = {
+        sha: [MatchRow(*row) for row in rows] for sha, rows in store.media.matches_of(shas).items()
+    }
+    entries = store.lists.info(m.entry_id for rows in matches.values() for m in rows)
+    exhibits = [
+        {
+            "name": e.name,
+            "root": e.root,
+            "scans": [
+                {
+                    "id": str(s.id),
+                    "status": s.status,
+                    "started_at": s.started_at.isoformat(),
+                    "finished_at": s.finished_at.isoformat() if s.finished_at else None,
+                }
+                for s in store.media.scans_of(e.id)
+            ],
+        }
+        for e in store.cases.exhibits(record.id)
+        if exhibit_id is None or e.id == exhibit_id
+    ]
+    lists = [
+        {
+            "name": s.list.name,
+            "version": s.list.version,
+            "entries": s.entries,
+            "enabled": s.list.enabled,
+        }
+        for s in store.lists.all()
+    ]
+    return CaseData(
+        case=record.name,
+        sightings=sightings,
+        problems=store.media.case_problems(record.id, exhibit_id),
+        pdq=pdq,
+        matches=matches,
+        entries=entries,
+        exhibits=exhibits,
+        lists=lists,
+        generated_at=datetime.now(UTC),
+        clues=store.media.clues_of(shas),
+        videos=store.media.videos_of(shas),
+    )
+
+
+def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summary:
+    """The summary figures of one exhibit."""
+    return summarise(load_case(store, case, exhibit_id))
+
+
+def case_report(store: SqlStore, case: str) -> dict[str, Any]:
+    """The JSON-ready report of a case."""
+    return build_report(load_case(store, case))
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenReport:
+    """Where a report was written."""
+
+    json_path: Path
+    html_path: Path
+    report: dict[str, Any]
+
+
+def write_report(
+    store: SqlStore, case: str, out_dir: Path, *, actor: str = "local"
+) -> WrittenReport:
+    """Write ``report.json`` and a self-contained ``report.html`` of the case into ``out_dir``.
+
+    Every thumbnail in the HTML is blurred and greyscale; revealing one is an explicit click.
+    Writing a report is audited.
+    """
+    report = case_report(store, case)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "report.json"
+    html_path = out_dir / "report.html"
+    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    html_path.write_text(render_report(report, store.media.thumbnail), encoding="utf-8")
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="report.write",
+            object_type="case",
+            object_id=str(store.cases.get(case).id),
+            after={"json": str(json_path), "html": str(html_path), "files": len(report["files"])},
+        )
+    return WrittenReport(json_path, html_path, report)

@@ -1,0 +1,401 @@
+"""Scan an exhibit: enumerate it, analyse every file on worker processes, match against the
+known lists, and record everything in the store in small committed batches.
+
+A scan is resumable: a scan killed at any point and started again skips every item already
+recorded and finishes without duplicates or loss. Bad items become problems; the scan goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from interlink.adapters.sql.media import ref_hash
+from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import NotFoundError
+from interlink.domain.media import Media, Sighting
+from interlink.domain.problems import Problem, ProblemKind
+from interlink.domain.scan import ScannedFile
+from interlink.domain.signals import Signal
+from interlink.media.analyse import AnalysisOptions
+from interlink.media.records import video_info
+from interlink.services.progress import NoProgress, Progress
+from interlink.services.reports import exhibit_summary
+from interlink.services.worker import WorkItem, WorkResult, read_failure, run
+from interlink.signals import vpdq
+from interlink.sources.base import Entry, Limits
+from interlink.sources.exhibit import open_exhibit
+from interlink.triage.known import KnownMatcher, Query
+from interlink.triage.report import Summary
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """How to scan. ``workers`` 0 analyses in this process (no pool); ``lists`` names the
+    lists to match against (``None``: every enabled list)."""
+
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    lists: tuple[str, ...] | None = None
+    limits: Limits = field(default_factory=Limits)
+    analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
+    batch_size: int = 256
+    batch_seconds: float = 2.0
+    #: The function workers run on each item (a seam for tests of worker crashes).
+    runner: Callable[[WorkItem], WorkResult] = run
+
+    def to_json(self) -> dict[str, Any]:
+        """The options as stored with the scan."""
+        data = asdict(self)
+        data["lists"] = list(self.lists) if self.lists is not None else None
+        data["runner"] = f"{self.runner.__module__}.{self.runner.__qualname__}"
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a scan did: the exhibit's summary, and what this run added or skipped."""
+
+    case: str
+    exhibit: str
+    scan_id: str
+    resumed: bool
+    ingested: int
+    skipped: int
+    seconds: float
+    summary: Summary
+
+
+def count_files(root: Path) -> int:
+    """How many files lie under ``root`` (1 for a file), without following links: the first
+    estimate of a scan's size, refined as archives are opened."""
+    if not root.is_dir():
+        return 1
+    return sum(len(files) for _, _, files in os.walk(root))
+
+
+@dataclass(slots=True)
+class _Pending:
+    seq: int
+    entry: Entry
+    temp: Path | None = None
+
+
+def build_matcher(store: SqlStore, names: tuple[str, ...] | None) -> KnownMatcher:
+    """A matcher over the named lists (or every enabled list); unknown names are an error."""
+    stored = store.lists.all()
+    if names is None:
+        chosen = [s for s in stored if s.list.enabled]
+    else:
+        by_name = {s.list.name: s for s in stored}
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise NotFoundError("list", ", ".join(missing))
+        chosen = [by_name[n] for n in names]
+    ids = [s.id for s in chosen]
+    return KnownMatcher(store.lists.signals(ids), {s.id: s.pdq_threshold for s in chosen})
+
+
+def scan_exhibit(
+    store: SqlStore,
+    source: Path,
+    *,
+    case: str,
+    exhibit: str | None = None,
+    options: ScanOptions | None = None,
+    progress: Progress | None = None,
+    actor: str = "local",
+) -> ScanResult:
+    """Ingest, match and record the exhibit at ``source`` into ``case``.
+
+    The exhibit is named ``exhibit`` (default: the source's file name). Scanning an exhibit
+    again resumes it: what is recorded is skipped, the rest is added.
+    """
+    options = options or ScanOptions()
+    progress = progress or NoProgress()
+    started = time.monotonic()
+    root = source.absolute()
+    name = exhibit or root.name
+    matcher = build_matcher(store, options.lists)
+    with store.transaction() as tx:
+        case_record, _ = store.cases.ensure_case(tx, case)
+        exhibit_record, _ = store.cases.ensure_exhibit(tx, case_record.id, name, str(root))
+        scan, resumed = store.media.open_scan(tx, exhibit_record.id, options.to_json())
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="scan.resume" if resumed else "scan.start",
+            object_type="exhibit",
+            object_id=str(exhibit_record.id),
+            after={"case": case, "exhibit": name, "root": str(root), "scan": str(scan.id)},
+        )
+    done = store.media.done_refs(exhibit_record.id)
+    progress.grow(count_files(root))
+    writer = _BatchWriter(store, scan.id, exhibit_record.id, options)
+    ingested, skipped = _run_pipeline(
+        open_exhibit(root, name, options.limits), done, matcher, options, writer, progress
+    )
+    writer.flush()
+    summary = exhibit_summary(store, case_record.name, exhibit_record.id)
+    with store.transaction() as tx:
+        store.media.finish_scan(tx, scan.id, summary.to_json())
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="scan.complete",
+            object_type="exhibit",
+            object_id=str(exhibit_record.id),
+            after={"scan": str(scan.id), "summary": summary.to_json()},
+        )
+    return ScanResult(
+        case,
+        name,
+        str(scan.id),
+        resumed,
+        ingested,
+        skipped,
+        time.monotonic() - started,
+        summary,
+    )
+
+
+class _BatchWriter:
+    """Buffers scanned items and commits them in batches (by count or age)."""
+
+    def __init__(
+        self, store: SqlStore, scan_id: Any, exhibit_id: Any, options: ScanOptions
+    ) -> None:
+        self._store = store
+        self._scan_id = scan_id
+        self._exhibit_id = exhibit_id
+        self._options = options
+        self._files: list[tuple[int, ScannedFile]] = []
+        self._problems: list[Problem] = []
+        self._since = time.monotonic()
+
+    def add_file(self, seq: int, item: ScannedFile) -> None:
+        self._files.append((seq, item))
+        self._maybe_flush()
+
+    def add_problem(self, problem: Problem) -> None:
+        self._problems.append(problem)
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        size = len(self._files) + len(self._problems)
+        age = time.monotonic() - self._since
+        if size >= self._options.batch_size or age >= self._options.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._files or self._problems:
+            with self._store.transaction() as tx:
+                self._store.media.record(
+                    tx, self._scan_id, self._exhibit_id, self._files, self._problems
+                )
+        self._files, self._problems = [], []
+        self._since = time.monotonic()
+
+
+def _run_pipeline(
+    items: Iterator[Entry | Problem],
+    done: set[str],
+    matcher: KnownMatcher,
+    options: ScanOptions,
+    writer: _BatchWriter,
+    progress: Progress,
+) -> tuple[int, int]:
+    skipped = 0
+    seq = 0
+    with tempfile.TemporaryDirectory(prefix="interlink-scan-") as spool:
+        pipeline = _Workers(options, matcher, writer, progress)
+        try:
+            for item in items:
+                if isinstance(item, Problem):
+                    writer.add_problem(item)
+                    continue
+                current = seq
+                seq += 1
+                if ref_hash(item.ref) in done:
+                    skipped += 1
+                    progress.advance()
+                    continue
+                pending = _Pending(current, item)
+                work = _work_item(pending, Path(spool), options, writer)
+                if work is None:
+                    progress.advance()
+                    continue
+                pipeline.submit(work, pending)
+            pipeline.drain()
+        finally:
+            pipeline.close()
+    return pipeline.ingested, skipped
+
+
+class _InlineExecutor(Executor):
+    """Runs each task at once in this process (``workers=0``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+def _pool(workers: int) -> Executor:
+    if workers <= 0:
+        return _InlineExecutor()
+    context = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class _Workers:
+    """Worker processes with a bounded number of items in flight.
+
+    If a worker dies (a decoder crashing on hostile input kills the whole pool), the items
+    that were in flight are retried one at a time in a fresh process: the one that kills it
+    again becomes a problem, the others are ingested, and the scan goes on.
+    """
+
+    def __init__(
+        self, options: ScanOptions, matcher: KnownMatcher, writer: _BatchWriter, progress: Progress
+    ) -> None:
+        self._options = options
+        self._matcher = matcher
+        self._writer = writer
+        self._progress = progress
+        self._pool = _pool(options.workers)
+        self._limit = max(1, options.workers) * 4
+        self._in_flight: dict[Future[WorkResult], tuple[WorkItem, _Pending]] = {}
+        self.ingested = 0
+
+    def submit(self, work: WorkItem, pending: _Pending) -> None:
+        self._in_flight[self._pool.submit(self._options.runner, work)] = (work, pending)
+        while len(self._in_flight) >= self._limit:
+            self._collect(block=True)
+        self._collect(block=False)
+
+    def drain(self) -> None:
+        while self._in_flight:
+            self._collect(block=True)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _collect(self, *, block: bool) -> None:
+        if not self._in_flight:
+            return
+        finished, _ = wait(
+            list(self._in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED
+        )
+        for future in finished:
+            work, pending = self._in_flight.pop(future)
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                self._recover([(work, pending), *self._in_flight.values()])
+                return
+            self._finish(result, pending)
+
+    def _finish(self, result: WorkResult, pending: _Pending) -> None:
+        if pending.temp is not None:
+            pending.temp.unlink(missing_ok=True)
+        self.ingested += _record(result, pending, self._matcher, self._writer)
+        self._progress.advance()
+
+    def _recover(self, suspects: list[tuple[WorkItem, _Pending]]) -> None:
+        self._in_flight.clear()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for work, pending in suspects:
+            with _pool(1) as alone:
+                try:
+                    result = alone.submit(self._options.runner, work).result()
+                except BrokenProcessPool:
+                    result = WorkResult(
+                        work.key, None, (ProblemKind.CORRUPT, "the analysis crashed on this file")
+                    )
+            self._finish(result, pending)
+        self._pool = _pool(self._options.workers)
+
+
+def _work_item(
+    pending: _Pending, spool: Path, options: ScanOptions, writer: _BatchWriter
+) -> WorkItem | None:
+    entry = pending.entry
+    base = WorkItem(pending.seq, entry.ref, options=options.analysis)
+    if entry.local_path is not None:
+        return replace(base, path=str(entry.local_path))
+    try:
+        with entry.open() as stream:
+            if entry.size <= options.limits.spool_bytes:
+                return replace(base, data=stream.read())
+            pending.temp = spool / f"{pending.seq}.bin"
+            with pending.temp.open("wb") as out:
+                while chunk := stream.read(1 << 20):
+                    out.write(chunk)
+            return replace(base, path=str(pending.temp))
+    except OSError as exc:
+        kind, message = read_failure(exc)
+        writer.add_problem(Problem(entry.ref, kind, message))
+    return None
+
+
+def _record(
+    result: WorkResult, pending: _Pending, matcher: KnownMatcher, writer: _BatchWriter
+) -> int:
+    entry = pending.entry
+    analysis = result.analysis
+    if analysis is None:
+        kind, message = result.failure or (ProblemKind.UNREADABLE, "cannot read")
+        writer.add_problem(Problem(entry.ref, kind, message))
+        return 0
+    signals = [
+        Signal("md5", analysis.md5),
+        Signal("sha1", analysis.sha1),
+        Signal("sha256", analysis.sha256),
+    ]
+    image, video = analysis.image, analysis.video
+    if image is not None:
+        signals.append(Signal("pdq", image.pdq.value, image.pdq.quality))
+    if video is not None:
+        signals.append(Signal(vpdq.NAME, vpdq.dumps(video.frames)))
+    width = image.width if image else video.width if video else None
+    height = image.height if image else video.height if video else None
+    media = Media(
+        sha256=analysis.sha256,
+        md5=analysis.md5,
+        sha1=analysis.sha1,
+        size=analysis.size,
+        media_type=analysis.mime,
+        kind=analysis.kind,
+        width=width,
+        height=height,
+        signals=tuple(signals),
+    )
+    query = Query(
+        {"md5": analysis.md5, "sha1": analysis.sha1, "sha256": analysis.sha256},
+        image.pdq if image else None,
+        video.frames if video else (),
+    )
+    thumbnail = image.thumbnail if image else (video.contact_sheet or None) if video else None
+    scanned = ScannedFile(
+        media=media,
+        sighting=Sighting(analysis.sha256, entry.ref, analysis.size, entry.modified),
+        pdq_variants=image.pdq.dihedral if image else (),
+        thumbnail=thumbnail,
+        matches=tuple(matcher.match(query)),
+        problems=analysis.problems,
+        clues=analysis.clues,
+        video=video_info(video) if video else None,
+    )
+    writer.add_file(pending.seq, scanned)
+    return 1

@@ -1,0 +1,67 @@
+"""Settings, read once at start-up from the environment and command-line options.
+
+- ``INTERLINK_HOME``: folder for the embedded store and caches
+  (default ``$XDG_DATA_HOME/interlink``, else ``~/.local/share/interlink``).
+- ``INTERLINK_DB``: database URL, ``sqlite:///PATH`` or ``postgresql://USER@HOST/DB``
+  (default ``sqlite:///$INTERLINK_HOME/interlink.db``).
+- ``INTERLINK_WORKERS``: worker processes for scans (default: the number of CPUs).
+- ``INTERLINK_ACTOR``: who is acting, for the audit log (default: the operating-system user).
+
+Command-line options (``--db``, ``--home``, ``--workers``) override the environment.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from interlink.domain.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the store is, how many workers scan, and who is acting."""
+
+    home: Path
+    database_url: str
+    workers: int
+    actor: str
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        home: Path | None = None,
+        database_url: str | None = None,
+        workers: int | None = None,
+    ) -> Settings:
+        """Settings from ``env`` (default: the process environment) and explicit overrides."""
+        env = os.environ if env is None else env
+        if home is None:
+            if env.get("INTERLINK_HOME"):
+                home = Path(env["INTERLINK_HOME"])
+            else:
+                data = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+                home = Path(data) / "interlink"
+        url = database_url or env.get("INTERLINK_DB") or f"sqlite:///{home / 'interlink.db'}"
+        if workers is None:
+            text = env.get("INTERLINK_WORKERS", "")
+            try:
+                workers = int(text) if text else (os.cpu_count() or 1)
+            except ValueError:
+                raise ConfigurationError(f"INTERLINK_WORKERS is not a number: {text!r}") from None
+        if workers < 0:
+            raise ConfigurationError(f"workers must be 0 or more, not {workers}")
+        actor = env.get("INTERLINK_ACTOR") or _os_user()
+        return cls(home=home, database_url=url, workers=workers, actor=actor)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,83 @@
+import hashlib
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from interlink.domain.categories import Category
+from interlink.domain.errors import FormatError
+from interlink.domain.lists import ListEntry
+from interlink.domain.signals import Signal
+from interlink.formats import hashcsv
+
+
+def _read(text: str) -> list[ListEntry | FormatError]:
+    return list(hashcsv.read(io.BytesIO(text.encode("utf-8"))))
+
+
+def test_reads_hashes_categories_and_flags_with_bom_and_upper_case() -> None:
+    md5 = hashlib.md5(b"a").hexdigest()
+    sha = hashlib.sha256(b"a").hexdigest()
+    text = (
+        "\ufeffMD5,sha256,pdq,category,series,victim_identified\n"
+        f"{md5.upper()},{sha},{'f' * 64},uk:A,Willow,yes\n"
+        f"{md5},,,,,\n"
+    )
+    first, second = _read(text)
+    assert isinstance(first, ListEntry)
+    assert first.signals == (Signal("md5", md5), Signal("sha256", sha), Signal("pdq", "f" * 64))
+    assert first.category == Category("uk", "A")
+    assert first.series == "Willow" and first.victim_identified is True
+    assert isinstance(second, ListEntry) and second.victim_identified is None
+
+
+def test_bad_rows_are_errors_with_their_line_and_good_rows_survive() -> None:
+    md5 = hashlib.md5(b"a").hexdigest()
+    text = f"md5;category\nnot-a-hash;uk:A\n{md5};7\n\n{md5};uk:B\n"
+    results = _read(text)
+    errors = [r for r in results if isinstance(r, FormatError)]
+    good = [r for r in results if isinstance(r, ListEntry)]
+    assert [e.position for e in errors] == ["line 2", "line 3"]
+    assert "md5" in errors[0].reason
+    assert [g.category for g in good] == [Category("uk", "B")]
+
+
+def test_a_header_without_hashes_is_one_error() -> None:
+    [error] = _read("name,size\nx,1\n")
+    assert isinstance(error, FormatError) and "no hash column" in error.reason
+    assert not hashcsv.detect(b"name,size\n")
+    assert hashcsv.detect(b"\xef\xbb\xbfSHA256;series\n")
+
+
+def test_bare_codes_need_a_scheme_column() -> None:
+    md5 = hashlib.md5(b"a").hexdigest()
+    [entry] = _read(f"md5,category,category_scheme\n{md5},2,projectvic-us\n")
+    assert isinstance(entry, ListEntry)
+    assert entry.category == Category("projectvic-us", "2")
+
+
+hex_of = st.integers(min_value=0, max_value=(1 << 256) - 1).map(lambda v: f"{v:064x}")
+
+
+@given(
+    st.lists(
+        st.tuples(hex_of, st.sampled_from([None, True, False]), st.text(max_size=20)),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_write_then_read_round_trips(rows: list[tuple[str, bool | None, str]]) -> None:
+    entries = [
+        ListEntry(
+            (Signal("sha256", value), Signal("pdq", value, 70)),
+            Category("industry", "A1"),
+            series=series.strip().replace("\x00", "") or None,
+            victim_identified=flag,
+            external_id=str(i),
+        )
+        for i, (value, flag, series) in enumerate(rows)
+    ]
+    buffer = io.BytesIO()
+    assert hashcsv.write(entries, buffer) == len(entries)
+    back = list(hashcsv.read(io.BytesIO(buffer.getvalue())))
+    assert back == entries
