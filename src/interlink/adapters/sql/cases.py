@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from interlink.adapters.sql.schema import cases, exhibits
-from interlink.domain.cases import Case, Exhibit
+from interlink.domain.cases import Case, CaseStatus, Exhibit
 from interlink.domain.errors import NotFoundError
 
 
 def _case(row: Any) -> Case:
-    return Case(row.id, row.name, row.agency_id, row.status, row.created_at)
+    return Case(row.id, row.name, row.agency_id, CaseStatus(row.status), row.created_at)
 
 
 def _exhibit(row: Any) -> Exhibit:
@@ -36,7 +36,7 @@ class CaseRepository:
         connection.execute(
             cases.insert().values(id=ident, name=name, status="open", created_at=created)
         )
-        return Case(ident, name, None, "open", created), True
+        return Case(ident, name, None, CaseStatus.OPEN, created), True
 
     def get(self, name: str) -> Case:
         """The case called ``name``; raise ``NotFoundError`` if there is none."""
