@@ -25,7 +25,8 @@ USER_ASSIGNED = frozenset(
     | {f"Q{c}" for c in "MNOPQRSTUVWXYZ"}
     | {f"X{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 )
-#: The country of the local agency when none is configured.
+#: The agency acting when none is named, and its country when none is configured.
+LOCAL_AGENCY = "local"
 LOCAL_COUNTRY = "ZZ"
 _HEX = re.compile(r"[0-9a-f]+")
 _SPACE = re.compile(r"\s+")

@@ -13,6 +13,7 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import HashList, ListEntry
 from interlink.formats import hashcsv
+from interlink.services.cases import after_list_import
 from interlink.signals import pdq
 
 Reader = Callable[[BinaryIO], Iterator[ListEntry | FormatError]]
@@ -97,6 +98,7 @@ def import_list(
             before={"entries": replaced} if replaced else None,
             after={"entries": count, "errors": error_count, "source": str(path), "format": fmt},
         )
+    after_list_import(store, list_name, actor)
     return ImportResult(list_name, fmt, count, replaced, error_count, tuple(errors))
 
 
