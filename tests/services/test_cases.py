@@ -27,6 +27,7 @@ from interlink.domain.errors import AccessDeniedError, ConflictError, Transition
 from interlink.linking.deconfliction import Disclosure, Priority, TriggerKind
 from interlink.services import case_links, cases, operations, victims, watches
 from interlink.services.lists import import_list
+from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
 from tests.media.exif_images import exif_block, picture, with_exif
 
@@ -124,6 +125,9 @@ def test_a_scan_links_cases_by_copies_flips_and_cameras(store: SqlStore, tmp_pat
     text = json.dumps(view)
     for hidden in ("NL-1-exhibit", "nl_", "FR-3-exhibit", "neuf.jpg"):
         assert hidden not in text
+    headlines = case_report(store, "DE-7")["links"]["headlines"]
+    assert "1 media is also in case FR-3 of OFMIN (France)" in headlines
+    assert "1 near-duplicate image is in case NL-1 of Politie (Netherlands)" in headlines
     # NL sees the same link from its side, with its own paths.
     mirror = case_links.case_links(store, "NL-1", world.nl)
     assert [link["case"] for link in mirror["links"]] == ["DE-7"]
