@@ -260,10 +260,11 @@ def scan_evidence(
     media: Sequence[ExhibitMedia],
     *,
     index: Callable[[], SignalIndex] = BruteForceHammingIndex,
+    built: tuple[SignalIndex, dict[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
     SHA-256, camera key and ImageUniqueID in the store, and by PDQ in a Hamming index of the
-    stored hashes."""
+    stored hashes (``built`` from ``stored_pdq_index`` when given, else made with ``index``)."""
     shas = [m.sha256 for m in media]
     evidence = linking.shared_keys(
         LinkKind.SHARED_MEDIA,
@@ -285,7 +286,7 @@ def scan_evidence(
         evidence += linking.shared_keys(LinkKind.IMAGE_UNIQUE_ID, case.id, unique, stored)
     queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
     if queries:
-        search, media_of = stored_pdq_index(store, index)
+        search, media_of = built or stored_pdq_index(store, index)
         pairs = linking.near_pairs(queries, search, media_of)
         involved = {sha for pair in pairs for sha in pair[:2]}
         holdings = store.links.media_holdings(involved)
