@@ -405,3 +405,17 @@ def test_an_operation_reports_its_figures(store: SqlStore, tmp_path: Path) -> No
     assert rows["DE-7"]["own"] and rows["DE-7"]["exhibits"] == ["DE-7-exhibit"]
     assert not rows["NL-1"]["own"] and "exhibits" not in rows["NL-1"]
     assert "NL-1-exhibit" not in json.dumps(view)
+
+
+def test_an_exif_image_id_links_different_files_of_one_shot(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    world = _world(store, tmp_path)
+    shot = "3F1A0000B2C4D6E8"
+    world.scan(store, world.nl, "NL-1", {"a.jpg": _camera_shot(11, "998877", shot)})
+    world.scan(store, world.de, "DE-7", {"b.jpg": _camera_shot(12, "112233", shot.lower())})
+    [link] = case_links.case_links(store, "DE-7", world.de)["links"]
+    assert link["counts"] == {"image_unique_id": 1}
+    [evidence] = link["evidence"]
+    assert evidence["key"] == shot.lower()
+    assert evidence["media"][0]["paths"] == ["DE-7-exhibit:b.jpg"]
