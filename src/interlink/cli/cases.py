@@ -41,7 +41,7 @@ def cases(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if as_json:
         print_json({"agency": shared.agency.name, "cases": rows})
         return
-    table = Table("Case", "Status", "Exhibits", "Linked cases", "Watch hits", title=None)
+    table = Table("Case", "Status", "Exhibits", "Linked cases", "Watch hits")
     for row in rows:
         table.add_row(
             row["case"],

@@ -48,11 +48,6 @@ class Found:
     evidence: tuple[Evidence, ...] = ()
     hits: tuple[AlertHit, ...] = ()
 
-    @property
-    def linked_cases(self) -> set[uuid.UUID]:
-        """Every case the new evidence touches."""
-        return {c for e in self.evidence for c in (e.case_a, e.case_b)}
-
 
 # -- agencies and cases -----------------------------------------------------------------------
 
