@@ -8,8 +8,13 @@
 - ``INTERLINK_ACTOR``: who is acting, for the audit log (default: the operating-system user).
 - ``INTERLINK_TRUSTED_VOTES``: independent agencies that must agree on an item's category for
   it to be graded trusted (default 3, as the UK's CAID does).
+- ``INTERLINK_AGENCY``: the agency acting, by name (default ``local``); created on first use.
+- ``INTERLINK_COUNTRY``: the ISO 3166-1 alpha-2 country given to the acting agency when it is
+  created (default ``ZZ``, the user-assigned code for "unknown"); an existing agency keeps its
+  country.
 
-Command-line options (``--db``, ``--home``, ``--workers``) override the environment.
+Command-line options (``--db``, ``--home``, ``--workers``, ``--agency``) override the
+environment.
 """
 
 from __future__ import annotations
@@ -20,17 +25,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from interlink.domain.errors import ConfigurationError
+from interlink.domain.cases import LOCAL_AGENCY, LOCAL_COUNTRY, country_code
+from interlink.domain.errors import ConfigurationError, InvalidFieldError
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Where the store is, how many workers scan, and who is acting."""
+    """Where the store is, how many workers scan, and who is acting for which agency."""
 
     home: Path
     database_url: str
     workers: int
     actor: str
+    agency: str = LOCAL_AGENCY
+    country: str = LOCAL_COUNTRY
     trusted_votes: int = 3
 
     @classmethod
@@ -41,6 +49,7 @@ class Settings:
         home: Path | None = None,
         database_url: str | None = None,
         workers: int | None = None,
+        agency: str | None = None,
     ) -> Settings:
         """Settings from ``env`` (default: the process environment) and explicit overrides."""
         env = os.environ if env is None else env
@@ -60,6 +69,16 @@ class Settings:
         if workers < 0:
             raise ConfigurationError(f"workers must be 0 or more, not {workers}")
         actor = env.get("INTERLINK_ACTOR") or _os_user()
+        agency = (agency or env.get("INTERLINK_AGENCY") or LOCAL_AGENCY).strip()
+        if not agency:
+            raise ConfigurationError("the agency name must not be empty")
+        text = env.get("INTERLINK_COUNTRY") or LOCAL_COUNTRY
+        try:
+            country = country_code(text)
+        except InvalidFieldError:
+            raise ConfigurationError(
+                f"INTERLINK_COUNTRY is not ISO 3166-1 alpha-2: {text!r}"
+            ) from None
         votes_text = env.get("INTERLINK_TRUSTED_VOTES", "3")
         try:
             trusted_votes = int(votes_text)
@@ -74,6 +93,8 @@ class Settings:
             database_url=url,
             workers=workers,
             actor=actor,
+            agency=agency,
+            country=country,
             trusted_votes=trusted_votes,
         )
 

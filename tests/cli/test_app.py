@@ -64,7 +64,15 @@ def test_import_scan_report_and_audit_in_json(
 
     code, out, _ = run(["--db", db, "audit", "log", "--json"], capsys)
     actions = [r["action"] for r in json.loads(out)]
-    assert actions == ["list.import", "scan.start", "scan.complete", "report.read", "report.write"]
+    assert actions == [
+        "list.import",
+        "series.create",
+        "agency.create",
+        "scan.start",
+        "scan.complete",
+        "report.read",
+        "report.write",
+    ]
     assert {r["actor"] for r in json.loads(out)} == {"tester"}
 
     code, out, _ = run(["--db", db, "audit", "verify", "--json"], capsys)

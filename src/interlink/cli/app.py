@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from interlink.cli import audit, demo, lists, networks, report, scan
+from interlink.cli import audit, cases, demo, lists, networks, report, scan, watch
 from interlink.cli.context import State
 from interlink.cli.exit_codes import exit_code_for
 from interlink.cli.output import errors
@@ -30,6 +30,10 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(networks.reports_app, name="reports")
 app.add_typer(networks.networks_app, name="networks")
 app.command("referrals")(networks.referrals)
+app.add_typer(cases.app, name="cases")
+app.command("links")(cases.links)
+app.add_typer(watch.app, name="watch")
+app.add_typer(cases.operation_app, name="operation")
 
 
 @app.callback()
@@ -41,9 +45,13 @@ def _root(
     home: Annotated[
         Path | None, typer.Option("--home", help="Data folder (default: INTERLINK_HOME).")
     ] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option("--agency", help="Acting agency (default: INTERLINK_AGENCY or 'local')."),
+    ] = None,
 ) -> None:
     """Interlink command line. Every command that shows data also takes --json."""
-    ctx.obj = State(Settings.load(home=home, database_url=db))
+    ctx.obj = State(Settings.load(home=home, database_url=db, agency=agency))
     ctx.call_on_close(ctx.obj.close)
 
 

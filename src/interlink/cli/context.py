@@ -8,15 +8,18 @@ import typer
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.bootstrap import open_store
+from interlink.domain.cases import Agency
+from interlink.services.cases import acting_agency
 from interlink.settings import Settings
 
 
 @dataclass
 class State:
-    """Settings read once at start-up, and the store opened on first use."""
+    """Settings read once at start-up, and the store and acting agency opened on first use."""
 
     settings: Settings
     _store: SqlStore | None = field(default=None, repr=False)
+    _agency: Agency | None = field(default=None, repr=False)
 
     @property
     def store(self) -> SqlStore:
@@ -24,6 +27,18 @@ class State:
         if self._store is None:
             self._store = open_store(self.settings)
         return self._store
+
+    @property
+    def agency(self) -> Agency:
+        """The acting agency (``--agency`` / ``INTERLINK_AGENCY``), created on first use."""
+        if self._agency is None:
+            self._agency = acting_agency(
+                self.store,
+                self.settings.agency,
+                self.settings.country,
+                actor=self.settings.actor,
+            )
+        return self._agency
 
     def close(self) -> None:
         """Close the store if it was opened."""

@@ -50,6 +50,7 @@ def scan(
             options=options,
             progress=progress,
             actor=shared.settings.actor,
+            agency=shared.agency,
         )
     if as_json:
         print_json(result_json(result))

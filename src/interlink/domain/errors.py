@@ -26,6 +26,17 @@ class InvalidSignalError(InterlinkError, ValueError):
         self.reason = reason
 
 
+class InvalidFieldError(InterlinkError, ValueError):
+    """A field of a record has a value its rules refuse (a country that is not ISO 3166-1
+    alpha-2, an IP that is not an address, an empty pseudonym)."""
+
+    def __init__(self, field: str, value: str, reason: str) -> None:
+        super().__init__(f"invalid {field} {value!r}: {reason}")
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
 class UnknownSignalTypeError(InterlinkError, KeyError):
     """No signal type is registered under this name."""
 
@@ -118,6 +129,17 @@ class NotFoundError(StoreError, LookupError):
 
 class ConflictError(StoreError):
     """The operation would contradict a record that exists (a duplicate name, say)."""
+
+
+class TransitionError(ConflictError):
+    """A record's status cannot move from ``current`` to ``wanted`` (a victim safeguarded
+    before being identified, say)."""
+
+    def __init__(self, record: str, current: str, wanted: str) -> None:
+        super().__init__(f"a {record} cannot go from {current} to {wanted}")
+        self.record = record
+        self.current = current
+        self.wanted = wanted
 
 
 class IndexCorruptError(InterlinkError):

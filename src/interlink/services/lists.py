@@ -32,6 +32,7 @@ from interlink.formats import registry
 from interlink.formats.base import ListInfo, RecordError, Tombstone, WriteReport
 from interlink.formats.detect import HEAD_BYTES, detect
 from interlink.media.analyse import analyse_stream
+from interlink.services.cases import after_list_import
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.worker import read_failure
 from interlink.signals import pdq, vpdq
@@ -179,6 +180,7 @@ def import_list(
                 "truncated": importer.truncated,
             },
         )
+    after_list_import(store, list_name, actor)
     rematched = rematch_list(store, list_name)
     return ImportResult(
         list_name=list_name,
@@ -332,6 +334,7 @@ def add_files(
                 "problems": len(problems),
             },
         )
+    after_list_import(store, name, actor)
     rematched = rematch_list(store, name)
     return AddResult(
         name, importer.added, importer.changed, importer.unchanged, tuple(problems), rematched

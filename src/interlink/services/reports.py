@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from interlink.adapters.sql.store import SqlStore
+from interlink.services.case_links import report_links
 from interlink.triage.duplicates import PdqSignal
 from interlink.triage.html import render_report
+from interlink.triage.links import add_links
 from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
 
 
@@ -78,8 +80,10 @@ def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summar
 
 
 def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[str, Any]:
-    """The JSON-ready report of a case."""
-    return build_report(load_case(store, case, trusted_votes=trusted_votes))
+    """The JSON-ready report of a case, with its links to other cases (as its agency sees
+    them)."""
+    report = build_report(load_case(store, case, trusted_votes=trusted_votes))
+    return add_links(report, report_links(store, case))
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from interlink.adapters.sql.media import ref_hash
 from interlink.adapters.sql.store import SqlStore
+from interlink.domain.cases import Agency
 from interlink.domain.errors import NotFoundError
 from interlink.domain.media import Media, Sighting
 from interlink.domain.problems import Problem, ProblemKind
@@ -27,6 +28,7 @@ from interlink.domain.scan import ScannedFile
 from interlink.domain.signals import Signal
 from interlink.media.analyse import AnalysisOptions
 from interlink.media.records import video_info
+from interlink.services.cases import after_scan
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
@@ -112,11 +114,14 @@ def scan_exhibit(
     options: ScanOptions | None = None,
     progress: Progress | None = None,
     actor: str = "local",
+    agency: Agency | None = None,
 ) -> ScanResult:
     """Ingest, match and record the exhibit at ``source`` into ``case``.
 
     The exhibit is named ``exhibit`` (default: the source's file name). Scanning an exhibit
-    again resumes it: what is recorded is skipped, the rest is added.
+    again resumes it: what is recorded is skipped, the rest is added. A new case belongs to
+    ``agency`` (default: the local agency); another agency's case is refused. Once complete,
+    the case is linked with other cases and watch hits are recorded (``after_scan``).
     """
     options = options or ScanOptions()
     progress = progress or NoProgress()
@@ -125,7 +130,7 @@ def scan_exhibit(
     name = exhibit or root.name
     matcher = build_matcher(store, options.lists)
     with store.transaction() as tx:
-        case_record, _ = store.cases.ensure_case(tx, case)
+        case_record, _ = store.cases.ensure_case(tx, case, agency)
         exhibit_record, _ = store.cases.ensure_exhibit(tx, case_record.id, name, str(root))
         scan, resumed = store.media.open_scan(tx, exhibit_record.id, options.to_json())
         store.audit.append(
@@ -154,6 +159,7 @@ def scan_exhibit(
             object_id=str(exhibit_record.id),
             after={"scan": str(scan.id), "summary": summary.to_json()},
         )
+    after_scan(store, case_record.name, exhibit_record.id, actor, agency)
     return ScanResult(
         case,
         name,

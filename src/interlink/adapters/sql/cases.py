@@ -1,42 +1,112 @@
-"""Cases and exhibits in the store."""
+"""Agencies, cases and exhibits in the store."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, update
 
-from interlink.adapters.sql.schema import cases, exhibits
-from interlink.domain.cases import Case, Exhibit
-from interlink.domain.errors import NotFoundError
+from interlink.adapters.sql.schema import agencies, cases, exhibits
+from interlink.domain.cases import LOCAL_AGENCY, LOCAL_COUNTRY, Agency, Case, CaseStatus, Exhibit
+from interlink.domain.errors import AccessDeniedError, NotFoundError
 
 
 def _case(row: Any) -> Case:
-    return Case(row.id, row.name, row.agency_id, row.status, row.created_at)
+    return Case(row.id, row.name, row.agency_id, CaseStatus(row.status), row.created_at)
 
 
 def _exhibit(row: Any) -> Exhibit:
     return Exhibit(row.id, row.case_id, row.name, row.root, row.description, row.acquisition_hash)
 
 
+def _agency(row: Any) -> Agency:
+    return Agency(row.id, row.name, row.country, row.contact)
+
+
 class CaseRepository:
-    """Create and find cases and their exhibits."""
+    """Create and find agencies, cases and their exhibits."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def ensure_case(self, connection: Connection, name: str) -> tuple[Case, bool]:
-        """The case called ``name``, created if missing; and whether it was created."""
+    # -- agencies ----------------------------------------------------------------------------
+
+    def ensure_agency(self, connection: Connection, agency: Agency) -> tuple[Agency, bool]:
+        """The stored agency named like ``agency``, created from it if missing; and whether it
+        was created."""
+        row = connection.execute(select(agencies).where(agencies.c.name == agency.name)).first()
+        if row is not None:
+            return _agency(row), False
+        connection.execute(
+            agencies.insert().values(
+                id=agency.id, name=agency.name, country=agency.country, contact=agency.contact
+            )
+        )
+        return agency, True
+
+    def update_agency(self, connection: Connection, agency: Agency) -> None:
+        """Store a changed country or contact of an agency."""
+        connection.execute(
+            update(agencies)
+            .where(agencies.c.id == agency.id)
+            .values(country=agency.country, contact=agency.contact)
+        )
+
+    def agency(self, name: str) -> Agency:
+        """The agency called ``name``; raise ``NotFoundError`` if there is none."""
+        with self._engine.connect() as connection:
+            row = connection.execute(select(agencies).where(agencies.c.name == name)).first()
+        if row is None:
+            raise NotFoundError("agency", name)
+        return _agency(row)
+
+    def agencies(self, ids: Iterable[uuid.UUID] | None = None) -> list[Agency]:
+        """Every agency (or those with the given ids), by name."""
+        query = select(agencies).order_by(agencies.c.name)
+        if ids is not None:
+            query = query.where(agencies.c.id.in_(sorted(set(ids))))
+        with self._engine.connect() as connection:
+            return [_agency(row) for row in connection.execute(query)]
+
+    # -- cases -------------------------------------------------------------------------------
+
+    def ensure_case(
+        self, connection: Connection, name: str, agency: Agency | None = None
+    ) -> tuple[Case, bool]:
+        """The case called ``name`` of ``agency`` (default: the local agency, ``ZZ``), created
+        if missing; and whether it was created.
+
+        A case of no agency is claimed by ``agency``; a case of another agency raises
+        ``AccessDeniedError``.
+        """
+        owner, _ = self.ensure_agency(
+            connection, agency or Agency(uuid.uuid4(), LOCAL_AGENCY, LOCAL_COUNTRY)
+        )
         row = connection.execute(select(cases).where(cases.c.name == name)).first()
         if row is not None:
-            return _case(row), False
+            found = _case(row)
+            if found.agency_id is None:
+                connection.execute(
+                    update(cases).where(cases.c.id == found.id).values(agency_id=owner.id)
+                )
+                return Case(found.id, name, owner.id, found.status, found.created_at), False
+            if found.agency_id != owner.id:
+                raise AccessDeniedError(f"case {name!r} belongs to another agency")
+            return found, False
         ident, created = uuid.uuid4(), datetime.now(UTC)
         connection.execute(
-            cases.insert().values(id=ident, name=name, status="open", created_at=created)
+            cases.insert().values(
+                id=ident, name=name, agency_id=owner.id, status="open", created_at=created
+            )
         )
-        return Case(ident, name, None, "open", created), True
+        return Case(ident, name, owner.id, CaseStatus.OPEN, created), True
+
+    def set_status(self, connection: Connection, case_id: uuid.UUID, status: CaseStatus) -> None:
+        """Store a case's new status."""
+        connection.execute(update(cases).where(cases.c.id == case_id).values(status=status.value))
 
     def get(self, name: str) -> Case:
         """The case called ``name``; raise ``NotFoundError`` if there is none."""
@@ -46,10 +116,25 @@ class CaseRepository:
             raise NotFoundError("case", name)
         return _case(row)
 
-    def all(self) -> list[Case]:
-        """Every case, by name."""
+    def by_ids(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Case]:
+        """The cases with the given ids, by id."""
+        wanted = sorted(set(ids))
+        found: dict[uuid.UUID, Case] = {}
         with self._engine.connect() as connection:
-            return [_case(r) for r in connection.execute(select(cases).order_by(cases.c.name))]
+            for start in range(0, len(wanted), 500):
+                query = select(cases).where(cases.c.id.in_(wanted[start : start + 500]))
+                found.update((row.id, _case(row)) for row in connection.execute(query))
+        return found
+
+    def all(self, agency_id: uuid.UUID | None = None) -> list[Case]:
+        """Every case (or every case of one agency), by name."""
+        query = select(cases).order_by(cases.c.name)
+        if agency_id is not None:
+            query = query.where(cases.c.agency_id == agency_id)
+        with self._engine.connect() as connection:
+            return [_case(r) for r in connection.execute(query)]
+
+    # -- exhibits ----------------------------------------------------------------------------
 
     def ensure_exhibit(
         self, connection: Connection, case_id: uuid.UUID, name: str, root: str
@@ -73,6 +158,14 @@ class CaseRepository:
             )
         )
         return Exhibit(ident, case_id, name, root), True
+
+    def describe_exhibit(self, connection: Connection, exhibit: Exhibit) -> None:
+        """Store an exhibit's description and acquisition hash."""
+        connection.execute(
+            update(exhibits)
+            .where(exhibits.c.id == exhibit.id)
+            .values(description=exhibit.description, acquisition_hash=exhibit.acquisition_hash)
+        )
 
     def exhibits(self, case_id: uuid.UUID) -> list[Exhibit]:
         """The exhibits of a case, by name."""

@@ -9,10 +9,13 @@ from sqlalchemy import Connection, Engine
 
 from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.cases import CaseRepository
+from interlink.adapters.sql.casework import CaseworkRepository
 from interlink.adapters.sql.engine import make_engine, migrate
+from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
+from interlink.adapters.sql.watches import WatchRepository
 
 
 class SqlStore:
@@ -29,6 +32,9 @@ class SqlStore:
         self.list_views = ListViews(engine)
         self.media = MediaRepository(engine)
         self.audit = AuditLog(engine)
+        self.casework = CaseworkRepository(engine)
+        self.links = LinkRepository(engine)
+        self.watches = WatchRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:

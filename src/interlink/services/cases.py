@@ -1,0 +1,325 @@
+"""Cases across agencies: the acting agency, its cases and their identifiers; the automatic
+links between cases; and the hooks that compute links and watch hits the moment a scan
+completes or a list is imported (``after_scan``, ``after_list_import``).
+
+Access: an agency sees and changes its own cases in full, and another agency's cases only
+through links and watch hits, which show the other agency (name, country, contact), the case
+reference and the shared evidence: never file paths, exhibits or the other case's records.
+Every change is audited with actor, before and after. Victims and suspects are in
+``services.victims``, what a case's links show in ``services.case_links``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+from interlink.adapters.sql.links import ExhibitMedia, unique_id_key
+from interlink.adapters.sql.store import SqlStore
+from interlink.domain.cases import (
+    LOCAL_AGENCY,
+    LOCAL_COUNTRY,
+    Agency,
+    Case,
+    CaseStatus,
+    Identifier,
+    country_code,
+    series_key,
+)
+from interlink.domain.errors import AccessDeniedError, ConflictError
+from interlink.index.base import SignalIndex
+from interlink.index.brute import BruteForceHammingIndex
+from interlink.linking import cases as linking
+from interlink.linking.cases import Evidence, Holding, IdentifierHolding, LinkKind
+from interlink.linking.deconfliction import AlertHit, agency_card
+from interlink.linking.identifiers import identifier_key
+from interlink.services import watches
+from interlink.services.audited import change
+from interlink.signals import pdq
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a hook or a new identifier found: new evidence linking cases, and new hits."""
+
+    evidence: tuple[Evidence, ...] = ()
+    hits: tuple[AlertHit, ...] = ()
+
+
+# -- agencies and cases -----------------------------------------------------------------------
+
+
+def acting_agency(
+    store: SqlStore,
+    name: str = LOCAL_AGENCY,
+    country: str = LOCAL_COUNTRY,
+    contact: str = "",
+    *,
+    actor: str = "local",
+) -> Agency:
+    """The agency called ``name``, created (with ``country`` and ``contact``, audited) on
+    first use; an existing agency keeps its country and contact."""
+    wanted = Agency.create(name, country, contact)
+    with store.transaction() as tx:
+        agency, created = store.cases.ensure_agency(tx, wanted)
+        if created:
+            store.audit.append(
+                tx,
+                actor=actor,
+                action="agency.create",
+                object_type="agency",
+                object_id=str(agency.id),
+                after=agency_card(agency),
+            )
+    return agency
+
+
+def update_agency(
+    store: SqlStore,
+    agency: Agency,
+    *,
+    country: str | None = None,
+    contact: str | None = None,
+    actor: str,
+) -> Agency:
+    """Change the country or contact of the acting agency (audited)."""
+    changed = replace(
+        agency,
+        country=agency.country if country is None else country_code(country),
+        contact=agency.contact if contact is None else contact.strip(),
+    )
+    change(
+        store,
+        partial(store.cases.update_agency, agency=changed),
+        actor=actor,
+        action="agency.update",
+        object_type="agency",
+        object_id=str(agency.id),
+        before=agency_card(agency),
+        after=agency_card(changed),
+    )
+    return changed
+
+
+def own_case(store: SqlStore, name: str, agency: Agency) -> Case:
+    """The case ``name`` of ``agency``; ``AccessDeniedError`` if another agency's (the case
+    stays unnamed in the message), ``NotFoundError`` if there is none."""
+    case = store.cases.get(name)
+    if case.agency_id != agency.id:
+        raise AccessDeniedError(f"case {name!r} is not a case of agency {agency.name!r}")
+    return case
+
+
+def open_case(store: SqlStore, name: str, agency: Agency, *, actor: str) -> Case:
+    """Create the case ``name`` of ``agency`` (audited); ``ConflictError`` if it exists."""
+    with store.transaction() as tx:
+        case, created = store.cases.ensure_case(tx, name, agency)
+        if not created:
+            raise ConflictError(f"case {name!r} exists")
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="case.create",
+            object_type="case",
+            object_id=str(case.id),
+            after={"name": name, "agency": agency.name, "status": case.status.value},
+        )
+    return case
+
+
+def set_case_status(
+    store: SqlStore, name: str, status: CaseStatus, agency: Agency, *, actor: str
+) -> Case:
+    """Open or close a case of ``agency`` (audited)."""
+    case = own_case(store, name, agency)
+    change(
+        store,
+        partial(store.cases.set_status, case_id=case.id, status=status),
+        actor=actor,
+        action="case.status",
+        object_type="case",
+        object_id=str(case.id),
+        before={"status": case.status.value},
+        after={"status": status.value},
+    )
+    return replace(case, status=status)
+
+
+def case_list(store: SqlStore, agency: Agency) -> list[dict[str, Any]]:
+    """The cases of ``agency`` with their exhibits, linked cases and watch hits."""
+    cases = store.cases.all(agency.id)
+    evidence = store.links.evidence(c.id for c in cases)
+    hits = store.watches.hits(hitter=agency.id)
+    rows = []
+    for case in cases:
+        linked = {
+            e.case_b if e.case_a == case.id else e.case_a
+            for e in evidence
+            if case.id in (e.case_a, e.case_b)
+        }
+        rows.append(
+            {
+                "case": case.name,
+                "status": case.status.value,
+                "created_at": case.created_at.isoformat() if case.created_at else None,
+                "exhibits": len(store.cases.exhibits(case.id)),
+                "linked_cases": len(linked),
+                "watch_hits": len({h.alert_id for h in hits if h.case_id == case.id}),
+            }
+        )
+    return rows
+
+
+# -- identifiers and links --------------------------------------------------------------------
+
+
+def add_identifier(
+    store: SqlStore, case: str, identifier: Identifier, agency: Agency, *, actor: str
+) -> Found:
+    """Record an identifier met in a case of ``agency`` (audited), and link the case with
+    every other case holding it and record the watch hits it makes."""
+    record = own_case(store, case, agency)
+    key = identifier_key(identifier)
+    with store.transaction() as tx:
+        row = store.casework.add_identifier(tx, record.id, identifier, key)
+        if row is not None:
+            store.audit.append(
+                tx,
+                actor=actor,
+                action="identifier.add",
+                object_type="case",
+                object_id=str(record.id),
+                after={"kind": identifier.kind.value, "key": key},
+            )
+    mine = [IdentifierHolding(record.id, key, identifier.seen_at)]
+    stored = [
+        IdentifierHolding(s.case_id, s.key, s.identifier.seen_at)
+        for s in store.casework.identifiers(keys=[key])
+    ]
+    evidence = linking.shared_identifiers(record.id, mine, stored)
+    hits = watches.hits_for_identifiers(store, record, agency.id, [key])
+    return _record(store, record, evidence, hits, actor, {"identifier": key})
+
+
+def _record(
+    store: SqlStore,
+    case: Case,
+    evidence: Sequence[Evidence],
+    hits: Sequence[AlertHit],
+    actor: str,
+    context: dict[str, Any],
+) -> Found:
+    new: list[Evidence] = []
+    if evidence:
+        with store.transaction() as tx:
+            new = store.links.add_evidence(tx, evidence)
+            if new:
+                linked = sorted(
+                    {str(c) for e in new for c in (e.case_a, e.case_b)} - {str(case.id)}
+                )
+                store.audit.append(
+                    tx,
+                    actor=actor,
+                    action="case.links",
+                    object_type="case",
+                    object_id=str(case.id),
+                    after={**context, "evidence": len(new), "linked_cases": linked},
+                )
+    return Found(tuple(new), tuple(watches.record_hits(store, hits, actor)))
+
+
+def stored_pdq_index(
+    store: SqlStore, index: Callable[[], SignalIndex] = BruteForceHammingIndex
+) -> tuple[SignalIndex, dict[int, str]]:
+    """A Hamming index of every stored media PDQ of usable quality (ids: signal row ids), and
+    the media of each id."""
+    search = index()
+    values: list[str] = []
+    ids: list[int] = []
+    media_of: dict[int, str] = {}
+    for ident, sha, value, quality, _ in store.links.stored_pdqs():
+        if quality is None or quality >= pdq.MIN_QUALITY:
+            values.append(value)
+            ids.append(ident)
+            media_of[ident] = sha
+    search.add(values, ids)
+    return search, media_of
+
+
+def scan_evidence(
+    store: SqlStore,
+    case: Case,
+    media: Sequence[ExhibitMedia],
+    *,
+    index: Callable[[], SignalIndex] = BruteForceHammingIndex,
+    built: tuple[SignalIndex, dict[int, str]] | None = None,
+) -> list[Evidence]:
+    """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
+    SHA-256, camera key and ImageUniqueID in the store, and by PDQ in a Hamming index of the
+    stored hashes (``built`` from ``stored_pdq_index`` when given, else made with ``index``)."""
+    shas = [m.sha256 for m in media]
+    evidence = linking.shared_keys(
+        LinkKind.SHARED_MEDIA,
+        case.id,
+        [Holding(case.id, s, s) for s in shas],
+        store.links.media_holdings(shas),
+    )
+    cameras = [Holding(case.id, m.camera_key, m.sha256) for m in media if m.camera_key]
+    if cameras:
+        stored = store.links.camera_holdings(h.key for h in cameras)
+        evidence += linking.shared_keys(LinkKind.CAMERA, case.id, cameras, stored)
+    unique = [
+        Holding(case.id, key, m.sha256)
+        for m in media
+        if (key := unique_id_key(m.image_unique_id)) is not None
+    ]
+    if unique:
+        stored = store.links.unique_id_holdings(h.key for h in unique)
+        evidence += linking.shared_keys(LinkKind.IMAGE_UNIQUE_ID, case.id, unique, stored)
+    queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
+    if queries:
+        search, media_of = built or stored_pdq_index(store, index)
+        pairs = linking.near_pairs(queries, search, media_of)
+        involved = {sha for pair in pairs for sha in pair[:2]}
+        holdings = store.links.media_holdings(involved)
+        evidence += linking.near_duplicate_evidence(case.id, pairs, holdings)
+    return evidence
+
+
+def after_scan(
+    store: SqlStore, case_name: str, exhibit_id: uuid.UUID, actor: str, agency: Agency | None
+) -> Found:
+    """Link the case with every other case through the exhibit's media, and record the
+    watch hits they make (the scan's case belongs to ``agency``, or the local agency)."""
+    case = store.cases.get(case_name)
+    owner = case.agency_id or (agency.id if agency else None)
+    if owner is None:
+        return Found()
+    media = store.links.exhibit_media(exhibit_id)
+    evidence = scan_evidence(store, case, media)
+    hits = watches.hits_for_media(store, case, owner, media)
+    return _record(store, case, evidence, hits, actor, {"exhibit": str(exhibit_id)})
+
+
+def after_list_import(store: SqlStore, list_name: str, actor: str) -> Found:
+    """Register the series the list names (audited) and record the hits series watches make
+    on media already held that the list puts in a watched series."""
+    list_id = store.lists.get(list_name).id
+    names = store.casework.list_series(list_id)
+    with store.transaction() as tx:
+        for name in names:
+            series, created = store.casework.ensure_series(tx, name)
+            if created:
+                store.audit.append(
+                    tx,
+                    actor=actor,
+                    action="series.create",
+                    object_type="series",
+                    object_id=str(series.id),
+                    after={"name": series.name, "list": list_name},
+                )
+    hits = watches.hits_for_list_series(store, list_id, {series_key(n) for n in names})
+    return Found((), tuple(watches.record_hits(store, hits, actor)))
