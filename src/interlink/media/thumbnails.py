@@ -13,7 +13,7 @@ from PIL import Image, ImageFilter
 #: Longest side of a stored thumbnail, in pixels.
 THUMBNAIL_SIZE = 256
 #: Gaussian blur radius of the default view, relative to the longest side.
-BLUR_FRACTION = 0.04
+BLUR_FRACTION = 0.06
 
 
 def make_thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> bytes:
