@@ -106,3 +106,27 @@ def test_demo_runs_end_to_end(db: str, tmp_path: Path, capsys: pytest.CaptureFix
     stranger.mkdir()
     code, _, err = run(["--db", db, "demo", "--dir", str(stranger)], capsys)
     assert code == ExitCode.CONFLICT and "not a demo folder" in err
+
+
+def test_a_case_exports_as_vics_and_only_its_agency_may_report_it(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from interlink.formats.vics import VicsCase, VicsMedia, read_vics
+
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    (exhibit / "a.jpg").write_bytes(encode(scene(1), "JPEG"))
+    (exhibit / "b.jpg").write_bytes(encode(scene(1), "JPEG"))
+    code, _, _ = run(["--db", db, "--agency", "NCA", "scan", str(exhibit), "--case", "K"], capsys)
+    assert code == ExitCode.OK
+    out = tmp_path / "k.json"
+    code, _, _ = run(["--db", db, "--agency", "NCA", "report", "K", "--vics", str(out)], capsys)
+    assert code == ExitCode.OK
+    with out.open("rb") as stream:
+        records = list(read_vics(stream))
+    [case] = [r for r in records if isinstance(r, VicsCase)]
+    [media] = [r for r in records if isinstance(r, VicsMedia)]
+    assert case.case_number == "K" and case.contact_organization == "NCA"
+    assert len(media.files) == 2 and {a.name for a in media.alternative_hashes} >= {"SHA256", "PDQ"}
+    code, out_text, err = run(["--db", db, "--agency", "BKA", "report", "K", "--json"], capsys)
+    assert code == ExitCode.DENIED and out_text == "" and "not a case of agency" in err

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from interlink.adapters.sql.store import SqlStore
+from interlink.domain.cases import Agency
 from interlink.services.case_links import report_links
+from interlink.services.cases import own_case
 from interlink.triage.duplicates import PdqSignal
 from interlink.triage.html import render_report
 from interlink.triage.links import add_links
@@ -96,9 +98,17 @@ class WrittenReport:
 
 
 def read_report(
-    store: SqlStore, case: str, *, actor: str = "local", trusted_votes: int = 3
+    store: SqlStore,
+    case: str,
+    *,
+    actor: str = "local",
+    trusted_votes: int = 3,
+    agency: Agency | None = None,
 ) -> dict[str, Any]:
-    """The JSON-ready report of a case, for a person to read; audited."""
+    """The JSON-ready report of a case, for a person to read; audited. With ``agency``, only
+    that agency's own case (``AccessDeniedError`` otherwise)."""
+    if agency is not None:
+        own_case(store, case, agency)
     report = case_report(store, case, trusted_votes=trusted_votes)
     with store.transaction() as tx:
         store.audit.append(
@@ -113,13 +123,21 @@ def read_report(
 
 
 def write_report(
-    store: SqlStore, case: str, out_dir: Path, *, actor: str = "local", trusted_votes: int = 3
+    store: SqlStore,
+    case: str,
+    out_dir: Path,
+    *,
+    actor: str = "local",
+    trusted_votes: int = 3,
+    agency: Agency | None = None,
 ) -> WrittenReport:
     """Write ``report.json`` and a self-contained ``report.html`` of the case into ``out_dir``.
 
     Every thumbnail in the HTML is blurred and greyscale; revealing one is an explicit click.
     Writing a report is audited.
     """
+    if agency is not None:
+        own_case(store, case, agency)
     report = case_report(store, case, trusted_votes=trusted_votes)
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
