@@ -29,6 +29,7 @@ class ProblemKind(StrEnum):
     TOO_DEEP = "too_deep"  # an archive nested deeper than the configured depth
     UNSUPPORTED = "unsupported"  # a recognised variant that no reader here supports
     TIMEOUT = "timeout"  # decoding took longer than allowed
+    DECODER_WARNING = "decoder_warning"  # decoded, but the decoder reported damage on the way
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,8 @@ def _image(
         problems.append(Problem(ref, ProblemKind.DECOMPRESSION_BOMB, str(exc)))
     except DecodeError as exc:
         problems.append(Problem(ref, ProblemKind.CORRUPT, str(exc)))
+    if image is not None:
+        problems.extend(Problem(ref, ProblemKind.DECODER_WARNING, w) for w in image.warnings)
     # Clues are read even from an image that does not decode: a truncated JPEG's EXIF block
     # may still name the camera. Their own trouble is reported only when the image is sound.
     clues = extract_clues(data, main_pdq=image.pdq.value if image else None)

@@ -257,9 +257,18 @@ class _InlineExecutor(Executor):
         return future
 
 
+#: One thread per numeric library in each worker: the workers are the parallelism.
+_WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _pool(workers: int) -> Executor:
     if workers <= 0:
         return _InlineExecutor()
+    # The fork server inherits this process's environment when it starts and imports NumPy
+    # after that, so the limits must be in the environment first (an operator's own setting
+    # wins).
+    for name, value in _WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     context = multiprocessing.get_context("forkserver")
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
