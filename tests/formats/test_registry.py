@@ -9,8 +9,8 @@ from interlink.formats.base import RecordError, WriteReport
 
 
 def test_every_format_of_the_issue_is_registered_once() -> None:
-    assert set(registry.FORMATS) == {"csv", "vics", "icse", "ncmec", "hma"}
-    assert registry.get("ncmec").write is None
+    assert set(registry.FORMATS) == {"csv", "vics", "icse", "ncmec", "hma", "vpdq"}
+    assert registry.get("ncmec").write is None and registry.get("vpdq").write is None
     assert all(registry.get(name).write is not None for name in ("csv", "vics", "icse", "hma"))
     with pytest.raises(ConfigurationError, match="twice"):
         registry.build((registry.BUILTINS[0], registry.BUILTINS[0]))

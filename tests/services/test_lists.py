@@ -170,3 +170,23 @@ def test_the_report_grades_each_match_by_its_agreeing_agencies(
         {"category": "uk:B", "agencies": 1, "trusted": False},
     ]
     assert record["category_conflict"] is True
+
+
+def test_a_vpdq_file_is_a_list_of_one_known_video(store: SqlStore, tmp_path: Path) -> None:
+    from interlink.demo.videos import make_video
+    from interlink.formats.vpdq import write_vpdq
+    from interlink.media.video import analyse_video
+
+    known = make_video(tmp_path / "known.mp4", seconds=5, seed=8)
+    (tmp_path / "known.vpdq").write_bytes(write_vpdq(analyse_video(known).frames))
+    result = service.import_list(store, tmp_path / "known.vpdq", name="videos")
+    assert (result.format, result.added) == ("vpdq", 1)
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    make_video(exhibit / "copy.mp4", seconds=5, seed=8, size=(240, 136))
+    scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
+    [record] = case_report(store, "C")["files"]
+    assert record["status"] == "known" and record["matches"][0]["signal"] == "vpdq"
+    (tmp_path / "bad.vpdq").write_text("0,100,zz,0.0\n")
+    broken = service.import_list(store, tmp_path / "bad.vpdq", name="bad", fmt="vpdq")
+    assert broken.error_count == 1 and broken.added == 0

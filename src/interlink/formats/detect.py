@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from interlink.formats import hashcsv
+from interlink.formats import hashcsv, vpdq
 from interlink.formats._csv import header_key, sniff_delimiter
 from interlink.formats._text import decode_head
 
@@ -26,11 +26,13 @@ _HASH_COLUMNS = {"md5", "sha1", "sha256", "pdq", "photodna"}
 
 
 def detect(head: bytes) -> str | None:
-    """``vics``, ``ncmec``, ``icse``, ``hma`` or ``csv`` for a file starting with ``head``
+    """``vics``, ``ncmec``, ``icse``, ``hma``, ``vpdq`` or ``csv`` for a file starting with ``head``
     (pass at least ``HEAD_BYTES`` when the file has them), or ``None`` when unsure."""
     text = decode_head(head[:HEAD_BYTES]).lstrip()
     if not text:
         return None
+    if vpdq.detect(text[:256].encode("utf-8")):
+        return "vpdq"
     if text[0] in "{[":
         return "vics" if _VICS.search(text) or _VICS_SHAPE.search(text) else None
     if text[0] == "<":

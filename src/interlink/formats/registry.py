@@ -21,6 +21,7 @@ from interlink.formats.hma import read_hma, write_hma
 from interlink.formats.icse import read_icse, write_icse
 from interlink.formats.ncmec import read_ncmec
 from interlink.formats.vics import read_vics_entries, write_vics_hashset
+from interlink.formats.vpdq import read_list as read_vpdq_list
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ BUILTINS: tuple[Format, ...] = (
     Format("icse", "Interpol ICSE hash export", read_icse, write_icse),
     Format("ncmec", "NCMEC hash-sharing v2 XML", read_ncmec),
     Format("hma", "Meta HMA / ThreatExchange signal CSV", read_hma, write_hma),
+    Format("vpdq", "Meta vPDQ feature file of one known video", read_vpdq_list),
 )
 
 

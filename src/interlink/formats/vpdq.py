@@ -6,8 +6,20 @@ list of ``"pdqhex,quality,timestamp"`` strings) are read too. Pure: bytes in, re
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
 from interlink.domain.errors import FormatError, InvalidSignalError
-from interlink.signals.vpdq import Features, VpdqFeature, dumps, loads
+from interlink.domain.lists import ListEntry
+from interlink.domain.signals import Signal
+from interlink.formats.base import ListRecord, RecordError
+from interlink.signals.vpdq import NAME, Features, VpdqFeature, dumps, loads
+
+#: How a vPDQ file starts: a feature line, or python-threatexchange's JSON list.
+_FIRST_LINE = re.compile(r"\s*(\d+,\d+,[0-9a-fA-F]{64},[0-9.]+|\[\s*\"[0-9a-fA-F]{64},)")
+#: The largest vPDQ file read as a list (a day of video sampled once a second is ~8 MB).
+MAX_BYTES = 64 << 20
 
 
 def read_vpdq(data: bytes) -> Features:
@@ -37,3 +49,22 @@ def read_vpdq(data: bytes) -> Features:
 def write_vpdq(features: Features) -> bytes:
     """A vPDQ file Meta's tools read: one line per feature, ending with a newline."""
     return (dumps(features) + "\n").encode("ascii")
+
+
+def detect(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a vPDQ file."""
+    return bool(_FIRST_LINE.match(head[:256].decode("utf-8-sig", "replace")))
+
+
+def read_list(stream: BinaryIO) -> Iterator[ListRecord]:
+    """A vPDQ file as a list of one known video (for ``interlink lists import``)."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        yield RecordError("file", f"over {MAX_BYTES} bytes: not a vPDQ file", fatal=True)
+        return
+    try:
+        features = read_vpdq(data)
+    except FormatError as exc:
+        yield RecordError(exc.position or "file", exc.reason, fatal=True)
+        return
+    yield ListEntry((Signal(NAME, dumps(features)),), media_kind="video")
