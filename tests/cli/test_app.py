@@ -97,7 +97,7 @@ def test_demo_runs_end_to_end(db: str, tmp_path: Path, capsys: pytest.CaptureFix
     code, out, _ = run(["--db", db, "demo", "--dir", str(target), "--json"], capsys)
     assert code == ExitCode.OK
     result = json.loads(out)
-    assert result["scan"]["summary"]["known"] == 9
+    assert result["scan"]["summary"]["known"] == 10  # 9 images and the re-encoded video
     assert Path(result["report"]["html"]).exists()
     # A second run recreates the demo folder, but refuses to wipe a folder it did not make.
     code, _, _ = run(["--db", db, "demo", "--dir", str(target), "--json"], capsys)

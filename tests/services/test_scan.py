@@ -61,8 +61,9 @@ def test_demo_exhibit_is_triaged_as_built(store: SqlStore, tmp_path: Path) -> No
     assert s.errors == 1  # broken.jpg
     assert {w["kind"] for w in case_report(store, "C1")["warnings"]} == {"corrupt", "empty"}
     # 6 new + the resized copy + photo_b in the zip + 3 images in the nested tar.gz + the
-    # 3 photos carrying camera EXIF; and one new video.
-    assert s.new_images == 6 + 1 + 1 + 3 + 3 and s.new_videos == 1
+    # 3 photos carrying camera EXIF; and two new videos (the known video's list is not
+    # imported here).
+    assert s.new_images == 6 + 1 + 1 + 3 + 3 and s.new_videos == 2
     report = case_report(store, "C1")
     by_path = {f["path"]: f for f in report["files"]}
     renamed = by_path["exhibit:downloads/holiday.dat"]

@@ -51,6 +51,9 @@ def demo(
         imported = import_list(
             store, built.known_list, name="demo-known", actor=shared.settings.actor
         )
+        videos = import_list(
+            store, built.known_video_list, name="demo-known-videos", actor=shared.settings.actor
+        )
         with RichProgress("scanning demo exhibit", enabled=not as_json) as progress:
             result = scan_exhibit(
                 store,
@@ -68,14 +71,20 @@ def demo(
         print_json(
             {
                 "exhibit": str(built.exhibit),
-                "list": {"name": imported.list_name, "entries": imported.entries},
+                "lists": [
+                    {"name": imported.list_name, "entries": imported.entries},
+                    {"name": videos.list_name, "entries": videos.entries},
+                ],
                 "scan": scan_cli.result_json(result),
                 "report": {"json": str(written.json_path), "html": str(written.html_path)},
             }
         )
         return
     console.print(f"generated a benign synthetic exhibit in {built.exhibit}")
-    console.print(f"imported list {imported.list_name!r} with {imported.entries} known items")
+    console.print(
+        f"imported list {imported.list_name!r} with {imported.entries} known items, and "
+        f"{videos.list_name!r} with {videos.entries} known video"
+    )
     scan_cli.show(result)
     console.print(f"report: {written.html_path} (thumbnails blurred; click to reveal)")
     console.print(f"        {written.json_path}")

@@ -40,8 +40,10 @@ class _RateColumn(ProgressColumn):
     """Items per second."""
 
     def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("-- /s" if speed is None else f"{speed:,.0f}/s", style="cyan")
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not task.completed or not elapsed:
+            return Text("-- /s", style="cyan")
+        return Text(f"{task.completed / elapsed:,.0f}/s", style="cyan")
 
 
 class RichProgress:

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import tarfile
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,8 @@ from PIL import ExifTags, Image
 
 from interlink.demo.images import TRANSFORMS, encode, scene
 from interlink.demo.videos import make_video
+from interlink.formats.vpdq import write_vpdq
+from interlink.media.video import analyse_video
 from interlink.signals.pdq import MIN_QUALITY, reference_hash
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -37,6 +40,7 @@ class DemoExhibit:
 
     exhibit: Path
     known_list: Path
+    known_video_list: Path
     known_originals: int
     exact_copies: int
     transformed_copies: int
@@ -105,6 +109,18 @@ def build_demo_exhibit(root: Path, *, new: int = 24, known: int = 8) -> DemoExhi
             _with_camera_exif(scene(seed), serial="4403152", minute=i)
         )
     make_video(exhibit / "camera" / "VID_0001.mp4", seconds=6, seed=11, size=(320, 180))
+    # A known video, listed by its vPDQ features; the exhibit holds a smaller re-encode of it.
+    with tempfile.TemporaryDirectory() as scratch:
+        original = make_video(Path(scratch) / "known.mp4", seconds=6, seed=12, size=(320, 180))
+        known_video_list = root / "known-video.vpdq"
+        known_video_list.write_bytes(write_vpdq(analyse_video(original).frames))
+    make_video(
+        exhibit / "downloads" / "clip.mkv",
+        seconds=6,
+        seed=12,
+        size=(256, 144),
+        options={"preset": "ultrafast", "crf": "32", "g": "15"},
+    )
     (exhibit / "misc" / "broken.jpg").write_bytes(encode(scene(7), "JPEG")[:2000])
     (exhibit / "misc" / "random.png").write_bytes(np.random.default_rng(3).bytes(4096))
     (exhibit / "misc" / "empty.jpg").write_bytes(b"")
@@ -118,6 +134,7 @@ def build_demo_exhibit(root: Path, *, new: int = 24, known: int = 8) -> DemoExhi
     return DemoExhibit(
         exhibit=exhibit,
         known_list=known_list,
+        known_video_list=known_video_list,
         known_originals=len(originals),
         exact_copies=3,
         transformed_copies=len(originals) - 3,
