@@ -1,0 +1,375 @@
+"""Compiled kernels of the multi-index Hamming search (numba, cached on disk).
+
+Terms. A segment splits the 256 bits into ``m`` chunks (``ChunkLayout``); table ``i`` keys every
+stored code by the ``b_i`` bits of chunk ``i`` (its *key*, at most 32 bits). The top ``k_i`` key
+bits pick a *bucket* of a dense directory (``offsets``); the next key bits, as many as fit
+beside the row number, are the *suffix* packed into each 32-bit *entry* (``suffix << rowbits |
+row``). A query with chunk thresholds ``t`` visits, in each table with ``t_i >= 0``, every
+bucket within ``t_i`` bits of its own, keeps the entries whose suffix is close enough, and
+verifies each such candidate against the full code. A match is reported by the first table
+whose chunk distance is within its threshold, so it is reported once without a seen-set.
+
+Every kernel is single-threaded; queries per second are per core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from interlink.index._intrinsics import popcount64, prefetch
+
+# How many loads ahead to prefetch; enough to overlap memory misses on current x86 cores.
+_AHEAD = 12
+
+
+@njit(cache=True, nogil=True)
+def _chunk_keys(codes, lut):  # type: ignore[no-untyped-def]
+    """The key of every code for one table: ``lut`` is ``(32, 256)`` ``uint32``, the key bits
+    each value of each code byte contributes."""
+    n = codes.shape[0]
+    out = np.empty(n, np.uint32)
+    for i in range(n):
+        key = np.uint32(0)
+        for word in range(4):
+            x = codes[i, word]
+            for j in range(8):
+                key |= lut[word * 8 + j, (x >> np.uint64(56 - 8 * j)) & np.uint64(255)]
+        out[i] = key
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _build_table(keys, chunk_bits, dir_bits, rowbits, entries, offsets):  # type: ignore[no-untyped-def]
+    """Fill one table from the keys of rows ``0..n-1``: ``offsets`` (``2**dir_bits + 1``) gets
+    each bucket's start, ``entries`` (``n``) the packed suffix and row, grouped by bucket."""
+    n = keys.shape[0]
+    shift = chunk_bits - dir_bits
+    suffix_bits = min(shift, 32 - rowbits)
+    suffix_shift = shift - suffix_bits
+    suffix_mask = (1 << suffix_bits) - 1
+    offsets[:] = 0
+    for i in range(n):
+        offsets[(np.int64(keys[i]) >> shift) + 1] += 1
+    for j in range(1, offsets.shape[0]):
+        offsets[j] += offsets[j - 1]
+    cursor = offsets[:-1].copy()
+    for i in range(n):
+        key = np.int64(keys[i])
+        bucket = key >> shift
+        position = cursor[bucket]
+        suffix = (key >> suffix_shift) & suffix_mask
+        entries[position] = np.uint32((suffix << rowbits) | i)
+        cursor[bucket] = position + 1
+
+
+@njit(cache=True, nogil=True)
+def _distance(a, b):  # type: ignore[no-untyped-def]
+    return np.int64(
+        popcount64(a[0] ^ b[0])
+        + popcount64(a[1] ^ b[1])
+        + popcount64(a[2] ^ b[2])
+        + popcount64(a[3] ^ b[3])
+    )
+
+
+@njit(cache=True, nogil=True)
+def _is_deleted(deleted, row):  # type: ignore[no-untyped-def]
+    return (deleted[row >> 3] >> (row & 7)) & 1 == 1
+
+
+@njit(cache=True, nogil=True)
+def _grow(array, needed):  # type: ignore[no-untyped-def]
+    if needed <= array.shape[0]:
+        return array
+    size = max(needed, 2 * array.shape[0])
+    bigger = np.empty(size, array.dtype)
+    bigger[: array.shape[0]] = array
+    return bigger
+
+
+@njit(cache=True, nogil=True)
+def _scan_codes(queries, radii, codes, deleted):  # type: ignore[no-untyped-def]
+    """Brute force: for each query, every non-deleted row within its radius. Returns CSR
+    ``(starts (q+1), rows, distances)``; rows ascending within a query."""
+    nq = queries.shape[0]
+    n = codes.shape[0]
+    starts = np.zeros(nq + 1, np.int64)
+    rows = np.empty(64, np.int64)
+    dists = np.empty(64, np.int32)
+    count = 0
+    for qi in range(nq):
+        q = queries[qi]
+        radius = radii[qi]
+        for row in range(n):
+            d = _distance(codes[row], q)
+            if d <= radius and not _is_deleted(deleted, row):
+                if count == rows.shape[0]:
+                    rows = _grow(rows, count + 1)
+                    dists = _grow(dists, count + 1)
+                rows[count] = row
+                dists[count] = d
+                count += 1
+        starts[qi + 1] = count
+    return starts, rows[:count], dists[:count]
+
+
+@njit(cache=True, nogil=True)
+def _query_tables(  # type: ignore[no-untyped-def]
+    queries,
+    radii,
+    thresholds,
+    codes,
+    deleted,
+    entries,
+    offsets,
+    table_starts,
+    chunk_bits,
+    dir_bits,
+    rowbits,
+    luts,
+    masks,
+):
+    """Every non-deleted row within ``radii[i]`` of ``queries[i]``, found through the tables
+    with per-query chunk thresholds ``thresholds[i]`` (``-1`` skips a table; exact when
+    ``sum(t + 1) > radius``). Returns CSR ``(starts (q+1), rows, distances)``."""
+    nq = queries.shape[0]
+    m = chunk_bits.shape[0]
+    starts = np.zeros(nq + 1, np.int64)
+    out_rows = np.empty(256, np.int64)
+    out_dists = np.empty(256, np.int32)
+    count = 0
+    bucket_keys = np.empty(4096, np.int64)
+    bucket_allow = np.empty(4096, np.int64)
+    bucket_start = np.empty(4096, np.int64)
+    bucket_end = np.empty(4096, np.int64)
+    cand_rows = np.empty(4096, np.int64)
+    cand_table = np.empty(4096, np.int64)
+    qkeys = np.empty(m, np.int64)
+    flat_codes = codes.reshape(-1)
+    row_mask = (np.int64(1) << rowbits) - 1
+    for qi in range(nq):
+        q = queries[qi]
+        radius = radii[qi]
+        t = thresholds[qi]
+        for ti in range(m):
+            key = np.uint32(0)
+            lut = luts[ti]
+            for word in range(4):
+                x = q[word]
+                for j in range(8):
+                    key |= lut[word * 8 + j, (x >> np.uint64(56 - 8 * j)) & np.uint64(255)]
+            qkeys[ti] = np.int64(key)
+        ncand = 0
+        for ti in range(m):
+            limit = np.int64(t[ti])
+            if limit < 0:
+                continue
+            kbits = np.int64(dir_bits[ti])
+            shift = np.int64(chunk_bits[ti]) - kbits
+            suffix_bits = min(shift, 32 - rowbits)
+            suffix_shift = shift - suffix_bits
+            suffix_mask = (np.int64(1) << suffix_bits) - 1
+            qdir = qkeys[ti] >> shift
+            qsuffix = np.uint64((qkeys[ti] >> suffix_shift) & suffix_mask)
+            base = table_starts[ti]
+            table_entries = entries[ti]
+            # phase 1: every bucket within `limit` bits of the query's bucket (Gosper's hack)
+            nbuckets = 0
+            span = np.int64(1) << kbits
+            for flips in range(min(limit, kbits) + 1):
+                mask = (np.int64(1) << flips) - 1
+                while mask < span:
+                    if nbuckets == bucket_keys.shape[0]:
+                        bucket_keys = _grow(bucket_keys, nbuckets + 1)
+                        bucket_allow = _grow(bucket_allow, nbuckets + 1)
+                    bucket_keys[nbuckets] = base + (qdir ^ mask)
+                    bucket_allow[nbuckets] = limit - flips
+                    nbuckets += 1
+                    if mask == 0:
+                        break
+                    low = mask & -mask
+                    ripple = mask + low
+                    mask = (((ripple ^ mask) >> 2) // low) | ripple
+            if bucket_start.shape[0] < nbuckets:
+                bucket_start = _grow(bucket_start, nbuckets)
+                bucket_end = _grow(bucket_end, nbuckets)
+            # phase 2: bucket bounds, loads overlapped by prefetching ahead
+            for i in range(min(_AHEAD, nbuckets)):
+                prefetch(offsets, bucket_keys[i])
+            total = 0
+            for i in range(nbuckets):
+                if i + _AHEAD < nbuckets:
+                    prefetch(offsets, bucket_keys[i + _AHEAD])
+                slot = bucket_keys[i]
+                bucket_start[i] = offsets[slot]
+                bucket_end[i] = offsets[slot + 1]
+                total += bucket_end[i] - bucket_start[i]
+            if cand_rows.shape[0] < ncand + total:
+                cand_rows = _grow(cand_rows, ncand + total)
+                cand_table = _grow(cand_table, ncand + total)
+            # phase 3: entries whose suffix is within the bucket's remaining allowance
+            for i in range(min(_AHEAD, nbuckets)):
+                prefetch(table_entries, bucket_start[i])
+            for i in range(nbuckets):
+                if i + _AHEAD < nbuckets:
+                    prefetch(table_entries, bucket_start[i + _AHEAD])
+                allow = bucket_allow[i]
+                for p in range(bucket_start[i], bucket_end[i]):
+                    entry = np.int64(table_entries[p])
+                    close = popcount64(np.uint64(entry >> rowbits) ^ qsuffix) <= allow
+                    cand_rows[ncand] = entry & row_mask
+                    cand_table[ncand] = ti
+                    ncand += close
+        # phase 4: verify candidates; report each match from the first table that finds it
+        if out_rows.shape[0] < count + ncand:
+            out_rows = _grow(out_rows, count + ncand)
+            out_dists = _grow(out_dists, count + ncand)
+        for i in range(min(_AHEAD, ncand)):
+            prefetch(flat_codes, cand_rows[i] * 4)
+        for i in range(ncand):
+            if i + _AHEAD < ncand:
+                prefetch(flat_codes, cand_rows[i + _AHEAD] * 4)
+            row = cand_rows[i]
+            c = codes[row]
+            x0 = c[0] ^ q[0]
+            x1 = c[1] ^ q[1]
+            x2 = c[2] ^ q[2]
+            x3 = c[3] ^ q[3]
+            d = np.int64(popcount64(x0) + popcount64(x1) + popcount64(x2) + popcount64(x3))
+            if d > radius:
+                continue
+            found_by = cand_table[i]
+            first = -1
+            for tj in range(found_by + 1):
+                if t[tj] < 0:
+                    continue
+                mj = masks[tj]
+                dj = np.int64(
+                    popcount64(x0 & mj[0])
+                    + popcount64(x1 & mj[1])
+                    + popcount64(x2 & mj[2])
+                    + popcount64(x3 & mj[3])
+                )
+                if dj <= t[tj]:
+                    first = tj
+                    break
+            if first == found_by and not _is_deleted(deleted, row):
+                out_rows[count] = row
+                out_dists[count] = d
+                count += 1
+        starts[qi + 1] = count
+    return starts, out_rows[:count], out_dists[:count]
+
+
+@njit(cache=True, nogil=True)
+def _pair_histograms(keys, chunk_bits, lengths):  # type: ignore[no-untyped-def]
+    """Distance histograms over all pairs of sample keys: ``out[i, l, d]`` counts the pairs whose
+    first ``lengths[i, l]`` bits of chunk ``i``'s key (all of it, if that is shorter) differ
+    in ``d`` places."""
+    m, s = keys.shape
+    nl = lengths.shape[1]
+    out = np.zeros((m, nl, 33), np.int64)
+    shifts = np.empty(nl, np.uint64)
+    for i in range(m):
+        for li in range(nl):
+            shifts[li] = np.uint64(max(chunk_bits[i] - lengths[i, li], 0))
+        for a in range(s):
+            ka = np.uint64(keys[i, a])
+            for b in range(a + 1, s):
+                x = ka ^ np.uint64(keys[i, b])
+                for li in range(nl):
+                    out[i, li, popcount64(x >> shifts[li])] += 1
+    return out
+
+
+# -- typed entry points --------------------------------------------------------------------------
+# Every array reaches the kernels read-only and C-contiguous with a fixed dtype, so each kernel
+# compiles once (numba specialises on writability too) and callers get checked types.
+
+Csr = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]
+
+
+def frozen(array: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+    """A read-only, C-contiguous view (or copy, if the dtype or layout differs) of ``array``."""
+    view = np.ascontiguousarray(array, dtype=dtype).view()
+    view.flags.writeable = False
+    return view
+
+
+def chunk_keys(codes: npt.ArrayLike, lut: npt.ArrayLike) -> npt.NDArray[np.uint32]:
+    """The key of every code for one table (see ``_chunk_keys``)."""
+    keys: npt.NDArray[np.uint32] = _chunk_keys(frozen(codes, np.uint64), frozen(lut, np.uint32))
+    return keys
+
+
+def build_table(
+    keys: npt.NDArray[np.uint32],
+    chunk_bits: int,
+    dir_bits: int,
+    rowbits: int,
+    entries: npt.NDArray[np.uint32],
+    offsets: npt.NDArray[np.uint32],
+) -> None:
+    """Fill ``entries`` and ``offsets`` (writable) for one table (see ``_build_table``)."""
+    _build_table(frozen(keys, np.uint32), chunk_bits, dir_bits, rowbits, entries, offsets)
+
+
+def scan_codes(
+    queries: npt.ArrayLike, radii: npt.ArrayLike, codes: npt.ArrayLike, deleted: npt.ArrayLike
+) -> Csr:
+    """Brute-force search (see ``_scan_codes``)."""
+    found: Csr = _scan_codes(
+        frozen(queries, np.uint64),
+        frozen(radii, np.int64),
+        frozen(codes, np.uint64),
+        frozen(deleted, np.uint8),
+    )
+    return found
+
+
+def query_tables(
+    queries: npt.ArrayLike,
+    radii: npt.ArrayLike,
+    thresholds: npt.ArrayLike,
+    codes: npt.ArrayLike,
+    deleted: npt.ArrayLike,
+    entries: npt.ArrayLike,
+    offsets: npt.ArrayLike,
+    table_starts: npt.ArrayLike,
+    chunk_bits: npt.ArrayLike,
+    dir_bits: npt.ArrayLike,
+    rowbits: int,
+    luts: npt.ArrayLike,
+    masks: npt.ArrayLike,
+) -> Csr:
+    """Multi-index search (see ``_query_tables``)."""
+    found: Csr = _query_tables(
+        frozen(queries, np.uint64),
+        frozen(radii, np.int64),
+        frozen(thresholds, np.int8),
+        frozen(codes, np.uint64),
+        frozen(deleted, np.uint8),
+        frozen(entries, np.uint32),
+        frozen(offsets, np.uint32),
+        frozen(table_starts, np.int64),
+        frozen(chunk_bits, np.int64),
+        frozen(dir_bits, np.int64),
+        rowbits,
+        frozen(luts, np.uint32),
+        frozen(masks, np.uint64),
+    )
+    return found
+
+
+def pair_histograms(
+    keys: npt.ArrayLike, chunk_bits: npt.ArrayLike, lengths: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """Pairwise prefix-distance histograms (see ``_pair_histograms``)."""
+    histograms: npt.NDArray[np.int64] = _pair_histograms(
+        frozen(keys, np.uint32), frozen(chunk_bits, np.int64), frozen(lengths, np.int64)
+    )
+    return histograms
