@@ -14,6 +14,7 @@ Every kernel is single-threaded; queries per second are per core.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -92,6 +93,15 @@ def _grow(array, needed):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _grow_rows(array, needed):  # type: ignore[no-untyped-def]
+    if needed <= array.shape[1]:
+        return array
+    bigger = np.empty((array.shape[0], max(needed, 2 * array.shape[1])), array.dtype)
+    bigger[:, : array.shape[1]] = array
+    return bigger
+
+
+@njit(cache=True, nogil=True)
 def _scan_codes(queries, radii, codes, deleted):  # type: ignore[no-untyped-def]
     """Brute force: for each query, every non-deleted row within its radius. Returns CSR
     ``(starts (q+1), rows, distances)``; rows ascending within a query."""
@@ -132,22 +142,26 @@ def _query_tables(  # type: ignore[no-untyped-def]
     rowbits,
     luts,
     masks,
+    buckets,
+    candidates,
 ):
     """Every non-deleted row within ``radii[i]`` of ``queries[i]``, found through the tables
     with per-query chunk thresholds ``thresholds[i]`` (``-1`` skips a table; exact when
-    ``sum(t + 1) > radius``). Returns CSR ``(starts (q+1), rows, distances)``."""
+    ``sum(t + 1) > radius``). ``buckets`` (4 rows) and ``candidates`` (2 rows) are scratch,
+    grown when too small. Returns ``(starts (q+1), rows, distances, buckets, candidates)``:
+    CSR results and the scratch to reuse."""
     nq = queries.shape[0]
     m = chunk_bits.shape[0]
     starts = np.zeros(nq + 1, np.int64)
-    out_rows = np.empty(256, np.int64)
-    out_dists = np.empty(256, np.int32)
+    out_rows = np.empty(max(64, 4 * nq), np.int64)
+    out_dists = np.empty(max(64, 4 * nq), np.int32)
     count = 0
-    bucket_keys = np.empty(4096, np.int64)
-    bucket_allow = np.empty(4096, np.int64)
-    bucket_start = np.empty(4096, np.int64)
-    bucket_end = np.empty(4096, np.int64)
-    cand_rows = np.empty(4096, np.int64)
-    cand_table = np.empty(4096, np.int64)
+    bucket_keys = buckets[0]
+    bucket_allow = buckets[1]
+    bucket_start = buckets[2]
+    bucket_end = buckets[3]
+    cand_rows = candidates[0]
+    cand_table = candidates[1]
     qkeys = np.empty(m, np.int64)
     flat_codes = codes.reshape(-1)
     row_mask = (np.int64(1) << rowbits) - 1
@@ -184,8 +198,11 @@ def _query_tables(  # type: ignore[no-untyped-def]
                 mask = (np.int64(1) << flips) - 1
                 while mask < span:
                     if nbuckets == bucket_keys.shape[0]:
-                        bucket_keys = _grow(bucket_keys, nbuckets + 1)
-                        bucket_allow = _grow(bucket_allow, nbuckets + 1)
+                        buckets = _grow_rows(buckets, nbuckets + 1)
+                        bucket_keys = buckets[0]
+                        bucket_allow = buckets[1]
+                        bucket_start = buckets[2]
+                        bucket_end = buckets[3]
                     bucket_keys[nbuckets] = base + (qdir ^ mask)
                     bucket_allow[nbuckets] = limit - flips
                     nbuckets += 1
@@ -194,9 +211,6 @@ def _query_tables(  # type: ignore[no-untyped-def]
                     low = mask & -mask
                     ripple = mask + low
                     mask = (((ripple ^ mask) >> 2) // low) | ripple
-            if bucket_start.shape[0] < nbuckets:
-                bucket_start = _grow(bucket_start, nbuckets)
-                bucket_end = _grow(bucket_end, nbuckets)
             # phase 2: bucket bounds, loads overlapped by prefetching ahead
             for i in range(min(_AHEAD, nbuckets)):
                 prefetch(offsets, bucket_keys[i])
@@ -209,8 +223,9 @@ def _query_tables(  # type: ignore[no-untyped-def]
                 bucket_end[i] = offsets[slot + 1]
                 total += bucket_end[i] - bucket_start[i]
             if cand_rows.shape[0] < ncand + total:
-                cand_rows = _grow(cand_rows, ncand + total)
-                cand_table = _grow(cand_table, ncand + total)
+                candidates = _grow_rows(candidates, ncand + total)
+                cand_rows = candidates[0]
+                cand_table = candidates[1]
             # phase 3: entries whose suffix is within the bucket's remaining allowance
             for i in range(min(_AHEAD, nbuckets)):
                 prefetch(table_entries, bucket_start[i])
@@ -262,7 +277,57 @@ def _query_tables(  # type: ignore[no-untyped-def]
                 out_dists[count] = d
                 count += 1
         starts[qi + 1] = count
-    return starts, out_rows[:count], out_dists[:count]
+    return starts, out_rows[:count], out_dists[:count], buckets, candidates
+
+
+@njit(cache=True, nogil=True)
+def _best_per_id(queries, owners, ids, distances):  # type: ignore[no-untyped-def]
+    """Hits ``(owners[j], ids[j], distances[j])`` grouped by query, each id once per query with
+    its smallest distance, sorted by (distance, id). Returns CSR ``(starts, ids, distances)``."""
+    starts = np.zeros(queries + 1, np.int64)
+    for owner in owners:
+        starts[owner + 1] += 1
+    for q in range(queries):
+        starts[q + 1] += starts[q]
+    cursor = starts[:-1].copy()
+    grouped_ids = np.empty(ids.shape[0], np.int64)
+    grouped_d = np.empty(ids.shape[0], np.int32)
+    for j in range(owners.shape[0]):
+        position = cursor[owners[j]]
+        grouped_ids[position] = ids[j]
+        grouped_d[position] = distances[j]
+        cursor[owners[j]] = position + 1
+    out_starts = np.zeros(queries + 1, np.int64)
+    out_ids = np.empty(ids.shape[0], np.int64)
+    out_d = np.empty(ids.shape[0], np.int32)
+    count = 0
+    for q in range(queries):
+        low, high = starts[q], starts[q + 1]
+        if high - low == 1:
+            out_ids[count] = grouped_ids[low]
+            out_d[count] = grouped_d[low]
+            count += 1
+        elif high > low:
+            slice_ids = grouped_ids[low:high]
+            slice_d = grouped_d[low:high]
+            by_id = np.argsort(slice_ids, kind="mergesort")
+            unique_ids = np.empty(high - low, np.int64)
+            unique_d = np.empty(high - low, np.int32)
+            kept = 0
+            for j in by_id:
+                if kept and unique_ids[kept - 1] == slice_ids[j]:
+                    unique_d[kept - 1] = min(unique_d[kept - 1], slice_d[j])
+                else:
+                    unique_ids[kept] = slice_ids[j]
+                    unique_d[kept] = slice_d[j]
+                    kept += 1
+            by_distance = np.argsort(unique_d[:kept], kind="mergesort")
+            for j in by_distance:
+                out_ids[count] = unique_ids[j]
+                out_d[count] = unique_d[j]
+                count += 1
+        out_starts[q + 1] = count
+    return out_starts, out_ids[:count], out_d[:count]
 
 
 @njit(cache=True, nogil=True)
@@ -291,10 +356,18 @@ def _pair_histograms(keys, chunk_bits, lengths):  # type: ignore[no-untyped-def]
 # compiles once (numba specialises on writability too) and callers get checked types.
 
 Csr = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]
+_SCRATCH = threading.local()
 
 
 def frozen(array: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """A read-only, C-contiguous view (or copy, if the dtype or layout differs) of ``array``."""
+    if (
+        isinstance(array, np.ndarray)
+        and array.dtype == dtype
+        and not array.flags.writeable
+        and array.flags.c_contiguous
+    ):
+        return array
     view = np.ascontiguousarray(array, dtype=dtype).view()
     view.flags.writeable = False
     return view
@@ -346,8 +419,13 @@ def query_tables(
     luts: npt.ArrayLike,
     masks: npt.ArrayLike,
 ) -> Csr:
-    """Multi-index search (see ``_query_tables``)."""
-    found: Csr = _query_tables(
+    """Multi-index search (see ``_query_tables``); not re-entrant within one thread, safe
+    across threads (each has its own scratch)."""
+    scratch = _SCRATCH.__dict__
+    if "buckets" not in scratch:
+        scratch["buckets"] = np.empty((4, 4096), np.int64)
+        scratch["candidates"] = np.empty((2, 4096), np.int64)
+    starts, rows, distances, scratch["buckets"], scratch["candidates"] = _query_tables(
         frozen(queries, np.uint64),
         frozen(radii, np.int64),
         frozen(thresholds, np.int8),
@@ -361,8 +439,10 @@ def query_tables(
         rowbits,
         frozen(luts, np.uint32),
         frozen(masks, np.uint64),
+        scratch["buckets"],
+        scratch["candidates"],
     )
-    return found
+    return starts, rows, distances
 
 
 def pair_histograms(
@@ -373,3 +453,14 @@ def pair_histograms(
         frozen(keys, np.uint32), frozen(chunk_bits, np.int64), frozen(lengths, np.int64)
     )
     return histograms
+
+
+def best_per_id(
+    queries: int, owners: npt.ArrayLike, ids: npt.ArrayLike, distances: npt.ArrayLike
+) -> Csr:
+    """Hits of ``queries`` queries reduced to each id once per query with its smallest distance,
+    sorted by (distance, id); CSR ``(starts, ids, distances)``."""
+    found: Csr = _best_per_id(
+        queries, frozen(owners, np.int64), frozen(ids, np.int64), frozen(distances, np.int32)
+    )
+    return found

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from interlink.index._hamming_kernels import scan_codes
+from interlink.index._hamming_kernels import best_per_id, scan_codes
 from interlink.index._lsm import SegmentedIndex, as_ids
 from interlink.index._rows import DeletionMap
-from interlink.index.base import CodeMatches, Hit, best_per_id, radii_for
+from interlink.index.base import CodeMatches, Hit, radii_for
 from interlink.index.codes import CODE_BYTES, CODE_WORDS, Codes, as_codes, codes_from_hex
 from interlink.index.hamming_segment import HammingSegment
 from interlink.index.planner import SCAN_BELOW, CostModel
@@ -134,11 +134,15 @@ class HammingIndex(SegmentedIndex[HammingSegment]):
         if not owners:
             empty = np.empty(0, np.int64)
             return CodeMatches(np.zeros(len(queries) + 1, np.int64), empty, empty.astype(np.int32))
-        return best_per_id(
-            len(queries),
-            np.concatenate(owners).astype(np.int64),
-            np.concatenate(ids),
-            np.concatenate(distances),
+        if len(owners) == 1:
+            return CodeMatches(*best_per_id(len(queries), owners[0], ids[0], distances[0]))
+        return CodeMatches(
+            *best_per_id(
+                len(queries),
+                np.concatenate(owners),
+                np.concatenate(ids),
+                np.concatenate(distances),
+            )
         )
 
     def query_variant_codes(
@@ -156,7 +160,7 @@ class HammingIndex(SegmentedIndex[HammingSegment]):
         owners = np.repeat(
             np.arange(images * per_image) // max(per_image, 1), np.diff(matches.starts)
         )
-        return best_per_id(images, owners.astype(np.int64), matches.ids, matches.distances)
+        return CodeMatches(*best_per_id(images, owners, matches.ids, matches.distances))
 
     # -- persistence ---------------------------------------------------------------------------
 
