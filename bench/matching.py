@@ -22,6 +22,7 @@ FAISS runs on a sample of the queries where it is slow (``--anchor-budget``).
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import json
 import shutil
@@ -40,6 +41,7 @@ import psutil  # type: ignore[import-untyped]
 from bench._pdq_codes import realistic_codes
 from interlink.index.base import CodeMatches
 from interlink.index.codes import codes_to_bytes
+from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
 
 RADIUS = 31
@@ -106,7 +108,10 @@ def cpu_seconds(action: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def rss() -> int:
-    """Resident anonymous memory of this process, in bytes (mapped files not counted)."""
+    """Resident anonymous memory of this process, in bytes (mapped files not counted), after
+    handing freed heap memory back to the system so that growth is measured, not reuse."""
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
     info = psutil.Process().memory_info()
     return int(info.rss - info.shared)
 
@@ -264,8 +269,76 @@ def measure(kind: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     return row
 
 
+def _exact_side(stored: list[str], lookups: list[str]) -> dict[str, Any]:
+    n = len(stored)
+    before = rss()
+    index = ExactIndex()
+    _, build = cpu_seconds(lambda: index.add(stored, list(range(n))))
+    grown = rss() - before
+    found, seconds = cpu_seconds(lambda: [index.query(v) for v in lookups])
+    directory = OUT / f"matching-exact-{n}"
+    shutil.rmtree(directory, ignore_errors=True)
+    index.save(directory)
+    start = time.perf_counter()
+    ExactIndex.load(directory)
+    open_s = time.perf_counter() - start
+    shutil.rmtree(directory, ignore_errors=True)
+    return {
+        "exact_build_s": build,
+        "exact_lookups_per_s": len(lookups) / seconds,
+        "exact_bytes_per_hash": index.nbytes / n,
+        "exact_rss_bytes_per_hash": grown / n,
+        "exact_open_s": open_s,
+        "exact_hits": sum(1 for f in found if f),
+    }
+
+
+def _dict_side(stored: list[str], lookups: list[str]) -> dict[str, Any]:
+    before = rss()
+    table: dict[str, set[int]] = {}
+
+    def build() -> None:
+        for i, value in enumerate(stored):
+            table.setdefault(value, set()).add(i)
+
+    _, build_s = cpu_seconds(build)
+    grown = rss() - before
+    _, seconds = cpu_seconds(lambda: [sorted(table.get(v, ())) for v in lookups])
+    return {
+        "dict_build_s": build_s,
+        "dict_rss_bytes_per_hash": grown / len(stored),
+        "dict_lookups_per_s": len(lookups) / seconds,
+    }
+
+
+def exact_row(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """MD5 lookups: ``ExactIndex`` against a plain dict of value to ids (the design it
+    replaced), both built from the same ``n`` digests; half the lookups hit."""
+    rng = np.random.default_rng(args.seed)
+    raw = rng.integers(0, 256, (n + args.queries // 2, 16), dtype=np.uint8)
+    values = [bytes(row).hex() for row in raw]
+    stored, missing = values[:n], values[n:]
+    hits = [stored[i] for i in rng.choice(n, args.queries - len(missing), replace=False)]
+    lookups = [v for pair in zip(hits, missing, strict=False) for v in pair]
+    row: dict[str, Any] = {"n": n, "codes": "md5"}
+    row.update(_exact_side(stored, lookups))
+    gc.collect()
+    row.update(_dict_side(stored, lookups))
+    return row
+
+
 def report(row: dict[str, Any]) -> str:
     """The human-readable lines of one row."""
+    if row["codes"] == "md5":
+        return (
+            f"N={row['n']:.0e} md5: ExactIndex {row['exact_lookups_per_s']:.0f} lookups/s, "
+            f"{row['exact_bytes_per_hash']:.1f} B/hash "
+            f"(RSS {row['exact_rss_bytes_per_hash']:.1f}), "
+            f"build {row['exact_build_s']:.1f} s, open {row['exact_open_s'] * 1000:.1f} ms, "
+            f"{row['exact_hits']} hits\n"
+            f"  dict: {row['dict_lookups_per_s']:.0f} lookups/s, "
+            f"RSS {row['dict_rss_bytes_per_hash']:.1f} B/hash, build {row['dict_build_s']:.1f} s"
+        )
     mih = row["faiss_mih_qps"]
     lines = [
         f"N={row['n']:.0e} {row['codes']}: {row['queries']} queries ({row['anchors']} for FAISS)",
@@ -312,8 +385,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print JSON lines only")
+    parser.add_argument(
+        "--exact", action="store_true", help="benchmark the exact index on MD5s instead"
+    )
     args = parser.parse_args(argv)
     for n in (int(x) for x in args.n):
+        if args.exact:
+            row = exact_row(n, args)
+            print(json.dumps(row) if args.json else report(row), flush=True)
+            continue
         for kind in args.codes:
             row = measure(kind, n, args)
             print(json.dumps(row) if args.json else report(row), flush=True)

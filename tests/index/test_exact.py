@@ -94,3 +94,15 @@ def test_opening_is_fast_and_damage_is_reported(tmp_path: Path) -> None:
     (tmp_path / "x" / "MANIFEST.json").write_text('{"format": "interlink-hamming-index/1"}')
     with pytest.raises(IndexCorruptError):
         ExactIndex.load(tmp_path / "x")
+
+
+def test_single_and_batch_lookups_agree() -> None:
+    values = _digests("sha1", 50_000)
+    index = ExactIndex(flush_rows=10_000)
+    index.add(values[:40_000], list(range(40_000)))
+    index.remove(range(0, 40_000, 3))
+    probes = values[::7] + _digests("sha1", 50, "other")
+    assert index.query_batch(probes) == [index.query(v) for v in probes]
+    assert sum(1 for v in probes if index.query(v)) == len(
+        [i for i in range(0, 50_000, 7) if i < 40_000 and i % 3]
+    )

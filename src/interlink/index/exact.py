@@ -105,7 +105,15 @@ class ExactIndex(SegmentedIndex[ExactSegment]):
 
     def query(self, value: str, radius: int = 0) -> list[Hit]:
         """Every id stored under ``value``, ascending."""
-        return self.query_batch([value], [radius])[0]
+        if radius != 0:
+            raise ValueError("an exact index only answers radius 0")
+        if self._width is None:
+            return []
+        raw = self._as_bytes([value]).tobytes()
+        ids = set(self._pending.get(raw, ()))
+        for segment in self._segments:
+            ids.update(segment.ids_of(raw))
+        return [Hit(0, ident) for ident in sorted(ids)]
 
     def query_batch(self, values: Sequence[str], radii: int | Sequence[int] = 0) -> list[list[Hit]]:
         """``query`` for each value."""

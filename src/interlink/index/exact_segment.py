@@ -28,6 +28,20 @@ def directory_bits(rows: int) -> int:
     return max(0, math.floor(math.log2(rows)) - 1) if rows > 1 else 0
 
 
+_MASK64 = (1 << 64) - 1
+
+
+def _bucket(value: bytes, dir_bits: int) -> int:
+    """The directory bucket of one value: ``value_keys`` in plain Python."""
+    x = int.from_bytes(value[:8].ljust(8, b"\0"), "big")
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK64
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK64
+    x ^= x >> 31
+    return x >> (64 - dir_bits) if dir_bits else 0
+
+
 class ExactSegment(SegmentRows):
     """Values, ids and directory of one segment; see the module docstring."""
 
@@ -82,6 +96,19 @@ class ExactSegment(SegmentRows):
             self.dir_bits,
             self.deleted.bitmap,
         )
+
+    def ids_of(self, value: bytes) -> list[int]:
+        """Ids of the live rows holding ``value`` (one lookup, without compiled code: for a
+        single value this beats the batch kernel's call overhead)."""
+        bucket = _bucket(value, self.dir_bits)
+        found = []
+        for row in range(int(self.offsets[bucket]), int(self.offsets[bucket + 1])):
+            if (
+                self.values[row].tobytes() == value
+                and not (int(self.deleted.bitmap[row >> 3]) >> (row & 7)) & 1
+            ):
+                found.append(int(self.ids[row]))
+        return found
 
     def rows_of(self, ids: npt.NDArray[np.int64]) -> Rows:
         """Every row (deleted or not) holding one of ``ids``."""
