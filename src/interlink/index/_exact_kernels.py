@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from interlink.index._hamming_kernels import frozen
+from interlink.index._hamming_kernels import _grow_i64, frozen
 
 
 @njit(cache=True, nogil=True)
@@ -60,10 +60,7 @@ def _lookup(queries, query_keys, values, offsets, dir_bits, deleted):  # type: i
                     same = False
                     break
             if same and (deleted[row >> 3] >> (row & 7)) & 1 == 0:
-                if count == rows.shape[0]:
-                    bigger = np.empty(2 * count, np.int64)
-                    bigger[:count] = rows
-                    rows = bigger
+                rows = _grow_i64(rows, count + 1)
                 rows[count] = row
                 count += 1
         starts[qi + 1] = count

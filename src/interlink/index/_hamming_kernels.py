@@ -82,13 +82,24 @@ def _is_deleted(deleted, row):  # type: ignore[no-untyped-def]
     return (deleted[row >> 3] >> (row & 7)) & 1 == 1
 
 
+# Growth helpers name their dtype and copy in a loop: the generic form costs seconds of compile.
 @njit(cache=True, nogil=True)
-def _grow(array, needed):  # type: ignore[no-untyped-def]
+def _grow_i64(array, needed):  # type: ignore[no-untyped-def]
     if needed <= array.shape[0]:
         return array
-    size = max(needed, 2 * array.shape[0])
-    bigger = np.empty(size, array.dtype)
-    bigger[: array.shape[0]] = array
+    bigger = np.empty(max(needed, 2 * array.shape[0]), np.int64)
+    for i in range(array.shape[0]):
+        bigger[i] = array[i]
+    return bigger
+
+
+@njit(cache=True, nogil=True)
+def _grow_i32(array, needed):  # type: ignore[no-untyped-def]
+    if needed <= array.shape[0]:
+        return array
+    bigger = np.empty(max(needed, 2 * array.shape[0]), np.int32)
+    for i in range(array.shape[0]):
+        bigger[i] = array[i]
     return bigger
 
 
@@ -96,8 +107,10 @@ def _grow(array, needed):  # type: ignore[no-untyped-def]
 def _grow_rows(array, needed):  # type: ignore[no-untyped-def]
     if needed <= array.shape[1]:
         return array
-    bigger = np.empty((array.shape[0], max(needed, 2 * array.shape[1])), array.dtype)
-    bigger[:, : array.shape[1]] = array
+    bigger = np.empty((array.shape[0], max(needed, 2 * array.shape[1])), np.int64)
+    for r in range(array.shape[0]):
+        for i in range(array.shape[1]):
+            bigger[r, i] = array[r, i]
     return bigger
 
 
@@ -118,8 +131,8 @@ def _scan_codes(queries, radii, codes, deleted):  # type: ignore[no-untyped-def]
             d = _distance(codes[row], q)
             if d <= radius and not _is_deleted(deleted, row):
                 if count == rows.shape[0]:
-                    rows = _grow(rows, count + 1)
-                    dists = _grow(dists, count + 1)
+                    rows = _grow_i64(rows, count + 1)
+                    dists = _grow_i32(dists, count + 1)
                 rows[count] = row
                 dists[count] = d
                 count += 1
@@ -241,8 +254,8 @@ def _query_tables(  # type: ignore[no-untyped-def]
                     ncand += close
         # phase 4: verify candidates; report each match from the first table that finds it
         if out_rows.shape[0] < count + ncand:
-            out_rows = _grow(out_rows, count + ncand)
-            out_dists = _grow(out_dists, count + ncand)
+            out_rows = _grow_i64(out_rows, count + ncand)
+            out_dists = _grow_i32(out_dists, count + ncand)
         for i in range(min(_AHEAD, ncand)):
             prefetch(flat_codes, cand_rows[i] * 4)
         for i in range(ncand):
@@ -281,6 +294,27 @@ def _query_tables(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
+def _sort_pairs_by_id(ids, distances):  # type: ignore[no-untyped-def]
+    """Sort both arrays in place by ``ids`` (Shell sort: small code, quick to compile)."""
+    n = ids.shape[0]
+    gap = 1
+    while gap < n // 3:
+        gap = 3 * gap + 1
+    while gap > 0:
+        for i in range(gap, n):
+            key = ids[i]
+            value = distances[i]
+            j = i
+            while j >= gap and ids[j - gap] > key:
+                ids[j] = ids[j - gap]
+                distances[j] = distances[j - gap]
+                j -= gap
+            ids[j] = key
+            distances[j] = value
+        gap //= 3
+
+
+@njit(cache=True, nogil=True)
 def _best_per_id(queries, owners, ids, distances):  # type: ignore[no-untyped-def]
     """Hits ``(owners[j], ids[j], distances[j])`` grouped by query, each id once per query with
     its smallest distance, sorted by (distance, id). Returns CSR ``(starts, ids, distances)``."""
@@ -310,22 +344,29 @@ def _best_per_id(queries, owners, ids, distances):  # type: ignore[no-untyped-de
         elif high > low:
             slice_ids = grouped_ids[low:high]
             slice_d = grouped_d[low:high]
-            by_id = np.argsort(slice_ids, kind="mergesort")
+            _sort_pairs_by_id(slice_ids, slice_d)
             unique_ids = np.empty(high - low, np.int64)
             unique_d = np.empty(high - low, np.int32)
             kept = 0
-            for j in by_id:
+            for j in range(high - low):
                 if kept and unique_ids[kept - 1] == slice_ids[j]:
                     unique_d[kept - 1] = min(unique_d[kept - 1], slice_d[j])
                 else:
                     unique_ids[kept] = slice_ids[j]
                     unique_d[kept] = slice_d[j]
                     kept += 1
-            by_distance = np.argsort(unique_d[:kept], kind="mergesort")
-            for j in by_distance:
-                out_ids[count] = unique_ids[j]
-                out_d[count] = unique_d[j]
-                count += 1
+            # ids ascend; a counting sort by distance keeps them so within each distance
+            tally = np.zeros(258, np.int64)
+            for j in range(kept):
+                tally[unique_d[j] + 1] += 1
+            for d in range(257):
+                tally[d + 1] += tally[d]
+            for j in range(kept):
+                position = count + tally[unique_d[j]]
+                out_ids[position] = unique_ids[j]
+                out_d[position] = unique_d[j]
+                tally[unique_d[j]] += 1
+            count += kept
         out_starts[q + 1] = count
     return out_starts, out_ids[:count], out_d[:count]
 
