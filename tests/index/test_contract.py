@@ -25,7 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from interlink.index.base import Hit, SignalIndex
+from interlink.index.base import HammingCodeIndex, Hit, SignalIndex
 from interlink.index.brute import BruteForceHammingIndex
 from interlink.index.codes import codes_from_hex
 from interlink.index.exact import ExactIndex
@@ -209,6 +209,7 @@ _PROPERTY = settings(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["hamming-tables", "hamming"])
 def test_hamming_index_equals_brute_force_after_any_operations(kind: str, tmp_path: Path) -> None:
     machine = type(
@@ -264,6 +265,7 @@ class ExactMachine(RuleBasedStateMachine):
         assert len(self.index) == len(self.model)
 
 
+@pytest.mark.slow
 def test_exact_index_equals_a_set_after_any_operations(tmp_path: Path) -> None:
     machine = type("Machine", (ExactMachine,), {"directory": tmp_path})
     run_state_machine_as_test(machine, settings=_PROPERTY)
@@ -277,6 +279,14 @@ def test_one_batch_any_radius(pairs: list[tuple[str, int]], query: str, radius: 
     for target in (index, reference):
         target.add([v for v, _ in pairs], [i for _, i in pairs])
     assert index.query(query, radius) == reference.query(query, radius)
+
+
+def test_array_protocol_is_implemented() -> None:
+    fast: HammingCodeIndex = HammingIndex()  # checked by mypy
+    reference: HammingCodeIndex = BruteForceHammingIndex()
+    for index in (fast, reference):
+        index.add_codes(np.zeros((2, 32), np.uint8), np.array([4, 5]))
+        assert index.query_codes(np.zeros((1, 4), np.uint64), 0).hits(0) == [Hit(0, 4), Hit(0, 5)]
 
 
 def test_exact_index_contract(tmp_path: Path) -> None:

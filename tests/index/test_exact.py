@@ -106,3 +106,12 @@ def test_single_and_batch_lookups_agree() -> None:
     assert sum(1 for v in probes if index.query(v)) == len(
         [i for i in range(0, 50_000, 7) if i < 40_000 and i % 3]
     )
+
+
+def test_bulk_dedupe_tells_values_with_a_common_prefix_apart() -> None:
+    prefix = "ab" * 8
+    values = [prefix + f"{i % 3:032x}" for i in range(30)]  # three values, same first 8 bytes
+    index = ExactIndex(flush_rows=10)
+    index.add(values, [7 if i % 2 else 8 for i in range(30)])
+    assert len(index) == 6
+    assert index.query(values[0]) == [Hit(0, 7), Hit(0, 8)]

@@ -24,6 +24,25 @@ from interlink.index.exact_segment import ExactSegment
 FLUSH_ROWS = 1 << 16
 
 
+def _first_of_each_pair(
+    raw: npt.NDArray[np.uint8], ids: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """True at the first occurrence of each (value, id) pair of a batch."""
+    width = raw.shape[1]
+    padded = np.zeros((len(raw), -(-width // 8) * 8), np.uint8)
+    padded[:, :width] = raw
+    words = padded.view(">u8").astype(np.uint64)
+    columns = [ids] + [words[:, j] for j in reversed(range(words.shape[1]))]
+    order = np.lexsort(columns)  # by value words, then id
+    same = np.ones(len(raw) - 1, np.bool_) if len(raw) else np.ones(0, np.bool_)
+    for column in columns:
+        ordered = column[order]
+        same &= ordered[1:] == ordered[:-1]
+    first = np.ones(len(raw), np.bool_)
+    first[order[1:][same]] = False
+    return first
+
+
 class ExactIndex(SegmentedIndex[ExactSegment]):
     """Values to ids by exact equality. Radius must be 0."""
 
@@ -61,12 +80,7 @@ class ExactIndex(SegmentedIndex[ExactSegment]):
             self._width = raw.shape[1]
         if len(raw) >= self._flush_rows:
             self._flush()
-            keep = ~self._stored(raw, id_array)
-            pairs = np.concatenate([raw, id_array.view(np.uint8).reshape(-1, 8)], axis=1)
-            _, first = np.unique(pairs, axis=0, return_index=True)
-            once = np.zeros(len(raw), np.bool_)
-            once[first] = True
-            keep &= once
+            keep = ~self._stored(raw, id_array) & _first_of_each_pair(raw, id_array)
             self._append(ExactSegment.build(raw[keep].copy(), id_array[keep].copy()))
             return
         stored = self._stored(raw, id_array)
