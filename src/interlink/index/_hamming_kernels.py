@@ -403,8 +403,8 @@ _SCRATCH = threading.local()
 def frozen(array: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     """A read-only, C-contiguous view (or copy, if the dtype or layout differs) of ``array``."""
     if (
-        isinstance(array, np.ndarray)
-        and array.dtype == dtype
+        type(array) is np.ndarray
+        and array.dtype.type is dtype
         and not array.flags.writeable
         and array.flags.c_contiguous
     ):

@@ -26,6 +26,9 @@ class DeletionMap:
         self.rows = rows
         self.count = int(np.bitwise_count(self.bitmap).sum())
         self.token: str | None = None
+        # A read-only view for the kernels: it sees every later deletion.
+        self.view = self.bitmap.view()
+        self.view.flags.writeable = False
 
     def delete(self, rows: Rows) -> int:
         """Mark ``rows`` deleted; return how many were live."""

@@ -83,7 +83,7 @@ class ExactSegment(SegmentRows):
     @property
     def nbytes(self) -> int:
         """Bytes of every array of the segment (mapped or in memory)."""
-        arrays = (self.values, self.ids, self.id_order, self.offsets, self.deleted.bitmap)
+        arrays = (self.values, self.ids, self.id_order, self.offsets, self.deleted.view)
         return sum(int(a.nbytes) for a in arrays)
 
     def find(self, queries: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.int64], Rows]:
@@ -94,7 +94,7 @@ class ExactSegment(SegmentRows):
             self.values,
             self.offsets,
             self.dir_bits,
-            self.deleted.bitmap,
+            self.deleted.view,
         )
 
     def ids_of(self, value: bytes) -> list[int]:

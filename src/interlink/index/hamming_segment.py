@@ -122,14 +122,14 @@ class HammingSegment(SegmentRows):
     @property
     def nbytes(self) -> int:
         """Bytes of every array of the segment (mapped or in memory)."""
-        arrays = (self.codes, self.ids, self.entries, self.offsets, self.deleted.bitmap)
+        arrays = (self.codes, self.ids, self.entries, self.offsets, self.deleted.view)
         return sum(int(a.nbytes) for a in arrays) + int(self.plan.thresholds.nbytes)
 
     def search(self, queries: Codes, radii: npt.NDArray[np.int64]) -> Found:
         """Every live row within ``radii[i]`` (>= 0) of ``queries[i]``, each once per query."""
         radii = np.minimum(np.asarray(radii, np.int64), MAX_RADIUS)
         if self.plan.layout is None or len(queries) == 0:
-            return Found(*scan_codes(queries, radii, self.codes, self.deleted.bitmap))
+            return Found(*scan_codes(queries, radii, self.codes, self.deleted.view))
         scan = self.plan.scan[radii]
         if not scan.any():
             return Found(*self._tables(queries, radii))
@@ -139,9 +139,7 @@ class HammingSegment(SegmentRows):
                 continue
             q, r = np.ascontiguousarray(queries[chosen]), radii[chosen]
             found = (
-                scan_codes(q, r, self.codes, self.deleted.bitmap)
-                if use_scan
-                else self._tables(q, r)
+                scan_codes(q, r, self.codes, self.deleted.view) if use_scan else self._tables(q, r)
             )
             parts.append((chosen, Found(*found)))
         return merge_found(parts, len(queries))
@@ -154,7 +152,7 @@ class HammingSegment(SegmentRows):
             radii,
             self.plan.thresholds[radii],
             self.codes,
-            self.deleted.bitmap,
+            self.deleted.view,
             self.entries,
             self.offsets,
             self.table_starts,
