@@ -204,3 +204,13 @@ def test_damaged_directories_are_reported(tmp_path: Path) -> None:
     (tmp_path / "idx" / "MANIFEST.json").write_text("{not json")
     with pytest.raises(IndexCorruptError):
         HammingIndex.load(tmp_path / "idx")
+
+
+def test_an_index_copied_without_its_lock_file_opens(tmp_path: Path) -> None:
+    index = HammingIndex()
+    index.add_codes(_codes(5000, 17), np.arange(5000))
+    index.save(tmp_path / "idx")
+    (tmp_path / "idx" / "LOCK").unlink()
+    reopened = HammingIndex.load(tmp_path / "idx")
+    assert len(reopened) == 5000
+    assert not (tmp_path / "idx" / "LOCK").exists()  # reading created nothing

@@ -27,14 +27,20 @@ _OWNED = re.compile(r"^(seg-[0-9a-f]{32}\.ilb|del-[0-9a-f]{32}\.ilb|\..*\.tmp)$"
 
 @contextmanager
 def locked(directory: Path, *, shared: bool) -> Iterator[None]:
-    """Hold the directory's lock (creating the directory when writing)."""
+    """Hold the directory's lock (creating the directory when writing). Readers open the lock
+    read-only, so an index on read-only storage opens too."""
     if not shared:
         if directory.exists() and not directory.is_dir():
             raise IndexCorruptError(str(directory), "exists and is not an index directory")
         directory.mkdir(parents=True, exist_ok=True)
     elif not (directory / MANIFEST).is_file():
         raise IndexCorruptError(str(directory), "no index manifest here")
-    with open(directory / _LOCK, "a+b") as handle:
+    try:
+        handle = open(directory / _LOCK, "rb" if shared else "a+b")
+    except FileNotFoundError:
+        yield  # saved by no writer that locks: nothing to wait for
+        return
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
