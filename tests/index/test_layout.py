@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from interlink.index._hamming_kernels import chunk_keys
+from interlink.index._build_kernels import chunk_keys
 from interlink.index.codes import codes_from_hex
 from interlink.index.layout import ChunkLayout, chunk_widths, code_bits, decorrelated_order
 

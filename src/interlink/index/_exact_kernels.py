@@ -6,7 +6,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from interlink.index._hamming_kernels import _grow_i64, frozen
+from interlink.index._kernel_util import frozen, grow_i64
 
 
 @njit(cache=True, nogil=True)
@@ -60,7 +60,7 @@ def _lookup(queries, query_keys, values, offsets, dir_bits, deleted):  # type: i
                     same = False
                     break
             if same and (deleted[row >> 3] >> (row & 7)) & 1 == 0:
-                rows = _grow_i64(rows, count + 1)
+                rows = grow_i64(rows, count + 1)
                 rows[count] = row
                 count += 1
         starts[qi + 1] = count

@@ -15,56 +15,16 @@ Every kernel is single-threaded; queries per second are per core.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
 from interlink.index._intrinsics import popcount64, prefetch
+from interlink.index._kernel_util import frozen, grow_i32, grow_i64, grow_rows
 
 # How many loads ahead to prefetch; enough to overlap memory misses on current x86 cores.
 _AHEAD = 12
-
-
-@njit(cache=True, nogil=True)
-def _chunk_keys(codes, lut):  # type: ignore[no-untyped-def]
-    """The key of every code for one table: ``lut`` is ``(32, 256)`` ``uint32``, the key bits
-    each value of each code byte contributes."""
-    n = codes.shape[0]
-    out = np.empty(n, np.uint32)
-    for i in range(n):
-        key = np.uint32(0)
-        for word in range(4):
-            x = codes[i, word]
-            for j in range(8):
-                key |= lut[word * 8 + j, (x >> np.uint64(56 - 8 * j)) & np.uint64(255)]
-        out[i] = key
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _build_table(keys, chunk_bits, dir_bits, rowbits, entries, offsets):  # type: ignore[no-untyped-def]
-    """Fill one table from the keys of rows ``0..n-1``: ``offsets`` (``2**dir_bits + 1``) gets
-    each bucket's start, ``entries`` (``n``) the packed suffix and row, grouped by bucket."""
-    n = keys.shape[0]
-    shift = chunk_bits - dir_bits
-    suffix_bits = min(shift, 32 - rowbits)
-    suffix_shift = shift - suffix_bits
-    suffix_mask = (1 << suffix_bits) - 1
-    offsets[:] = 0
-    for i in range(n):
-        offsets[(np.int64(keys[i]) >> shift) + 1] += 1
-    for j in range(1, offsets.shape[0]):
-        offsets[j] += offsets[j - 1]
-    cursor = offsets[:-1].copy()
-    for i in range(n):
-        key = np.int64(keys[i])
-        bucket = key >> shift
-        position = cursor[bucket]
-        suffix = (key >> suffix_shift) & suffix_mask
-        entries[position] = np.uint32((suffix << rowbits) | i)
-        cursor[bucket] = position + 1
 
 
 @njit(cache=True, nogil=True)
@@ -80,38 +40,6 @@ def _distance(a, b):  # type: ignore[no-untyped-def]
 @njit(cache=True, nogil=True)
 def _is_deleted(deleted, row):  # type: ignore[no-untyped-def]
     return (deleted[row >> 3] >> (row & 7)) & 1 == 1
-
-
-# Growth helpers name their dtype and copy in a loop: the generic form costs seconds of compile.
-@njit(cache=True, nogil=True)
-def _grow_i64(array, needed):  # type: ignore[no-untyped-def]
-    if needed <= array.shape[0]:
-        return array
-    bigger = np.empty(max(needed, 2 * array.shape[0]), np.int64)
-    for i in range(array.shape[0]):
-        bigger[i] = array[i]
-    return bigger
-
-
-@njit(cache=True, nogil=True)
-def _grow_i32(array, needed):  # type: ignore[no-untyped-def]
-    if needed <= array.shape[0]:
-        return array
-    bigger = np.empty(max(needed, 2 * array.shape[0]), np.int32)
-    for i in range(array.shape[0]):
-        bigger[i] = array[i]
-    return bigger
-
-
-@njit(cache=True, nogil=True)
-def _grow_rows(array, needed):  # type: ignore[no-untyped-def]
-    if needed <= array.shape[1]:
-        return array
-    bigger = np.empty((array.shape[0], max(needed, 2 * array.shape[1])), np.int64)
-    for r in range(array.shape[0]):
-        for i in range(array.shape[1]):
-            bigger[r, i] = array[r, i]
-    return bigger
 
 
 @njit(cache=True, nogil=True)
@@ -131,8 +59,8 @@ def _scan_codes(queries, radii, codes, deleted):  # type: ignore[no-untyped-def]
             d = _distance(codes[row], q)
             if d <= radius and not _is_deleted(deleted, row):
                 if count == rows.shape[0]:
-                    rows = _grow_i64(rows, count + 1)
-                    dists = _grow_i32(dists, count + 1)
+                    rows = grow_i64(rows, count + 1)
+                    dists = grow_i32(dists, count + 1)
                 rows[count] = row
                 dists[count] = d
                 count += 1
@@ -211,7 +139,7 @@ def _query_tables(  # type: ignore[no-untyped-def]
                 mask = (np.int64(1) << flips) - 1
                 while mask < span:
                     if nbuckets == bucket_keys.shape[0]:
-                        buckets = _grow_rows(buckets, nbuckets + 1)
+                        buckets = grow_rows(buckets, nbuckets + 1)
                         bucket_keys = buckets[0]
                         bucket_allow = buckets[1]
                         bucket_start = buckets[2]
@@ -236,7 +164,7 @@ def _query_tables(  # type: ignore[no-untyped-def]
                 bucket_end[i] = offsets[slot + 1]
                 total += bucket_end[i] - bucket_start[i]
             if cand_rows.shape[0] < ncand + total:
-                candidates = _grow_rows(candidates, ncand + total)
+                candidates = grow_rows(candidates, ncand + total)
                 cand_rows = candidates[0]
                 cand_table = candidates[1]
             # phase 3: entries whose suffix is within the bucket's remaining allowance
@@ -254,8 +182,8 @@ def _query_tables(  # type: ignore[no-untyped-def]
                     ncand += close
         # phase 4: verify candidates; report each match from the first table that finds it
         if out_rows.shape[0] < count + ncand:
-            out_rows = _grow_i64(out_rows, count + ncand)
-            out_dists = _grow_i32(out_dists, count + ncand)
+            out_rows = grow_i64(out_rows, count + ncand)
+            out_dists = grow_i32(out_dists, count + ncand)
         for i in range(min(_AHEAD, ncand)):
             prefetch(flat_codes, cand_rows[i] * 4)
         for i in range(ncand):
@@ -371,65 +299,12 @@ def _best_per_id(queries, owners, ids, distances):  # type: ignore[no-untyped-de
     return out_starts, out_ids[:count], out_d[:count]
 
 
-@njit(cache=True, nogil=True)
-def _pair_histograms(keys, chunk_bits, lengths):  # type: ignore[no-untyped-def]
-    """Distance histograms over all pairs of sample keys: ``out[i, l, d]`` counts the pairs whose
-    first ``lengths[i, l]`` bits of chunk ``i``'s key (all of it, if that is shorter) differ
-    in ``d`` places."""
-    m, s = keys.shape
-    nl = lengths.shape[1]
-    out = np.zeros((m, nl, 33), np.int64)
-    shifts = np.empty(nl, np.uint64)
-    for i in range(m):
-        for li in range(nl):
-            shifts[li] = np.uint64(max(chunk_bits[i] - lengths[i, li], 0))
-        for a in range(s):
-            ka = np.uint64(keys[i, a])
-            for b in range(a + 1, s):
-                x = ka ^ np.uint64(keys[i, b])
-                for li in range(nl):
-                    out[i, li, popcount64(x >> shifts[li])] += 1
-    return out
-
-
 # -- typed entry points --------------------------------------------------------------------------
 # Every array reaches the kernels read-only and C-contiguous with a fixed dtype, so each kernel
 # compiles once (numba specialises on writability too) and callers get checked types.
 
 Csr = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]
 _SCRATCH = threading.local()
-
-
-def frozen(array: npt.ArrayLike, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
-    """A read-only, C-contiguous view (or copy, if the dtype or layout differs) of ``array``."""
-    if (
-        type(array) is np.ndarray
-        and array.dtype.type is dtype
-        and not array.flags.writeable
-        and array.flags.c_contiguous
-    ):
-        return array
-    view = np.ascontiguousarray(array, dtype=dtype).view()
-    view.flags.writeable = False
-    return view
-
-
-def chunk_keys(codes: npt.ArrayLike, lut: npt.ArrayLike) -> npt.NDArray[np.uint32]:
-    """The key of every code for one table (see ``_chunk_keys``)."""
-    keys: npt.NDArray[np.uint32] = _chunk_keys(frozen(codes, np.uint64), frozen(lut, np.uint32))
-    return keys
-
-
-def build_table(
-    keys: npt.NDArray[np.uint32],
-    chunk_bits: int,
-    dir_bits: int,
-    rowbits: int,
-    entries: npt.NDArray[np.uint32],
-    offsets: npt.NDArray[np.uint32],
-) -> None:
-    """Fill ``entries`` and ``offsets`` (writable) for one table (see ``_build_table``)."""
-    _build_table(frozen(keys, np.uint32), chunk_bits, dir_bits, rowbits, entries, offsets)
 
 
 def scan_codes(
@@ -484,16 +359,6 @@ def query_tables(
         scratch["candidates"],
     )
     return starts, rows, distances
-
-
-def pair_histograms(
-    keys: npt.ArrayLike, chunk_bits: npt.ArrayLike, lengths: npt.ArrayLike
-) -> npt.NDArray[np.int64]:
-    """Pairwise prefix-distance histograms (see ``_pair_histograms``)."""
-    histograms: npt.NDArray[np.int64] = _pair_histograms(
-        frozen(keys, np.uint32), frozen(chunk_bits, np.int64), frozen(lengths, np.int64)
-    )
-    return histograms
 
 
 def best_per_id(

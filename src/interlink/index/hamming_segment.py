@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from interlink.index._hamming_kernels import build_table, chunk_keys, query_tables, scan_codes
+from interlink.index._build_kernels import build_table, chunk_keys
+from interlink.index._hamming_kernels import query_tables, scan_codes
 from interlink.index._rows import DeletionMap, Rows, SegmentRows, rows_with_ids
 from interlink.index.codes import Codes, as_codes
 from interlink.index.layout import ChunkLayout

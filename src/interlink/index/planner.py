@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from interlink.index._hamming_kernels import chunk_keys, pair_histograms
+from interlink.index._build_kernels import chunk_keys, pair_histograms
 from interlink.index.codes import CODE_BITS, Codes
 from interlink.index.layout import ChunkLayout, chunk_widths, decorrelated_order
 
