@@ -9,7 +9,10 @@ A cost model fitted to each segment's own codes picks the chunks, the bit order 
 thresholds per radius, and scans instead when that is cheaper (small segments, huge radii).
 
 Memory, ids included, stays under ``budget`` bytes per code (96 by default); a saved index
-opens memory-mapped in milliseconds. Not thread-safe: one writer, or many readers.
+opens memory-mapped in milliseconds. Like the brute-force reference, it stores (code, id) pairs
+as given: a pair added twice counts twice in ``len``, though queries report each id once.
+Queries may run concurrently from several threads; adds, removals and saves need the index to
+themselves.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from interlink.domain.errors import IndexCorruptError
 from interlink.index._hamming_kernels import best_per_id, scan_codes
 from interlink.index._lsm import SegmentedIndex, as_ids
 from interlink.index._rows import DeletionMap
@@ -170,12 +174,15 @@ class HammingIndex(SegmentedIndex[HammingSegment]):
         ``memory_map`` (the default) opening takes constant time and pages load on demand."""
         options = cls.saved_options(path)
         model = options.get("model")
-        index = cls(
-            budget=float(options.get("budget", 96.0)),
-            flush_rows=int(options.get("flush_rows", FLUSH_ROWS)),
-            model=CostModel(**model) if isinstance(model, dict) else None,
-            scan_below=int(options.get("scan_below", SCAN_BELOW)),
-        )
+        try:
+            index = cls(
+                budget=float(options.get("budget", 96.0)),
+                flush_rows=int(options.get("flush_rows", FLUSH_ROWS)),
+                model=CostModel(**model) if isinstance(model, dict) else None,
+                scan_below=int(options.get("scan_below", SCAN_BELOW)),
+            )
+        except (TypeError, ValueError) as exc:
+            raise IndexCorruptError(str(path), f"bad options in the manifest: {exc}") from exc
         return cls._load_into(index, path, memory_map=memory_map)
 
     def stats(self) -> dict[str, Any]:
