@@ -15,18 +15,12 @@ import numpy as np
 import numpy.typing as npt
 
 from interlink.domain.errors import IndexCorruptError
-from interlink.index.base import Hit, merge_hits, radii_for
+from interlink.index.base import CodeMatches, Hit, best_per_id, merge_hits, radii_for
+from interlink.index.codes import CODE_BYTES, CODE_WORDS, as_codes, codes_from_hex
 
-CODE_BYTES = 32
+__all__ = ["CODE_BYTES", "BruteForceHammingIndex", "codes_from_hex"]
+
 _MAGIC = b"ILBRUTE1"
-
-
-def codes_from_hex(values: Sequence[str]) -> npt.NDArray[np.uint64]:
-    """``(n, 4)`` uint64 words from 64-hex-digit values (big-endian byte order)."""
-    raw = bytes.fromhex("".join(values))
-    if len(raw) != CODE_BYTES * len(values):
-        raise ValueError("every value must have 64 hex digits")
-    return np.frombuffer(raw, dtype=">u8").astype(np.uint64).reshape(len(values), 4)
 
 
 class BruteForceHammingIndex:
@@ -41,8 +35,15 @@ class BruteForceHammingIndex:
             raise ValueError(f"{len(values)} values but {len(ids)} ids")
         if not values:
             return
-        self._codes = np.concatenate([self._codes, codes_from_hex(values)])
-        self._ids = np.concatenate([self._ids, np.asarray(ids, dtype=np.int64)])
+        self.add_codes(codes_from_hex(values), np.asarray(ids, dtype=np.int64))
+
+    def add_codes(self, codes: npt.ArrayLike, ids: npt.ArrayLike) -> None:
+        array = as_codes(codes)
+        id_array = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(array) != len(id_array):
+            raise ValueError(f"{len(array)} codes but {len(id_array)} ids")
+        self._codes = np.concatenate([self._codes, array])
+        self._ids = np.concatenate([self._ids, id_array])
 
     def remove(self, ids: Iterable[int]) -> int:
         drop = np.isin(self._ids, np.fromiter(ids, dtype=np.int64))
@@ -68,6 +69,38 @@ class BruteForceHammingIndex:
 
     def query_variants(self, variants: Sequence[str], radius: int = 0) -> list[Hit]:
         return merge_hits(self.query(v, radius) for v in variants)
+
+    def query_codes(self, codes: npt.ArrayLike, radii: int | npt.ArrayLike = 0) -> CodeMatches:
+        queries = as_codes(codes)
+        per_query = np.broadcast_to(np.asarray(radii, dtype=np.int64), (len(queries),))
+        owners, rows, dists = [], [], []
+        for i, query in enumerate(queries):
+            dist = np.bitwise_count(self._codes ^ query).sum(axis=1, dtype=np.int64)
+            close = np.flatnonzero(dist <= per_query[i])
+            owners.append(np.full(len(close), i, np.int64))
+            rows.append(close)
+            dists.append(dist[close].astype(np.int32))
+        if not owners:
+            return CodeMatches(np.zeros(1, np.int64), self._ids[:0], np.empty(0, np.int32))
+        found = np.concatenate(rows).astype(np.int64)
+        return best_per_id(
+            len(queries), np.concatenate(owners), self._ids[found], np.concatenate(dists)
+        )
+
+    def query_variant_codes(
+        self, variants: npt.ArrayLike, radii: int | npt.ArrayLike = 0
+    ) -> CodeMatches:
+        array = np.asarray(variants)
+        if array.ndim != 3 or array.shape[2] not in (CODE_WORDS, CODE_BYTES):
+            raise ValueError(f"expected (images, variants, 4 or 32) codes, got {array.shape}")
+        images, per_image = array.shape[:2]
+        flat = as_codes(array.reshape(images * per_image, array.shape[2]))
+        radius = np.repeat(np.broadcast_to(np.asarray(radii, np.int64), (images,)), per_image)
+        matches = self.query_codes(flat, radius)
+        owners = np.repeat(
+            np.arange(images * per_image) // max(per_image, 1), np.diff(matches.starts)
+        )
+        return best_per_id(images, owners.astype(np.int64), matches.ids, matches.distances)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
