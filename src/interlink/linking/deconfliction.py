@@ -32,7 +32,7 @@ from uuid import UUID
 from interlink.domain.cases import Agency, Identifier, IdentifierKind, country_name, series_key
 from interlink.domain.errors import InvalidFieldError
 from interlink.index.base import SignalIndex
-from interlink.index.brute import BruteForceHammingIndex
+from interlink.index.hamming import HammingIndex
 from interlink.linking.cases import PdqMedia
 from interlink.linking.clues import camera_key, serial_key
 from interlink.linking.identifiers import any_port_key, identifier_key
@@ -230,7 +230,7 @@ def pdq_observations(
     triggers: Sequence[AlertTrigger],
     *,
     threshold: int = pdq.THRESHOLD,
-    index: Callable[[], SignalIndex] = BruteForceHammingIndex,
+    index: Callable[[], SignalIndex] = HammingIndex,
 ) -> list[Observation]:
     """Observations of the media whose PDQ (any variant) is within ``threshold`` of a PDQ
     trigger, each answering to that trigger's value."""

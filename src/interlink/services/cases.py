@@ -31,7 +31,7 @@ from interlink.domain.cases import (
 )
 from interlink.domain.errors import AccessDeniedError, ConflictError
 from interlink.index.base import SignalIndex
-from interlink.index.brute import BruteForceHammingIndex
+from interlink.index.hamming import HammingIndex
 from interlink.linking import cases as linking
 from interlink.linking.cases import Evidence, Holding, IdentifierHolding, LinkKind
 from interlink.linking.deconfliction import AlertHit, agency_card
@@ -232,7 +232,7 @@ def _record(
 
 
 def stored_pdq_index(
-    store: SqlStore, index: Callable[[], SignalIndex] = BruteForceHammingIndex
+    store: SqlStore, index: Callable[[], SignalIndex] = HammingIndex
 ) -> tuple[SignalIndex, dict[int, str]]:
     """A Hamming index of every stored media PDQ of usable quality (ids: signal row ids), and
     the media of each id."""
@@ -254,7 +254,7 @@ def scan_evidence(
     case: Case,
     media: Sequence[ExhibitMedia],
     *,
-    index: Callable[[], SignalIndex] = BruteForceHammingIndex,
+    index: Callable[[], SignalIndex] = HammingIndex,
     built: tuple[SignalIndex, dict[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from interlink.index.base import SignalIndex
-from interlink.index.brute import BruteForceHammingIndex
+import numpy as np
+
+from interlink.index.base import HammingCodeIndex
+from interlink.index.codes import codes_from_hex
+from interlink.index.hamming import HammingIndex
 from interlink.signals import pdq
 
 
@@ -24,12 +27,12 @@ def visual_groups(
     signals: Mapping[str, PdqSignal],
     *,
     threshold: int = pdq.THRESHOLD,
-    index: Callable[[], SignalIndex] = BruteForceHammingIndex,
+    index: Callable[[], HammingCodeIndex] = HammingIndex,
 ) -> list[frozenset[str]]:
     """Groups (of two or more) of media keys whose PDQs link within ``threshold``.
 
     Hashes of quality under ``pdq.MIN_QUALITY`` never link. Groups are sorted by their
-    smallest key; linking is transitive (single linkage).
+    smallest key; linking is transitive (single linkage). All media are searched in one batch.
     """
     usable = sorted(
         key
@@ -39,7 +42,14 @@ def visual_groups(
     if len(usable) < 2:
         return []
     searcher = index()
-    searcher.add([signals[key].value for key in usable], list(range(len(usable))))
+    searcher.add_codes(codes_from_hex([signals[k].value for k in usable]), np.arange(len(usable)))
+    width = max(len(signals[k].variants) or 1 for k in usable)
+    rows: list[str] = []
+    for key in usable:
+        own = signals[key].variants or (signals[key].value,)
+        rows.extend(own + (own[0],) * (width - len(own)))
+    variants = codes_from_hex(rows).reshape(len(usable), width, 4)
+    found = searcher.query_variant_codes(variants, threshold)
     parent = list(range(len(usable)))
 
     def find(i: int) -> int:
@@ -48,10 +58,9 @@ def visual_groups(
             i = parent[i]
         return i
 
-    for i, key in enumerate(usable):
-        signal = signals[key]
-        for hit in searcher.query_variants(signal.variants or (signal.value,), threshold):
-            a, b = find(i), find(hit.id)
+    for i in range(len(usable)):
+        for hit in found.ids[found.starts[i] : found.starts[i + 1]].tolist():
+            a, b = find(i), find(int(hit))
             if a != b:
                 parent[max(a, b)] = min(a, b)
     members: dict[int, set[str]] = {}

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from interlink.domain.lists import EntrySignal
 from interlink.domain.scan import EntryMatch
 from interlink.index.base import SignalIndex
-from interlink.index.brute import BruteForceHammingIndex
 from interlink.index.exact import ExactIndex
+from interlink.index.hamming import HammingIndex
 from interlink.signals import pdq, vpdq
 from interlink.signals.registry import CRYPTO
 
@@ -48,7 +48,7 @@ class KnownMatcher:
         signals: Iterable[EntrySignal],
         thresholds: Mapping[int, int],
         *,
-        hamming: Callable[[], SignalIndex] = BruteForceHammingIndex,
+        hamming: Callable[[], SignalIndex] = HammingIndex,
     ) -> None:
         self._thresholds = dict(thresholds)
         self._list_of: dict[int, int] = {}
