@@ -59,7 +59,9 @@ def demo(
                 store,
                 built.exhibit,
                 case=CASE,
-                options=ScanOptions(workers=shared.settings.workers),
+                options=ScanOptions(
+                    workers=shared.settings.workers, index_cache=directory / "indexes"
+                ),
                 progress=progress,
                 actor=shared.settings.actor,
             )

@@ -40,6 +40,7 @@ def scan(
     options = ScanOptions(
         workers=shared.settings.workers if workers is None else workers,
         lists=tuple(lists) if lists else None,
+        index_cache=shared.settings.home / "indexes",
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(

@@ -204,7 +204,7 @@ def rematch_list(store: SqlStore, name: str) -> int:
     stored = store.lists.get(name)
     if not stored.list.enabled:
         return 0
-    matcher = KnownMatcher(store.lists.signals([stored.id]), {stored.id: stored.pdq_threshold})
+    matcher = KnownMatcher.of(store.lists.signals([stored.id]), {stored.id: stored.pdq_threshold})
     if not matcher.size:
         return 0
     found: list[tuple[str, EntryMatch]] = []

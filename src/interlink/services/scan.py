@@ -21,7 +21,6 @@ from typing import Any
 from interlink.adapters.sql.media import ref_hash
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
-from interlink.domain.errors import NotFoundError
 from interlink.domain.media import Media, Sighting
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.scan import ScannedFile
@@ -29,6 +28,7 @@ from interlink.domain.signals import Signal
 from interlink.media.analyse import AnalysisOptions
 from interlink.media.records import video_info
 from interlink.services.cases import after_scan
+from interlink.services.known_cache import known_matcher
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
@@ -50,6 +50,8 @@ class ScanOptions:
     analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
     batch_size: int = 256
     batch_seconds: float = 2.0
+    #: Where the known lists' indexes are cached between scans (``None``: built each scan).
+    index_cache: Path | None = None
     #: The function workers run on each item (a seam for tests of worker crashes).
     runner: Callable[[WorkItem], WorkResult] = run
 
@@ -58,6 +60,7 @@ class ScanOptions:
         data = asdict(self)
         data["lists"] = list(self.lists) if self.lists is not None else None
         data["runner"] = f"{self.runner.__module__}.{self.runner.__qualname__}"
+        data["index_cache"] = str(self.index_cache) if self.index_cache else None
         return data
 
 
@@ -90,21 +93,6 @@ class _Pending:
     temp: Path | None = None
 
 
-def build_matcher(store: SqlStore, names: tuple[str, ...] | None) -> KnownMatcher:
-    """A matcher over the named lists (or every enabled list); unknown names are an error."""
-    stored = store.lists.all()
-    if names is None:
-        chosen = [s for s in stored if s.list.enabled]
-    else:
-        by_name = {s.list.name: s for s in stored}
-        missing = [n for n in names if n not in by_name]
-        if missing:
-            raise NotFoundError("list", ", ".join(missing))
-        chosen = [by_name[n] for n in names]
-    ids = [s.id for s in chosen]
-    return KnownMatcher(store.lists.signals(ids), {s.id: s.pdq_threshold for s in chosen})
-
-
 def scan_exhibit(
     store: SqlStore,
     source: Path,
@@ -128,7 +116,7 @@ def scan_exhibit(
     started = time.monotonic()
     root = source.absolute()
     name = exhibit or root.name
-    matcher = build_matcher(store, options.lists)
+    matcher = known_matcher(store, options.lists, options.index_cache)
     with store.transaction() as tx:
         case_record, _ = store.cases.ensure_case(tx, case, agency)
         exhibit_record, _ = store.cases.ensure_exhibit(tx, case_record.id, name, str(root))

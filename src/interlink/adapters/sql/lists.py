@@ -121,21 +121,21 @@ class ListRepository:
     def add_entries(
         self, connection: Connection, list_id: int, entries: Iterable[ListEntry]
     ) -> int:
-        """Add entries (with all their signals) to the list as they are, without a new version:
-        an entry whose key the list already holds is updated. Return how many were given."""
-        row = connection.execute(
-            select(hash_lists.c.name, hash_lists.c.generation).where(hash_lists.c.id == list_id)
-        ).one()
+        """Add entries (with all their signals) to the list as they are: an entry whose key the
+        list already holds is updated, none is deleted. It is a new generation of the list (so
+        cached indexes of the old one are not used again). Return how many were given."""
+        generation = self.begin_import(connection, list_id)
+        row = connection.execute(select(hash_lists.c.name).where(hash_lists.c.id == list_id)).one()
         total = 0
         batch: list[ListEntry] = []
         for entry in entries:
             batch.append(entry)
             if len(batch) >= BATCH:
-                self.sync(connection, list_id, int(row.generation), batch, agency=row.name)
+                self.sync(connection, list_id, generation, batch, agency=row.name)
                 total += len(batch)
                 batch = []
         if batch:
-            self.sync(connection, list_id, int(row.generation), batch, agency=row.name)
+            self.sync(connection, list_id, generation, batch, agency=row.name)
             total += len(batch)
         return total
 
