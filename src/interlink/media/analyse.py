@@ -78,33 +78,37 @@ def analyse_stream(
     """
     options = options or AnalysisOptions()
     digests = [hashlib.new(name, usedforsecurity=False) for name in CRYPTO]
-    head = b""
-    kept: bytearray | None = bytearray()  # the bytes, while they may be an image's
-    size = 0
     problems: list[Problem] = []
+    first = stream.read(CHUNK)
+    while 0 < len(first) < HEAD_BYTES and (more := stream.read(CHUNK)):
+        first += more  # a stream that returns short reads still gets a whole head to sniff
+    head = first[:HEAD_BYTES]
+    kept: bytes | None = None
+    if sniff(head).kind is MediaKind.IMAGE:
+        # An image is read whole, in one more read at most, and decoded from memory.
+        rest = _read_up_to(stream, options.max_image_bytes + 1 - len(first)) if first else b""
+        data = first + rest if rest else first
+        for digest in digests:
+            digest.update(data)
+        size = len(data)
+        if size <= options.max_image_bytes:
+            kept = data
+        else:
+            message = f"image over {options.max_image_bytes} bytes not decoded"
+            problems.append(Problem(ref, ProblemKind.UNSUPPORTED, message))
+    else:
+        for digest in digests:
+            digest.update(first)
+        size = len(first)
     while chunk := stream.read(CHUNK):
         for digest in digests:
             digest.update(chunk)
         size += len(chunk)
-        deciding = len(head) < HEAD_BYTES
-        if deciding:
-            head += chunk[: HEAD_BYTES - len(head)]
-        if kept is None:
-            continue
-        if len(kept) + len(chunk) > options.max_image_bytes:
-            kept = None
-            if sniff(head).kind is MediaKind.IMAGE:
-                message = f"image over {options.max_image_bytes} bytes not decoded"
-                problems.append(Problem(ref, ProblemKind.UNSUPPORTED, message))
-            continue
-        kept += chunk
-        if deciding and len(head) >= HEAD_BYTES and sniff(head).kind is not MediaKind.IMAGE:
-            kept = None
     found = sniff(head)
     image = video = None
     clues = None
     if found.kind is MediaKind.IMAGE and kept is not None:
-        image, clues = _image(bytes(kept), ref, options, problems)
+        image, clues = _image(kept, ref, options, problems)
     elif found.kind is MediaKind.VIDEO and video_source is not None:
         video, clues = _video(video_source, ref, options, problems)
     if size == 0:
@@ -121,6 +125,19 @@ def analyse_stream(
         clues=clues,
         problems=tuple(problems),
     )
+
+
+def _read_up_to(stream: Readable, limit: int) -> bytes:
+    """Up to ``limit`` bytes, fewer only at the end of the stream (short reads are retried)."""
+    data = stream.read(limit)
+    if len(data) >= limit or not data:
+        return data
+    pieces = [data]
+    total = len(data)
+    while total < limit and (more := stream.read(limit - total)):
+        pieces.append(more)
+        total += len(more)
+    return b"".join(pieces)
 
 
 def _image(
