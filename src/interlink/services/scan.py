@@ -113,6 +113,24 @@ def scan_exhibit(
     """
     options = options or ScanOptions()
     progress = progress or NoProgress()
+    pool = _pool(options.workers)  # workers start while the store and indexes are prepared
+    try:
+        return _scan(store, source, case, exhibit, options, progress, actor, agency, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _scan(
+    store: SqlStore,
+    source: Path,
+    case: str,
+    exhibit: str | None,
+    options: ScanOptions,
+    progress: Progress,
+    actor: str,
+    agency: Agency | None,
+    pool: Executor,
+) -> ScanResult:
     started = time.monotonic()
     root = source.absolute()
     name = exhibit or root.name
@@ -133,7 +151,7 @@ def scan_exhibit(
     progress.grow(count_files(root))
     writer = _BatchWriter(store, scan.id, exhibit_record.id, options)
     ingested, skipped = _run_pipeline(
-        open_exhibit(root, name, options.limits), done, matcher, options, writer, progress
+        open_exhibit(root, name, options.limits), done, matcher, options, writer, progress, pool
     )
     writer.flush()
     summary = exhibit_summary(store, case_record.name, exhibit_record.id)
@@ -205,11 +223,12 @@ def _run_pipeline(
     options: ScanOptions,
     writer: _BatchWriter,
     progress: Progress,
+    pool: Executor,
 ) -> tuple[int, int]:
     skipped = 0
     seq = 0
     with tempfile.TemporaryDirectory(prefix="interlink-scan-") as spool:
-        pipeline = _Workers(options, matcher, writer, progress)
+        pipeline = _Workers(options, matcher, writer, progress, pool)
         try:
             for item in items:
                 if isinstance(item, Problem):
@@ -258,7 +277,16 @@ def _pool(workers: int) -> Executor:
     for name, value in _WORKER_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     context = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # The fork server imports what workers run, not the caller's main module.
+    context.set_forkserver_preload(["interlink.services.worker"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_ready)  # start the processes now, while the caller prepares
+    return pool
+
+
+def _ready() -> None:
+    """A task that does nothing: submitting it makes the pool start a worker."""
 
 
 class _Workers:
@@ -270,13 +298,18 @@ class _Workers:
     """
 
     def __init__(
-        self, options: ScanOptions, matcher: KnownMatcher, writer: _BatchWriter, progress: Progress
+        self,
+        options: ScanOptions,
+        matcher: KnownMatcher,
+        writer: _BatchWriter,
+        progress: Progress,
+        pool: Executor,
     ) -> None:
         self._options = options
         self._matcher = matcher
         self._writer = writer
         self._progress = progress
-        self._pool = _pool(options.workers)
+        self._pool = pool
         self._limit = max(1, options.workers) * 4
         self._in_flight: dict[Future[WorkResult], tuple[WorkItem, _Pending]] = {}
         self.ingested = 0
