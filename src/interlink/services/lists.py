@@ -10,8 +10,6 @@ nothing. A truncated file never deletes: what was read is applied, the rest is k
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +18,7 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
+from interlink.adapters.files import atomic_output
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.categories import Category
 from interlink.domain.errors import FormatError, NotFoundError
@@ -349,15 +348,8 @@ def export_list(
     if writer is None:
         raise FormatError(f"format {fmt!r} can be read but not written")
     stored = store.lists.get(name)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            report = writer((entry for _, entry in store.lists.entries(stored.id)), stream)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_output(out) as stream:
+        report = writer((entry for _, entry in store.lists.entries(stored.id)), stream)
     with store.transaction() as tx:
         store.audit.append(
             tx,

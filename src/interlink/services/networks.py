@@ -7,8 +7,6 @@ through ``KnownMedia`` and geolocation through ``GeoIpLookup``.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from interlink.adapters.files import atomic_output
 from interlink.domain.errors import FormatError, NotFoundError
 from interlink.domain.reports import PlatformReport, ReceivedReport, ReportProblem
 from interlink.formats import cybertip, cybertip_json
@@ -185,15 +184,9 @@ def show(
 
 def _write(path: Path, pieces: Iterable[bytes]) -> Path:
     """Write atomically: a crash leaves no half-written file under ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for piece in pieces:
-                out.write(piece)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_output(path) as out:
+        for piece in pieces:
+            out.write(piece)
     return path
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from interlink.adapters.files import atomic_output
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
 from interlink.services.case_links import report_links
@@ -142,8 +143,10 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "report.json"
     html_path = out_dir / "report.html"
-    json_path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    html_path.write_text(render_report(report, store.media.thumbnail), encoding="utf-8")
+    with atomic_output(json_path) as stream:
+        stream.write(json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8"))
+    with atomic_output(html_path) as stream:
+        stream.write(render_report(report, store.media.thumbnail).encode("utf-8"))
     with store.transaction() as tx:
         store.audit.append(
             tx,

@@ -5,12 +5,11 @@ the media themselves stay on this node."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
 from interlink import __version__
+from interlink.adapters.files import atomic_output
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
 from interlink.domain.categories import Category
@@ -72,15 +71,8 @@ def export_vics(
         media_of_scan(first[sha], seen[sha], media_id=index + 1, category=category(sha))
         for index, sha in enumerate(shas)
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            report = write_vics_case(case_of_scan(record, agency, __version__), media, stream)
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_output(out) as stream:
+        report = write_vics_case(case_of_scan(record, agency, __version__), media, stream)
     with store.transaction() as tx:
         store.audit.append(
             tx,
