@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -66,3 +68,36 @@ def test_known_media_lookup_reads_every_enabled_list(store: SqlStore) -> None:
     info = found[value]
     assert info.lists == ("A", "B") and info.category == Category("uk", "A")
     assert info.series == "S" and info.victim_identified is True
+
+
+def test_media_held_in_the_store_are_known_with_what_they_matched(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    from interlink.demo.images import TRANSFORMS, encode, scene
+    from interlink.services import lists as list_service
+    from interlink.services.scan import ScanOptions, scan_exhibit
+
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    held = encode(TRANSFORMS["mirror"](scene(30)), "JPEG")  # known only through its PDQ
+    other = encode(scene(31), "JPEG")
+    (exhibit / "a.jpg").write_bytes(held)
+    (exhibit / "b.jpg").write_bytes(other)
+    list_service.add_files(
+        store,
+        "L",
+        [_write(tmp_path / "k.png", encode(scene(30), "PNG"))],
+        category=Category("industry", "B1"),
+    )
+    scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
+    md5s = [hashlib.md5(d, usedforsecurity=False).hexdigest() for d in (held, other)]
+    found = SqlKnownMedia(store).lookup("md5", [*md5s, "0" * 32])
+    assert set(found) == set(md5s)
+    assert found[md5s[0]].lists == ("store", "L")
+    assert found[md5s[0]].category == Category("industry", "B1")
+    assert found[md5s[1]].lists == ("store",) and found[md5s[1]].category is None
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -19,6 +19,8 @@ from interlink.adapters.sql.schema import (
     entry_signals,
     hash_lists,
     list_entries,
+    media,
+    media_matches,
     network_builds,
     platform_reports,
 )
@@ -29,6 +31,9 @@ from interlink.domain.reports import ReceivedReport
 from interlink.formats.cybertip_json import report_from_json, report_to_json
 from interlink.network.pipeline import NetworkBuild
 from interlink.network.ports import KnownInfo
+
+#: Hash types the store's media table can be searched by.
+HELD_COLUMNS = ("md5", "sha1", "sha256")
 
 
 class SqlNetworkRepository:
@@ -145,7 +150,9 @@ class SqlNetworkRepository:
 
 
 class SqlKnownMedia:
-    """``KnownMedia`` over the entries of every enabled list."""
+    """``KnownMedia`` over the entries of every enabled list, and the media the store holds
+    (a file seen in a case is known even if no list has it; when it matched a list entry by
+    its PDQ, that entry's category and series come with it)."""
 
     def __init__(self, store: SqlStore) -> None:
         self._store = store
@@ -191,6 +198,51 @@ class SqlKnownMedia:
                             current.category or category,
                             current.series or row.series,
                             (*current.lists, row.name),
+                            current.victim_identified or row.victim_identified,
+                        )
+        if signal_type in HELD_COLUMNS:
+            found.update(self._held(signal_type, [v for v in wanted if v not in found]))
+        return found
+
+    def _held(self, signal_type: str, values: Sequence[str]) -> dict[str, KnownInfo]:
+        column = getattr(media.c, signal_type)
+        query = (
+            select(
+                column.label("value"),
+                list_entries.c.category_scheme,
+                list_entries.c.category_code,
+                list_entries.c.series,
+                list_entries.c.victim_identified,
+                hash_lists.c.name,
+            )
+            .select_from(
+                media.outerjoin(media_matches, media_matches.c.sha256 == media.c.sha256)
+                .outerjoin(list_entries, list_entries.c.id == media_matches.c.entry_id)
+                .outerjoin(hash_lists, hash_lists.c.id == media_matches.c.list_id)
+            )
+            .order_by(column, hash_lists.c.name)
+        )
+        found: dict[str, KnownInfo] = {}
+        with self._store.engine.connect() as connection:
+            for start in range(0, len(values), 500):
+                chunk = values[start : start + 500]
+                for row in connection.execute(query.where(column.in_(chunk))):
+                    category = (
+                        Category(row.category_scheme, row.category_code)
+                        if row.category_scheme and row.category_code
+                        else None
+                    )
+                    current = found.get(row.value)
+                    lists = ("store",) if row.name is None else ("store", row.name)
+                    if current is None:
+                        found[row.value] = KnownInfo(
+                            category, row.series, lists, row.victim_identified
+                        )
+                    else:
+                        found[row.value] = KnownInfo(
+                            current.category or category,
+                            current.series or row.series,
+                            tuple(dict.fromkeys((*current.lists, *lists))),
                             current.victim_identified or row.victim_identified,
                         )
         return found
