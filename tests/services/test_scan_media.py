@@ -112,3 +112,23 @@ def test_image_clues_are_stored_per_media(store: SqlStore, tmp_path: Path) -> No
     assert found.captured_utc is not None and found.captured_utc.hour == 8
     assert found.latitude == pytest.approx(48.8566, abs=1e-3)
     assert any(f.name == "body_serial" or "serial" in f.name.lower() for f in found.facts)
+
+
+def test_a_known_clip_inside_a_longer_video_is_located(store: SqlStore, tmp_path: Path) -> None:
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    # The known video is seconds 4-10 of the sequence; the seized one runs 0-14.
+    known = make_video(tmp_path / "known.mp4", seconds=6, seed=6, start=4.0)
+    make_video(exhibit / "long.mp4", seconds=14, seed=6)
+    with store.transaction() as tx:
+        list_id = store.lists.create(tx, HashList("videos"), fmt="vpdq", pdq_threshold=31)
+        features = analyse_video(known).frames
+        store.lists.add_entries(
+            tx, list_id, [ListEntry((Signal(vpdq.NAME, vpdq.dumps(features)),))]
+        )
+    scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
+    [record] = case_report(store, "C")["files"]
+    assert record["status"] == "known"
+    [clip, *_] = record["clips"]
+    assert clip["known_start"] <= 1.0 and clip["known_end"] >= 4.0
+    assert abs((clip["at_start"] - clip["known_start"]) - 4.0) <= 1.0

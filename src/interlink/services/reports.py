@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +13,11 @@ from typing import Any
 from interlink.adapters.files import atomic_output
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
+from interlink.domain.lists import EntryInfo
 from interlink.services.case_links import report_links
 from interlink.services.cases import own_case
+from interlink.signals import vpdq
+from interlink.signals.vpdq_clips import find_clips
 from interlink.triage.duplicates import PdqSignal
 from interlink.triage.html import render_report
 from interlink.triage.links import add_links
@@ -74,6 +78,7 @@ def load_case(
         clues=store.media.clues_of(shas),
         videos=store.media.videos_of(shas),
         trusted_votes=trusted_votes,
+        clips=video_clips(store, matches, entries),
     )
 
 
@@ -157,3 +162,39 @@ def write_report(
             after={"json": str(json_path), "html": str(html_path), "files": len(report["files"])},
         )
     return WrittenReport(json_path, html_path, report)
+
+
+def video_clips(
+    store: SqlStore, matches: Mapping[str, Sequence[MatchRow]], entries: Mapping[int, EntryInfo]
+) -> dict[str, list[dict[str, Any]]]:
+    """For each media that matched a known video: the stretches of the known video found in
+    it, with their times in both (a clip of a known video inside a longer one shows here)."""
+    pairs = [
+        (sha, m.entry_id)
+        for sha, rows in matches.items()
+        for m in rows
+        if m.signal_type == vpdq.NAME
+    ]
+    if not pairs:
+        return {}
+    ours = store.media.signals_of(sorted({sha for sha, _ in pairs}), vpdq.NAME)
+    known = store.lists.signal_values((entry for _, entry in pairs), vpdq.NAME)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for sha, entry_id in pairs:
+        if sha not in ours or entry_id not in known:
+            continue
+        info = entries.get(entry_id)
+        for clip in find_clips(vpdq.loads(known[entry_id]), vpdq.loads(ours[sha][0])):
+            found.setdefault(sha, []).append(
+                {
+                    "list": info.list_name if info else None,
+                    "entry": entry_id,
+                    "known_start": clip.a_start,
+                    "known_end": clip.a_end,
+                    "at_start": clip.b_start,
+                    "at_end": clip.b_end,
+                    "frames": clip.frames,
+                    "coverage": round(clip.coverage, 3),
+                }
+            )
+    return found

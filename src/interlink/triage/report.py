@@ -60,6 +60,8 @@ class CaseData:
     clues: Mapping[str, MediaClues] = field(default_factory=dict)
     videos: Mapping[str, VideoInfo] = field(default_factory=dict)
     trusted_votes: int = 3
+    #: For videos that match a known video: where in each the shared footage lies.
+    clips: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +227,7 @@ def _file_record(
         ],
         "clues": _clues_json(data.clues.get(row.sha256)),
         "video": _video_json(data.videos.get(row.sha256)),
+        "clips": list(data.clips.get(row.sha256, ())),
     }
 
 
@@ -309,6 +312,7 @@ def _lone_problem_record(
         ],
         "clues": None,
         "video": None,
+        "clips": [],
         "category_votes": [],
         "category_conflict": False,
     }

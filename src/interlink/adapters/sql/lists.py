@@ -266,6 +266,21 @@ class ListRepository:
                     )
         return found
 
+    def signal_values(self, entry_ids: Iterable[int], signal_type: str) -> dict[int, str]:
+        """For each of the entries that has one, its signal of ``signal_type``."""
+        wanted = sorted(set(entry_ids))
+        found: dict[int, str] = {}
+        with self._engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                rows = connection.execute(
+                    select(entry_signals.c.entry_id, entry_signals.c.value).where(
+                        entry_signals.c.type == signal_type,
+                        entry_signals.c.entry_id.in_(wanted[start : start + 500]),
+                    )
+                )
+                found.update((int(row.entry_id), str(row.value)) for row in rows)
+        return found
+
     # -- versioned imports -------------------------------------------------------------------
 
     def begin_import(self, connection: Connection, list_id: int) -> int:
