@@ -165,3 +165,22 @@ def test_links_group_evidence_by_pair_and_clusters_join_through_cases() -> None:
     assert clusters(links, min_strength=0.85) == [frozenset({A, B})]
     lone = CaseLink(C, D, 0.1, ())
     assert clusters([*links, lone], min_strength=0.5) == [frozenset({A, B, C})]
+
+
+def test_place_evidence_links_other_cases_within_the_radius_only() -> None:
+    from uuid import UUID
+
+    from interlink.linking.cases import LinkKind, Located, place_evidence
+
+    mine, near, far = (UUID(int=n) for n in (1, 2, 3))
+    new = [Located(mine, "m1", 52.37021, 4.89517)]
+    stored = [
+        Located(near, "n1", 52.37061, 4.89517),  # about 45 m north
+        Located(far, "f1", 52.38021, 4.89517),  # over a kilometre
+        Located(mine, "m0", 52.37021, 4.89517),  # the case's own media never link it
+    ]
+    [piece] = place_evidence(mine, new, stored)
+    assert piece.kind is LinkKind.PLACE and piece.media_of(mine) == "m1"
+    assert 40 <= piece.distance <= 50
+    crowded = stored + [Located(UUID(int=10 + i), f"x{i}", 52.37061, 4.89517) for i in range(60)]
+    assert [p.case_b for p in place_evidence(mine, new, crowded)] == []

@@ -419,3 +419,32 @@ def test_an_exif_image_id_links_different_files_of_one_shot(
     [evidence] = link["evidence"]
     assert evidence["key"] == shot.lower()
     assert evidence["media"][0]["paths"] == ["DE-7-exhibit:b.jpg"]
+
+
+def _located_shot(seed: int, latitude: float, longitude: float) -> bytes:
+    from fractions import Fraction
+
+    def dms(value: float) -> tuple[Fraction, Fraction, Fraction]:
+        degrees = int(value)
+        minutes = int((value - degrees) * 60)
+        seconds = Fraction(round(((value - degrees) * 60 - minutes) * 60 * 1000), 1000)
+        return (Fraction(degrees), Fraction(minutes), seconds)
+
+    gps = {1: "N", 2: dms(latitude), 3: "E", 4: dms(longitude)}
+    return with_exif(picture(seed=seed), exif_block(gps=gps))
+
+
+def test_media_taken_at_one_place_link_cases_of_two_agencies(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    world = _world(store, tmp_path)
+    world.scan(store, world.nl, "NL-P", {"a.jpg": _located_shot(1, 52.37021, 4.89517)})
+    # 45 m away, another image, another agency; and one far away that must not link.
+    world.scan(store, world.de, "DE-P", {"b.jpg": _located_shot(2, 52.37061, 4.89517)})
+    world.scan(store, world.fr, "FR-P", {"c.jpg": _located_shot(3, 48.85661, 2.35222)})
+    view = case_links.case_links(store, "DE-P", world.de)
+    [link] = view["links"]
+    assert link["case"] == "NL-P" and link["counts"] == {"place": 1}
+    [evidence] = link["evidence"]
+    assert evidence["kind"] == "place" and 40 <= evidence["distance"] <= 50
+    assert case_links.case_links(store, "FR-P", world.fr)["links"] == []

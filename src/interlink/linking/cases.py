@@ -25,6 +25,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from interlink.index.base import SignalIndex
+from interlink.linking.clues import haversine_m
 from interlink.linking.identifiers import same_subscriber
 from interlink.signals import pdq
 
@@ -37,6 +38,7 @@ class LinkKind(StrEnum):
     CAMERA = "camera"
     IMAGE_UNIQUE_ID = "image_unique_id"
     IDENTIFIER = "identifier"
+    PLACE = "place"
 
 
 WEIGHTS: Mapping[LinkKind, float] = {
@@ -45,7 +47,10 @@ WEIGHTS: Mapping[LinkKind, float] = {
     LinkKind.CAMERA: 0.8,
     LinkKind.IMAGE_UNIQUE_ID: 0.5,
     LinkKind.IDENTIFIER: 0.8,
+    LinkKind.PLACE: 0.6,
 }
+#: Media taken this close (metres, by their GPS) link their cases by place.
+PLACE_RADIUS_M = 100.0
 #: Keys held by more cases than this (viral material, a platform's shared IP) link nobody new.
 MAX_HOLDERS = 50
 #: The distance of IP evidence when one of the two sightings has no time.
@@ -331,3 +336,49 @@ def clusters(links: Iterable[CaseLink], *, min_strength: float = 0.0) -> list[fr
         groups[root(case)].add(case)
     found = [frozenset(group) for group in groups.values() if len(group) > 1]
     return sorted(found, key=lambda group: (-len(group), sorted(group)))
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """A media of ``case`` with the position its metadata gives."""
+
+    case: UUID
+    media: str
+    latitude: float
+    longitude: float
+
+
+def place_key(latitude: float, longitude: float) -> str:
+    """The key of a place: its position rounded to about 10 metres."""
+    return f"{latitude:.4f},{longitude:.4f}"
+
+
+def place_evidence(
+    case: UUID,
+    new: Iterable[Located],
+    stored: Iterable[Located],
+    *,
+    radius_m: float = PLACE_RADIUS_M,
+    max_holders: int = MAX_HOLDERS,
+) -> list[Evidence]:
+    """Evidence that media of ``case`` were taken within ``radius_m`` of media of other cases
+    (one piece per other case and stored place, keyed by the stored position, the distance in
+    metres). A place held by more than ``max_holders`` cases (a landmark) links nobody."""
+    others = [s for s in stored if s.case != case]
+    holders: dict[str, set[UUID]] = defaultdict(set)
+    for s in others:
+        holders[place_key(s.latitude, s.longitude)].add(s.case)
+    found: dict[tuple[UUID, str], Evidence] = {}
+    for mine in sorted(new, key=lambda m: m.media):
+        for s in others:
+            metres = haversine_m(mine.latitude, mine.longitude, s.latitude, s.longitude)
+            key = place_key(s.latitude, s.longitude)
+            if metres > radius_m or len(holders[key]) + 1 > max_holders:
+                continue
+            piece = evidence_between(
+                case, s.case, LinkKind.PLACE, key, mine.media, s.media, round(metres)
+            )
+            known = found.get((s.case, key))
+            if known is None or piece.distance < known.distance:
+                found[(s.case, key)] = piece
+    return sorted(found.values())

@@ -258,8 +258,9 @@ def scan_evidence(
     built: tuple[SignalIndex, dict[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
-    SHA-256, camera key and ImageUniqueID in the store, and by PDQ in a Hamming index of the
-    stored hashes (``built`` from ``stored_pdq_index`` when given, else made with ``index``)."""
+    SHA-256, camera key, ImageUniqueID and GPS (within ``linking.PLACE_RADIUS_M``) in the
+    store, and by PDQ in a Hamming index of the stored hashes (``built`` from
+    ``stored_pdq_index`` when given, else made with ``index``)."""
     shas = [m.sha256 for m in media]
     evidence = linking.shared_keys(
         LinkKind.SHARED_MEDIA,
@@ -279,6 +280,16 @@ def scan_evidence(
     if unique:
         stored = store.links.unique_id_holdings(h.key for h in unique)
         evidence += linking.shared_keys(LinkKind.IMAGE_UNIQUE_ID, case.id, unique, stored)
+    located = [
+        linking.Located(case.id, m.sha256, m.latitude, m.longitude)
+        for m in media
+        if m.latitude is not None and m.longitude is not None
+    ]
+    if located:
+        stored_places = store.links.located_near(
+            ((m.latitude, m.longitude) for m in located), linking.PLACE_RADIUS_M
+        )
+        evidence += linking.place_evidence(case.id, located, stored_places)
     queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
     if queries:
         search, media_of = built or stored_pdq_index(store, index)

@@ -16,6 +16,12 @@ _WORDS = {
     "camera": ("camera", "cameras", "also shot media of", "also shot media of"),
     "image_unique_id": ("EXIF image id", "EXIF image ids", "also appears in", "also appear in"),
     "identifier": ("identifier", "identifiers", "is also met in", "are also met in"),
+    "place": (
+        "place",
+        "places",
+        "is also where media were taken for",
+        "are also where media were taken for",
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +20,7 @@ from interlink.adapters.sql.schema import (
     media_signals,
     sightings,
 )
-from interlink.linking.cases import Evidence, Holding, LinkKind
+from interlink.linking.cases import Evidence, Holding, LinkKind, Located
 from interlink.signals import pdq
 
 _CHUNK = 500
@@ -37,6 +38,8 @@ class ExhibitMedia:
     pdq: str | None
     pdq_quality: int | None
     pdq_variants: tuple[str, ...]
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def unique_id_key(value: str | None) -> str | None:
@@ -80,6 +83,8 @@ class LinkRepository:
                 media.c.sha1,
                 media_clues.c.camera_key,
                 media_clues.c.image_unique_id,
+                media_clues.c.latitude,
+                media_clues.c.longitude,
                 media_signals.c.value,
                 media_signals.c.quality,
                 media_signals.c.variants,
@@ -109,6 +114,8 @@ class LinkRepository:
                     row.value,
                     row.quality,
                     tuple(row.variants or ()),
+                    row.latitude,
+                    row.longitude,
                 )
                 for row in connection.execute(query)
             ]
@@ -138,6 +145,37 @@ class LinkRepository:
                 rows = connection.execute(query.where(media_clues.c.camera_key.in_(chunk)))
                 found += [Holding(case, key, sha) for case, key, sha in rows]
         return found
+
+    def located_near(self, points: Iterable[tuple[float, float]], radius_m: float) -> list[Located]:
+        """Every case's media whose GPS lies in the box of ``radius_m`` around any point (the
+        caller keeps those truly within the radius)."""
+        query = (
+            select(
+                exhibits.c.case_id,
+                sightings.c.sha256,
+                media_clues.c.latitude,
+                media_clues.c.longitude,
+            )
+            .select_from(
+                sightings.join(exhibits, exhibits.c.id == sightings.c.exhibit_id).join(
+                    media_clues, media_clues.c.sha256 == sightings.c.sha256
+                )
+            )
+            .distinct()
+        )
+        found: set[Located] = set()
+        with self._engine.connect() as connection:
+            for latitude, longitude in points:
+                dlat = radius_m / 111_320.0
+                dlon = radius_m / max(1.0, 111_320.0 * math.cos(math.radians(latitude)))
+                rows = connection.execute(
+                    query.where(
+                        media_clues.c.latitude.between(latitude - dlat, latitude + dlat),
+                        media_clues.c.longitude.between(longitude - dlon, longitude + dlon),
+                    )
+                )
+                found.update(Located(case, sha, lat, lon) for case, sha, lat, lon in rows)
+        return sorted(found, key=lambda item: (str(item.case), item.media))
 
     def unique_id_holdings(self, keys: Iterable[str]) -> list[Holding]:
         """Every case holding media with one of the ImageUniqueIDs (``unique_id_key``s),
