@@ -172,6 +172,7 @@ def show(
     store = shared.store
     if name is not None:
         detail = _stats_json(store, name, shared.settings.trusted_votes)
+        service.audit_read(store, "show", [name], actor=shared.settings.actor)
         if as_json:
             print_json(detail)
             return
@@ -226,7 +227,9 @@ def diff(
     as_json: JsonFlag = False,
 ) -> None:
     """Compare two lists item by item (matched by their strongest hash)."""
-    result = list_compare.diff_lists(state(ctx).store, a, b)
+    shared = state(ctx)
+    result = list_compare.diff_lists(shared.store, a, b)
+    service.audit_read(shared.store, "diff", [a, b], actor=shared.settings.actor)
     data = {
         "a": result.a,
         "b": result.b,
@@ -254,7 +257,9 @@ def conflicts(
     as_json: JsonFlag = False,
 ) -> None:
     """Items the enabled lists put in different categories (every vote is kept)."""
-    found = list(state(ctx).store.list_views.conflicts(limit))
+    shared = state(ctx)
+    found = list(shared.store.list_views.conflicts(limit))
+    service.audit_read(shared.store, "conflicts", [], actor=shared.settings.actor)
     data: list[dict[str, Any]] = [
         {
             "signal": c.signal_type,

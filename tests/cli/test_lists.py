@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from interlink.cli.exit_codes import ExitCode
+from interlink.demo.images import encode, scene
+from tests.cli.test_app import run
+
+
+def md5(n: int) -> str:
+    return hashlib.md5(str(n).encode(), usedforsecurity=False).hexdigest()
+
+
+def test_list_commands_show_compare_export_and_toggle(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERLINK_TRUSTED_VOTES", "2")
+    db = ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    (tmp_path / "a.csv").write_text(f"md5,category\n{md5(1)},uk:A\n{md5(2)},uk:B\n")
+    (tmp_path / "b.csv").write_text(f"md5,category\n{md5(1)},uk:A\n{md5(3)},uk:C\n{md5(2)},uk:C\n")
+    for name in ("a", "b"):
+        code, out, _ = run(
+            [*db, "lists", "import", str(tmp_path / f"{name}.csv"), "--json"], capsys
+        )
+        assert code == ExitCode.OK and json.loads(out)["added"] >= 2
+
+    code, out, _ = run([*db, "lists", "show", "a", "--json"], capsys)
+    shown = json.loads(out)
+    assert shown["entries"] == 2 and shown["trusted"] == 1 and shown["by_category"]["uk:A"] == 1
+
+    code, out, _ = run([*db, "lists", "diff", "a", "b", "--json"], capsys)
+    diff = json.loads(out)
+    assert (diff["only_a"], diff["only_b"], diff["same"], diff["different"]) == (0, 1, 1, 1)
+
+    code, out, _ = run([*db, "lists", "conflicts", "--json"], capsys)
+    [conflict] = json.loads(out)
+    assert conflict["value"] == md5(2) and len(conflict["votes"]) == 2
+
+    out_file = tmp_path / "a.icse.csv"
+    code, out, _ = run(
+        [*db, "lists", "export", "a", "--format", "icse", "-o", str(out_file), "--json"], capsys
+    )
+    assert code == ExitCode.OK and json.loads(out)["written"] == 2 and out_file.exists()
+
+    known = tmp_path / "known"
+    known.mkdir()
+    (known / "k.png").write_bytes(encode(scene(4), "PNG"))
+    code, out, _ = run(
+        [*db, "lists", "add", "files", str(known), "--category", "industry:A1", "--json"], capsys
+    )
+    assert code == ExitCode.OK and json.loads(out)["added"] == 1
+
+    code, _, _ = run([*db, "lists", "disable", "b"], capsys)
+    code, out, _ = run([*db, "lists", "show", "--json"], capsys)
+    enabled = {item["name"]: item["enabled"] for item in json.loads(out)}
+    assert enabled == {"a": True, "b": False, "files": True}
+    code, _, err = run(
+        [*db, "lists", "export", "a", "--format", "ncmec", "-o", str(tmp_path / "x.xml")], capsys
+    )
+    assert code == ExitCode.INVALID_INPUT and "can be read but not written" in err
+
+    code, out, _ = run([*db, "audit", "log", "--json", "--limit", "100"], capsys)
+    actions = {r["action"] for r in json.loads(out)}
+    assert {"list.show", "list.diff", "list.conflicts", "list.export", "list.disable"} <= actions
