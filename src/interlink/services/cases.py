@@ -232,15 +232,18 @@ def _record(
 
 
 def stored_pdq_index(
-    store: SqlStore, index: Callable[[], SignalIndex] = HammingIndex
+    store: SqlStore,
+    index: Callable[[], SignalIndex] = HammingIndex,
+    *,
+    other_than: uuid.UUID | None = None,
 ) -> tuple[SignalIndex, dict[int, str]]:
     """A Hamming index of every stored media PDQ of usable quality (ids: signal row ids), and
-    the media of each id."""
+    the media of each id; with ``other_than``, only media other cases hold."""
     search = index()
     values: list[str] = []
     ids: list[int] = []
     media_of: dict[int, str] = {}
-    for ident, sha, value, quality, _ in store.links.stored_pdqs():
+    for ident, sha, value, quality, _ in store.links.stored_pdqs(other_than):
         if quality is None or quality >= pdq.MIN_QUALITY:
             values.append(value)
             ids.append(ident)
@@ -292,7 +295,7 @@ def scan_evidence(
         evidence += linking.place_evidence(case.id, located, stored_places)
     queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
     if queries:
-        search, media_of = built or stored_pdq_index(store, index)
+        search, media_of = built or stored_pdq_index(store, index, other_than=case.id)
         pairs = linking.near_pairs(queries, search, media_of)
         involved = {sha for pair in pairs for sha in pair[:2]}
         holdings = store.links.media_holdings(involved)

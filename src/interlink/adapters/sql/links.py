@@ -220,13 +220,23 @@ class LinkRepository:
                 found.update((value, sha) for value, sha in rows)
         return sorted(found)
 
-    def stored_pdqs(self) -> Iterator[tuple[int, str, str, int | None, tuple[str, ...]]]:
+    def stored_pdqs(
+        self, held_by_other_than: uuid.UUID | None = None
+    ) -> Iterator[tuple[int, str, str, int | None, tuple[str, ...]]]:
         """Every stored media PDQ as ``(signal row id, SHA-256, value, quality, dihedral
-        variants)``, streamed."""
+        variants)``, streamed; with ``held_by_other_than``, only media some other case holds
+        (a case is never linked with itself, so its own media need not be searched)."""
         columns = media_signals.c
         query = select(
             columns.id, columns.sha256, columns.value, columns.quality, columns.variants
         ).where(columns.type == pdq.NAME)
+        if held_by_other_than is not None:
+            others = (
+                select(sightings.c.sha256)
+                .select_from(sightings.join(exhibits, exhibits.c.id == sightings.c.exhibit_id))
+                .where(exhibits.c.case_id != held_by_other_than)
+            )
+            query = query.where(columns.sha256.in_(others))
         with self._engine.connect() as connection:
             for row in connection.execution_options(yield_per=20_000).execute(query):
                 yield int(row.id), row.sha256, row.value, row.quality, tuple(row.variants or ())
