@@ -211,7 +211,3 @@ class KnownMatcher:
                 for entry_id, distance in sorted(best.items())
             )
         return found
-
-    def match_many(self, queries: Sequence[Query]) -> list[list[EntryMatch]]:
-        """``match`` for each query."""
-        return [self.match(q) for q in queries]
