@@ -66,7 +66,7 @@ class EntrySignal:
 
 @dataclass(frozen=True, slots=True)
 class EntryInfo:
-    """What a match shows about the entry it hit."""
+    """What a match shows about the entry it hit (``external_id``: the list's own id for it)."""
 
     entry_id: int
     list_id: int
@@ -75,6 +75,7 @@ class EntryInfo:
     series: str | None
     victim_identified: bool | None
     agency: str | None = None
+    external_id: str | None = None
 
 
 #: Exact signal types in the order they identify an entry best.

@@ -18,7 +18,9 @@ from interlink.services.case_links import report_links
 from interlink.services.cases import own_case
 from interlink.signals import vpdq
 from interlink.signals.vpdq_clips import find_clips
+from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL, find_excerpt
 from interlink.triage.duplicates import PdqSignal
+from interlink.triage.excerpts import excerpt_json
 from interlink.triage.html import render_report
 from interlink.triage.links import add_links
 from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
@@ -79,6 +81,7 @@ def load_case(
         videos=store.media.videos_of(shas),
         trusted_votes=trusted_votes,
         clips=video_clips(store, matches, entries),
+        excerpts=video_excerpts(store, matches, entries),
     )
 
 
@@ -196,5 +199,34 @@ def video_clips(
                     "frames": clip.frames,
                     "coverage": round(clip.coverage, 3),
                 }
+            )
+    return found
+
+
+def video_excerpts(
+    store: SqlStore, matches: Mapping[str, Sequence[MatchRow]], entries: Mapping[int, EntryInfo]
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """For each media recorded as an excerpt of known videos: by entry, the excerpt's record
+    (``triage.excerpts.excerpt_json``), found again from the stored feature lists by the rule
+    that recorded the match. A match the rule no longer finds (its thresholds changed) has no
+    record; the match itself stays."""
+    pairs = [
+        (sha, m.entry_id)
+        for sha, rows in matches.items()
+        for m in rows
+        if m.signal_type == EXCERPT_SIGNAL
+    ]
+    if not pairs:
+        return {}
+    ours = store.media.signals_of(sorted({sha for sha, _ in pairs}), vpdq.NAME)
+    known = store.lists.signal_values((entry for _, entry in pairs), vpdq.NAME)
+    found: dict[str, dict[int, dict[str, Any]]] = {}
+    for sha, entry_id in pairs:
+        if sha not in ours or entry_id not in known:
+            continue
+        excerpt = find_excerpt(vpdq.loads(ours[sha][0]), vpdq.loads(known[entry_id]))
+        if excerpt is not None:
+            found.setdefault(sha, {})[entry_id] = excerpt_json(
+                excerpt, entry_id, entries.get(entry_id)
             )
     return found

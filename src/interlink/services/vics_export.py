@@ -1,6 +1,7 @@
 """Export a scanned case as a VICS 2.0 case file: every media with its hashes (PDQ and the
 others as alternative hashes), its category where the known lists agree on a Project VIC one,
-and a ``MediaFiles`` row per copy with its provenance. Only hashes and metadata are written:
+a ``MediaFiles`` row per copy with its provenance, and for an excerpt of a known video, which
+one and where in it (``Comments``). Only hashes and metadata are written:
 the media themselves stay on this node."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from interlink.domain.signals import Signal
 from interlink.formats.base import WriteReport
 from interlink.formats.vics import case_of_scan, media_of_scan, write_vics_case
 from interlink.services.cases import own_case
+from interlink.services.reports import video_excerpts
 from interlink.signals import pdq
+from interlink.triage.report import MatchRow
 
 #: The scheme of the VICS US profile's categories.
 VICS_SCHEME = "projectvic-us"
@@ -34,6 +37,9 @@ def export_vics(
     signals = store.media.signals_of(shas, pdq.NAME)
     matches = store.media.matches_of(shas)
     infos = store.lists.info(m[0] for found in matches.values() for m in found)
+    excerpts = video_excerpts(
+        store, {sha: [MatchRow(*m) for m in found] for sha, found in matches.items()}, infos
+    )
     seen: dict[str, list[Sighting]] = defaultdict(list)
     first: dict[str, Media] = {}
     for row in rows:
@@ -67,8 +73,18 @@ def export_vics(
                 votes[info.category] += 1
         return max(sorted(votes), key=lambda c: votes[c]) if votes else None
 
+    def comments(sha: str) -> str | None:
+        labels = [record["label"] for _, record in sorted(excerpts.get(sha, {}).items())]
+        return "; ".join(labels) or None
+
     media = (
-        media_of_scan(first[sha], seen[sha], media_id=index + 1, category=category(sha))
+        media_of_scan(
+            first[sha],
+            seen[sha],
+            media_id=index + 1,
+            category=category(sha),
+            comments=comments(sha),
+        )
         for index, sha in enumerate(shas)
     )
     with atomic_output(out) as stream:

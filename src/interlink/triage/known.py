@@ -1,6 +1,8 @@
 """Matching media against the known lists: exact on cryptographic hashes, PDQ within each
 list's threshold over the 8 dihedral variants of the query, and for videos Meta's vPDQ rule
-against known videos plus each sampled frame against known images.
+against known videos (a full match, ``vpdq``), else the excerpt rule (the query is a stretch of
+a known video, ``vpdq-excerpt``; ``signals.vpdq_excerpt``), plus each sampled frame against
+known images.
 
 A PDQ of quality under ``pdq.MIN_QUALITY`` never makes a perceptual match, on either side.
 
@@ -30,6 +32,7 @@ from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
 from interlink.signals import pdq, vpdq
 from interlink.signals.registry import CRYPTO
+from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL, find_excerpt, match_distance
 
 #: Signal types matched exactly when both sides have them.
 EXACT_TYPES: tuple[str, ...] = (*CRYPTO, "photodna")
@@ -194,12 +197,7 @@ class KnownMatcher:
                 h.id for hits in indexes.frames.query_batch(values, vpdq.DISTANCE) for h in hits
             }
             for entry_id in sorted(candidates):
-                result = vpdq.match_videos(frames, indexes.videos[entry_id])
-                if result.matched:
-                    distance = 100 - math.floor(result.known_pct)
-                    found.append(
-                        EntryMatch(entry_id, indexes.list_of(entry_id), vpdq.NAME, distance)
-                    )
+                found.extend(self._match_known_video(entry_id, frames))
         if values and len(indexes.pdq):
             best: dict[int, int] = {}
             for hits in indexes.pdq.query_batch(values, self._radius):
@@ -211,3 +209,16 @@ class KnownMatcher:
                 for entry_id, distance in sorted(best.items())
             )
         return found
+
+    def _match_known_video(self, entry_id: int, frames: vpdq.Features) -> list[EntryMatch]:
+        """A full match by Meta's rule if it holds, else an excerpt match if the query is an
+        excerpt of the known video, else nothing."""
+        known = self._indexes.videos[entry_id]
+        list_id = self._indexes.list_of(entry_id)
+        result = vpdq.match_videos(frames, known)
+        if result.matched:
+            return [EntryMatch(entry_id, list_id, vpdq.NAME, 100 - math.floor(result.known_pct))]
+        excerpt = find_excerpt(frames, known)
+        if excerpt is None:
+            return []
+        return [EntryMatch(entry_id, list_id, EXCERPT_SIGNAL, match_distance(excerpt))]

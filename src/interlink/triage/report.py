@@ -16,6 +16,7 @@ from interlink.domain.lists import EntryInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import ProblemKind
 from interlink.domain.scan import ProblemRecord, SightingRecord
+from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL
 from interlink.triage.clue_report import clue_sections
 from interlink.triage.duplicates import PdqSignal, visual_groups
 
@@ -62,6 +63,9 @@ class CaseData:
     trusted_votes: int = 3
     #: For videos that match a known video: where in each the shared footage lies.
     clips: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
+    #: For videos that are excerpts of known videos: by media, then by entry, the excerpt's
+    #: record (``triage.excerpts.excerpt_json``).
+    excerpts: Mapping[str, Mapping[int, Mapping[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +107,12 @@ class Summary:
         }
 
 
-def _match_json(match: MatchRow, info: EntryInfo | None) -> dict[str, Any]:
+def _match_json(
+    match: MatchRow, info: EntryInfo | None, excerpt: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One match as the report shows it; an excerpt match also carries its ``excerpt``."""
     category = info.category if info else None
+    extra = {"excerpt": dict(excerpt)} if excerpt is not None else {}
     return {
         "list": info.list_name if info else None,
         "signal": match.signal_type,
@@ -113,6 +121,7 @@ def _match_json(match: MatchRow, info: EntryInfo | None) -> dict[str, Any]:
         "category_label": category.label if category else None,
         "series": info.series if info else None,
         "victim_identified": info.victim_identified if info else None,
+        **extra,
     }
 
 
@@ -197,6 +206,7 @@ def _file_record(
 ) -> dict[str, Any]:
     signal = data.pdq.get(row.sha256)
     matches = data.matches.get(row.sha256, ())
+    excerpts = data.excerpts.get(row.sha256, {})
     first = first_seen[row.sha256]
     visual = representative.get(row.sha256)
     return {
@@ -219,7 +229,14 @@ def _file_record(
         "visual_duplicate_of": (
             first_seen[visual].ref.display() if visual and visual != row.sha256 else None
         ),
-        "matches": [_match_json(m, data.entries.get(m.entry_id)) for m in matches],
+        "matches": [
+            _match_json(
+                m,
+                data.entries.get(m.entry_id),
+                excerpts.get(m.entry_id) if m.signal_type == EXCERPT_SIGNAL else None,
+            )
+            for m in matches
+        ],
         **_grading(matches, data),
         "problems": [
             {"kind": p.problem.kind.value, "message": p.problem.message}
@@ -451,9 +468,12 @@ def _known_by_series(
                 group["victim_identified"] = True
             if info and info.category:
                 group["categories"].add(info.category.display())
-            group["media"].setdefault(
+            item = group["media"].setdefault(
                 sha, {"sha256": sha, "path": row.ref.display(), "copies": copies[sha]}
             )
+            excerpt = data.excerpts.get(sha, {}).get(match.entry_id)
+            if excerpt is not None and match.signal_type == EXCERPT_SIGNAL:
+                item.setdefault("excerpts", []).append(excerpt["label"])
     return [
         {
             "series": group["series"],

@@ -263,6 +263,7 @@ class ListRepository:
                         row.series,
                         row.victim_identified,
                         row.agency,
+                        row.external_id,
                     )
         return found
 

@@ -47,12 +47,14 @@ def media_of_scan(
     media_id: int,
     category: Category | None = None,
     relative_path: str | None = None,
+    comments: str | None = None,
 ) -> VicsMedia:
     """The VICS media of one scanned media, with a ``MediaFiles`` row per sighting.
 
     A copy inside a container (an archive in the exhibit) is written with its innermost path
     as ``FilePath`` and the chain around it as ``ParentFilePath``; ``SourceID`` is the
-    exhibit. Hashes other than MD5 and SHA-1 go to ``AlternativeHashes``.
+    exhibit. Hashes other than MD5 and SHA-1 go to ``AlternativeHashes``; ``comments`` (what
+    the media was matched as, when that is more than a category) goes to ``Comments``.
     """
     files = []
     for sighting in sightings:
@@ -83,6 +85,7 @@ def media_of_scan(
         media_size=media.size,
         mime_type=media.media_type,
         relative_file_path=relative_path,
+        comments=comments,
         alternative_hashes=alternatives,
         files=tuple(files),
     )
