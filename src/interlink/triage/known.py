@@ -32,7 +32,12 @@ from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
 from interlink.signals import pdq, vpdq
 from interlink.signals.registry import CRYPTO
-from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL, find_excerpt, match_distance
+from interlink.signals.vpdq_excerpt import (
+    EXCERPT_SIGNAL,
+    MIN_COVERAGE,
+    find_excerpt,
+    match_distance,
+)
 
 #: Signal types matched exactly when both sides have them.
 EXACT_TYPES: tuple[str, ...] = (*CRYPTO, "photodna")
@@ -218,6 +223,8 @@ class KnownMatcher:
         result = vpdq.match_videos(frames, known)
         if result.matched:
             return [EntryMatch(entry_id, list_id, vpdq.NAME, 100 - math.floor(result.known_pct))]
+        if result.query_pct < 100 * MIN_COVERAGE:
+            return []  # too few of the query's frames are in the known video at any offset
         excerpt = find_excerpt(frames, known)
         if excerpt is None:
             return []
