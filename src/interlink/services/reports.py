@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -167,27 +167,35 @@ def write_report(
     return WrittenReport(json_path, html_path, report)
 
 
+def _video_pairs(
+    store: SqlStore, matches: Mapping[str, Sequence[MatchRow]], signal_type: str
+) -> Iterator[tuple[str, int, vpdq.Features, vpdq.Features]]:
+    """For each match of ``signal_type`` whose media and entry both have stored feature lists:
+    (media, entry, the media's features, the known video's features)."""
+    pairs = [
+        (sha, m.entry_id)
+        for sha, rows in matches.items()
+        for m in rows
+        if m.signal_type == signal_type
+    ]
+    if not pairs:
+        return
+    ours = store.media.signals_of(sorted({sha for sha, _ in pairs}), vpdq.NAME)
+    known = store.lists.signal_values((entry for _, entry in pairs), vpdq.NAME)
+    for sha, entry_id in pairs:
+        if sha in ours and entry_id in known:
+            yield sha, entry_id, vpdq.loads(ours[sha][0]), vpdq.loads(known[entry_id])
+
+
 def video_clips(
     store: SqlStore, matches: Mapping[str, Sequence[MatchRow]], entries: Mapping[int, EntryInfo]
 ) -> dict[str, list[dict[str, Any]]]:
     """For each media that matched a known video: the stretches of the known video found in
     it, with their times in both (a clip of a known video inside a longer one shows here)."""
-    pairs = [
-        (sha, m.entry_id)
-        for sha, rows in matches.items()
-        for m in rows
-        if m.signal_type == vpdq.NAME
-    ]
-    if not pairs:
-        return {}
-    ours = store.media.signals_of(sorted({sha for sha, _ in pairs}), vpdq.NAME)
-    known = store.lists.signal_values((entry for _, entry in pairs), vpdq.NAME)
     found: dict[str, list[dict[str, Any]]] = {}
-    for sha, entry_id in pairs:
-        if sha not in ours or entry_id not in known:
-            continue
+    for sha, entry_id, ours, known in _video_pairs(store, matches, vpdq.NAME):
         info = entries.get(entry_id)
-        for clip in find_clips(vpdq.loads(known[entry_id]), vpdq.loads(ours[sha][0])):
+        for clip in find_clips(known, ours):
             found.setdefault(sha, []).append(
                 {
                     "list": info.list_name if info else None,
@@ -210,21 +218,9 @@ def video_excerpts(
     (``triage.excerpts.excerpt_json``), found again from the stored feature lists by the rule
     that recorded the match. A match the rule no longer finds (its thresholds changed) has no
     record; the match itself stays."""
-    pairs = [
-        (sha, m.entry_id)
-        for sha, rows in matches.items()
-        for m in rows
-        if m.signal_type == EXCERPT_SIGNAL
-    ]
-    if not pairs:
-        return {}
-    ours = store.media.signals_of(sorted({sha for sha, _ in pairs}), vpdq.NAME)
-    known = store.lists.signal_values((entry for _, entry in pairs), vpdq.NAME)
     found: dict[str, dict[int, dict[str, Any]]] = {}
-    for sha, entry_id in pairs:
-        if sha not in ours or entry_id not in known:
-            continue
-        excerpt = find_excerpt(vpdq.loads(ours[sha][0]), vpdq.loads(known[entry_id]))
+    for sha, entry_id, ours, known in _video_pairs(store, matches, EXCERPT_SIGNAL):
+        excerpt = find_excerpt(ours, known)
         if excerpt is not None:
             found.setdefault(sha, {})[entry_id] = excerpt_json(
                 excerpt, entry_id, entries.get(entry_id)
