@@ -114,6 +114,17 @@ class FormatError(InterlinkError):
         self.position = position
 
 
+class NothingReadError(FormatError):
+    """No record of an interchange file could be kept, so nothing was changed: ``count`` bad
+    records, the first of them named in ``first``."""
+
+    def __init__(self, location: str, count: int, first: str) -> None:
+        records = "its only record" if count == 1 else f"any of its {count} records"
+        super().__init__(f"could not read {records}, so nothing was changed ({first})", location)
+        self.count = count
+        self.first = first
+
+
 class StoreError(InterlinkError):
     """The store failed or refused an operation."""
 
