@@ -110,7 +110,7 @@ def test_import_reports_what_it_could_not_read_and_fails_when_it_read_nothing(
         )
         assert code == ExitCode.INVALID_INPUT and out == ""
         assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
-        assert "could not read any of its 2 records, so nothing was changed" in err
+        assert "nothing could be read, so nothing was changed (2 problems; the first: line 2" in err
     code, out, _ = run([*db, "lists", "show", "bare", "--json"], capsys)
     assert json.loads(out)["entries"] == 25
 

@@ -35,7 +35,7 @@ SHOWN = 20
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The list file.", exists=True, dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="The list file.")],
     name: Annotated[
         str | None, typer.Option("--name", help="List name (default: file stem).")
     ] = None,

@@ -119,8 +119,11 @@ class NothingReadError(FormatError):
     records, the first of them named in ``first``."""
 
     def __init__(self, location: str, count: int, first: str) -> None:
-        records = "its only record" if count == 1 else f"any of its {count} records"
-        super().__init__(f"could not read {records}, so nothing was changed ({first})", location)
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        super().__init__(
+            f"nothing could be read, so nothing was changed ({problems}; the first: {first})",
+            location,
+        )
         self.count = count
         self.first = first
 

@@ -21,7 +21,7 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from interlink.adapters.files import atomic_output
+from interlink.adapters.files import atomic_output, open_input
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.categories import Category, known_scheme
 from interlink.domain.errors import FormatError, NotFoundError, NothingReadError
@@ -77,7 +77,7 @@ class ImportResult:
 
 def detect_format(path: Path) -> str:
     """The interchange format of a list file, from its first bytes."""
-    with path.open("rb") as handle:
+    with open_input(path) as handle:
         found = detect(handle.read(HEAD_BYTES))
     if found is None:
         raise FormatError(f"cannot tell the format of {path.name}; give --format", str(path))
@@ -171,7 +171,7 @@ def import_list(
     fmt = detect_format(path) if fmt == "auto" else fmt
     reader = registry.get(fmt).read
     list_name = name or path.stem
-    with store.transaction() as tx, path.open("rb") as stream:
+    with store.transaction() as tx, open_input(path) as stream:
         list_id = store.lists.find(tx, list_name)
         if list_id is None:
             record = HashList(list_name, str(path), version, datetime.now(UTC))
