@@ -66,3 +66,65 @@ def test_list_commands_show_compare_export_and_toggle(
     code, out, _ = run([*db, "audit", "log", "--json", "--limit", "100"], capsys)
     actions = {r["action"] for r in json.loads(out)}
     assert {"list.show", "list.diff", "list.conflicts", "list.export", "list.disable"} <= actions
+
+
+def test_import_reports_what_it_could_not_read_and_fails_when_it_read_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12: bare category codes cost every entry, and the command still exited 0."""
+    db = ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    bare = tmp_path / "bare.csv"
+    bare.write_text("md5,category\n" + "".join(f"{md5(n)},1\n" for n in range(25)))
+    code, out, err = run([*db, "lists", "import", str(bare)], capsys)
+    out, err = " ".join(out.split()), " ".join(err.split())  # as Rich wraps it
+    assert code == ExitCode.OK
+    assert "25 added" in out and "25 fields could not be read (kept as text)" in out
+    assert "kept line 2: category: '1' is a bare code" in err
+    assert "... and 5 more fields that could not be read" in err
+
+    code, out, _ = run([*db, "lists", "import", str(bare), "--json"], capsys)
+    result = json.loads(out)
+    assert (result["entries"], result["errors"], result["warnings"]) == (25, 0, 25)
+    assert result["warning_details"][0] == {
+        "position": "line 2",
+        "field": "category",
+        "reason": result["warning_details"][0]["reason"],
+    }
+    code, out, _ = run(
+        [*db, "lists", "import", str(bare), "--category-scheme", "projectvic-us", "--json"],
+        capsys,
+    )
+    result = json.loads(out)
+    assert (result["changed"], result["warnings"]) == (25, 0)
+    code, out, _ = run([*db, "lists", "show", "bare", "--json"], capsys)
+    assert json.loads(out)["by_category"] == {"projectvic-us:1": 25}
+
+    code, _, err = run([*db, "lists", "import", str(bare), "--category-scheme", "nope"], capsys)
+    assert code == ExitCode.INVALID_INPUT and err.startswith("error: invalid category scheme")
+
+    broken = tmp_path / "broken.csv"
+    broken.write_text("md5,category\nnot-a-hash,uk:A\nzz,uk:B\n")
+    for extra in ([], ["--json"]):
+        code, out, err = run(
+            [*db, "lists", "import", str(broken), "--name", "bare", *extra], capsys
+        )
+        assert code == ExitCode.INVALID_INPUT and out == ""
+        assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+        assert "nothing could be read, so nothing was changed (2 problems; the first: line 2" in err
+    code, out, _ = run([*db, "lists", "show", "bare", "--json"], capsys)
+    assert json.loads(out)["entries"] == 25
+
+
+def test_add_takes_a_bare_category_with_its_scheme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERLINK_WORKERS", "0")
+    db = ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    (tmp_path / "k.png").write_bytes(encode(scene(3), "PNG"))
+    known = ["lists", "add", "K", str(tmp_path / "k.png"), "--category", "2"]
+    code, _, err = run([*db, *known, "--json"], capsys)
+    assert code == ExitCode.INVALID_INPUT and "expected scheme:code" in err
+    code, _, _ = run([*db, *known, "--category-scheme", "projectvic-us", "--json"], capsys)
+    assert code == ExitCode.OK
+    code, out, _ = run([*db, "lists", "show", "K", "--json"], capsys)
+    assert json.loads(out)["by_category"] == {"projectvic-us:2": 1}

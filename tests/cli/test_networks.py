@@ -54,3 +54,24 @@ def test_reports_to_networks_exports_and_referrals(
 
     code, _, err = run(["--db", db, "networks", "show", "N99"], capsys)
     assert code == ExitCode.NOT_FOUND and "N99" in err
+
+
+def test_reports_import_reads_a_folder_recursively(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12: ``interlink reports import FOLDER`` died with IsADirectoryError."""
+    db = f"sqlite:///{tmp_path / 'net.db'}"
+    planted = planted_reports(networks=2, size=3)
+    (tmp_path / "tips" / "week-1").mkdir(parents=True)
+    (tmp_path / "tips" / "week-1" / "tips.xml").write_bytes(
+        b"".join(cybertip.write_reports(item.report for item in planted.reports))
+    )
+    (tmp_path / "tips" / "notes.txt").write_text("not a report\n")
+    code, out, err = run(["--db", db, "reports", "import", str(tmp_path / "tips")], capsys)
+    out, err = out.replace("\n", ""), err.replace("\n", "")  # Rich wraps long paths
+    assert code == ExitCode.OK and "Traceback" not in err
+    assert f"week-1/tips.xml: {len(planted.reports)} reports ({len(planted.reports)} new)" in out
+    assert "notes.txt: skipped: neither XML nor JSON" in err
+    code, out, _ = run(["--db", db, "reports", "import", str(tmp_path / "tips"), "--json"], capsys)
+    results = {Path(r["file"]).name: r for r in json.loads(out)}
+    assert results["tips.xml"]["new"] == 0 and results["notes.txt"]["problems"]

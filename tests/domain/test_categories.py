@@ -1,7 +1,7 @@
 import pytest
 
-from interlink.domain.categories import SCHEMES, Category
-from interlink.domain.errors import InvalidSignalError
+from interlink.domain.categories import SCHEMES, Category, known_scheme, read_category
+from interlink.domain.errors import InvalidFieldError, InvalidSignalError
 
 
 def test_category_needs_a_known_scheme_and_code() -> None:
@@ -38,3 +38,14 @@ def test_codes_are_strings_and_display_round_trips() -> None:
             assert Category.parse(category.display()) == category
     with pytest.raises(InvalidSignalError):
         Category("projectvic-us", 1)  # type: ignore[arg-type]
+
+
+def test_a_bare_code_is_read_only_in_a_scheme_someone_names() -> None:
+    assert read_category("uk:A") == Category("uk", "A")
+    assert read_category("1", "ProjectVIC-US") == Category("projectvic-us", "1")
+    assert read_category("uk:B", "projectvic-us") == Category("uk", "B")
+    with pytest.raises(InvalidSignalError, match="expected scheme:code"):
+        read_category("1")
+    with pytest.raises(InvalidFieldError, match="not a known scheme"):
+        read_category("1", "cat")
+    assert known_scheme(" UK ") == "uk"

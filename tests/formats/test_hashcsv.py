@@ -9,9 +9,10 @@ from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
 from interlink.formats import hashcsv
+from interlink.formats.base import RecordWarning
 
 
-def _read(text: str) -> list[ListEntry | FormatError]:
+def _read(text: str) -> list[ListEntry | RecordWarning | FormatError]:
     return list(hashcsv.read(io.BytesIO(text.encode("utf-8"))))
 
 
@@ -33,13 +34,42 @@ def test_reads_hashes_categories_and_flags_with_bom_and_upper_case() -> None:
 
 def test_bad_rows_are_errors_with_their_line_and_good_rows_survive() -> None:
     md5 = hashlib.md5(b"a").hexdigest()
-    text = f"md5;category\nnot-a-hash;uk:A\n{md5};7\n\n{md5};uk:B\n"
+    text = f"md5;category\nnot-a-hash;uk:A\n{md5};uk:Z\n\n{md5};uk:B\n"
     results = _read(text)
     errors = [r for r in results if isinstance(r, FormatError)]
     good = [r for r in results if isinstance(r, ListEntry)]
-    assert [e.position for e in errors] == ["line 2", "line 3"]
+    assert [e.position for e in errors] == ["line 2"]
     assert "md5" in errors[0].reason
-    assert [g.category for g in good] == [Category("uk", "B")]
+    # A category no scheme has costs the category, not the entry.
+    assert [g.category for g in good] == [None, Category("uk", "B")]
+    assert dict(good[0].extra) == {"csv.category": "uk:Z"}
+    [warning] = [r for r in results if isinstance(r, RecordWarning)]
+    assert (warning.position, warning.field) == ("line 3", "category")
+
+
+def test_a_bare_code_without_a_scheme_keeps_the_entry_and_its_text() -> None:
+    """Issue 12: a category column of bare codes, and no scheme column, lost every entry."""
+    md5 = hashlib.md5(b"a").hexdigest()
+    sha = hashlib.sha256(b"a").hexdigest()
+    text = f"md5,sha256,category,victim_identified,pdq,pdq_quality\n{md5},{sha},1,maybe,,\n"
+    entry, *warnings = _read(text)
+    assert isinstance(entry, ListEntry)
+    assert entry.signals == (Signal("md5", md5), Signal("sha256", sha))
+    assert entry.category is None and entry.victim_identified is None
+    assert dict(entry.extra) == {"csv.category": "1", "csv.victim_identified": "maybe"}
+    assert [(w.position, w.field) for w in warnings if isinstance(w, RecordWarning)] == [
+        ("line 2", "victim_identified"),
+        ("line 2", "category"),
+    ]
+    assert "--category-scheme" in str(warnings[1])
+    # Said by the caller, the code means what the scheme says; the written file keeps the text.
+    [known] = hashcsv.read(
+        io.BytesIO(text.replace(",maybe,", ",,").encode()), category_scheme="projectvic-us"
+    )
+    assert isinstance(known, ListEntry) and known.category == Category("projectvic-us", "1")
+    out = io.BytesIO()
+    hashcsv.write([entry], out)
+    assert out.getvalue().decode().splitlines()[1].split(",")[7] == "1"
 
 
 def test_a_header_without_hashes_is_one_error() -> None:

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
-from interlink.formats.base import ListRecord, RecordError, WriteReport
+from interlink.formats.base import ListRecord, RecordError, RecordWarning, WriteReport
 from interlink.formats.hma import read_hma, write_hma
 from tests.formats.strategies import hma_entries, md5_of
 
@@ -90,3 +90,16 @@ def test_every_signal_of_an_entry_is_its_own_row() -> None:
     assert write_hma([entry, ListEntry(signals=())], buffer) == WriteReport(written=1, skipped=1)
     lines = buffer.getvalue().decode().splitlines()
     assert lines[1:] == [f"C,video_md5,{md5_of(1)},,", f"C,sha256,{'e' * 64},,"]
+
+
+def test_a_bad_optional_column_costs_the_column_not_the_signal() -> None:
+    """Issue 12: a timestamp that is not a time, or an overlong id, lost the whole row."""
+    data = f"{PDQ},{'9' * 300},last week,a\n".encode()
+    entry, *warnings = read(data, signal_type="pdq")
+    assert isinstance(entry, ListEntry) and entry.signals == (Signal("pdq", PDQ),)
+    assert entry.external_id is None
+    assert ("hma.timestamp", "last week") in entry.extra and ("tags", "a") in entry.extra
+    assert [(w.position, w.field) for w in warnings if isinstance(w, RecordWarning)] == [
+        ("line 1", "timestamp"),
+        ("line 1", "id"),
+    ]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
-from interlink.formats.base import ListRecord, RecordError, WriteReport
+from interlink.formats.base import ListRecord, RecordError, RecordWarning, WriteReport
 from interlink.formats.icse import COLUMNS, read_icse, write_icse
 from tests.formats.strategies import icse_entries, md5_of
 
@@ -95,25 +95,47 @@ def test_bad_rows_are_errors_with_their_line_and_good_rows_are_kept() -> None:
     assert [type(record).__name__ for record in found] == [
         "ListEntry",
         "RecordError",
+        "ListEntry",
+        "RecordWarning",
         "RecordError",
         "RecordError",
-        "RecordError",
-        "RecordError",
+        "ListEntry",
+        "RecordWarning",
         "RecordError",
         "ListEntry",
         "ListEntry",
     ]
     errors = [record for record in found if isinstance(record, RecordError)]
-    assert [error.position for error in errors] == [f"line {n}" for n in (3, 4, 5, 6, 7, 9)]
+    assert [error.position for error in errors] == [f"line {n}" for n in (3, 5, 6, 9)]
     assert "md5" in errors[0].reason
-    assert "yes/no" in errors[1].reason
-    assert "fields where the header has 16" in errors[2].reason
-    assert "no hash" in errors[3].reason
-    assert "whole number" in errors[4].reason
+    assert "fields where the header has 16" in errors[1].reason
+    assert "no hash" in errors[2].reason
     assert not any(error.fatal for error in errors)
+    # A flag that is not yes/no, or a count that is not a number, costs the field, not the row.
+    warnings = [record for record in found if isinstance(record, RecordWarning)]
+    assert [(w.position, w.field) for w in warnings] == [
+        ("line 4", "Is distributed"),
+        ("line 7", "Number of submissions"),
+    ]
+    assert "yes/no" in warnings[0].reason and "whole number" in warnings[1].reason
+    kept_flag, kept_count = found[2], found[6]
+    assert isinstance(kept_flag, ListEntry) and kept_flag.distributed is None
+    assert ("icse.is_distributed", "maybe") in kept_flag.extra
+    assert (
+        isinstance(kept_count, ListEntry)
+        and ("icse.number_of_submissions", "x") in kept_count.extra
+    )
     last = found[-1]
     assert isinstance(last, ListEntry)
     assert last.media_kind is None and ("media_type", "Picture") in last.extra
+
+
+def test_a_baseline_that_is_not_yes_or_no_costs_the_category_not_the_entry() -> None:
+    [entry, warning] = read(f"MD5;Image ID;Baseline\n{md5_of(1)};7;sometimes\n".encode())
+    assert isinstance(entry, ListEntry) and entry.category is None
+    assert entry.external_id == "7" and ("icse.baseline", "sometimes") in entry.extra
+    assert isinstance(warning, RecordWarning)
+    assert (warning.position, warning.field) == ("line 2", "Baseline")
 
 
 def test_a_file_without_a_hash_column_is_not_icse() -> None:

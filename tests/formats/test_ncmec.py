@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
-from interlink.formats.base import ListInfo, ListRecord, RecordError, Tombstone
+from interlink.formats.base import ListInfo, ListRecord, RecordError, RecordWarning, Tombstone
 from interlink.formats.ncmec import read_ncmec
 from tests.formats.strategies import SIGNAL_VALUES, md5_of, text
 
@@ -135,16 +135,41 @@ def test_bad_entries_are_errors_with_their_path_and_the_rest_is_read() -> None:
         '<fingerprints><pdq href="/x"/></fingerprints></image>'
     )
     found = read(document(good + bad_hash + no_id + links_only + good))
-    assert isinstance(found[0], ListEntry) and isinstance(found[4], ListEntry)
+    assert isinstance(found[0], ListEntry) and isinstance(found[5], ListEntry)
     errors = [record for record in found if isinstance(record, RecordError)]
     assert [e.position for e in errors] == [
         "queryResult/images/image[2]",
-        "queryResult/images/image[3]",
         "queryResult/images/image[4]",
     ]
     assert "md5" in errors[0].reason
-    assert "id" in errors[1].reason
-    assert "no fingerprint" in errors[2].reason
+    assert "no fingerprint" in errors[1].reason
+    # An entry without its id is kept by its hash, with a warning.
+    kept, warning = found[2], found[3]
+    assert isinstance(kept, ListEntry) and kept.external_id is None
+    assert kept.signals == (Signal("md5", md5_of(2)),)
+    assert isinstance(warning, RecordWarning)
+    assert (warning.position, warning.field) == ("queryResult/images/image[3]", "id")
+
+
+def test_a_bad_optional_field_costs_the_field_not_the_entry() -> None:
+    bad_time = entry_xml("image", "1", "t", {"md5": md5_of(1)}, "A1").replace(
+        "<timestamp>", "<timestamp>yesterday "
+    )
+    found = read(document(bad_time))
+    entry, warning = found[0], found[1]
+    assert isinstance(entry, ListEntry) and entry.external_id == "1-t"
+    assert entry.category == Category("industry", "A1")
+    assert isinstance(warning, RecordWarning) and warning.field == "timestamp"
+    assert any(key == "ncmec.timestamp" for key, _ in entry.extra)
+
+
+def test_a_classification_of_the_callers_scheme_is_read_in_it() -> None:
+    data = document(entry_xml("image", "1", "c", {"md5": md5_of(1)}, "2"))
+    [entry, _] = read(data)
+    assert isinstance(entry, ListEntry) and entry.category is None
+    assert ("ncmec.classification", "2") in entry.extra
+    [entry, _] = list(read_ncmec(io.BytesIO(data), category_scheme="projectvic-us"))
+    assert isinstance(entry, ListEntry) and entry.category == Category("projectvic-us", "2")
 
 
 def test_truncated_xml_keeps_every_entry_before_the_break() -> None:

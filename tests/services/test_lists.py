@@ -12,6 +12,7 @@ import pytest
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.images import TRANSFORMS, encode, scene
 from interlink.domain.categories import Category
+from interlink.domain.errors import InvalidFieldError, NotFoundError, NothingReadError
 from interlink.services import list_compare
 from interlink.services import lists as service
 from interlink.services.reports import case_report
@@ -74,10 +75,56 @@ def test_tombstones_withdraw_and_a_truncated_file_deletes_nothing(
     result = service.import_list(store, tmp_path / "n2.xml", name="N")
     assert (result.format, result.mode, result.deleted) == ("ncmec", "delta", 1)
     assert store.lists.get("N").entries == 2
-    broken = document(entry_xml("image", "7", "e9", {"md5": md5(9)}, "A2"))[:-40]
-    (tmp_path / "n3.xml").write_bytes(broken)
+    two = "".join(entry_xml("image", "7", f"e{i}", {"md5": md5(i)}, "A2") for i in (8, 9))
+    (tmp_path / "n3.xml").write_bytes(document(two)[:-40])
     cut = service.import_list(store, tmp_path / "n3.xml", name="N", mode="full")
-    assert cut.truncated and cut.deleted == 0 and store.lists.get("N").entries >= 2
+    assert cut.truncated and cut.deleted == 0 and cut.entries == 1
+    assert store.lists.get("N").entries == 3
+    # A file cut before its first entry carries nothing: an error, and the list is untouched.
+    (tmp_path / "n4.xml").write_bytes(document(two)[:60])
+    with pytest.raises(NothingReadError, match="nothing was changed"):
+        service.import_list(store, tmp_path / "n4.xml", name="N", fmt="ncmec", mode="full")
+    assert store.lists.get("N").entries == 3
+
+
+def test_a_bare_category_code_keeps_every_entry_and_the_scheme_can_be_given(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    """Issue 12: a CSV of bare category codes imported as 0 entries and N bad records."""
+    path = tmp_path / "bare.csv"
+    path.write_text("md5,category\n" + "".join(f"{md5(n)},1\n" for n in range(5)))
+    result = service.import_list(store, path, name="L")
+    assert (result.added, result.error_count, result.warning_count) == (5, 0, 5)
+    assert [(w.position, w.field) for w in result.warnings[:2]] == [
+        ("line 2", "category"),
+        ("line 3", "category"),
+    ]
+    stored = [entry for _, entry in store.lists.entries(store.lists.get("L").id)]
+    assert {(e.category, dict(e.extra).get("csv.category")) for e in stored} == {(None, "1")}
+    [audit] = [r for r in store.audit.records() if r.action == "list.import"]
+    assert audit.after is not None and audit.after["warnings"] == 5
+    # Said what the codes mean, the next import gives every entry its category.
+    again = service.import_list(store, path, name="L", category_scheme="ProjectVIC-US")
+    assert (again.changed, again.warning_count) == (5, 0)
+    stored = [entry for _, entry in store.lists.entries(store.lists.get("L").id)]
+    assert {e.category for e in stored} == {Category("projectvic-us", "1")}
+    with pytest.raises(InvalidFieldError, match="category scheme"):
+        service.import_list(store, path, name="L", category_scheme="cat-a")
+
+
+def test_a_file_whose_every_record_fails_changes_nothing(store: SqlStore, tmp_path: Path) -> None:
+    good = write_csv(tmp_path / "good.csv", [("1", md5(1), "uk:A"), ("2", md5(2), "uk:B")])
+    service.import_list(store, good, name="L")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("md5,category\nnot-a-hash,uk:A\nzz,uk:B\n")
+    with pytest.raises(NothingReadError) as raised:
+        service.import_list(store, bad, name="L", mode="full")
+    assert raised.value.count == 2 and "line 2" in str(raised.value)
+    assert store.lists.get("L").entries == 2
+    with pytest.raises(NothingReadError):
+        service.import_list(store, bad, name="new")
+    with pytest.raises(NotFoundError):
+        store.lists.get("new")
 
 
 def test_votes_grade_trusted_entries_and_conflicts_are_kept(
@@ -188,5 +235,5 @@ def test_a_vpdq_file_is_a_list_of_one_known_video(store: SqlStore, tmp_path: Pat
     [record] = case_report(store, "C")["files"]
     assert record["status"] == "known" and record["matches"][0]["signal"] == "vpdq"
     (tmp_path / "bad.vpdq").write_text("0,100,zz,0.0\n")
-    broken = service.import_list(store, tmp_path / "bad.vpdq", name="bad", fmt="vpdq")
-    assert broken.error_count == 1 and broken.added == 0
+    with pytest.raises(NothingReadError, match="no frame could be read"):
+        service.import_list(store, tmp_path / "bad.vpdq", name="bad", fmt="vpdq")

@@ -1,7 +1,9 @@
-"""Files this node writes (exports, reports, referrals): written whole or not at all."""
+"""Files this node writes (exports, reports, referrals): written whole or not at all; and files
+a user names as input (list files), opened read-only without ever blocking."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -9,12 +11,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from interlink.domain.errors import EvidenceReadError, NotFoundError
+from interlink.sources.readonly import open_readonly
+
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[BinaryIO]:
     """A binary stream whose content replaces ``path`` only when the block ends without an
     error: a crash or a failed export never leaves a half-written file under ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    output_folder(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -25,3 +32,27 @@ def atomic_output(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def output_folder(path: Path) -> Path:
+    """``path``, made a folder if it is not one yet (with its parents); ``NotADirectoryError``
+    naming the file in the way when something else is there."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise NotADirectoryError(
+            errno.ENOTDIR, "is there and is not a folder", exc.filename
+        ) from None
+    return path
+
+
+def open_input(path: Path) -> BinaryIO:
+    """The regular file at ``path`` (links followed), read-only: ``NotFoundError`` when there
+    is none, ``EvidenceReadError`` naming ``path`` when it is a folder, a FIFO (which would
+    block a plain ``open``), a device, or cannot be opened."""
+    if not path.exists():
+        raise NotFoundError("file", str(path))
+    try:
+        return open_readonly(os.path.realpath(path))
+    except EvidenceReadError as exc:
+        raise EvidenceReadError(str(path), exc.kind, exc.reason) from None

@@ -18,6 +18,8 @@ class MaxMindGeoIp:
     """
 
     def __init__(self, path: Path) -> None:
+        if not path.is_file():  # a FIFO would block the reader; a folder is no database
+            raise ConfigurationError(f"cannot open the GeoIP database {path}: not a file")
         try:
             self._reader = maxminddb.open_database(str(path))
         except (OSError, ValueError, maxminddb.InvalidDatabaseError) as exc:

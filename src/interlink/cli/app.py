@@ -56,12 +56,22 @@ def _root(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``interlink`` console script: Interlink's errors become a one-line
-    message and the exit code of their kind; Typer handles usage errors and ``Exit``."""
+    """Entry point of the ``interlink`` console script: Interlink's errors, and a file or folder
+    named on the command line that cannot be opened as asked, become a one-line message and the
+    exit code of their kind; Typer handles usage errors and ``Exit``."""
     try:
         app(args=argv)
-    except InterlinkError as exc:
+    except (InterlinkError, OSError) as exc:
+        if not isinstance(exc, InterlinkError) and exc.filename is None:
+            raise  # not about a named file: a fault, with its traceback
+        message = str(exc) if isinstance(exc, InterlinkError) else _os_message(exc)
         errors.print(
-            f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True
+            f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True, markup=True
         )
         sys.exit(exit_code_for(exc))
+
+
+def _os_message(error: OSError) -> str:
+    """``path: reason`` (``path -> other: reason`` for a rename or a link)."""
+    names = " -> ".join(str(name) for name in (error.filename, error.filename2) if name)
+    return f"{names}: {error.strerror or error}"

@@ -8,6 +8,7 @@ from interlink.domain.errors import (
     AccessDeniedError,
     ConfigurationError,
     ConflictError,
+    EvidenceReadError,
     FormatError,
     IndexCorruptError,
     InterlinkError,
@@ -27,12 +28,14 @@ class ExitCode(IntEnum):
     ERROR = 1  # an unexpected failure
     USAGE = 2  # the command line is wrong (click's own code)
     NOT_FOUND = 3  # a named case, list or file does not exist
-    INVALID_INPUT = 4  # an input file or value is malformed
+    INVALID_INPUT = 4  # an input file or value is malformed (or none of its records can be read)
     CONFIGURATION = 5  # a setting is wrong, or the store cannot be reached
     CONFLICT = 6  # the action contradicts what is stored
     DENIED = 7  # the actor may not do this
     SOURCE = 8  # an evidence source cannot be opened at all
     DAMAGED = 9  # stored data failed an integrity check (audit chain, index file)
+    UNREADABLE = 10  # a named file or folder cannot be opened as asked (a folder where a file
+    # is expected, a file in the way of a folder, no permission)
 
 
 _MAPPING: tuple[tuple[type[InterlinkError], ExitCode], ...] = (
@@ -46,12 +49,16 @@ _MAPPING: tuple[tuple[type[InterlinkError], ExitCode], ...] = (
     (ConfigurationError, ExitCode.CONFIGURATION),
     (AccessDeniedError, ExitCode.DENIED),
     (SourceError, ExitCode.SOURCE),
+    (EvidenceReadError, ExitCode.UNREADABLE),
     (IndexCorruptError, ExitCode.DAMAGED),
 )
 
 
-def exit_code_for(error: InterlinkError) -> ExitCode:
-    """The exit code for an error (the most specific mapping wins)."""
+def exit_code_for(error: InterlinkError | OSError) -> ExitCode:
+    """The exit code for an error (the most specific mapping wins). An ``OSError`` is a file
+    or folder the user named: ``NOT_FOUND`` when it is not there, else ``UNREADABLE``."""
+    if not isinstance(error, InterlinkError):
+        return ExitCode.NOT_FOUND if isinstance(error, FileNotFoundError) else ExitCode.UNREADABLE
     for kind, code in _MAPPING:
         if isinstance(error, kind):
             return code

@@ -11,19 +11,31 @@ from rich.table import Table
 
 from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, errors, print_json
-from interlink.domain.categories import Category
+from interlink.domain.categories import SCHEMES, read_category
 from interlink.formats import registry
 from interlink.services import list_compare
 from interlink.services import lists as service
 
 app = typer.Typer(no_args_is_help=True, help="Known-material lists.")
 FORMAT_NAMES = ", ".join(sorted(registry.FORMATS))
+#: The ``--category-scheme`` option of every command that adds to a list from a file.
+SchemeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--category-scheme",
+        help="What a bare category code (1, A) means when the file does not say: one of "
+        + ", ".join(sorted(SCHEMES))
+        + ".",
+    ),
+]
+#: Problems printed one by one before the summary.
+SHOWN = 20
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="The list file.", exists=True, dir_okay=False)],
+    file: Annotated[Path, typer.Argument(help="The list file.")],
     name: Annotated[
         str | None, typer.Option("--name", help="List name (default: file stem).")
     ] = None,
@@ -39,9 +51,14 @@ def import_(
             "tombstones; auto: delta when the file has tombstones.",
         ),
     ] = "auto",
+    category_scheme: SchemeOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Apply FILE as a version of a list: add, change and delete entries idempotently."""
+    """Apply FILE as a version of a list: add, change and delete entries idempotently.
+
+    An entry whose hashes are good is always kept; a field of it that cannot be read is
+    reported and kept as text. A file none of whose records can be read changes nothing and
+    exits with 4 (invalid input)."""
     if mode not in ("auto", "full", "delta"):
         raise typer.BadParameter("--mode is auto, full or delta")
     shared = state(ctx)
@@ -52,6 +69,7 @@ def import_(
         fmt=fmt,
         version=version,
         mode="full" if mode == "full" else "delta" if mode == "delta" else "auto",
+        category_scheme=category_scheme,
         actor=shared.settings.actor,
     )
     if as_json:
@@ -72,19 +90,33 @@ def import_(
                     {"position": e.position, "reason": e.reason, "fatal": e.fatal}
                     for e in result.errors
                 ],
+                "warnings": result.warning_count,
+                "warning_details": [
+                    {"position": w.position, "field": w.field, "reason": w.reason}
+                    for w in result.warnings
+                ],
             }
         )
         return
-    for error in result.errors[:20]:
+    for error in result.errors[:SHOWN]:
         errors.print(f"[yellow]skipped[/yellow] {escape(error.display())}", markup=True)
-    if result.error_count > 20:
-        errors.print(f"... and {result.error_count - 20} more bad records")
+    if result.error_count > SHOWN:
+        errors.print(f"... and {result.error_count - SHOWN} more bad records")
+    for warning in result.warnings[:SHOWN]:
+        errors.print(f"[yellow]kept[/yellow] {escape(warning.display())}", markup=True)
+    if result.warning_count > SHOWN:
+        errors.print(f"... and {result.warning_count - SHOWN} more fields that could not be read")
     if result.truncated:
         errors.print("the file ends early: what was read is applied, nothing was deleted")
     console.print(
         f"list {result.list_name!r} ({result.format}, {result.mode}): {result.added} added, "
         f"{result.changed} changed, {result.unchanged} unchanged, {result.deleted} deleted"
         + (f", {result.error_count} bad records skipped" if result.error_count else "")
+        + (
+            f", {result.warning_count} fields could not be read (kept as text)"
+            if result.warning_count
+            else ""
+        )
         + (f"; {result.rematched} new matches in the store" if result.rematched else "")
     )
 
@@ -95,8 +127,10 @@ def add(
     name: Annotated[str, typer.Argument(help="The list to add to (created if new).")],
     paths: Annotated[list[Path], typer.Argument(help="Files and folders of known material.")],
     category: Annotated[
-        str | None, typer.Option("--category", help="scheme:code, e.g. uk:A.")
+        str | None,
+        typer.Option("--category", help="scheme:code, e.g. uk:A (or a code of --category-scheme)."),
     ] = None,
+    category_scheme: SchemeOption = None,
     series: Annotated[str | None, typer.Option("--series", help="Series name.")] = None,
     victim_identified: Annotated[
         bool | None,
@@ -111,7 +145,7 @@ def add(
             shared.store,
             name,
             paths,
-            category=Category.parse(category) if category else None,
+            category=read_category(category, category_scheme) if category else None,
             series=series,
             victim_identified=victim_identified,
             progress=progress,

@@ -16,6 +16,7 @@ from interlink.cli.output import JsonFlag, RichProgress, console, errors, print_
 from interlink.network.pipeline import NetworkBuild
 from interlink.network.summaries import NetworkSummary
 from interlink.services import networks as service
+from interlink.services.report_files import import_report_paths
 
 BuildOption = Annotated[str | None, typer.Option("--build", help="Build id (default: the latest).")]
 reports_app = typer.Typer(no_args_is_help=True, help="Platform reports (CyberTipline-style).")
@@ -29,7 +30,10 @@ def _repository(shared: State) -> SqlNetworkRepository:
 @reports_app.command("import")
 def import_reports(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(help="XML or JSON report files.", exists=True)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="XML or JSON report files, or folders of them."),
+    ],
     agency: Annotated[str | None, typer.Option("--agency", help="Agency that sent them.")] = None,
     case: Annotated[str | None, typer.Option("--case", help="Case they belong to.")] = None,
     fmt: Annotated[
@@ -37,32 +41,38 @@ def import_reports(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import platform reports; a malformed report is listed and the others are kept."""
+    """Import platform reports from files and folders (read recursively); a malformed report or
+    a file that is not one is listed and the others are kept. Exits 4 when nothing was read."""
     repository = _repository(state(ctx))
     if fmt not in (None, "xml", "json"):
         raise typer.BadParameter("--format is xml or json")
     chosen: Literal["xml", "json"] | None = "xml" if fmt == "xml" else "json" if fmt else None
     results: list[dict[str, Any]] = []
-    for path in files:
-        with path.open("rb") as stream:
-            result = service.import_reports(
-                repository, stream, fmt=chosen, agency=agency, case=case, source=str(path)
-            )
+    for found in import_report_paths(repository, files, fmt=chosen, agency=agency, case=case):
+        result = found.result
         results.append(
             {
-                "file": str(path),
-                "imported": result.imported,
-                "new": result.new,
-                "problems": [
-                    {"position": p.position, "reason": p.reason, "report_id": p.report_id}
-                    for p in result.problems
-                ],
+                "file": found.source,
+                "imported": 0 if result is None else result.imported,
+                "new": 0 if result is None else result.new,
+                "problems": (
+                    [{"position": "file", "reason": found.problem, "report_id": None}]
+                    if result is None
+                    else [
+                        {"position": p.position, "reason": p.reason, "report_id": p.report_id}
+                        for p in result.problems
+                    ]
+                ),
             }
         )
-        if not as_json:
-            for problem in result.problems:
-                errors.print(f"{path}: skipped {problem.display()}")
-            console.print(f"{path}: {result.imported} reports ({result.new} new)")
+        if as_json:
+            continue
+        if result is None:
+            errors.print(f"{found.source}: skipped: {found.problem}")
+            continue
+        for problem in result.problems:
+            errors.print(f"{found.source}: skipped {problem.display()}")
+        console.print(f"{found.source}: {result.imported} reports ({result.new} new)")
     if as_json:
         print_json(results)
 

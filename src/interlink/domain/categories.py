@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from interlink.domain.errors import InvalidSignalError
+from interlink.domain.errors import InvalidFieldError, InvalidSignalError
 
 #: Scheme name -> {code: label}. Labels are descriptive, for reports; codes are what is stored.
 SCHEMES: MappingProxyType[str, MappingProxyType[str, str]] = MappingProxyType(
@@ -105,3 +105,22 @@ class Category:
         if not sep:
             raise InvalidSignalError("category", text, "expected scheme:code")
         return cls(scheme.strip().lower(), code.strip())
+
+
+def known_scheme(name: str) -> str:
+    """``name`` as a scheme of ``SCHEMES`` (compared without case); ``InvalidFieldError`` when
+    there is no such scheme."""
+    scheme = name.strip().lower()
+    if scheme not in SCHEMES:
+        known = ", ".join(sorted(SCHEMES))
+        raise InvalidFieldError("category scheme", name, f"not a known scheme ({known})")
+    return scheme
+
+
+def read_category(text: str, scheme: str | None = None) -> Category:
+    """A category as lists and people write it: ``scheme:code``, or a bare code of ``scheme``
+    when one is given. A bare code with no scheme is an ``InvalidSignalError``: a number means
+    nothing until someone says in which scheme."""
+    if ":" in text or scheme is None:
+        return Category.parse(text)
+    return Category(known_scheme(scheme), text.strip())

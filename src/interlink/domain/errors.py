@@ -114,6 +114,20 @@ class FormatError(InterlinkError):
         self.position = position
 
 
+class NothingReadError(FormatError):
+    """No record of an interchange file could be kept, so nothing was changed: ``count`` bad
+    records, the first of them named in ``first``."""
+
+    def __init__(self, location: str, count: int, first: str) -> None:
+        problems = "1 problem" if count == 1 else f"{count} problems"
+        super().__init__(
+            f"nothing could be read, so nothing was changed ({problems}; the first: {first})",
+            location,
+        )
+        self.count = count
+        self.first = first
+
+
 class StoreError(InterlinkError):
     """The store failed or refused an operation."""
 

@@ -1,7 +1,7 @@
 """Interchange formats: one streaming reader/writer per format. Pure: bytes in, records out.
 
 Hash-set readers (``read_vics_entries``, ``read_icse``, ``read_ncmec``, ``read_hma``) yield
-``ListEntry``, ``Tombstone``, ``ListInfo`` and ``RecordError`` records; see
+``ListEntry``, ``Tombstone``, ``ListInfo``, ``RecordError`` and ``RecordWarning`` records; see
 ``interlink.formats.base`` for the contract. ``detect`` names the format of a file from its
 first bytes; ``registry.FORMATS`` maps names to readers and writers. The rich VICS view
 (cases, media, files, EXIF) is ``interlink.formats.vics.read_vics``.
@@ -13,6 +13,7 @@ from interlink.formats.base import (
     ListRecord,
     ListWriter,
     RecordError,
+    RecordWarning,
     Tombstone,
     WriteReport,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "ListRecord",
     "ListWriter",
     "RecordError",
+    "RecordWarning",
     "Tombstone",
     "WriteReport",
     "detect",

@@ -10,6 +10,16 @@ record at a time, so memory does not grow with the file.
 Hash-set readers yield ``interlink.domain.lists.ListEntry`` for each known item, ``Tombstone``
 for each deletion a list announces, and at most a few ``ListInfo`` records describing the list
 itself. A writer ``write(entries, stream) -> WriteReport`` streams too.
+
+An entry whose hashes are valid is always kept: an optional field that cannot be read (a flag
+that is not yes/no, a category code no known scheme holds, a date that is not a date) is left
+out of the entry, its raw text kept in the entry's ``extra`` under ``<format>.<field>``, and a
+``RecordWarning`` naming the record and the field follows the entry. Only a bad hash, or a
+record with no hash at all, costs the record (a ``RecordError``).
+
+Readers take ``category_scheme``: the scheme (``interlink.domain.categories.SCHEMES``) a bare
+category code means when the file does not say. Formats whose categories are never bare codes
+ignore it.
 """
 
 from __future__ import annotations
@@ -45,6 +55,24 @@ class RecordError:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordWarning:
+    """Part of a record that could not be read: the record was kept without it.
+
+    ``position`` names the record as ``RecordError`` does; ``field`` the field in the file's
+    own terms (``category``, ``IsDistributed``); ``reason`` says what was wrong. The raw text
+    of the field is in the entry's ``extra`` (see the module docstring).
+    """
+
+    position: str
+    field: str
+    reason: str
+
+    def display(self) -> str:
+        """``position: reason``."""
+        return f"{self.position}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
 class Tombstone:
     """A list says the entry it knows as ``external_id`` is withdrawn.
 
@@ -71,7 +99,7 @@ class ListInfo:
 
 
 #: Everything a hash-set reader yields.
-ListRecord = ListEntry | Tombstone | ListInfo | RecordError
+ListRecord = ListEntry | Tombstone | ListInfo | RecordError | RecordWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +116,9 @@ class WriteReport:
 class ListReader(Protocol):
     """Reads one hash-set format."""
 
-    def __call__(self, stream: BinaryIO) -> Iterator[ListRecord]:
+    def __call__(
+        self, stream: BinaryIO, *, category_scheme: str | None = None
+    ) -> Iterator[ListRecord]:
         """Every record of ``stream`` in file order; see the module docstring for the contract."""
         ...
 

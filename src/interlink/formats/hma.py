@@ -12,6 +12,9 @@ installed) is read as that type; any other is a ``RecordError`` for its row.
 HMA's model is signal-centred, so every row is its own ``ListEntry`` and the writer writes one
 row per signal of an entry. ``collab`` becomes ``extra`` ``collab`` (the sharing agency),
 ``category`` ``opinion``, ``tags`` ``tags``; the legacy ``id`` is the entry's ``external_id``.
+A row whose signal is good is always kept: an optional column that cannot be read (a timestamp
+that is not a time, an overlong id) is left out, its raw text kept in ``extra`` as
+``hma.<column>``, with a ``RecordWarning`` for the line and column.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.formats import _values as v
 from interlink.formats._csv import Row, header_key, rows
+from interlink.formats._salvage import Salvage, kept
 from interlink.formats.base import ListRecord, RecordError, WriteReport
 from interlink.signals import registry
 
@@ -68,13 +72,16 @@ def read_hma(stream: BinaryIO, *, signal_type: str | None = None) -> Iterator[Li
                 )
                 return
             columns = list(_LEGACY_COLUMNS)
+        salvage = Salvage()
         try:
-            yield _entry(columns, row, signal_type)
+            entry = _entry(columns, row, signal_type, salvage)
         except FormatError as exc:
             yield RecordError(f"line {row.line}", exc.reason)
+            continue
+        yield from kept(entry, salvage.failures, f"line {row.line}", "hma")
 
 
-def _entry(columns: list[str], row: Row, default_type: str | None) -> ListEntry:
+def _entry(columns: list[str], row: Row, default_type: str | None, salvage: Salvage) -> ListEntry:
     if len(row.fields) > len(columns):
         raise FormatError(f"{len(row.fields)} fields where the header has {len(columns)}")
     fields = {name: raw.strip() for name, raw in zip(columns, row.fields, strict=False)}
@@ -88,10 +95,10 @@ def _entry(columns: list[str], row: Row, default_type: str | None) -> ListEntry:
         raise FormatError("signal_str: missing")
     extra: list[tuple[str, str]] = []
     for key, column in (("collab", "collab"), ("opinion", "category"), ("tags", "tags")):
-        text = v.parse_text(fields.get(column), column)
+        text = salvage.text(fields.get(column), column)
         if text is not None:
             extra.append((key, " ".join(text.split()) if key == "tags" else text))
-    updated = v.parse_time(fields.get("timestamp"), "timestamp")
+    updated = salvage.time(fields.get("timestamp"), "timestamp")
     if updated is not None:
         extra.append(("updated", v.format_time(updated)))
     known = {"signal_type", "id", "timestamp", "collab", "category", "tags", *_VALUE_COLUMNS}
@@ -100,7 +107,7 @@ def _entry(columns: list[str], row: Row, default_type: str | None) -> ListEntry:
             extra.append((f"hma.{name}", text))
     return ListEntry(
         signals=(found,),
-        external_id=v.parse_text(fields.get("id"), "id", 256),
+        external_id=salvage.text(fields.get("id"), "id", 256),
         media_kind=kind,
         extra=tuple(sorted(extra)),
     )

@@ -14,8 +14,10 @@ and ``.lace``). ``Image ID`` is the stable id of an entry (``external_id``). ``B
 the ``icse-baseline`` category. Flags accept yes/no, true/false and 1/0; the writer writes
 ``Yes``/``No`` (the spelling is not published either).
 
-A row with an invalid hash, a flag that is not yes/no, or a count that is not a number is a
-``RecordError`` for its line; the rows around it are read as usual.
+A row with an invalid hash, or none, is a ``RecordError`` for its line; the rows around it are
+read as usual. A row whose hashes are good is always kept: a flag that is not yes/no, a count
+that is not a number or an overlong text is left out, its raw text kept in ``extra`` as
+``icse.<column>`` (``icse.baseline``), with a ``RecordWarning`` for the line and column.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.formats import _values as v
 from interlink.formats._csv import Row, header_key, rows
+from interlink.formats._salvage import Salvage, kept
 from interlink.formats.base import ListRecord, RecordError, WriteReport
 
 #: The header of an ICSE export, in order.
@@ -93,10 +96,13 @@ def read_icse(stream: BinaryIO) -> Iterator[ListRecord]:
                 yield RecordError(f"line {row.line}", "no hash column in the header", fatal=True)
                 return
             continue
+        salvage = Salvage()
         try:
-            yield plan.entry(row)
+            entry = plan.entry(row, salvage)
         except FormatError as exc:
             yield RecordError(f"line {row.line}", exc.reason)
+            continue
+        yield from kept(entry, salvage.failures, f"line {row.line}", "icse")
 
 
 class _Plan:
@@ -122,7 +128,7 @@ class _Plan:
             if name not in SIGNAL_COLUMNS and name not in _FIELDS
         ]
 
-    def entry(self, row: Row) -> ListEntry:
+    def entry(self, row: Row, salvage: Salvage) -> ListEntry:
         fields = row.fields
         if len(fields) > self.width:
             raise FormatError(f"{len(fields)} fields where the header has {self.width}")
@@ -138,16 +144,16 @@ class _Plan:
         values = {name: fields[index] for name, index in self.fields.items() if index < count}
         extra = [(key, fields[index].strip()) for key, index in self.others if index < count]
         extra = [(key, text) for key, text in extra if text]
-        baseline = v.parse_bool(values.get("baseline"), "Baseline")
-        submissions = v.parse_int(values.get("submissions"), "Number of submissions")
-        available = v.parse_bool(values.get("file_available"), "File Available")
-        media_type = v.parse_text(values.get("media_type"), "Media Type", 64)
+        baseline = salvage.flag(values.get("baseline"), "Baseline")
+        submissions = salvage.integer(values.get("submissions"), "Number of submissions")
+        available = salvage.flag(values.get("file_available"), "File Available")
+        media_type = salvage.text(values.get("media_type"), "Media Type", 64)
         kind = None if media_type is None else media_type.lower()
         if kind not in (None, "image", "video"):
             extra.append(("media_type", media_type or ""))
             kind = None
         for key in ("agency", "investigation"):
-            said = v.parse_text(values.get(key), key)
+            said = salvage.text(values.get(key), key)
             if said is not None:
                 extra.append((key, said))
         if submissions is not None:
@@ -157,11 +163,11 @@ class _Plan:
         return ListEntry(
             signals=found,
             category=None if baseline is None else _BASELINE[baseline],
-            series=v.parse_text(values.get("series"), "Series name"),
-            victim_identified=v.parse_bool(values.get("victim"), "Victim identified"),
-            offender_identified=v.parse_bool(values.get("offender"), "Offender identified"),
-            distributed=v.parse_bool(values.get("distributed"), "Is distributed"),
-            external_id=v.parse_text(values.get("image_id"), "Image ID", 256),
+            series=salvage.text(values.get("series"), "Series name"),
+            victim_identified=salvage.flag(values.get("victim"), "Victim identified"),
+            offender_identified=salvage.flag(values.get("offender"), "Offender identified"),
+            distributed=salvage.flag(values.get("distributed"), "Is distributed"),
+            external_id=salvage.text(values.get("image_id"), "Image ID", 256),
             media_kind=kind,
             extra=tuple(sorted(extra)),
         )

@@ -14,8 +14,15 @@ Mapping. Each entry is a ``ListEntry`` whose ``external_id`` is ``<member id>-<e
 names a registered signal type; fingerprints given only as links (``tmk-pdqf``,
 ``videntifier`` with ``href``) or of unknown types are kept in ``extra``. The classification
 ``A1``-``B2`` is the ``industry`` category; any other classification is kept in ``extra``.
-Deleted entries are ``Tombstone`` records. A ``ListInfo`` at the end gives ``max_timestamp``
-and ``next`` for the following fetch. Feedback is not read.
+A classification outside it is a code of the caller's ``category_scheme`` when that scheme
+holds it. Deleted entries are ``Tombstone`` records. A ``ListInfo`` at the end gives
+``max_timestamp`` and ``next`` for the following fetch. Feedback is not read.
+
+An entry whose fingerprints are good is always kept: a field that cannot be read (a timestamp
+that is not a time, an overlong member name, even a missing entry id, when the entry is then
+known by its strongest hash) is left out, its raw text kept in ``extra`` as ``ncmec.<field>``,
+with a ``RecordWarning`` naming the entry and the field. A deletion without its ids is an error:
+it names nothing.
 
 Safety and size. Parsing goes through ``defusedxml`` with DTDs forbidden, so a file cannot
 expand entities or reach out; each entry is dropped from the tree once read, so memory does not
@@ -35,7 +42,8 @@ from interlink.domain.categories import SCHEMES, Category
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.formats import _values as v
-from interlink.formats.base import ListInfo, ListRecord, RecordError, Tombstone
+from interlink.formats._salvage import Salvage, kept
+from interlink.formats.base import ListInfo, ListRecord, RecordError, RecordWarning, Tombstone
 from interlink.signals import registry
 
 #: NCMEC fingerprint tag -> Interlink signal type.
@@ -52,8 +60,9 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def read_ncmec(stream: BinaryIO) -> Iterator[ListRecord]:
-    """Every entry and deletion of an NCMEC ``queryResult``, in file order."""
+def read_ncmec(stream: BinaryIO, *, category_scheme: str | None = None) -> Iterator[ListRecord]:
+    """Every entry and deletion of an NCMEC ``queryResult``, in file order; a classification
+    that is not an industry code is read in ``category_scheme`` when that scheme has it."""
     stack: list[Element] = []
     path: list[str] = []
     counts: dict[str, int] = {}
@@ -73,7 +82,7 @@ def read_ncmec(stream: BinaryIO) -> Iterator[ListRecord]:
                 key = "/".join((*path, name))
                 counts[key] = counts.get(key, 0) + 1
                 position = f"{key}[{counts[key]}]"
-                yield _record(element, name.lower(), position)
+                yield from _records(element, name.lower(), position, category_scheme)
                 stack[-1].remove(element)
             elif len(path) == 1 and name in ("images", "videos"):
                 stamp = element.get("maxTimestamp") or ""
@@ -89,31 +98,37 @@ def read_ncmec(stream: BinaryIO) -> Iterator[ListRecord]:
     yield ListInfo(tuple(info))
 
 
-def _record(element: Element, kind_tag: str, position: str) -> ListRecord:
+def _records(
+    element: Element, kind_tag: str, position: str, category_scheme: str | None
+) -> Iterator[ListRecord]:
     kind, deleted = _ENTRIES[kind_tag]
+    salvage = Salvage()
     try:
         fields = {_local(child.tag): child for child in element}
         member = fields.get("member")
-        member_id = None if member is None else v.parse_text(member.get("id"), "member id", 64)
-        entry_id = v.parse_text(_text(fields.get("id")), "id", 256)
-        if member_id is None or entry_id is None:
-            raise FormatError("an entry needs its id and its member id")
-        extra = [("member_id", member_id)]
-        member_name = v.parse_text(_text(member), "member", 1024)
+        read_id = v.parse_text if deleted else salvage.text
+        member_id = None if member is None else read_id(member.get("id"), "member id", 64)
+        entry_id = read_id(_text(fields.get("id")), "id", 256)
+        extra = [] if member_id is None else [("member_id", member_id)]
+        member_name = salvage.text(_text(member), "member", 1024)
         if member_name is not None:
             extra.append(("member_name", member_name))
-        stamp = v.parse_time(_text(fields.get("timestamp")), "timestamp")
+        stamp = salvage.time(_text(fields.get("timestamp")), "timestamp")
         if stamp is not None:
             extra.append(("updated", v.format_time(stamp)))
-        external_id = f"{member_id}-{entry_id}"
+        external_id = None if member_id is None or entry_id is None else f"{member_id}-{entry_id}"
         if deleted:
-            return Tombstone(external_id, kind, tuple(sorted(extra)))
+            if external_id is None:
+                raise FormatError("a deletion needs the id and the member id it withdraws")
+            yield Tombstone(external_id, kind, tuple(sorted(extra)))
+            yield from (RecordWarning(position, f.field, f.reason) for f in salvage.failures)
+            return
         category, signals = None, []
-        classification = v.parse_text(_text(fields.get("classification")), "classification", 64)
-        if classification is not None and classification.upper() in SCHEMES["industry"]:
-            category = Category("industry", classification.upper())
-        elif classification is not None:
-            extra.append(("ncmec.classification", classification))
+        classification = salvage.text(_text(fields.get("classification")), "classification", 64)
+        if classification is not None:
+            category = _category(classification, category_scheme)
+            if category is None:
+                extra.append(("ncmec.classification", classification))
         prints = fields.get("fingerprints")
         for child in () if prints is None else prints:
             tag = _local(child.tag)
@@ -127,15 +142,32 @@ def _record(element: Element, kind_tag: str, position: str) -> ListRecord:
         found = v.signal_set(signals)
         if not found:
             raise FormatError("no fingerprint Interlink can match on")
-        return ListEntry(
-            signals=found,
-            category=category,
-            external_id=external_id,
-            media_kind=kind,
-            extra=tuple(sorted(extra)),
-        )
     except FormatError as exc:
-        return RecordError(position, exc.reason)
+        yield RecordError(position, exc.reason)
+        return
+    if external_id is None:
+        salvage.note(
+            "id",
+            "an entry needs its id and its member id: kept by its hash, and a later deletion "
+            "cannot name it",
+            entry_id or "",
+        )
+    entry = ListEntry(
+        signals=found,
+        category=category,
+        external_id=external_id,
+        media_kind=kind,
+        extra=tuple(sorted(extra)),
+    )
+    yield from kept(entry, salvage.failures, position, "ncmec")
+
+
+def _category(classification: str, scheme: str | None) -> Category | None:
+    """The industry code, else a code of ``scheme`` when it has it, else ``None``."""
+    for name, code in (("industry", classification.upper()), (scheme, classification)):
+        if name is not None and code in SCHEMES.get(name, {}):
+            return Category(name, code)
+    return None
 
 
 def _registered(tag: str) -> str | None:

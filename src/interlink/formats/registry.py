@@ -3,12 +3,14 @@
 Each format is a value: its name (what ``--format`` takes), a reader of ``ListRecord``s and,
 when the format is written too, a writer of ``ListEntry``s. The table is a literal tuple.
 The simple CSV (``interlink.formats.hashcsv``) yields ``FormatError`` values for bad rows; its
-entry here adapts them to ``RecordError`` so every reader keeps one contract.
+entry here adapts them to ``RecordError`` so every reader keeps one contract. Readers of formats
+whose categories are never bare codes (ICSE, HMA, vPDQ) are registered through ``no_codes``,
+which takes ``category_scheme`` and leaves it unused.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import BinaryIO
@@ -34,13 +36,26 @@ class Format:
     write: ListWriter | None = None
 
 
-def read_simple_csv(stream: BinaryIO) -> Iterator[ListRecord]:
+def read_simple_csv(
+    stream: BinaryIO, *, category_scheme: str | None = None
+) -> Iterator[ListRecord]:
     """``hashcsv.read`` with its bad rows as ``RecordError`` records."""
-    for record in hashcsv.read(stream):
+    for record in hashcsv.read(stream, category_scheme=category_scheme):
         if isinstance(record, FormatError):
             yield RecordError(record.position or "", record.reason)
         else:
             yield record
+
+
+def no_codes(read: Callable[[BinaryIO], Iterator[ListRecord]]) -> ListReader:
+    """``read`` as a ``ListReader``, for a format whose categories are never bare codes: a
+    ``category_scheme`` has nothing to apply to."""
+
+    def reader(stream: BinaryIO, *, category_scheme: str | None = None) -> Iterator[ListRecord]:
+        return read(stream)
+
+    reader.__doc__ = read.__doc__
+    return reader
 
 
 def write_simple_csv(entries: Iterable[ListEntry], stream: BinaryIO) -> WriteReport:
@@ -53,10 +68,10 @@ BUILTINS: tuple[Format, ...] = (
         hashcsv.NAME, "simple hash CSV (md5,sha1,sha256,pdq,...)", read_simple_csv, write_simple_csv
     ),
     Format("vics", "Project VIC VICS JSON 1.1-1.3 and 2.0", read_vics_entries, write_vics_hashset),
-    Format("icse", "Interpol ICSE hash export", read_icse, write_icse),
+    Format("icse", "Interpol ICSE hash export", no_codes(read_icse), write_icse),
     Format("ncmec", "NCMEC hash-sharing v2 XML", read_ncmec),
-    Format("hma", "Meta HMA / ThreatExchange signal CSV", read_hma, write_hma),
-    Format("vpdq", "Meta vPDQ feature file of one known video", read_vpdq_list),
+    Format("hma", "Meta HMA / ThreatExchange signal CSV", no_codes(read_hma), write_hma),
+    Format("vpdq", "Meta vPDQ feature file of one known video", no_codes(read_vpdq_list)),
 )
 
 

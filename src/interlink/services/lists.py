@@ -5,7 +5,10 @@ An import applies a version idempotently. Entries are identified by the list's o
 (else their strongest hash): new ones are added, changed ones updated in place, and, when the
 file is a full version, the ones it no longer carries are deleted; a delta (a file with
 tombstones, like NCMEC's) deletes only what it withdraws. Importing the same file twice changes
-nothing. A truncated file never deletes: what was read is applied, the rest is kept.
+nothing. A truncated file never deletes: what was read is applied, the rest is kept. A file of
+which no record can be read changes nothing and is an error (``NothingReadError``). An entry is
+never lost to an optional field: the readers keep it and say what they could not read of it
+(``RecordWarning``), which the result carries.
 """
 
 from __future__ import annotations
@@ -18,17 +21,17 @@ from typing import Literal
 
 from sqlalchemy import Connection
 
-from interlink.adapters.files import atomic_output
+from interlink.adapters.files import atomic_output, open_input
 from interlink.adapters.sql.store import SqlStore
-from interlink.domain.categories import Category
-from interlink.domain.errors import FormatError, NotFoundError
+from interlink.domain.categories import Category, known_scheme
+from interlink.domain.errors import FormatError, NotFoundError, NothingReadError
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem
 from interlink.domain.scan import EntryMatch
 from interlink.domain.signals import Signal
 from interlink.formats import registry
-from interlink.formats.base import ListInfo, RecordError, Tombstone, WriteReport
+from interlink.formats.base import ListRecord, RecordError, RecordWarning, Tombstone, WriteReport
 from interlink.formats.detect import HEAD_BYTES, detect
 from interlink.media.analyse import analyse_stream
 from interlink.services.cases import after_list_import
@@ -39,7 +42,7 @@ from interlink.sources.base import Entry
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.known import KnownMatcher, Query
 
-#: Errors kept in an import result (the count is always exact).
+#: Errors, and warnings, kept in an import result (the counts are always exact).
 MAX_ERRORS_KEPT = 1000
 #: Entries written to the store per batch.
 BATCH = 2000
@@ -63,6 +66,8 @@ class ImportResult:
     info: tuple[tuple[str, str], ...] = ()
     rematched: int = 0
     truncated: bool = False
+    warning_count: int = 0
+    warnings: tuple[RecordWarning, ...] = ()
 
     @property
     def entries(self) -> int:
@@ -72,7 +77,7 @@ class ImportResult:
 
 def detect_format(path: Path) -> str:
     """The interchange format of a list file, from its first bytes."""
-    with path.open("rb") as handle:
+    with open_input(path) as handle:
         found = detect(handle.read(HEAD_BYTES))
     if found is None:
         raise FormatError(f"cannot tell the format of {path.name}; give --format", str(path))
@@ -92,11 +97,13 @@ class _Importer:
         self.withdrawn: list[str] = []
         self.errors: list[RecordError] = []
         self.error_count = 0
+        self.warnings: list[RecordWarning] = []
+        self.warning_count = 0
         self.info: list[tuple[str, str]] = []
         self.truncated = False
         self._batch: list[ListEntry] = []
 
-    def feed(self, records: Iterable[ListEntry | Tombstone | ListInfo | RecordError]) -> None:
+    def feed(self, records: Iterable[ListRecord]) -> None:
         for record in records:
             if isinstance(record, ListEntry):
                 self._batch.append(record)
@@ -104,14 +111,25 @@ class _Importer:
                     self._flush()
             elif isinstance(record, Tombstone):
                 self.withdrawn.append(f"id:{record.external_id}")
-            elif isinstance(record, ListInfo):
-                self.info.extend(record.items)
-            else:
+            elif isinstance(record, RecordWarning):
+                self.warning_count += 1
+                if len(self.warnings) < MAX_ERRORS_KEPT:
+                    self.warnings.append(record)
+            elif isinstance(record, RecordError):
                 self.error_count += 1
                 self.truncated = self.truncated or record.fatal
                 if len(self.errors) < MAX_ERRORS_KEPT:
                     self.errors.append(record)
+            else:
+                self.info.extend(record.items)
         self._flush()
+
+    def check_something_read(self, location: str) -> None:
+        """``NothingReadError`` when records failed and none was kept (no entry, no deletion):
+        the caller's transaction then rolls back, so a bad file never empties a list."""
+        kept = self.added + self.changed + self.unchanged + len(self.withdrawn)
+        if not kept and self.error_count:
+            raise NothingReadError(location, self.error_count, self.errors[0].display())
 
     def _flush(self) -> None:
         if self._batch:
@@ -137,6 +155,7 @@ def import_list(
     version: str = "",
     mode: Mode = "auto",
     pdq_threshold: int = pdq.THRESHOLD,
+    category_scheme: str | None = None,
     actor: str = "local",
 ) -> ImportResult:
     """Apply the list file at ``path`` as a version of the list ``name`` (default: the file's
@@ -144,17 +163,22 @@ def import_list(
 
     ``mode`` ``full`` deletes entries the file does not carry; ``delta`` deletes only what its
     tombstones withdraw; ``auto`` is ``delta`` for a file with tombstones, else ``full``.
+    ``category_scheme`` is the scheme a bare category code of the file is a code of, when the
+    file does not say. ``NothingReadError`` when no record of the file can be read (nothing is
+    changed then).
     """
+    scheme = None if category_scheme is None else known_scheme(category_scheme)
     fmt = detect_format(path) if fmt == "auto" else fmt
     reader = registry.get(fmt).read
     list_name = name or path.stem
-    with store.transaction() as tx, path.open("rb") as stream:
+    with store.transaction() as tx, open_input(path) as stream:
         list_id = store.lists.find(tx, list_name)
         if list_id is None:
             record = HashList(list_name, str(path), version, datetime.now(UTC))
             list_id = store.lists.create(tx, record, fmt=fmt, pdq_threshold=pdq_threshold)
         importer = _Importer(store, tx, list_id, list_name)
-        importer.feed(reader(stream))
+        importer.feed(reader(stream, category_scheme=scheme))
+        importer.check_something_read(str(path))
         deleted = store.lists.withdraw(tx, list_id, importer.withdrawn)
         chosen = mode if mode != "auto" else ("delta" if importer.withdrawn else "full")
         if chosen == "full" and not importer.truncated:
@@ -176,6 +200,7 @@ def import_list(
                 "unchanged": importer.unchanged,
                 "deleted": deleted,
                 "errors": importer.error_count,
+                "warnings": importer.warning_count,
                 "truncated": importer.truncated,
             },
         )
@@ -194,6 +219,8 @@ def import_list(
         info=tuple(importer.info),
         rematched=rematched,
         truncated=importer.truncated,
+        warning_count=importer.warning_count,
+        warnings=tuple(importer.warnings),
     )
 
 

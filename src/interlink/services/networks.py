@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from interlink.adapters.files import atomic_output
+from interlink.adapters.files import atomic_output, output_folder
 from interlink.domain.errors import FormatError, NotFoundError
 from interlink.domain.reports import PlatformReport, ReceivedReport, ReportProblem
 from interlink.formats import cybertip, cybertip_json
@@ -56,11 +56,15 @@ def read_reports(
 ) -> Iterator[PlatformReport | ReportProblem]:
     """The reports of ``stream`` in ``fmt`` (sniffed from the content when ``None``)."""
     if fmt is None:
-        if not stream.seekable():
+        peek = getattr(stream, "peek", None)  # buffered streams (zip members) look ahead
+        if stream.seekable():
+            position = stream.tell()
+            fmt = sniff_format(stream.read(512))
+            stream.seek(position)
+        elif callable(peek):
+            fmt = sniff_format(bytes(peek(512))[:512])
+        else:
             raise FormatError("cannot sniff the format of a stream that cannot seek")
-        position = stream.tell()
-        fmt = sniff_format(stream.read(512))
-        stream.seek(position)
     reader = cybertip.read_reports if fmt == "xml" else cybertip_json.read_reports
     return reader(stream)
 
@@ -199,7 +203,7 @@ def export(
     """Write a build's graph into ``directory``: ``network.graphml``, or ``nodes.csv`` and
     ``edges.csv``; return the paths written."""
     found = get_build(repository, build_id)
-    directory.mkdir(parents=True, exist_ok=True)
+    output_folder(directory)
     attributes = node_attributes(found)
     if fmt == "graphml":
         return [_write(directory / "network.graphml", write_graphml(found.graph, attributes))]
@@ -218,7 +222,7 @@ def referrals(
     (or only ``countries``); return the paths written."""
     found = get_build(repository, build_id)
     wanted = None if countries is None else {code.upper() for code in countries}
-    directory.mkdir(parents=True, exist_ok=True)
+    output_folder(directory)
     written = []
     for package in make_referrals(found):
         if wanted is not None and package.country not in wanted:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from interlink.adapters.files import atomic_output
+from interlink.adapters.files import atomic_output, output_folder
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
 from interlink.domain.lists import EntryInfo
@@ -148,7 +148,7 @@ def write_report(
     if agency is not None:
         own_case(store, case, agency)
     report = case_report(store, case, trusted_votes=trusted_votes)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    output_folder(out_dir)
     json_path = out_dir / "report.json"
     html_path = out_dir / "report.html"
     with atomic_output(json_path) as stream:

@@ -8,7 +8,7 @@ import pytest
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
-from interlink.formats.base import ListInfo, ListRecord, RecordError
+from interlink.formats.base import ListInfo, ListRecord, RecordError, RecordWarning
 from interlink.formats.vics import (
     VicsCase,
     VicsMedia,
@@ -162,21 +162,15 @@ def test_truncated_case_files_end_with_one_fatal_error_too() -> None:
     assert found[-1].position == "$.value[0].Media[0]"
 
 
-def test_wrong_types_and_bad_hashes_are_per_record_errors_and_good_records_are_kept() -> None:
+def test_bad_hashes_are_per_record_errors_and_good_records_are_kept() -> None:
     bad = [
         {"MD5": 12345},
-        {"MD5": md5_of(2), "IsDistributed": "maybe"},
-        {"MD5": md5_of(3), "MediaFiles": "C:\\a.jpg"},
-        {"MD5": md5_of(4), "Category": 9},
         {"MD5": md5_of(5), "SHA1": "xyz"},
         {"MD5": md5_of(6), "PhotoDNA": "not base64 or hex"},
         {"SHA1": "a" * 40},
         "not an object",
         {"MD5": md5_of(7), "AlternativeHashes": [{"HashName": "MD5", "HashValue": md5_of(8)}]},
-        {"MD5": md5_of(8), "MediaFiles": [{"MD5": md5_of(9), "FileName": "x"}]},
-        {"MD5": md5_of(9), "Series": "s" * (2 << 20)},
         {"MD5": "f" * 10_000_000},
-        {"MD5": md5_of(10), "DateUpdated": "last tuesday"},
     ]
     good = [{"MD5": md5_of(100 + n), "SHA1": f"{n:040x}"} for n in range(len(bad))]
     interleaved = [item for pair in zip(good, bad, strict=True) for item in pair]
@@ -194,23 +188,72 @@ def test_wrong_types_and_bad_hashes_are_per_record_errors_and_good_records_are_k
     for expected, reason in zip(
         [
             "MD5",
-            "IsDistributed",
-            "MediaFiles",
-            "no code '9'",
             "SHA1",
             "PhotoDNA",
             "MD5: missing",
             "expected an object",
             "two different md5",
-            "names another media",
             "longer than",
-            "longer than",
-            "DateUpdated",
         ],
         reasons,
         strict=True,
     ):
         assert expected in reason
+
+
+def test_a_bad_optional_field_costs_the_field_not_the_media() -> None:
+    """Issue 12: a media whose hashes are good is kept whatever else of it is wrong."""
+    cases: list[tuple[dict[str, object], str, str]] = [
+        ({"MD5": md5_of(2), "IsDistributed": "maybe"}, "IsDistributed", "yes/no"),
+        ({"MD5": md5_of(3), "MediaFiles": "C:\\a.jpg"}, "MediaFiles", "expected an array"),
+        ({"MD5": md5_of(4), "Category": 9}, "Category", "no code '9' in the US profile"),
+        (
+            {"MD5": md5_of(8), "MediaFiles": [{"MD5": md5_of(9), "FileName": "x"}]},
+            "MediaFiles[0]",
+            "names another media",
+        ),
+        ({"MD5": md5_of(9), "Series": "s" * (2 << 20)}, "Series", "longer than"),
+        ({"MD5": md5_of(10), "DateUpdated": "last tuesday"}, "DateUpdated", "DateUpdated"),
+    ]
+    found = entries_of(hash_set(*(media for media, _, _ in cases)))
+    entries = [record for record in found if isinstance(record, ListEntry)]
+    warnings = [record for record in found if isinstance(record, RecordWarning)]
+    assert len(found) == 2 * len(cases)
+    assert [entry.external_id for entry in entries] == [media["MD5"] for media, _, _ in cases]
+    assert [(w.position, w.field) for w in warnings] == [
+        (f"$.value[{index}]", field) for index, (_, field, _) in enumerate(cases)
+    ]
+    for warning, (_, _, reason) in zip(warnings, cases, strict=True):
+        assert reason in warning.reason
+    assert entries[0].distributed is None and ("vics.isdistributed", "maybe") in entries[0].extra
+    # The number is kept with its profile, so a US file written again carries it back.
+    assert entries[2].category is None
+    assert {("vics.category", "9"), ("vics.profile", "US")} <= set(entries[2].extra)
+    assert entries[5].extra == (("vics.dateupdated", "last tuesday"),)
+    # The rich view keeps the media too, with the unread value as the file had it.
+    rich = [r for r in read_vics(io.BytesIO(hash_set(cases[0][0]))) if not isinstance(r, ListInfo)]
+    media, last = rich
+    assert isinstance(media, VicsMedia) and media.is_distributed is None
+    assert ("IsDistributed", '"maybe"') in media.extra
+    assert isinstance(last, RecordWarning) and last.field == "IsDistributed"
+
+
+def test_category_numbers_of_an_unpublished_profile_read_in_the_scheme_the_caller_names() -> None:
+    data = hash_set(
+        {"MD5": md5_of(1), "Category": 2}, {"MD5": md5_of(2), "Category": 7}, profile="UK"
+    )
+    plain = entries_of(data)
+    assert [type(r).__name__ for r in plain] == ["ListEntry", "ListEntry"]
+    named = [
+        r
+        for r in read_vics_entries(io.BytesIO(data), category_scheme="projectvic-us")
+        if not isinstance(r, ListInfo)
+    ]
+    first, second, warning = named
+    assert isinstance(first, ListEntry) and first.category == Category("projectvic-us", "2")
+    assert isinstance(second, ListEntry) and second.category is None
+    assert isinstance(warning, RecordWarning)
+    assert "no code '7' in the projectvic-us scheme" in warning.reason
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ Quirks accepted: booleans as strings, 64-bit integers as strings (OData v3), a U
 UTF-16 byte-order mark, upper-case hex, PhotoDNA in hex or base64, ``null`` categories,
 Windows paths, times with seven fractional digits or both an offset and a ``Z``, and a
 ``TotalMediaFiles`` that disagrees with the media present. Refused, per media: a missing or
-invalid MD5, any invalid hash, a category number outside a known profile's scheme, a value of
-the wrong type.
+invalid MD5, or any other invalid hash. Any other field that cannot be read (a category number
+outside a known profile's scheme, a value of the wrong type) costs only that field: the media is
+kept, with a ``RecordWarning`` naming it and the field's raw value kept (see ``read_vics``).
 """
 
 from interlink.formats.vics.fields import entry_of

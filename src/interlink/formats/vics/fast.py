@@ -3,19 +3,19 @@
 Public hash sets hold millions of media with a handful of keys each; building a ``VicsMedia``
 first would double the work per entry. ``entry_from_json`` reads exactly the keys a
 ``ListEntry`` needs, with the same rules as ``media_from_json`` followed by ``entry_of``
-(a test holds the two paths equal), and declines (``None``) any media with other keys, which
-then takes the full path.
+(a test holds the two paths equal, fields that could not be read included), and declines
+(``None``) any media with other keys, which then takes the full path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from interlink.domain.categories import Category
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
 from interlink.formats import _values as v
+from interlink.formats._salvage import Salvage
+from interlink.formats.vics.fields import category_code
+from interlink.formats.vics.profiles import Numbering
 
 _FAST_KEYS = frozenset(
     {
@@ -36,12 +36,13 @@ _SPELLING = {
 
 
 def entry_from_json(
-    obj: object, profile: str | None, codes: Mapping[str, Category] | None
+    obj: object, profile: str | None, numbers: Numbering, salvage: Salvage
 ) -> ListEntry | None:
     """The list entry of a media object, or ``None`` when it has keys this path does not read.
 
-    ``codes`` is the numbering of ``profile`` (``profiles.codes_of``), ``None`` when unknown.
-    Raises ``FormatError`` exactly where ``media_from_json`` would.
+    ``numbers`` is what the file's category numbers mean (``profiles.numbering``). Raises
+    ``FormatError`` exactly where ``media_from_json`` would, and notes in ``salvage`` the
+    fields it would note.
     """
     if not isinstance(obj, dict):
         return None
@@ -58,26 +59,19 @@ def entry_from_json(
     md5 = v.signal("md5", fields.get("md5"), "MD5")
     if md5 is None:
         raise FormatError("MD5: missing (it is the key of a VICS media)")
-    raw = fields.get("category")
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    code = v.parse_text(raw, "Category", 32)
-    category = None
-    if code is not None and codes is not None:
-        category = codes.get(code)
-        if category is None:
-            raise FormatError(f"Category: no code {code!r} in the {profile} profile")
-    media_id = v.parse_text(fields.get("mediaid"), "MediaID", 64)
+    code = salvage.read(category_code, fields.get("category"), "Category")
+    category = salvage.read(numbers.category, code, "Category")
     sha1 = v.signal("sha1", fields.get("sha1"), "SHA1")
     photodna = v.signal("photodna", fields.get("photodna"), "PhotoDNA")
-    distributed = v.parse_bool(fields.get("isdistributed"), "IsDistributed")
-    victim = v.parse_bool(fields.get("victimidentified"), "VictimIdentified")
-    offender = v.parse_bool(fields.get("offenderidentified"), "OffenderIdentified")
-    precategorized = v.parse_bool(fields.get("isprecategorized"), "IsPrecategorized")
-    series = v.parse_text(fields.get("series"), "Series")
-    media_size = v.parse_int(fields.get("mediasize"), "MediaSize")
-    mime_type = v.parse_text(fields.get("mimetype"), "MimeType", 256)
-    updated = v.time_text(fields.get("dateupdated"), "DateUpdated")
+    media_id = salvage.text(fields.get("mediaid"), "MediaID", 64)
+    distributed = salvage.flag(fields.get("isdistributed"), "IsDistributed")
+    victim = salvage.flag(fields.get("victimidentified"), "VictimIdentified")
+    offender = salvage.flag(fields.get("offenderidentified"), "OffenderIdentified")
+    precategorized = salvage.flag(fields.get("isprecategorized"), "IsPrecategorized")
+    series = salvage.text(fields.get("series"), "Series")
+    media_size = salvage.integer(fields.get("mediasize"), "MediaSize")
+    mime_type = salvage.text(fields.get("mimetype"), "MimeType", 256)
+    updated = salvage.time_text(fields.get("dateupdated"), "DateUpdated")
     extra: list[tuple[str, str]] = []  # appended in key order, so already sorted
     if media_id is not None:
         extra.append(("media_id", media_id))

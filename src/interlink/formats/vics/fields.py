@@ -2,8 +2,12 @@
 
 Keys are matched without regard to case (exporters differ). OData annotations
 (``odata.id``, ``...@odata.navigationLinkUrl``) are derived data and dropped; any other key
-Interlink does not know is kept in ``extra``. A value that would be wrong to keep raises
-``FormatError`` naming the field; the reader turns it into a ``RecordError``.
+Interlink does not know is kept in ``extra``. A hash that would be wrong to keep (or a media
+with no MD5) raises ``FormatError`` naming the field; the reader turns it into a
+``RecordError``. Any other field that cannot be read is noted in the caller's ``Salvage`` and
+left out: a media's own field with its value kept in the media's ``extra`` under its VICS name,
+a row of ``MediaFiles``, ``Exifs``, ``MediaMetadata``, ``Identifiers`` or ``Segments`` that
+cannot be read is left out whole, a field of a row that can be is left out of the row.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
 from interlink.formats import _values as v
-from interlink.formats.vics.profiles import CategoryMap, category_of, knows_profile
+from interlink.formats._salvage import Salvage
+from interlink.formats.vics.profiles import CategoryMap, numbering
 from interlink.formats.vics.records import (
     Extra,
     VicsAltHash,
@@ -89,6 +94,22 @@ def _rows(value: object, what: str, convert: Callable[[object, str], T]) -> tupl
     return tuple(convert(item, f"{what}[{index}]") for index, item in enumerate(value))
 
 
+def _optional_rows(
+    value: object, what: str, convert: Callable[[object, str], T], salvage: Salvage
+) -> tuple[T, ...]:
+    """``_rows``, leaving out (and noting) each row that cannot be read."""
+    if value is not None and not isinstance(value, list):
+        salvage.note(what, f"{what}: expected an array, found {_kind(value)}", value)
+        return ()
+    kept: list[T] = []
+    for index, item in enumerate(value or ()):
+        try:
+            kept.append(convert(item, f"{what}[{index}]"))
+        except FormatError as exc:
+            salvage.note(f"{what}[{index}]", exc.reason, item)
+    return tuple(kept)
+
+
 def _hash(name: str, value: object, what: str) -> str | None:
     found = v.signal(name, value, what)
     return None if found is None else found.value
@@ -100,10 +121,11 @@ def _same_media(md5: str, fields: dict[str, Any], what: str) -> None:
         raise FormatError(f"{what}.MD5: names another media ({parent})")
 
 
-def _category_code(value: object) -> str | None:
+def category_code(value: object, field: str = "Category") -> str | None:
+    """A category number as text (``2.0`` as ``2``); ``FormatError`` for what is not one."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return v.parse_text(value, "Category", 32)
+    return v.parse_text(value, field, 32)
 
 
 def signal_name(hash_name: str) -> str | None:
@@ -113,10 +135,20 @@ def signal_name(hash_name: str) -> str | None:
 
 
 def media_from_json(
-    obj: object, *, case_index: int | None, profile: str | None, mapping: CategoryMap
+    obj: object,
+    *,
+    case_index: int | None,
+    profile: str | None,
+    mapping: CategoryMap,
+    salvage: Salvage,
+    category_scheme: str | None = None,
 ) -> VicsMedia:
-    """A ``Media`` object as a record; ``FormatError`` for anything that would corrupt it."""
+    """A ``Media`` object as a record; ``FormatError`` for a bad hash or a missing MD5, and
+    every other field that cannot be read noted in ``salvage`` (see the module docstring).
+    ``category_scheme`` says what category numbers mean when ``profile``'s numbering is not
+    in ``mapping``."""
     fields, extra = split_keys(obj, _MEDIA_KEYS, "Media")
+    noted = len(salvage.failures)
     md5 = _hash("md5", fields.get("md5"), "MD5")
     if md5 is None:
         raise FormatError("MD5: missing (it is the key of a VICS media)")
@@ -141,19 +173,21 @@ def media_from_json(
         _same_media(md5, row, what)
         written = row["written"] if row.get("written") is not None else row.get("modified")
         return VicsMediaFile(
-            file_name=v.parse_text(row.get("filename"), f"{what}.FileName"),
-            file_path=v.parse_text(row.get("filepath"), f"{what}.FilePath"),
-            created=v.parse_time(row.get("created"), f"{what}.Created"),
-            written=v.parse_time(written, f"{what}.Written"),
-            accessed=v.parse_time(row.get("accessed"), f"{what}.Accessed"),
-            deleted=v.parse_bool(row.get("deleted"), f"{what}.Deleted"),
-            unallocated=v.parse_bool(row.get("unallocated"), f"{what}.Unallocated"),
-            source_id=v.parse_text(row.get("sourceid"), f"{what}.SourceID"),
-            physical_location=v.parse_int(row.get("physicallocation"), f"{what}.PhysicalLocation"),
-            parent_md5=_hash("md5", row.get("parentmd5"), f"{what}.ParentMD5"),
-            parent_file_name=v.parse_text(row.get("parentfilename"), f"{what}.ParentFileName"),
-            parent_file_path=v.parse_text(row.get("parentfilepath"), f"{what}.ParentFilePath"),
-            parent_physical_location=v.parse_int(
+            file_name=salvage.text(row.get("filename"), f"{what}.FileName"),
+            file_path=salvage.text(row.get("filepath"), f"{what}.FilePath"),
+            created=salvage.time(row.get("created"), f"{what}.Created"),
+            written=salvage.time(written, f"{what}.Written"),
+            accessed=salvage.time(row.get("accessed"), f"{what}.Accessed"),
+            deleted=salvage.flag(row.get("deleted"), f"{what}.Deleted"),
+            unallocated=salvage.flag(row.get("unallocated"), f"{what}.Unallocated"),
+            source_id=salvage.text(row.get("sourceid"), f"{what}.SourceID"),
+            physical_location=salvage.integer(
+                row.get("physicallocation"), f"{what}.PhysicalLocation"
+            ),
+            parent_md5=salvage.read(_parent_md5, row.get("parentmd5"), f"{what}.ParentMD5"),
+            parent_file_name=salvage.text(row.get("parentfilename"), f"{what}.ParentFileName"),
+            parent_file_path=salvage.text(row.get("parentfilepath"), f"{what}.ParentFilePath"),
+            parent_physical_location=salvage.integer(
                 row.get("parentphysicallocation"), f"{what}.ParentPhysicalLocation"
             ),
             extra=row_extra,
@@ -165,7 +199,7 @@ def media_from_json(
         name = v.parse_text(row.get("propertyname"), f"{what}.PropertyName", 4096)
         if name is None:
             raise FormatError(f"{what}.PropertyName: missing")
-        return VicsProperty(name, v.parse_text(row.get("propertyvalue"), what) or "")
+        return VicsProperty(name, salvage.text(row.get("propertyvalue"), what) or "")
 
     def segment(item: object, what: str) -> VicsSegment:
         row, _ = split_keys(
@@ -173,51 +207,68 @@ def media_from_json(
         )
         _same_media(md5, row, what)
         return VicsSegment(
-            index=v.parse_int(row.get("segmentindex"), f"{what}.SegmentIndex"),
-            start=v.parse_text(row.get("start"), f"{what}.Start", 64),
-            end=v.parse_text(row.get("end"), f"{what}.End", 64),
-            category_code=_category_code(row.get("category")),
+            index=salvage.integer(row.get("segmentindex"), f"{what}.SegmentIndex"),
+            start=salvage.text(row.get("start"), f"{what}.Start", 64),
+            end=salvage.text(row.get("end"), f"{what}.End", 64),
+            category_code=salvage.read(category_code, row.get("category"), f"{what}.Category"),
         )
 
-    code = _category_code(fields.get("category"))
-    category = category_of(code, profile, mapping)
-    if code is not None and category is None and knows_profile(profile, mapping):
-        raise FormatError(f"Category: no code {code!r} in the {profile} profile")
+    code = salvage.read(category_code, fields.get("category"), "Category")
+    numbers = numbering(profile, mapping, category_scheme)
+    category = salvage.read(numbers.category, code, "Category")
     name = fields["name"] if fields.get("name") is not None else fields.get("filename")
+    sha1 = _hash("sha1", fields.get("sha1"), "SHA1")
+    photodna = _hash("photodna", fields.get("photodna"), "PhotoDNA")
+    alternative_hashes = _rows(fields.get("alternativehashes"), "AlternativeHashes", alt_hash)
     media = VicsMedia(
         md5=md5,
         case_index=case_index,
-        media_id=v.parse_text(fields.get("mediaid"), "MediaID", 64),
-        sha1=_hash("sha1", fields.get("sha1"), "SHA1"),
-        photodna=_hash("photodna", fields.get("photodna"), "PhotoDNA"),
+        media_id=salvage.text(fields.get("mediaid"), "MediaID", 64),
+        sha1=sha1,
+        photodna=photodna,
         category_code=code,
         category=category,
-        is_distributed=v.parse_bool(fields.get("isdistributed"), "IsDistributed"),
-        victim_identified=v.parse_bool(fields.get("victimidentified"), "VictimIdentified"),
-        offender_identified=v.parse_bool(fields.get("offenderidentified"), "OffenderIdentified"),
-        is_precategorized=v.parse_bool(fields.get("isprecategorized"), "IsPrecategorized"),
-        is_suspected=v.parse_bool(fields.get("issuspected"), "IsSuspected"),
-        precategorization_source=v.parse_text(
+        is_distributed=salvage.flag(fields.get("isdistributed"), "IsDistributed"),
+        victim_identified=salvage.flag(fields.get("victimidentified"), "VictimIdentified"),
+        offender_identified=salvage.flag(fields.get("offenderidentified"), "OffenderIdentified"),
+        is_precategorized=salvage.flag(fields.get("isprecategorized"), "IsPrecategorized"),
+        is_suspected=salvage.flag(fields.get("issuspected"), "IsSuspected"),
+        precategorization_source=salvage.text(
             fields.get("precategorizationsource"), "PrecategorizationSource"
         ),
-        series=v.parse_text(fields.get("series"), "Series"),
-        tags=v.parse_text(fields.get("tags"), "Tags"),
-        comments=v.parse_text(fields.get("comments"), "Comments"),
-        name=v.parse_text(name, "FileName"),
-        media_size=v.parse_int(fields.get("mediasize"), "MediaSize"),
-        mime_type=v.parse_text(fields.get("mimetype"), "MimeType", 256),
-        relative_file_path=v.parse_text(fields.get("relativefilepath"), "RelativeFilePath"),
-        date_updated=v.parse_time(fields.get("dateupdated"), "DateUpdated"),
-        alternative_hashes=_rows(fields.get("alternativehashes"), "AlternativeHashes", alt_hash),
-        files=_rows(fields.get("mediafiles"), "MediaFiles", media_file),
-        exifs=_rows(fields.get("exifs"), "Exifs", prop),
-        metadata=_rows(fields.get("mediametadata"), "MediaMetadata", prop),
-        identifiers=_rows(fields.get("identifiers"), "Identifiers", _identifier),
-        segments=_rows(fields.get("segments"), "Segments", segment),
-        extra=extra,
+        series=salvage.text(fields.get("series"), "Series"),
+        tags=salvage.text(fields.get("tags"), "Tags"),
+        comments=salvage.text(fields.get("comments"), "Comments"),
+        name=salvage.text(name, "FileName"),
+        media_size=salvage.integer(fields.get("mediasize"), "MediaSize"),
+        mime_type=salvage.text(fields.get("mimetype"), "MimeType", 256),
+        relative_file_path=salvage.text(fields.get("relativefilepath"), "RelativeFilePath"),
+        date_updated=salvage.time(fields.get("dateupdated"), "DateUpdated"),
+        alternative_hashes=alternative_hashes,
+        files=_optional_rows(fields.get("mediafiles"), "MediaFiles", media_file, salvage),
+        exifs=_optional_rows(fields.get("exifs"), "Exifs", prop, salvage),
+        metadata=_optional_rows(fields.get("mediametadata"), "MediaMetadata", prop, salvage),
+        identifiers=_optional_rows(fields.get("identifiers"), "Identifiers", _identifier, salvage),
+        segments=_optional_rows(fields.get("segments"), "Segments", segment, salvage),
+        extra=extra + _unread(salvage, noted, keep_category=code is None),
     )
     media_signals(media)  # two different values of one hash type are a record error
     return media
+
+
+def _parent_md5(value: object, field: str) -> str | None:
+    return _hash("md5", value, field)
+
+
+def _unread(salvage: Salvage, since: int, *, keep_category: bool) -> Extra:
+    """The media's own fields noted since ``since``, as unknown keys: a media read and written
+    again gives them back as the file had them (a category number that was read but means
+    nothing known is in ``category_code`` already)."""
+    return tuple(
+        (failure.field, _json(failure.value))
+        for failure in salvage.failures[since:]
+        if failure.field.isalnum() and (keep_category or failure.field != "Category")
+    )
 
 
 def _identifier(item: object, what: str) -> VicsIdentifier:
@@ -232,19 +283,25 @@ def _identifier(item: object, what: str) -> VicsIdentifier:
     return VicsIdentifier(tuple(pairs))
 
 
-def case_from_json(fields: dict[str, Any], *, index: int, media_count: int) -> VicsCase:
-    """A ``Cases`` object's own keys (its media left out) as a record."""
+def case_from_json(
+    fields: dict[str, Any], *, index: int, media_count: int, salvage: Salvage
+) -> VicsCase:
+    """A ``Cases`` object's own keys (its media left out) as a record; a field that cannot be
+    read is noted in ``salvage``, left out, and kept in ``extra`` as the file wrote it."""
     known: dict[str, str | None] = {}
     extra: list[tuple[str, str]] = []
     declared = None
     for key, value in fields.items():
         low = key.lower()
         target = _CASE_KEYS.get(low)
+        noted = len(salvage.failures)
         if target is not None:
-            known[target] = v.parse_text(value, key, 4096)
+            known[target] = salvage.text(value, key, 4096)
         elif low == "totalmediafiles":
-            declared = v.parse_int(value, key)
+            declared = salvage.integer(value, key)
         elif "odata." not in low:
+            extra.append((key, _json(value)))
+        if len(salvage.failures) > noted:
             extra.append((key, _json(value)))
     return VicsCase(
         index=index,

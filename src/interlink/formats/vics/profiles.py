@@ -9,7 +9,8 @@ $metadata#Media`` (OData v4, key ``@odata.context``). Profiles seen in public ex
 VICS 1.x predates profiles; it is the data model Project VIC built in the US, so a 1.x file is
 read with the US numbering. Only the US profile's numbering is public (``projectvic-us``, see
 ``interlink.domain.categories``). For the others a reader keeps the number as written and
-gives no category, unless the caller supplies the mapping (``CategoryMap``).
+gives no category, unless the caller supplies the mapping (``CategoryMap``) or names the
+scheme the numbers are codes of (``category_scheme``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from interlink.domain.categories import SCHEMES, Category
+from interlink.domain.categories import SCHEMES, Category, known_scheme
+from interlink.domain.errors import FormatError
 
 #: Data-model versions Interlink reads and writes.
 VERSIONS = ("1.1", "1.2", "1.3", "2.0")
@@ -108,3 +110,37 @@ def _lookup(mapping: CategoryMap, profile: str) -> Mapping[str, Category] | None
         if name.lower() == profile.lower():
             return table
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """What the category numbers of one file mean: ``codes`` (``None`` when unknown) and the
+    name of what gives them, for messages (``the US profile``, ``the uk scheme``)."""
+
+    codes: Mapping[str, Category] | None
+    source: str
+
+    def category(self, code: object, field: str = "Category") -> Category | None:
+        """The category the number ``code`` (text) means; ``None`` for no code or an unknown
+        numbering; a code the numbering lacks is a ``FormatError``."""
+        if not isinstance(code, str) or self.codes is None:
+            return None
+        found = self.codes.get(code)
+        if found is None:
+            raise FormatError(f"{field}: no code {code!r} in {self.source}")
+        return found
+
+
+def numbering(
+    profile: str | None, mapping: CategoryMap, category_scheme: str | None = None
+) -> Numbering:
+    """The numbering of ``profile`` in ``mapping``; when that is unknown and the caller names
+    ``category_scheme``, the numbers are read as codes of that scheme."""
+    codes = codes_of(profile, mapping)
+    if codes is not None or category_scheme is None:
+        return Numbering(codes, f"the {profile} profile")
+    name = known_scheme(category_scheme)
+    return Numbering(
+        MappingProxyType({code: Category(name, code) for code in SCHEMES[name]}),
+        f"the {name} scheme",
+    )

@@ -19,21 +19,24 @@ import ijson
 
 from interlink.domain.errors import FormatError
 from interlink.domain.lists import ListEntry
+from interlink.formats._salvage import Salvage, kept
 from interlink.formats._text import DepthGuard, depth_guard, utf8_stream
-from interlink.formats.base import ListInfo, ListRecord, RecordError
+from interlink.formats.base import ListInfo, ListRecord, RecordError, RecordWarning
 from interlink.formats.vics.fast import entry_from_json
 from interlink.formats.vics.fields import case_from_json, entry_of, media_from_json
 from interlink.formats.vics.profiles import (
     DEFAULT_CATEGORY_MAP,
     CategoryMap,
     Context,
-    codes_of,
+    numbering,
     parse_context,
 )
 from interlink.formats.vics.records import VicsCase, VicsMedia
 
 #: Everything ``read_vics`` yields.
-VicsRecord = ListInfo | VicsCase | VicsMedia | RecordError
+VicsRecord = ListInfo | VicsCase | VicsMedia | RecordError | RecordWarning
+#: What one media or case object becomes.
+_Converted = list[VicsCase | VicsMedia | ListEntry | RecordError | RecordWarning]
 
 HEAD_BYTES = 1 << 16
 #: Deepest JSON nesting read (VICS nests 7 levels; see ``_text.depth_guard`` for why a bound).
@@ -47,29 +50,41 @@ _MEDIA, _SKIP = "\x00media", "\x00skip"  # what a builder builds, when not a hea
 
 
 def read_vics(
-    stream: BinaryIO, *, categories: CategoryMap = DEFAULT_CATEGORY_MAP
+    stream: BinaryIO,
+    *,
+    categories: CategoryMap = DEFAULT_CATEGORY_MAP,
+    category_scheme: str | None = None,
 ) -> Iterator[VicsRecord]:
     """Every case and media of a VICS 1.1-1.3 or 2.0 file, in file order.
 
     First a ``ListInfo`` (context, version, profile, kind); then ``VicsMedia`` records, each
-    case's ``VicsCase`` after its media; a ``RecordError`` for each media that cannot be kept.
-    ``categories`` gives the meaning of category numbers per profile.
+    case's ``VicsCase`` after its media; a ``RecordError`` for each media that cannot be kept
+    (a bad hash, no MD5), and after a record a ``RecordWarning`` for each of its fields that
+    could not be read. ``categories`` gives the meaning of category numbers per profile;
+    ``category_scheme`` the scheme they are codes of when the profile is not in it.
     """
     # With as_entries=False, _read yields VicsRecord only.
-    return cast(Iterator[VicsRecord], _read(stream, categories, as_entries=False))
+    records = _read(stream, categories, category_scheme, as_entries=False)
+    return cast(Iterator[VicsRecord], records)
 
 
 def read_vics_entries(
-    stream: BinaryIO, *, categories: CategoryMap = DEFAULT_CATEGORY_MAP
+    stream: BinaryIO,
+    *,
+    categories: CategoryMap = DEFAULT_CATEGORY_MAP,
+    category_scheme: str | None = None,
 ) -> Iterator[ListRecord]:
     """The hash-set view of any VICS file: a ``ListInfo``, then one ``ListEntry`` per media
-    (keyed by its MD5; cases themselves are left out) or a ``RecordError``."""
+    (keyed by its MD5; cases themselves are left out) or a ``RecordError``; each entry is
+    followed by a ``RecordWarning`` per field that could not be read, whose raw text the
+    entry keeps in ``extra`` as ``vics.<field>``."""
     # With as_entries=True, _read yields ListRecord only.
-    return cast(Iterator[ListRecord], _read(stream, categories, as_entries=True))
+    records = _read(stream, categories, category_scheme, as_entries=True)
+    return cast(Iterator[ListRecord], records)
 
 
 def _read(
-    stream: BinaryIO, categories: CategoryMap, *, as_entries: bool
+    stream: BinaryIO, categories: CategoryMap, category_scheme: str | None, *, as_entries: bool
 ) -> Iterator[VicsRecord | ListEntry]:
     source, guard = depth_guard(utf8_stream(stream), MAX_DEPTH)
     head = source.peek(HEAD_BYTES)[:HEAD_BYTES]
@@ -87,7 +102,7 @@ def _read(
     is_case = context.kind is not None and context.kind.lower() == "cases"
     if context.kind is None:
         is_case = start == b"{" and _CASE_MEDIA.search(head) is not None
-    convert = _Convert(context.profile, categories, as_entries, guard)
+    convert = _Convert(context.profile, categories, category_scheme, as_entries, guard)
     if is_case:
         for record in _cases(source, convert):
             if not (as_entries and isinstance(record, VicsCase)):
@@ -99,33 +114,48 @@ def _read(
 
 
 class _Convert:
-    """One media object to its record: a ``VicsMedia``, or a ``ListEntry`` for the hash-set
-    view; a ``RecordError`` naming where it was when it cannot be kept."""
+    """One media object to its records: a ``VicsMedia``, or a ``ListEntry`` for the hash-set
+    view, then a ``RecordWarning`` per field that could not be read; a ``RecordError`` naming
+    where it was when it cannot be kept."""
 
     def __init__(
-        self, profile: str | None, categories: CategoryMap, as_entries: bool, guard: DepthGuard
+        self,
+        profile: str | None,
+        categories: CategoryMap,
+        category_scheme: str | None,
+        as_entries: bool,
+        guard: DepthGuard,
     ) -> None:
         self.guard = guard
         self.profile = profile
         self.categories = categories
-        self.codes = codes_of(profile, categories)
+        self.category_scheme = category_scheme
+        self.numbers = numbering(profile, categories, category_scheme)
         self.as_entries = as_entries
 
-    def __call__(
-        self, item: object, where: str, index: int, case: int | None
-    ) -> VicsMedia | ListEntry | RecordError:
-        """Convert ``item``, found at ``where[index]`` (only formatted on error)."""
+    def __call__(self, item: object, where: str, index: int, case: int | None) -> _Converted:
+        """Convert ``item``, found at ``where[index]`` (only formatted on error or warning)."""
+        salvage = Salvage()
         try:
+            entry = None
             if self.as_entries:
-                entry = entry_from_json(item, self.profile, self.codes)
-                if entry is not None:
-                    return entry
-            media = media_from_json(
-                item, case_index=case, profile=self.profile, mapping=self.categories
-            )
+                entry = entry_from_json(item, self.profile, self.numbers, salvage)
+            if entry is None:
+                media = media_from_json(
+                    item,
+                    case_index=case,
+                    profile=self.profile,
+                    mapping=self.categories,
+                    salvage=salvage,
+                    category_scheme=self.category_scheme,
+                )
         except FormatError as exc:
-            return RecordError(f"{where}[{index}]", exc.reason)
-        return entry_of(media, self.profile) if self.as_entries else media
+            return [RecordError(f"{where}[{index}]", exc.reason)]
+        position = f"{where}[{index}]"
+        if not self.as_entries:
+            return [media, *(RecordWarning(position, f.field, f.reason) for f in salvage.failures)]
+        entry = entry if entry is not None else entry_of(media, self.profile)
+        return list(kept(entry, salvage.failures, position, "vics"))
 
 
 def _info(context: Context) -> tuple[tuple[str, str], ...]:
@@ -143,12 +173,12 @@ def _info(context: Context) -> tuple[tuple[str, str], ...]:
 
 def _media_set(
     source: BinaryIO, bare: bool, convert: _Convert
-) -> Generator[VicsMedia | ListEntry | RecordError, None, int]:
+) -> Generator[VicsCase | VicsMedia | ListEntry | RecordError | RecordWarning, None, int]:
     base = "$" if bare else "$.value"
     index = 0
     try:
         for item in ijson.items(source, "item" if bare else "value.item", use_float=True):
-            yield convert(item, base, index, None)
+            yield from convert(item, base, index, None)
             index += 1
     except _JSON_ERRORS as exc:
         yield RecordError(f"{base}[{index}]", convert.guard.failure or _broken(exc), fatal=True)
@@ -157,7 +187,7 @@ def _media_set(
 
 def _cases(
     source: BinaryIO, convert: _Convert
-) -> Iterator[VicsCase | VicsMedia | ListEntry | RecordError]:
+) -> Iterator[VicsCase | VicsMedia | ListEntry | RecordError | RecordWarning]:
     case = -1
     header: dict[str, Any] = {}
     key: str | None = None
@@ -173,7 +203,9 @@ def _cases(
                 builder.event(event, value)
                 if prefix == end_prefix and event == end_event:
                     if built_for == _MEDIA:
-                        yield convert(builder.value, f"$.value[{case}].Media", media_seen - 1, case)
+                        yield from convert(
+                            builder.value, f"$.value[{case}].Media", media_seen - 1, case
+                        )
                     elif built_for != _SKIP:
                         header[built_for] = builder.value
                     builder = None
@@ -184,7 +216,7 @@ def _cases(
                 elif event == "map_key":
                     key = value
                 elif event == "end_map":
-                    yield _case(header, case, media_seen)
+                    yield from _case(header, case, media_seen)
                 continue
             if media_prefix is not None and prefix == media_prefix:
                 position = f"$.value[{case}].Media[{media_seen}]"
@@ -220,9 +252,12 @@ def _broken(exc: Exception) -> str:
     return f"the JSON breaks off here: {exc}"
 
 
-def _case(header: dict[str, Any], case: int, media_seen: int) -> VicsCase | RecordError:
+def _case(header: dict[str, Any], case: int, media_seen: int) -> _Converted:
     fields = {name: value for name, value in header.items() if name.lower() != "media"}
+    salvage = Salvage()
+    position = f"$.value[{case}]"
     try:
-        return case_from_json(fields, index=case, media_count=media_seen)
+        found = case_from_json(fields, index=case, media_count=media_seen, salvage=salvage)
     except FormatError as exc:
-        return RecordError(f"$.value[{case}]", exc.reason)
+        return [RecordError(position, exc.reason)]
+    return [found, *(RecordWarning(position, f.field, f.reason) for f in salvage.failures)]
