@@ -163,16 +163,48 @@ def bmff_end(data: bytes, start: int) -> int | None:
     return position
 
 
+def _jpeg_head(data: bytes, at: int) -> bool:
+    return 0xC0 <= data[at + 3] <= 0xFE if at + 4 <= len(data) else True
+
+
+def _png_head(data: bytes, at: int) -> bool:
+    return data[at + 12 : at + 16] in (b"IHDR", b"") or at + 16 > len(data)
+
+
+def _gif_head(data: bytes, at: int) -> bool:
+    return True
+
+
+def _riff_head(data: bytes, at: int) -> bool:
+    return data[at + 8 : at + 12] in (b"WEBP", b"AVI ") or at + 12 > len(data)
+
+
+def _bmp_head(data: bytes, at: int) -> bool:
+    if at + 30 > len(data):
+        return True
+    reserved, _, header = struct.unpack_from("<III", data, at + 6)
+    (planes,) = struct.unpack_from("<H", data, at + 26)
+    return reserved == 0 and header in _BMP_HEADERS and planes == 1
+
+
+def _bmff_head(data: bytes, at: int) -> bool:
+    if at + 12 > len(data):
+        return True
+    (size,) = struct.unpack_from(">I", data, at)
+    return 8 <= size <= 4096 and data[at + 8 : at + 12].isalnum()
+
+
 #: Every carved format: (MIME type, signature, offset of the signature in the file, file
-#: suffix for the record, end finder, extra check on the bytes after the signature).
-FORMATS: tuple[tuple[str, bytes, int, str, EndFinder], ...] = (
-    ("image/jpeg", b"\xff\xd8\xff", 0, "jpg", jpeg_end),
-    ("image/png", b"\x89PNG\r\n\x1a\n", 0, "png", png_end),
-    ("image/gif", b"GIF89a", 0, "gif", gif_end),
-    ("image/gif", b"GIF87a", 0, "gif", gif_end),
-    ("riff", b"RIFF", 0, "riff", riff_end),
-    ("image/bmp", b"BM", 0, "bmp", bmp_end),
-    ("video/mp4", b"ftyp", 4, "mp4", bmff_end),
+#: suffix for the record, end finder, and a cheap check of the header at a signature hit, so
+#: that chance hits in random data cost no more than a few byte comparisons).
+FORMATS: tuple[tuple[str, bytes, int, str, EndFinder, Callable[[bytes, int], bool]], ...] = (
+    ("image/jpeg", b"\xff\xd8\xff", 0, "jpg", jpeg_end, _jpeg_head),
+    ("image/png", b"\x89PNG\r\n\x1a\n", 0, "png", png_end, _png_head),
+    ("image/gif", b"GIF89a", 0, "gif", gif_end, _gif_head),
+    ("image/gif", b"GIF87a", 0, "gif", gif_end, _gif_head),
+    ("riff", b"RIFF", 0, "riff", riff_end, _riff_head),
+    ("image/bmp", b"BM", 0, "bmp", bmp_end, _bmp_head),
+    ("video/mp4", b"ftyp", 4, "mp4", bmff_end, _bmff_head),
 )
 
 

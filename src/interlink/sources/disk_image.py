@@ -38,6 +38,8 @@ _ENCRYPTED = {
     definitions.TYPE_INDICATOR_LUKSDE: "LUKS",
     definitions.TYPE_INDICATOR_CS: "FileVault (Core Storage)",
 }
+#: Carving looks for files starting on sector boundaries, where file systems put them.
+SECTOR = 512
 _VOLUME_LABEL = "(Volume Label Entry)"
 _INODE_FIELDS = ("mft_entry", "inode", "identifier")
 _TIMES = (
@@ -233,7 +235,10 @@ class DiskImageSource:
         except _BACK_END_ERRORS as exc:
             yield Problem(ref, ProblemKind.UNREADABLE, f"cannot read the volume to carve it: {exc}")
             return
-        for found in carve(read_at, regions, size, ref.display(), self._options.max_carve_bytes):
+        found_all = carve(
+            read_at, regions, size, ref.display(), self._options.max_carve_bytes, align=SECTOR
+        )
+        for found in found_all:
             if isinstance(found, EvidenceReadError):
                 yield Problem(ref, ProblemKind(found.kind), found.reason)
                 continue
