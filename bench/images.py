@@ -16,7 +16,6 @@ image of an ext4 file system holding them, side by side in one run; and the carv
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -28,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.scan import build_folder
+from bench.scan import build_folder, folder_arguments
 from interlink.adapters.sql.store import SqlStore
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.sources.base import DiskOptions
@@ -169,11 +168,7 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--photos", type=Path, help="folder of photos (default: generated)")
-    parser.add_argument("--count", type=int, default=300, help="how many files")
-    parser.add_argument("--megapixels", type=float, default=1.0)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser = folder_arguments(__doc__)
     parser.add_argument("--carve-mb", type=int, default=256, help="size of the carved volumes")
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
