@@ -9,7 +9,8 @@
 - ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``);
 - ``disk.raw``: an MBR disk holding the three, then free space holding a PNG no file system
   describes; ``disk.E01`` ... (``ewfacquire``, small segments), split raw ``split.001`` ...,
-  and a GPT disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``).
+  and a GPT disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
+- ``cd.iso``: ISO 9660 (``xorriso``) of the ext4 files, deleted one included.
 Every picture is a generated gradient (``builders.jpeg``) or a generated PNG.
 """
 
@@ -41,6 +42,7 @@ FREE_JPEG_IN_FAT = (FAT_SECTORS - 256) * SECTOR
 TOOLS = (
     *("mkfs.vfat", "mcopy", "mke2fs", "debugfs", "mkntfs", "ntfscp", "sfdisk", "ewfacquire"),
     "qemu-img",
+    "xorriso",
 )
 
 
@@ -85,6 +87,7 @@ class DiskImages:
     vmdk: Path
     vhd: Path
     vhdx: Path
+    iso: Path
 
 
 def tools_missing() -> list[str]:
@@ -207,6 +210,8 @@ def build_disk_images(folder: Path) -> DiskImages:
     chunk = 8 << 20
     for index in range(0, len(data), chunk):
         (folder / f"split.{index // chunk + 1:03d}").write_bytes(data[index : index + chunk])
+    iso = folder / "cd.iso"
+    _run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-o", iso, folder / "stage-ext")
     gpt = _gpt(folder, ext)
     converted = {}
     for fmt, suffix in (("qcow2", "qcow2"), ("vmdk", "vmdk"), ("vpc", "vhd"), ("vhdx", "vhdx")):
@@ -225,4 +230,5 @@ def build_disk_images(folder: Path) -> DiskImages:
         converted["vmdk"],
         converted["vhd"],
         converted["vhdx"],
+        iso,
     )

@@ -208,3 +208,17 @@ def test_a_file_that_is_no_image_is_not_opened_as_one(tmp_path: Path) -> None:
     (tmp_path / "mbr-like.bin").write_bytes(b"\x00" * 510 + b"\x55\xaa" + b"\x00" * (1 << 17))
     contents, problems, facts = _scan(tmp_path)
     assert len(contents) == 2 and problems == [] and facts == []
+
+
+def test_an_iso_9660_image_and_a_raw_image_under_any_name(
+    disk_images: DiskImages, tmp_path: Path
+) -> None:
+    contents, problems, _ = _scan(disk_images.iso)
+    assert _files(contents) == {**built.EXT_FILES, "/gone.jpg": built.EXT_DELETED}
+    assert {ref.layers[-1].attr("fs") for ref in _files_refs(contents)} == {"ISO9660"}
+    assert problems == []
+    disguised = tmp_path / "holiday.jpg"
+    shutil.copy(disk_images.fat, disguised)
+    renamed, _, facts = _scan(disguised)
+    assert set(_files(renamed).values()) >= set(built.FAT_FILES.values())
+    assert facts[0].format == "RAW"

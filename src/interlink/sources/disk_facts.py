@@ -10,6 +10,7 @@ from typing import Any
 import pyewf
 
 from interlink.domain.disk import ImageFacts
+from interlink.sources.disk_streams import ReadAt
 
 _CHUNK = 32 << 20
 _HEADERS = (
@@ -29,7 +30,7 @@ _HEADERS = (
 
 
 def image_facts(
-    path: Path, type_indicator: str, size: int, verify: bool
+    path: Path, type_indicator: str, size: int, verify: bool, read_at: ReadAt
 ) -> tuple[ImageFacts, list[str]]:
     """The facts of the image at ``path`` and messages for what could not be read.
 
@@ -41,7 +42,7 @@ def image_facts(
         facts = ImageFacts(type_indicator, size)
         if not verify:
             return facts, []
-        return _verify_raw(path, facts)
+        return _verify(lambda size, offset: read_at(offset, size), facts, {})
     try:
         names = pyewf.glob(str(path))
         handle = pyewf.handle()
@@ -90,22 +91,6 @@ def _verify(
     verified = all(stored[name] == computed[name] for name in common) if common else None
     problems = [] if verified is not False else ["the image's data does not match its stored hash"]
     return _with(facts, computed, verified), problems
-
-
-def _verify_raw(path: Path, facts: ImageFacts) -> tuple[ImageFacts, list[str]]:
-    from dfvfs.lib import definitions
-    from dfvfs.path import factory
-    from dfvfs.resolver import resolver
-
-    spec = factory.Factory.NewPathSpec(definitions.TYPE_INDICATOR_OS, location=str(path))
-    spec = factory.Factory.NewPathSpec(facts.format, parent=spec)
-    file_object = resolver.Resolver.OpenFileObject(spec)
-
-    def read_at(size: int, offset: int) -> bytes:
-        file_object.seek(offset)
-        return bytes(file_object.read(size))
-
-    return _verify(read_at, facts, {})
 
 
 def _with(facts: ImageFacts, computed: dict[str, str], verified: bool | None) -> ImageFacts:

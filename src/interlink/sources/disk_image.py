@@ -75,15 +75,18 @@ class DiskImageSource:
             definitions.TYPE_INDICATOR_OS, location=str(self._path)
         )
         try:
-            image = self._scanner.ScanForStorageMediaImage(os_spec)
-            image = image or path_spec_factory.Factory.NewPathSpec(
-                definitions.TYPE_INDICATOR_RAW, parent=os_spec
-            )
-            size = resolver.Resolver.OpenFileObject(image).get_size()
+            # A split raw image is RAW (its segments found by name); a single raw file is
+            # read as it is, whatever its name.
+            image = self._scanner.ScanForStorageMediaImage(os_spec) or os_spec
+            file_object = resolver.Resolver.OpenFileObject(image)
+            size = file_object.get_size()
         except _BACK_END_ERRORS as exc:
             yield Problem(self._ref, ProblemKind.CORRUPT, f"cannot open the disk image: {exc}")
             return
-        facts, problems = image_facts(self._path, image.type_indicator, size, self._options.verify)
+        kind = "RAW" if image is os_spec else image.type_indicator
+        facts, problems = image_facts(
+            self._path, kind, size, self._options.verify, vfs_read_at(file_object)
+        )
         for message in problems:
             yield Problem(self._ref, ProblemKind.CORRUPT, message)
         if self._on_facts is not None:
@@ -302,18 +305,20 @@ def _tsk_walk(spec: Any) -> tuple[TskWalk, Any] | None:
         return None
 
 
-_TSK_TYPES = {0x01: "NTFS", 0x02: "FAT12", 0x04: "FAT16", 0x08: "FAT32", 0x0A: "exFAT"}
-_TSK_TYPES |= {0x100: "FFS", 0x800: "ext2", 0x1000: "ext3", 0x2000: "ext4", 0x4000: "ISO9660"}
-_TSK_TYPES |= {0x10000: "HFS+", 0x20000: "HFS+", 0x1000000: "YAFFS2", 0x20000000: "APFS"}
+#: TSK's file-system types by value, as TSK names them (``FAT16``, ``EXT4``, ``ISO9660`` ...).
+_TSK_TYPES = {
+    0x1: "NTFS", 0x2: "FAT12", 0x4: "FAT16", 0x8: "FAT32", 0xA: "exFAT", 0x10: "FFS1",
+    0x20: "FFS1B", 0x40: "FFS2", 0x80: "ext2", 0x100: "ext3", 0x2000: "ext4", 0x800: "ISO9660",
+    0x1000: "HFS+", 0x10000: "APFS", 0x4000: "YAFFS2",
+}  # fmt: skip
 
 
 def _fs_name(fs_spec: Any, tsk: tuple[TskWalk, Any] | None) -> str:
     """The file system's name: TSK's precise one (FAT16, ext4, ...) where it reads it."""
     if tsk is not None:
-        ftype = int(tsk[1].info.ftype)
-        for bit, name in _TSK_TYPES.items():
-            if ftype & bit == bit:
-                return name
+        name = _TSK_TYPES.get(int(tsk[1].info.ftype))
+        if name is not None:
+            return name
     return str(fs_spec.type_indicator)
 
 
