@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from interlink.domain.errors import EvidenceReadError
+from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.media.detect import HEAD_BYTES, sniff
@@ -105,14 +106,15 @@ class Exhibit:
                 yield Problem(item.ref, ProblemKind.EMPTY, "zero-byte file")
                 continue
             kind = container_kind(head)
-            if kind is None and item.local_path is not None and _disk_image(item):
+            image = (
+                _disk_image(item) if kind is None and sniff(head).kind is MediaKind.OTHER else None
+            )
+            if image is not None:
                 # dfVFS and its back-ends load only when an image is met.
                 from interlink.sources.disk_image import DiskImageSource
 
                 yield from self._expand(
-                    DiskImageSource(
-                        item.local_path, item.ref, self._disk, self._on_image
-                    ).entries(),
+                    DiskImageSource(image, item.ref, self._disk, self._on_image).entries(),
                     budget,
                 )
                 continue
@@ -180,15 +182,16 @@ def is_tar(head: bytes) -> bool:
     return recorded == sum(header)
 
 
-def _disk_image(item: Entry) -> bool:
-    """Whether a plain file's content is a storage-media image (``disk_probe``)."""
+def _disk_image(item: Entry) -> Path | None:
+    """The path of a plain file whose content is a storage-media image (``disk_probe``)."""
     if item.local_path is None:
-        return False
+        return None
     try:
         with open_readonly(item.local_path) as stream:
-            return probe_image(stream, item.size) is not None
+            found = probe_image(stream, item.size)
     except OSError:
-        return False
+        return None
+    return item.local_path if found is not None else None
 
 
 def _head(item: Entry) -> bytes:
