@@ -56,6 +56,17 @@ def build_folder(photos: Path | None, count: int, megapixels: float) -> Path:
     return folder
 
 
+def folder_arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The arguments of benchmarks over a folder of JPEGs: photos, count, size, workers, JSON."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0] if doc else None)
+    parser.add_argument("--photos", type=Path, help="folder of photos (default: generated)")
+    parser.add_argument("--count", type=int, default=300, help="how many files")
+    parser.add_argument("--megapixels", type=float, default=1.0)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    return parser
+
+
 def hashing_rate(folder: Path, thumbnail: bool) -> float:
     """Files per second on one core: read, crypto hashes, decode, PDQ (and the thumbnail)."""
     files = sorted(folder.glob("*.jpg"))
@@ -112,12 +123,7 @@ def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dic
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--photos", type=Path, help="folder of photos (default: generated)")
-    parser.add_argument("--count", type=int, default=300, help="how many files")
-    parser.add_argument("--megapixels", type=float, default=1.0)
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--json", action="store_true", help="print one JSON object only")
+    parser = folder_arguments(__doc__)
     args = parser.parse_args(argv)
     result = run(args.photos, args.count, args.megapixels, args.workers)
     if args.json:

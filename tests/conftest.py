@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy
@@ -17,6 +18,8 @@ from sqlalchemy.engine import make_url
 # deadline fail at random. The properties themselves are checked in full either way.
 settings.register_profile("interlink", suppress_health_check=[HealthCheck.too_slow], deadline=None)
 settings.load_profile("interlink")
+if TYPE_CHECKING:
+    from tests.sources.disk_builders import DiskImages
 
 PG_URL = os.environ.get(
     "INTERLINK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -67,3 +70,14 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'interlink.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture(scope="session")
+def disk_images(tmp_path_factory: pytest.TempPathFactory) -> DiskImages:
+    """Benign disk images built once per session (``tests/sources/disk_builders``)."""
+    from tests.sources.disk_builders import build_disk_images, tools_missing
+
+    missing = tools_missing()
+    if missing:
+        pytest.fail(f"disk-image tools missing (run scripts/system-deps): {', '.join(missing)}")
+    return build_disk_images(tmp_path_factory.mktemp("disk-images"))

@@ -12,6 +12,7 @@ from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, print_json
 from interlink.domain.errors import SourceError
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
+from interlink.sources.base import DiskOptions
 
 
 def scan(
@@ -28,10 +29,33 @@ def scan(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Worker processes (0: none, in-process).")
     ] = None,
+    no_carve: Annotated[
+        bool, typer.Option("--no-carve", help="Do not carve unallocated space of disk images.")
+    ] = False,
+    vss: Annotated[
+        bool, typer.Option("--vss", help="Scan volume shadow snapshots of disk images too.")
+    ] = False,
+    bitlocker_keys: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bitlocker-key",
+            help="BitLocker recovery password (48 digits) to open encrypted volumes (repeatable).",
+        ),
+    ] = None,
+    passwords: Annotated[
+        list[str] | None,
+        typer.Option("--volume-password", help="Password of encrypted volumes (repeatable)."),
+    ] = None,
+    verify_image: Annotated[
+        bool,
+        typer.Option("--verify-image", help="Recompute disk images' hashes against the stored."),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Scan EXHIBIT into CASE: hash every file, match the known lists, record it all.
 
+    Disk images (E01, raw, VMDK, QCOW2, VHD/VHDX) are recognised by content: their partitions
+    and file systems are walked, deleted files read, unallocated space carved.
     Scanning the same exhibit again resumes it, skipping what is done.
     """
     shared = state(ctx)
@@ -41,6 +65,13 @@ def scan(
         workers=shared.settings.workers if workers is None else workers,
         lists=tuple(lists) if lists else None,
         index_cache=shared.settings.home / "indexes",
+        disk=DiskOptions(
+            carve=not no_carve,
+            vss=vss,
+            credentials=tuple(("recovery_password", key) for key in bitlocker_keys or ())
+            + tuple(("password", word) for word in passwords or ()),
+            verify=verify_image,
+        ),
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(
@@ -70,6 +101,7 @@ def result_json(result: ScanResult) -> dict[str, object]:
         "skipped": result.skipped,
         "seconds": round(result.seconds, 3),
         "summary": result.summary.to_json(),
+        "images": result.images,
     }
 
 
@@ -96,6 +128,9 @@ def show(result: ScanResult) -> None:
     for label, value in rows:
         table.add_row(label, str(value))
     console.print(table)
+    for where, image in result.images.items():
+        verified = {True: "hash verified", False: "HASH MISMATCH", None: "hash not verified"}
+        console.print(f"image {where}: {image['format']}, {verified[image['verified']]}")
     verb = "resumed" if result.resumed else "scanned"
     console.print(
         f"{verb} in {result.seconds:.1f} s: {result.ingested} ingested, "

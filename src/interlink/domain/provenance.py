@@ -16,6 +16,7 @@ from interlink.domain.errors import FormatError
 #: Container kinds a layer may have.
 LAYER_KINDS = frozenset(
     {"folder", "file", "zip", "tar", "7z", "gzip", "bzip2", "xz", "report", "video"}
+    | {"partition", "fs", "carved"}
 )
 
 
@@ -24,15 +25,45 @@ class Layer:
     """One step of a provenance chain: ``path`` inside a container of kind ``kind``.
 
     ``path`` is a POSIX-style relative path. Names that were not valid UTF-8 in the source are
-    kept with their undecodable bytes written as ``\\xNN`` escapes.
+    kept with their undecodable bytes written as ``\\xNN`` escapes. ``attrs`` are sorted
+    ``(name, value)`` facts that pin the layer down where a path alone cannot: a partition's
+    index, offset and type; a file system's type, a file's inode or MFT entry, its data
+    stream, its MACB times and whether it is ``deleted``; a carved range (see
+    ``docs/architecture/disk-images.md``). They are part of the reference's identity.
     """
 
     kind: str
     path: str
+    attrs: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in LAYER_KINDS:
             raise ValueError(f"unknown layer kind {self.kind!r}")
+        if list(self.attrs) != sorted(self.attrs):
+            raise ValueError("layer attributes must be sorted by name")
+
+    def attr(self, name: str) -> str | None:
+        """The value of attribute ``name``, if the layer has it."""
+        return dict(self.attrs).get(name)
+
+    def display(self) -> str:
+        """``path``, then ``[name=value,...]`` when the layer has attributes."""
+        if not self.attrs:
+            return self.path
+        return self.path + "[" + ",".join(f"{k}={v}" for k, v in self.attrs) + "]"
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"kind", "path"}`` plus ``"attrs"`` (an object) when there are any."""
+        data: dict[str, Any] = {"kind": self.kind, "path": self.path}
+        if self.attrs:
+            data["attrs"] = dict(self.attrs)
+        return data
+
+    @classmethod
+    def from_json(cls, item: Any) -> Layer:
+        """Read what ``to_json`` wrote (``KeyError``/``TypeError``/``ValueError`` otherwise)."""
+        attrs = tuple(sorted((str(k), str(v)) for k, v in dict(item.get("attrs", {})).items()))
+        return cls(str(item["kind"]), str(item["path"]), attrs)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -42,9 +73,12 @@ class SourceRef:
     exhibit: str
     layers: tuple[Layer, ...] = ()
 
-    def child(self, kind: str, path: str) -> SourceRef:
-        """The reference of ``path`` inside a container of ``kind`` that this reference names."""
-        return SourceRef(self.exhibit, (*self.layers, Layer(kind, path)))
+    def child(self, kind: str, path: str, **attrs: str) -> SourceRef:
+        """The reference of ``path`` inside a container of ``kind`` that this reference names,
+        with the layer's ``attrs`` (see ``Layer``)."""
+        return SourceRef(
+            self.exhibit, (*self.layers, Layer(kind, path, tuple(sorted(attrs.items()))))
+        )
 
     @property
     def depth(self) -> int:
@@ -60,7 +94,7 @@ class SourceRef:
 
     def display(self) -> str:
         """A readable form: ``exhibit:path!inner/path!...``."""
-        return self.exhibit + ":" + "!".join(layer.path for layer in self.layers)
+        return self.exhibit + ":" + "!".join(layer.display() for layer in self.layers)
 
     def __str__(self) -> str:
         return self.display()
@@ -69,16 +103,16 @@ class SourceRef:
         """A JSON-ready mapping that ``from_json`` reads back."""
         return {
             "exhibit": self.exhibit,
-            "layers": [{"kind": layer.kind, "path": layer.path} for layer in self.layers],
+            "layers": [layer.to_json() for layer in self.layers],
         }
 
     @classmethod
     def from_json(cls, data: Any) -> SourceRef:
         """Read what ``to_json`` wrote; raise ``FormatError`` on anything else."""
         try:
-            layers = tuple(Layer(str(item["kind"]), str(item["path"])) for item in data["layers"])
+            layers = tuple(Layer.from_json(item) for item in data["layers"])
             return cls(str(data["exhibit"]), layers)
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise FormatError(f"not a source reference: {exc}") from exc
 
     def key(self) -> str:

@@ -21,8 +21,10 @@ from typing import Any
 from interlink.adapters.sql.media import ref_hash
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
+from interlink.domain.disk import ImageFacts
 from interlink.domain.media import Media, Sighting
 from interlink.domain.problems import Problem, ProblemKind
+from interlink.domain.provenance import SourceRef
 from interlink.domain.scan import ScannedFile
 from interlink.domain.signals import Signal
 from interlink.media.analyse import AnalysisOptions
@@ -33,7 +35,7 @@ from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
 from interlink.signals import vpdq
-from interlink.sources.base import Entry, Limits
+from interlink.sources.base import DiskOptions, Entry, Limits
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.known import KnownMatcher, Query
 from interlink.triage.report import Summary
@@ -54,10 +56,13 @@ class ScanOptions:
     index_cache: Path | None = None
     #: The function workers run on each item (a seam for tests of worker crashes).
     runner: Callable[[WorkItem], WorkResult] = run
+    #: How storage-media images are read (carving, snapshots, credentials, verification).
+    disk: DiskOptions = field(default_factory=DiskOptions)
 
     def to_json(self) -> dict[str, Any]:
-        """The options as stored with the scan."""
+        """The options as stored with the scan (credentials by kind only, never their value)."""
         data = asdict(self)
+        data["disk"]["credentials"] = [kind for kind, _ in self.disk.credentials]
         data["lists"] = list(self.lists) if self.lists is not None else None
         data["runner"] = f"{self.runner.__module__}.{self.runner.__qualname__}"
         data["index_cache"] = str(self.index_cache) if self.index_cache else None
@@ -76,6 +81,8 @@ class ScanResult:
     skipped: int
     seconds: float
     summary: Summary
+    #: Storage-media images read: provenance display -> their facts (``ImageFacts.to_json``).
+    images: dict[str, Any] = field(default_factory=dict)
 
 
 def count_files(root: Path) -> int:
@@ -150,10 +157,22 @@ def _scan(
     done = store.media.done_refs(exhibit_record.id)
     progress.grow(count_files(root))
     writer = _BatchWriter(store, scan.id, exhibit_record.id, options)
-    ingested, skipped = _run_pipeline(
-        open_exhibit(root, name, options.limits), done, matcher, options, writer, progress, pool
+    images: dict[str, ImageFacts] = {}
+    items = open_exhibit(
+        root,
+        name,
+        options.limits,
+        options.disk,
+        lambda ref, facts: images.__setitem__(ref.key(), facts),
     )
+    seen = store.cases.exhibit_media(exhibit_record.id)
+    ingested, skipped = _run_pipeline(items, done, seen, matcher, options, writer, progress, pool)
     writer.flush()
+    if images:
+        with store.transaction() as tx:
+            store.cases.record_images(
+                tx, exhibit_record.id, {key: facts.to_json() for key, facts in images.items()}
+            )
     summary = exhibit_summary(store, case_record.name, exhibit_record.id)
     with store.transaction() as tx:
         store.media.finish_scan(tx, scan.id, summary.to_json())
@@ -175,6 +194,7 @@ def _scan(
         skipped,
         time.monotonic() - started,
         summary,
+        {SourceRef.from_key(key).display(): facts.to_json() for key, facts in images.items()},
     )
 
 
@@ -219,6 +239,7 @@ class _BatchWriter:
 def _run_pipeline(
     items: Iterator[Entry | Problem],
     done: set[str],
+    seen: set[str],
     matcher: KnownMatcher,
     options: ScanOptions,
     writer: _BatchWriter,
@@ -228,7 +249,7 @@ def _run_pipeline(
     skipped = 0
     seq = 0
     with tempfile.TemporaryDirectory(prefix="interlink-scan-") as spool:
-        pipeline = _Workers(options, matcher, writer, progress, pool)
+        pipeline = _Workers(options, matcher, writer, progress, pool, seen)
         try:
             for item in items:
                 if isinstance(item, Problem):
@@ -247,6 +268,7 @@ def _run_pipeline(
                     continue
                 pipeline.submit(work, pending)
             pipeline.drain()
+            pipeline.record_carved()
         finally:
             pipeline.close()
     return pipeline.ingested, skipped
@@ -295,6 +317,10 @@ class _Workers:
     If a worker dies (a decoder crashing on hostile input kills the whole pool), the items
     that were in flight are retried one at a time in a fresh process: the one that kills it
     again becomes a problem, the others are ingested, and the scan goes on.
+
+    Carved items are held back until everything else is recorded (``record_carved``): one
+    whose content equals a file the exhibit holds (``seen``: SHA-256 of what it has, grown as
+    items are recorded) is the same evidence found again and is not recorded twice.
     """
 
     def __init__(
@@ -304,8 +330,11 @@ class _Workers:
         writer: _BatchWriter,
         progress: Progress,
         pool: Executor,
+        seen: set[str],
     ) -> None:
         self._options = options
+        self._seen = seen
+        self._carved: list[tuple[WorkResult, _Pending]] = []
         self._matcher = matcher
         self._writer = writer
         self._progress = progress
@@ -342,11 +371,25 @@ class _Workers:
                 return
             self._finish(result, pending)
 
+    def record_carved(self) -> None:
+        """Record the carved items held back, but none whose content the exhibit holds."""
+        for result, pending in self._carved:
+            analysis = result.analysis
+            if analysis is not None and analysis.sha256 in self._seen:
+                continue
+            self.ingested += _record(result, pending, self._matcher, self._writer)
+        self._carved.clear()
+
     def _finish(self, result: WorkResult, pending: _Pending) -> None:
         if pending.temp is not None:
             pending.temp.unlink(missing_ok=True)
-        self.ingested += _record(result, pending, self._matcher, self._writer)
         self._progress.advance()
+        if pending.entry.ref.layers and pending.entry.ref.layers[-1].kind == "carved":
+            self._carved.append((result, pending))
+            return
+        if result.analysis is not None:
+            self._seen.add(result.analysis.sha256)
+        self.ingested += _record(result, pending, self._matcher, self._writer)
 
     def _recover(self, suspects: list[tuple[WorkItem, _Pending]]) -> None:
         self._in_flight.clear()

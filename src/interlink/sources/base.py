@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+from interlink.domain.disk import ImageFacts
 from interlink.domain.problems import Problem
 from interlink.domain.provenance import SourceRef
 
@@ -57,6 +58,24 @@ class Limits:
     max_archive_bytes: int = 1 << 36
     max_members: int = 1_000_000
     spool_bytes: int = 64 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class DiskOptions:
+    """How to read disk images: carve what no file claims; scan volume shadow snapshots;
+    credentials for encrypted volumes as ``(kind, value)`` pairs (kinds as dfVFS names them:
+    ``recovery_password``, ``password``, ``startup_key``, ``key_data``); recompute the
+    image's hash (``verify``); the largest carved file."""
+
+    carve: bool = True
+    vss: bool = False
+    credentials: tuple[tuple[str, str], ...] = ()
+    verify: bool = False
+    max_carve_bytes: int = 64 << 20
+
+
+#: Receives the facts of each image opened (format, acquisition metadata, verification).
+FactsSink = Callable[[SourceRef, ImageFacts], None]
 
 
 class Source(Protocol):

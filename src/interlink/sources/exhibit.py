@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from interlink.domain.errors import EvidenceReadError
+from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.media.detect import HEAD_BYTES, sniff
-from interlink.sources.base import Entry, Limits, Source
+from interlink.sources.base import DiskOptions, Entry, FactsSink, Limits, Source
 from interlink.sources.budget import Budget
 from interlink.sources.compressed import SUFFIXES, CompressedSource, decompressor
+from interlink.sources.disk_probe import probe_image
 from interlink.sources.folder import FolderSource
+from interlink.sources.readonly import open_readonly
 from interlink.sources.sevenzip import SevenZipSource
 from interlink.sources.single import FileSource
 from interlink.sources.spooling import RatioGuard, spool_stream
@@ -42,14 +45,19 @@ _TAR_CHECKSUM = slice(148, 156)
 
 
 def open_exhibit(
-    path: Path, exhibit: str, limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    exhibit: str,
+    limits: Limits = DEFAULT_LIMITS,
+    disk: DiskOptions | None = None,
+    on_image: FactsSink | None = None,
 ) -> Generator[Entry | Problem, None, None]:
-    """Every file in the exhibit at ``path`` (a folder or one file), archives expanded.
+    """Every file in the exhibit at ``path`` (a folder or one file), archives expanded and
+    storage-media images opened (``disk`` options; ``on_image`` receives each image's facts).
 
     Yields entries and problems in a fixed order; see ``Exhibit``. Raises ``SourceError`` at
     once when ``path`` itself cannot be opened.
     """
-    return Exhibit(path, exhibit, limits).entries()
+    return Exhibit(path, exhibit, limits, disk, on_image).entries()
 
 
 class Exhibit:
@@ -63,9 +71,18 @@ class Exhibit:
     Close the iterator (or read it to the end) to release temporary files at once.
     """
 
-    def __init__(self, path: Path, exhibit: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        exhibit: str,
+        limits: Limits = DEFAULT_LIMITS,
+        disk: DiskOptions | None = None,
+        on_image: FactsSink | None = None,
+    ) -> None:
         ref = SourceRef(exhibit)
         self._limits = limits
+        self._disk = disk or DiskOptions()
+        self._on_image = on_image
         self._source: Source = FolderSource(path, ref) if path.is_dir() else FileSource(path, ref)
 
     def entries(self) -> Generator[Entry | Problem, None, None]:
@@ -89,6 +106,18 @@ class Exhibit:
                 yield Problem(item.ref, ProblemKind.EMPTY, "zero-byte file")
                 continue
             kind = container_kind(head)
+            image = (
+                _disk_image(item) if kind is None and sniff(head).kind is MediaKind.OTHER else None
+            )
+            if image is not None:
+                # dfVFS and its back-ends load only when an image is met.
+                from interlink.sources.disk_image import DiskImageSource
+
+                yield from self._expand(
+                    DiskImageSource(image, item.ref, self._disk, self._on_image).entries(),
+                    budget,
+                )
+                continue
             if kind is None:
                 unsupported = _UNSUPPORTED.get(sniff(head).mime)
                 if unsupported:
@@ -151,6 +180,18 @@ def is_tar(head: bytes) -> bool:
         return False
     header = head[:148] + b" " * 8 + head[156:512]
     return recorded == sum(header)
+
+
+def _disk_image(item: Entry) -> Path | None:
+    """The path of a plain file whose content is a storage-media image (``disk_probe``)."""
+    if item.local_path is None:
+        return None
+    try:
+        with open_readonly(item.local_path) as stream:
+            found = probe_image(stream, item.size)
+    except OSError:
+        return None
+    return item.local_path if found is not None else None
 
 
 def _head(item: Entry) -> bytes:

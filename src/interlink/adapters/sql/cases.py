@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
 
-from interlink.adapters.sql.schema import agencies, cases, exhibits
+from interlink.adapters.sql.schema import agencies, cases, exhibits, sightings
 from interlink.domain.cases import LOCAL_AGENCY, LOCAL_COUNTRY, Agency, Case, CaseStatus, Exhibit
 from interlink.domain.errors import AccessDeniedError, NotFoundError
 
@@ -158,6 +158,33 @@ class CaseRepository:
             )
         )
         return Exhibit(ident, case_id, name, root), True
+
+    def record_images(
+        self, connection: Connection, exhibit_id: uuid.UUID, images: dict[str, Any]
+    ) -> None:
+        """Merge ``images`` (provenance key -> an image's facts as JSON) into the exhibit's."""
+        current = connection.execute(
+            select(exhibits.c.images).where(exhibits.c.id == exhibit_id)
+        ).scalar_one_or_none()
+        merged = {**(current or {}), **images}
+        connection.execute(
+            update(exhibits).where(exhibits.c.id == exhibit_id).values(images=merged)
+        )
+
+    def exhibit_media(self, exhibit_id: uuid.UUID) -> set[str]:
+        """SHA-256 of every media the exhibit has a sighting of."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(sightings.c.sha256).where(sightings.c.exhibit_id == exhibit_id).distinct()
+            )
+            return {row.sha256 for row in rows}
+
+    def exhibit_images(self, connection: Connection, exhibit_id: uuid.UUID) -> dict[str, Any]:
+        """The exhibit's storage-media images (provenance key -> facts), ``{}`` if none."""
+        value = connection.execute(
+            select(exhibits.c.images).where(exhibits.c.id == exhibit_id)
+        ).scalar_one_or_none()
+        return dict(value or {})
 
     def describe_exhibit(self, connection: Connection, exhibit: Exhibit) -> None:
         """Store an exhibit's description and acquisition hash."""

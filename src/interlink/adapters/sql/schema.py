@@ -67,6 +67,8 @@ exhibits = Table(
     Column("description", Text, nullable=False, default=""),
     Column("acquisition_hash", String(128), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Storage-media images read in the exhibit: provenance key -> ImageFacts.to_json().
+    Column("images", JSON, nullable=True),
     UniqueConstraint("case_id", "name"),
 )
 

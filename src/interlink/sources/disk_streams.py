@@ -1,0 +1,85 @@
+"""Read-only streams over the back-ends of a disk image: dfVFS file objects and TSK files.
+
+Both are seekable windows of known size; any failure of the back-end (a missing or corrupt
+EWF segment, an unreadable sector, a damaged run list) becomes ``EvidenceReadError`` naming the
+item and the offset that failed, so the scanner records it as a problem of that item.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from interlink.domain.errors import EvidenceReadError
+
+#: Reads ``size`` bytes at ``offset``; raises ``OSError`` (or a back-end error) on failure.
+ReadAt = Callable[[int, int], bytes]
+
+
+class RandomAccessReader(io.RawIOBase):
+    """A read-only, seekable stream of ``size`` bytes served by ``read_at``."""
+
+    def __init__(self, read_at: ReadAt, size: int, location: str) -> None:
+        super().__init__()
+        self._read_at = read_at
+        self._size = size
+        self._location = location
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._size - self._position)
+        if wanted <= 0:
+            return 0
+        data = read_checked(self._read_at, self._position, wanted, self._location)
+        view[: len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+
+def read_checked(read_at: ReadAt, offset: int, size: int, location: str) -> bytes:
+    """``read_at(offset, size)``, every failure an ``EvidenceReadError`` naming the offset."""
+    try:
+        data = read_at(offset, size)
+    except Exception as exc:
+        # libyal and pytsk3 raise OSError, IOError or plain exceptions on damaged evidence.
+        raise EvidenceReadError(
+            location, "unreadable", f"cannot read {size} bytes at offset {offset}: {exc}"
+        ) from exc
+    if len(data) < size:
+        raise EvidenceReadError(
+            location,
+            "truncated",
+            f"the image ends at offset {offset + len(data)}, {size - len(data)} bytes early",
+        )
+    return bytes(data)
+
+
+def vfs_read_at(file_object: Any) -> ReadAt:
+    """A ``ReadAt`` over a dfVFS file object (which has ``seek`` and ``read``)."""
+
+    def read_at(offset: int, size: int) -> bytes:
+        file_object.seek(offset, io.SEEK_SET)
+        return bytes(file_object.read(size))
+
+    return read_at
+
+
+def open_reader(read_at: ReadAt, size: int, location: str) -> BinaryIO:
+    """A buffered read-only stream over ``read_at``."""
+    return io.BufferedReader(RandomAccessReader(read_at, size, location), buffer_size=1 << 20)
