@@ -25,6 +25,9 @@ from interlink.federation.signing import (
 from interlink.federation.transport import (
     BATCH_PATH,
     LISTS_PATH,
+    OVERLAP_OPEN_PATH,
+    OVERLAP_QUERY_PATH,
+    OVERLAP_REVEAL_PATH,
     Transport,
 )
 from interlink.services.peers import LocalNode, StoreNonces, pinned_peer
@@ -64,9 +67,22 @@ def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
     return export_batch(store, node, peer, name, since, limit=limit)
 
 
+def _overlap(name: str) -> Handler:
+    def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+        from interlink.services import federation_overlap
+
+        handler: Handler = getattr(federation_overlap, name)
+        return handler(store, node, peer, body)
+
+    return run
+
+
 ROUTES: dict[tuple[str, str], Handler] = {
     ("GET", LISTS_PATH): _lists,
     ("POST", BATCH_PATH): _batch,
+    ("POST", OVERLAP_OPEN_PATH): _overlap("answer_open"),
+    ("POST", OVERLAP_QUERY_PATH): _overlap("answer_query"),
+    ("POST", OVERLAP_REVEAL_PATH): _overlap("answer_reveal"),
 }
 
 

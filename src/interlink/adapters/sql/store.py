@@ -12,6 +12,7 @@ from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
 from interlink.adapters.sql.engine import make_engine, migrate
 from interlink.adapters.sql.feed import FeedRepository
+from interlink.adapters.sql.holdings import HoldingsRepository
 from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
@@ -39,6 +40,7 @@ class SqlStore:
         self.watches = WatchRepository(engine)
         self.peers = PeerRepository(engine)
         self.feed = FeedRepository(engine)
+        self.holdings = HoldingsRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:

@@ -1,0 +1,457 @@
+"""Private overlap: "does a partner hold media of my seizure, and whom do I contact?"
+
+Three signed exchanges, each audited on both sides:
+
+1. ``open``: the querying node asks; the partner checks its policy for it (mode, daily quota)
+   and answers with an offer: the session, the mode (``size`` or ``intersection``), how many
+   values of each hash type it holds, and the PDQ band design (when near-duplicates are
+   allowed). A refusal is audited by the partner and raised to the querying node.
+2. ``query``: the querying node sends one blinded PSI request per hash type (and one of PDQ
+   band tokens); the partner answers each with its setup (cached per held set and client-size
+   bucket) and its blinded response. The querying node learns which of its items (or only how
+   many, in ``size`` mode) the partner holds; the partner learns nothing but the counts.
+3. ``reveal`` (``intersection`` mode): for the exact matches, and for the PDQs of its items
+   that share a band token with the partner (candidates), the querying node asks whom to
+   contact. The partner answers only for values it holds (PDQ candidates verified within the
+   policy's radius), naming agency and case or list when the policy has ``contact = true``.
+
+No hash of an item outside the intersection crosses in the clear in either direction: exact
+values and band tokens cross only blinded inside PSI; the reveal step carries only matched
+values and band candidates (see ``docs/architecture/federation.md`` for the leakage of a false
+band candidate, bounded by the band design).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from interlink.adapters.sql.holdings import EXACT, PDQ, Contact, SeizedItem
+from interlink.adapters.sql.peers import PeerRecord
+from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import FormatError, PolicyRefusalError
+from interlink.domain.federation import OverlapMode, PeerPolicy, overlap_allowed
+from interlink.federation.bands import BandDesign, band_tokens, design
+from interlink.federation.frames import decode_frame, encode_frame
+from interlink.federation.policy import parse_policy
+from interlink.federation.psi import ClientQuery, ServerSet
+from interlink.federation.signing import sign_document, verify_document
+from interlink.federation.transport import (
+    OVERLAP_OPEN_PATH,
+    OVERLAP_QUERY_PATH,
+    OVERLAP_REVEAL_PATH,
+    Transport,
+)
+from interlink.services.peers import LocalNode
+
+OFFER_TYPE = "interlink.overlap-offer/1"
+ANSWER_TYPE = "interlink.overlap-answer/1"
+CONTACTS_TYPE = "interlink.overlap-contacts/1"
+#: How long a session may be used after it is opened.
+SESSION_TTL = timedelta(minutes=30)
+
+
+# -- the partner's side --------------------------------------------------------------------
+
+
+@dataclass
+class _Held:
+    """One held set (per scope and state): a PSI set per hash type and of PDQ band tokens."""
+
+    sets: dict[str, ServerSet]
+    bands: BandDesign | None
+    band_index: dict[str, list[str]] = field(default_factory=dict)
+
+
+_CACHE: dict[tuple[Any, ...], _Held] = {}
+_LOCK = threading.Lock()
+
+
+def _scope(store: SqlStore, policy: PeerPolicy) -> tuple[list[int], bool]:
+    return store.holdings.list_ids(policy.overlap.lists), policy.overlap.cases
+
+
+def _held(store: SqlStore, policy: PeerPolicy) -> _Held:
+    """The held sets for this policy's scope, built once per state of the store."""
+    holdings = store.holdings
+    list_ids, with_cases = _scope(store, policy)
+    near = policy.overlap.near_duplicates
+    key = (str(store.engine.url), near, holdings.state(list_ids, with_cases))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    sets = {
+        kind: ServerSet(sorted(f"{kind}:{v}" for v in holdings.values(list_ids, with_cases, kind)))
+        for kind in EXACT
+    }
+    bands: BandDesign | None = None
+    index: dict[str, list[str]] = defaultdict(list)
+    if near:
+        pdqs = sorted(holdings.values(list_ids, with_cases, PDQ))
+        bands = design(len(pdqs))
+        for value in pdqs:
+            for token in band_tokens(value, bands):
+                index[token].append(value)
+        sets[PDQ] = ServerSet(sorted(index))
+    held = _Held(sets, bands, dict(index))
+    with _LOCK:
+        stale = [k for k in _CACHE if k[0] == key[0] and k[1] == near]
+        for old in stale:
+            del _CACHE[old]
+        _CACHE[key] = held
+    return held
+
+
+def _audit(store: SqlStore, actor: str, action: str, peer: str, after: dict[str, Any]) -> None:
+    with store.transaction() as tx:
+        store.audit.append(
+            tx, actor=actor, action=action, object_type="peer", object_id=peer, after=after
+        )
+
+
+def _day_start(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def answer_open(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    """Open an overlap session for ``peer`` if its policy allows one more today; the offer is
+    a signed document. ``PolicyRefusalError`` (audited) otherwise."""
+    policy = parse_policy(peer.policy)
+    now = datetime.now(UTC)
+    with store.transaction() as tx:
+        used = store.peers.sessions_since(tx, peer.id, _day_start(now))
+        refusal = overlap_allowed(policy, used)
+        session = None
+        if refusal is None:
+            session = store.peers.open_session(tx, peer.id, policy.overlap.mode.value, now)
+    if session is None:
+        _audit(
+            store, f"peer:{peer.name}", "federation.overlap.refused", peer.name, {"reason": refusal}
+        )
+        raise PolicyRefusalError(peer.name, "query the overlap", str(refusal))
+    held = _held(store, policy)
+    counts = {kind: len(s.items) for kind, s in held.sets.items() if kind != PDQ}
+    offer = {
+        "type": OFFER_TYPE,
+        "session": str(session),
+        "mode": policy.overlap.mode.value,
+        "counts": counts,
+        "bands": held.bands.document() if held.bands else None,
+    }
+    _audit(
+        store,
+        f"peer:{peer.name}",
+        "federation.overlap.open",
+        peer.name,
+        {"session": str(session), "mode": policy.overlap.mode.value, "used_today": used + 1},
+    )
+    return sign_document(node.identity, offer)
+
+
+def _session(
+    store: SqlStore, peer: PeerRecord, session_text: Any
+) -> tuple[uuid.UUID, str, int, bool]:
+    try:
+        session_id = uuid.UUID(str(session_text))
+    except ValueError as exc:
+        raise FormatError("not a session id", "request") from exc
+    with store.engine.connect() as connection:
+        found = store.peers.session(connection, session_id)
+    if found is None or found[0] != peer.id or datetime.now(UTC) - found[2] > SESSION_TTL:
+        raise PolicyRefusalError(peer.name, "use this session", "unknown or expired")
+    return session_id, found[1], found[3], found[4]
+
+
+def answer_query(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    """Answer the blinded requests of an open session: per hash type, the (cached) setup and
+    the blinded response. Only counts are audited."""
+    header, blobs = decode_frame(body, peer.fingerprint)
+    session_id, mode, _, _ = _session(store, peer, header.get("session"))
+    policy = parse_policy(peer.policy)
+    held = _held(store, policy)
+    reveal = mode == OverlapMode.INTERSECTION.value
+    sizes = header.get("sizes") or {}
+    out: dict[str, bytes] = {}
+    for kind, request in blobs.items():
+        if kind not in held.sets:
+            raise PolicyRefusalError(peer.name, f"query {kind}", "not offered")
+        out[f"{kind}.setup"] = held.sets[kind].setup(int(sizes.get(kind, 0)))
+        out[f"{kind}.response"] = held.sets[kind].answer(request, reveal=reveal)
+    total = sum(int(v) for v in sizes.values())
+    with store.transaction() as tx:
+        store.peers.update_session(tx, session_id, client_items=total)
+    _audit(
+        store,
+        f"peer:{peer.name}",
+        "federation.overlap.answer",
+        peer.name,
+        {"session": str(session_id), "mode": mode, "items": {k: int(v) for k, v in sizes.items()}},
+    )
+    return encode_frame(node.identity, {"type": ANSWER_TYPE, "session": str(session_id)}, out)
+
+
+def _contact_list(contacts: set[Contact], disclose: bool) -> list[dict[str, str]]:
+    if not disclose:
+        return []
+    return [
+        {"agency": c.agency, "reference": c.reference, "source": c.source}
+        for c in sorted(contacts, key=lambda c: (c.source, c.agency, c.reference))
+    ]
+
+
+def answer_reveal(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    """For the values a session matched (and PDQ band candidates, verified within the radius),
+    whom to contact, as the policy discloses. Values this node does not hold get no answer.
+    Once per session, for at most as many values as the query had items."""
+    request = json.loads(body)
+    session_id, mode, items, revealed = _session(store, peer, request.get("session"))
+    policy = parse_policy(peer.policy)
+    if mode != OverlapMode.INTERSECTION.value or revealed:
+        raise PolicyRefusalError(peer.name, "reveal matches", "size-only or already revealed")
+    exact = [str(v) for v in request.get("exact", [])]
+    candidates = [str(v) for v in request.get("pdq", [])] if policy.overlap.near_duplicates else []
+    if len(exact) + len(candidates) > items:
+        raise PolicyRefusalError(peer.name, "reveal matches", "more values than it queried")
+    holdings = store.holdings
+    list_ids, with_cases = _scope(store, policy)
+    disclose = policy.overlap.contact
+    matches: list[dict[str, Any]] = []
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for token in exact:
+        kind, _, value = token.partition(":")
+        if kind in EXACT:
+            by_kind[kind].append(value)
+    for kind, values in by_kind.items():
+        found = holdings.contacts(list_ids, with_cases, kind, values)
+        for value, contacts in sorted(found.items()):
+            matches.append(
+                {"value": f"{kind}:{value}", "contacts": _contact_list(contacts, disclose)}
+            )
+    near: list[dict[str, Any]] = []
+    held = _held(store, policy)
+    if candidates and held.bands is not None:
+        best: dict[str, tuple[int, str]] = {}
+        for candidate in candidates:
+            mine = int(candidate, 16)
+            for token in band_tokens(candidate, held.bands):
+                for theirs in held.band_index.get(token, ()):
+                    distance = (mine ^ int(theirs, 16)).bit_count()
+                    if distance <= policy.overlap.pdq_radius and (
+                        candidate not in best or distance < best[candidate][0]
+                    ):
+                        best[candidate] = (distance, theirs)
+        found = holdings.contacts(list_ids, with_cases, PDQ, sorted({t for _, t in best.values()}))
+        for candidate, (distance, theirs) in sorted(best.items()):
+            near.append(
+                {
+                    "pdq": candidate,
+                    "distance": distance,
+                    "contacts": _contact_list(found.get(theirs, set()), disclose),
+                }
+            )
+    with store.transaction() as tx:
+        store.peers.update_session(tx, session_id, revealed=True)
+    _audit(
+        store,
+        f"peer:{peer.name}",
+        "federation.overlap.reveal",
+        peer.name,
+        {
+            "session": str(session_id),
+            "asked": len(exact) + len(candidates),
+            "exact": len(matches),
+            "near": len(near),
+            "contacts_disclosed": disclose,
+        },
+    )
+    return sign_document(node.identity, {"type": CONTACTS_TYPE, "exact": matches, "near": near})
+
+
+# -- the querying side -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MatchContact:
+    """One media of the seizure the partner holds, how it matched, and whom to contact."""
+
+    sha256: str
+    via: str  # md5, sha1, sha256 or pdq
+    distance: int
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapResult:
+    """What a partner's answer says about a seizure."""
+
+    peer: str
+    mode: str
+    items: int
+    shared: int
+    by_kind: dict[str, int]
+    matches: tuple[MatchContact, ...] = ()
+    candidates: int = 0
+
+
+def _signed_call(client: Any, path: str, request: dict[str, Any]) -> dict[str, Any]:
+    return verify_document(client.call_json(path, request), client.peer.fingerprint)
+
+
+def query_overlap(
+    store: SqlStore,
+    node: LocalNode,
+    peer: PeerRecord,
+    transport: Transport,
+    items: list[SeizedItem],
+    *,
+    actor: str,
+    case: str = "",
+) -> OverlapResult:
+    """Ask ``peer`` privately which of ``items`` it holds (or how many), and whom to contact
+    about them; audited here (the partner audits its side)."""
+    from interlink.services.federation_node import PeerClient
+
+    client = PeerClient(node, peer, transport)
+    try:
+        offer = _signed_call(client, OVERLAP_OPEN_PATH, {"items": len(items)})
+    except PolicyRefusalError as exc:
+        _audit(
+            store,
+            actor,
+            "federation.overlap.refused",
+            peer.name,
+            {"case": case, "reason": str(exc)},
+        )
+        raise
+    if offer.get("type") != OFFER_TYPE:
+        raise FormatError("not an overlap offer", "response")
+    mode, session = str(offer["mode"]), str(offer["session"])
+    counts = {str(k): int(v) for k, v in (offer.get("counts") or {}).items()}
+    kinds = [kind for kind in EXACT if counts.get(kind)]
+    tokens = {kind: [f"{kind}:{getattr(item, kind)}" for item in items] for kind in kinds}
+    bands = BandDesign(**offer["bands"]) if offer.get("bands") and mode == "intersection" else None
+    imaged = [item for item in items if item.pdq]
+    band_owner: list[int] = []
+    if bands is not None and imaged:
+        tokens[PDQ] = []
+        for number, item in enumerate(imaged):
+            for token in band_tokens(str(item.pdq), bands):
+                tokens[PDQ].append(token)
+                band_owner.append(number)
+    queries = {
+        kind: ClientQuery.of(values, reveal=mode == "intersection")
+        for kind, values in tokens.items()
+        if values
+    }
+    frame = encode_frame(
+        node.identity,
+        {"session": session, "sizes": {k: len(tokens[k]) for k in queries}},
+        {kind: q.request for kind, q in queries.items()},
+    )
+    header, blobs = decode_frame(
+        transport_call(client, OVERLAP_QUERY_PATH, frame), peer.fingerprint
+    )
+    if header.get("type") != ANSWER_TYPE:
+        raise FormatError("not an overlap answer", "response")
+    by_kind: dict[str, int] = {}
+    held_exact: dict[str, str] = {}  # token -> sha256 of our media
+    candidates: dict[str, str] = {}  # pdq -> sha256 of our media
+    for kind, q in queries.items():
+        setup, response = blobs[f"{kind}.setup"], blobs[f"{kind}.response"]
+        if mode != "intersection":
+            by_kind[kind] = q.size(setup, response)
+            continue
+        hits = q.intersection(setup, response)
+        if kind == PDQ:
+            for index in hits:
+                item = imaged[band_owner[index]]
+                candidates[str(item.pdq)] = item.sha256
+            by_kind[kind] = len(candidates)
+        else:
+            by_kind[kind] = len(hits)
+            for index in hits:
+                held_exact[tokens[kind][index]] = items[index].sha256
+    if mode != "intersection":
+        shared = max(by_kind.values(), default=0)
+        result = OverlapResult(peer.name, mode, len(items), shared, by_kind)
+    else:
+        result = _reveal(client, peer, session, items, held_exact, candidates, by_kind)
+    _audit(
+        store,
+        actor,
+        "federation.overlap.query",
+        peer.name,
+        {
+            "case": case,
+            "items": len(items),
+            "mode": mode,
+            "shared": result.shared,
+            "by_kind": by_kind,
+            "contacts": sum(len(m.contacts) for m in result.matches),
+        },
+    )
+    return result
+
+
+def transport_call(client: Any, path: str, body: bytes) -> bytes:
+    """POST raw bytes through the peer client (signed)."""
+    return bytes(client.call("POST", path, body))
+
+
+def _reveal(
+    client: Any,
+    peer: PeerRecord,
+    session: str,
+    items: list[SeizedItem],
+    held_exact: dict[str, str],
+    candidates: dict[str, str],
+    by_kind: dict[str, int],
+) -> OverlapResult:
+    answer = _signed_call(
+        client,
+        OVERLAP_REVEAL_PATH,
+        {"session": session, "exact": sorted(held_exact), "pdq": sorted(candidates)},
+    )
+    if answer.get("type") != CONTACTS_TYPE:
+        raise FormatError("not an overlap contacts answer", "response")
+    matches: dict[str, MatchContact] = {}
+
+    def contacts(raw: Any) -> tuple[Contact, ...]:
+        return tuple(
+            Contact(str(c["agency"]), str(c["reference"]), str(c["source"])) for c in raw or []
+        )
+
+    for match in answer.get("exact", []):
+        sha256 = held_exact.get(str(match["value"]))
+        if sha256 is None:
+            continue  # the partner answered for a value we did not ask about
+        kind = str(match["value"]).partition(":")[0]
+        known = matches.get(sha256)
+        merged = contacts(match["contacts"]) + (known.contacts if known else ())
+        matches[sha256] = MatchContact(sha256, kind, 0, tuple(sorted(set(merged), key=str)))
+    near = 0
+    for match in answer.get("near", []):
+        sha256 = candidates.get(str(match["pdq"]))
+        if sha256 is None or sha256 in matches:
+            continue
+        near += 1
+        matches[sha256] = MatchContact(
+            sha256, PDQ, int(match["distance"]), contacts(match["contacts"])
+        )
+    found = dict(by_kind)
+    if PDQ in found:
+        found[PDQ] = near
+    return OverlapResult(
+        peer.name,
+        "intersection",
+        len(items),
+        len(matches),
+        found,
+        tuple(sorted(matches.values(), key=lambda m: m.sha256)),
+        candidates=len(candidates),
+    )
