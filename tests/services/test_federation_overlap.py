@@ -54,13 +54,25 @@ def _entry(item: SeizedItem, *, pdq_only: bool = False) -> ListEntry:
     return ListEntry(signals=tuple(signals), extra=(("agency", "BKA Unit 7"),))
 
 
+World = tuple[Node, Node, list[SeizedItem], list[ListEntry]]
+
+
 @pytest.fixture
-def world(
-    store_url: str, tmp_path: Path
-) -> Iterator[tuple[Node, Node, list[SeizedItem], list[ListEntry]]]:
+def both(store_url: str, tmp_path: Path) -> Iterator[World]:
+    """The partner on each backend in turn."""
+    yield from _world(store_url, tmp_path)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    """Both nodes on SQLite files."""
+    yield from _world(f"sqlite:///{tmp_path / 'b.db'}", tmp_path)
+
+
+def _world(url: str, tmp_path: Path) -> Iterator[World]:
     rng = random.Random(15)
     a = make_node(tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}", "node-a", "NCA")
-    b = make_node(tmp_path / "b", store_url, "node-b", "BKA")
+    b = make_node(tmp_path / "b", url, "node-b", "BKA")
     seizure = [_item(rng) for _ in range(200)]
     held = [_entry(item) for item in seizure[:9]]
     # Three near-duplicates: B holds other files whose PDQ is a few bits off ours.
@@ -95,8 +107,9 @@ def _absent(wire: bytes, values: list[str]) -> None:
         assert bytes.fromhex(value) not in wire, value
 
 
-def test_intersection_finds_exact_and_near_matches_and_leaks_nothing_else(world) -> None:  # type: ignore[no-untyped-def]
-    a, b, seizure, others = world
+@pytest.mark.slow
+def test_intersection_finds_exact_and_near_matches_and_leaks_nothing_else(both: World) -> None:
+    a, b, seizure, others = both
     peer(b, a, "a", POLICY.format(mode="intersection", near="true"))
     peer(a, b, "b")
     wire = transport(b)
@@ -123,7 +136,7 @@ def test_intersection_finds_exact_and_near_matches_and_leaks_nothing_else(world)
     assert a.store.audit.verify().ok and b.store.audit.verify().ok
 
 
-def test_size_mode_counts_only_and_the_quota_holds(world) -> None:  # type: ignore[no-untyped-def]
+def test_size_mode_counts_only_and_the_quota_holds(world: World) -> None:
     a, b, seizure, _ = world
     peer(b, a, "a", POLICY.format(mode="size", near="false"))
     peer(a, b, "b")
@@ -139,7 +152,7 @@ def test_size_mode_counts_only_and_the_quota_holds(world) -> None:  # type: igno
         query_overlap(a.store, a.node, partner, transport(b), seizure, actor="t")
 
 
-def test_a_peer_without_overlap_rights_is_refused_and_audited(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_peer_without_overlap_rights_is_refused_and_audited(world: World) -> None:
     a, b, seizure, _ = world
     peer(b, a, "a")
     peer(a, b, "b")

@@ -50,8 +50,19 @@ def _fill(node: Node, name: str, entries: list[ListEntry]) -> int:
 
 
 @pytest.fixture
-def nodes(store_url: str, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    a = make_node(tmp_path / "a", store_url, "node-a", "BKA")
+def both(store_url: str, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+    """Node A on each backend in turn (B on SQLite)."""
+    yield from _nodes(store_url, tmp_path)
+
+
+@pytest.fixture
+def nodes(tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+    """Both nodes on SQLite files."""
+    yield from _nodes(f"sqlite:///{tmp_path / 'a.db'}", tmp_path)
+
+
+def _nodes(url: str, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+    a = make_node(tmp_path / "a", url, "node-a", "BKA")
     b = make_node(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}", "node-b", "NCA")
     peer(a, b, "b", SHARE)
     peer(b, a, "a")
@@ -76,8 +87,8 @@ def _mirror(b: Node) -> dict[str, ListEntry]:
     return {e.external_id or "": e for _, e in b.store.lists.entries(stored.id)}
 
 
-def test_adds_changes_and_tombstones_flow_in_signed_batches(nodes: tuple[Node, Node]) -> None:
-    a, b = nodes
+def test_adds_changes_and_tombstones_flow_in_signed_batches(both: tuple[Node, Node]) -> None:
+    a, b = both
     list_id = _fill(a, "known", [_entry(n) for n in range(1, 4)])
     assert _pull(a, b) == [(2, 0, 0, False), (1, 0, 0, False)]
     mirror = _mirror(b)

@@ -49,9 +49,17 @@ def _json_body(body: bytes) -> dict[str, Any]:
 def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
     from interlink.services.federation_sync import shared_lists
 
-    return sign_document(
-        node.identity, {"type": SHARED_LISTS_TYPE, "lists": shared_lists(store, peer)}
-    )
+    found = shared_lists(store, peer)
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=f"peer:{peer.name}",
+            action="federation.lists",
+            object_type="peer",
+            object_id=peer.name,
+            after={"lists": [item["list"] for item in found]},
+        )
+    return sign_document(node.identity, {"type": SHARED_LISTS_TYPE, "lists": found})
 
 
 def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:

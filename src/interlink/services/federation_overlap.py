@@ -114,6 +114,18 @@ def _audit(store: SqlStore, actor: str, action: str, peer: str, after: dict[str,
         )
 
 
+def _refuse(store: SqlStore, peer: PeerRecord, what: str, reason: str) -> PolicyRefusalError:
+    """Audit a refusal to ``peer`` and return the error to raise."""
+    _audit(
+        store,
+        f"peer:{peer.name}",
+        "federation.overlap.refused",
+        peer.name,
+        {"what": what, "reason": reason},
+    )
+    return PolicyRefusalError(peer.name, what, reason)
+
+
 def _day_start(now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
@@ -130,10 +142,7 @@ def answer_open(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes)
         if refusal is None:
             session = store.peers.open_session(tx, peer.id, policy.overlap.mode.value, now)
     if session is None:
-        _audit(
-            store, f"peer:{peer.name}", "federation.overlap.refused", peer.name, {"reason": refusal}
-        )
-        raise PolicyRefusalError(peer.name, "query the overlap", str(refusal))
+        raise _refuse(store, peer, "query the overlap", str(refusal))
     held = _held(store, policy)
     counts = {kind: len(s.items) for kind, s in held.sets.items() if kind != PDQ}
     offer = {
@@ -163,7 +172,7 @@ def _session(
     with store.engine.connect() as connection:
         found = store.peers.session(connection, session_id)
     if found is None or found[0] != peer.id or datetime.now(UTC) - found[2] > SESSION_TTL:
-        raise PolicyRefusalError(peer.name, "use this session", "unknown or expired")
+        raise _refuse(store, peer, "use this session", "unknown or expired")
     return session_id, found[1], found[3], found[4]
 
 
@@ -179,7 +188,7 @@ def answer_query(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes
     out: dict[str, bytes] = {}
     for kind, request in blobs.items():
         if kind not in held.sets:
-            raise PolicyRefusalError(peer.name, f"query {kind}", "not offered")
+            raise _refuse(store, peer, f"query {kind}", "not offered")
         out[f"{kind}.setup"] = held.sets[kind].setup(int(sizes.get(kind, 0)))
         out[f"{kind}.response"] = held.sets[kind].answer(request, reveal=reveal)
     total = sum(int(v) for v in sizes.values())
@@ -212,11 +221,11 @@ def answer_reveal(store: SqlStore, node: LocalNode, peer: PeerRecord, body: byte
     session_id, mode, items, revealed = _session(store, peer, request.get("session"))
     policy = parse_policy(peer.policy)
     if mode != OverlapMode.INTERSECTION.value or revealed:
-        raise PolicyRefusalError(peer.name, "reveal matches", "size-only or already revealed")
+        raise _refuse(store, peer, "reveal matches", "size-only or already revealed")
     exact = [str(v) for v in request.get("exact", [])]
     candidates = [str(v) for v in request.get("pdq", [])] if policy.overlap.near_duplicates else []
     if len(exact) + len(candidates) > items:
-        raise PolicyRefusalError(peer.name, "reveal matches", "more values than it queried")
+        raise _refuse(store, peer, "reveal matches", "more values than it queried")
     holdings = store.holdings
     list_ids, with_cases = _scope(store, policy)
     disclose = policy.overlap.contact

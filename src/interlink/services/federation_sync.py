@@ -338,4 +338,18 @@ def pull_peer(
             results.append(result)
             if not result.more:
                 break
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="federation.pull",
+            object_type="peer",
+            object_id=peer.name,
+            after={
+                "batches": len(results),
+                "added": sum(r.added for r in results),
+                "changed": sum(r.changed for r in results),
+                "deleted": sum(r.deleted for r in results),
+            },
+        )
     return results
