@@ -164,3 +164,48 @@ def test_a_peer_without_overlap_rights_is_refused_and_audited(world: World) -> N
     assert wire.received == []
     for item in seizure:
         _absent(b"".join(wire.sent), [item.sha256, item.md5, item.sha1, str(item.pdq)])
+
+
+@pytest.mark.slow
+def test_case_media_name_the_agency_and_case_to_contact(tmp_path: Path) -> None:
+    from interlink.demo.images import encode, scene
+    from interlink.services.cases import acting_agency
+    from interlink.services.scan import ScanOptions, scan_exhibit
+
+    a = make_node(tmp_path / "a", f"sqlite:///{tmp_path / 'a.db'}", "node-a", "NCA")
+    b = make_node(tmp_path / "b", f"sqlite:///{tmp_path / 'b.db'}", "node-b", "BKA")
+    shared, near, mine = scene(1), scene(2), scene(3)
+    files = {
+        "a": {
+            "shared.jpg": encode(shared),
+            "near.jpg": encode(near, quality=95),
+            "mine.jpg": encode(mine),
+        },
+        "b": {
+            "shared.jpg": encode(shared),
+            "near.jpg": encode(near.resize((600, 450)), quality=70),
+        },
+    }
+    for name, node, agency, case in (("a", a, "NCA", "OP-1"), ("b", b, "BKA", "DE-2026-17")):
+        root = tmp_path / f"exhibit-{name}"
+        root.mkdir()
+        for file_name, data in files[name].items():
+            (root / file_name).write_bytes(data)
+        owner = acting_agency(node.store, agency, "DE" if name == "b" else "GB", actor="t")
+        scan_exhibit(node.store, root, case=case, options=ScanOptions(workers=0), agency=owner)
+    policy = POLICY.format(mode="intersection", near="true").replace(
+        'lists = ["known"]', "cases = true"
+    )
+    peer(b, a, "a", policy)
+    peer(a, b, "b")
+    seizure = a.store.holdings.seizure("OP-1")
+    assert len(seizure) == 3
+    result = query_overlap(
+        a.store, a.node, get_peer(a.store, "b"), transport(b), seizure, actor="t", case="OP-1"
+    )
+    assert result.shared == 2
+    assert sorted(m.via == "pdq" for m in result.matches) == [False, True]  # exact, near
+    for match in result.matches:
+        assert match.contacts == (Contact("BKA", "DE-2026-17", "case"),)
+    a.store.close()
+    b.store.close()
