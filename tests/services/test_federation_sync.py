@@ -188,3 +188,33 @@ def test_peer_votes_count_toward_the_trusted_grade(nodes: tuple[Node, Node]) -> 
     assert b.store.list_views.stats(list_id, 2).trusted == 1
     stats = b.store.list_views.stats(b.store.lists.get("a/known").id, 2)
     assert stats.by_agency == {"BKA": 1}
+
+
+class _Flaky:
+    """Delivers ``good`` requests, then fails like a partner that went down."""
+
+    def __init__(self, inner: object, good: int) -> None:
+        self.inner, self.good = inner, good
+
+    def send(self, method: str, path: str, headers: dict[str, str], body: bytes) -> bytes:
+        if self.good <= 0:
+            raise ConnectionResetError("partner went away")
+        self.good -= 1
+        return self.inner.send(method, path, headers, body)  # type: ignore[attr-defined, no-any-return]
+
+
+def test_an_interrupted_pull_resumes_from_its_cursor_and_converges(
+    nodes: tuple[Node, Node],
+) -> None:
+    a, b = nodes
+    _fill(a, "known", [_entry(n) for n in range(1, 8)])
+    with pytest.raises(ConnectionResetError):
+        pull_peer(b.store, b.node, _peer(b, "a"), _Flaky(transport(a), 3), actor="t", limit=2)
+    assert len(_mirror(b)) == 4  # two batches landed before the partner went away
+    pull_peer(b.store, b.node, _peer(b, "a"), transport(a), actor="t", limit=2)
+    mirror = _mirror(b)
+    origin = a.store.lists.get("known")
+    assert len(mirror) == 7 == origin.entries
+    assert {e.signals for e in mirror.values()} == {
+        e.signals for _, e in a.store.lists.entries(origin.id)
+    }
