@@ -209,3 +209,23 @@ def test_case_media_name_the_agency_and_case_to_contact(tmp_path: Path) -> None:
         assert match.contacts == (Contact("BKA", "DE-2026-17", "case"),)
     a.store.close()
     b.store.close()
+
+
+def test_a_band_design_too_coarse_to_keep_pdqs_private_is_ignored(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from interlink.federation.bands import BandDesign
+    from interlink.services import federation_overlap
+
+    a, b, seizure, _ = world
+    monkeypatch.setattr(federation_overlap, "design", lambda _n: BandDesign(8, 32))
+    federation_overlap._CACHE.clear()
+    peer(b, a, "a", POLICY.format(mode="intersection", near="true"))
+    peer(a, b, "b")
+    wire = transport(b)
+    result = query_overlap(a.store, a.node, get_peer(a.store, "b"), wire, seizure, actor="t")
+    federation_overlap._CACHE.clear()
+    assert result.shared == 9 and result.candidates == 0
+    assert "pdq" not in result.by_kind
+    for item in seizure:
+        assert str(item.pdq).encode() not in b"".join(wire.sent)

@@ -36,7 +36,7 @@ from interlink.adapters.sql.peers import PeerRecord
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import FormatError, PolicyRefusalError
 from interlink.domain.federation import OverlapMode, PeerPolicy, overlap_allowed
-from interlink.federation.bands import BandDesign, band_tokens, design
+from interlink.federation.bands import BandDesign, band_tokens, design, recall
 from interlink.federation.frames import decode_frame, encode_frame
 from interlink.federation.policy import parse_policy
 from interlink.federation.psi import ClientQuery, ServerSet
@@ -52,6 +52,12 @@ from interlink.services.peers import LocalNode
 OFFER_TYPE = "interlink.overlap-offer/1"
 ANSWER_TYPE = "interlink.overlap-answer/1"
 CONTACTS_TYPE = "interlink.overlap-contacts/1"
+#: The narrowest PDQ band the querying node accepts from a partner's offer.
+MIN_BAND_WIDTH = 16
+#: The querying node sends no PDQ candidates for verification when more than this share of its
+#: items are candidates (a partner whose band set matches nearly everything would otherwise
+#: learn the PDQs of a whole seizure).
+MAX_CANDIDATE_SHARE = 0.05
 #: How long a session may be used after it is opened.
 SESSION_TTL = timedelta(minutes=30)
 
@@ -151,6 +157,15 @@ def answer_open(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes)
         "mode": policy.overlap.mode.value,
         "counts": counts,
         "bands": held.bands.document() if held.bands else None,
+        "pdq_radius": policy.overlap.pdq_radius if held.bands else None,
+        # What the querying node can expect to find: recall at a few distances up to the radius.
+        "recall": {
+            str(d): round(recall(held.bands, d), 4)
+            for d in sorted({8, 16, policy.overlap.pdq_radius})
+            if d <= policy.overlap.pdq_radius
+        }
+        if held.bands
+        else None,
     }
     _audit(
         store,
@@ -343,7 +358,11 @@ def query_overlap(
     counts = {str(k): int(v) for k, v in (offer.get("counts") or {}).items()}
     kinds = [kind for kind in EXACT if counts.get(kind)]
     tokens = {kind: [f"{kind}:{getattr(item, kind)}" for item in items] for kind in kinds}
-    bands = BandDesign(**offer["bands"]) if offer.get("bands") and mode == "intersection" else None
+    bands = None
+    if isinstance(offer.get("bands"), dict) and mode == "intersection":
+        offered = BandDesign(int(offer["bands"]["width"]), int(offer["bands"]["bands"]))
+        if offered.width >= MIN_BAND_WIDTH and offered.width * offered.bands <= 256:
+            bands = offered
     imaged = [item for item in items if item.pdq]
     band_owner: list[int] = []
     if bands is not None and imaged:
@@ -421,10 +440,13 @@ def _reveal(
     candidates: dict[str, str],
     by_kind: dict[str, int],
 ) -> OverlapResult:
+    checked = candidates
+    if len(candidates) > max(16, int(len(items) * MAX_CANDIDATE_SHARE)):
+        checked = {}  # implausibly many: the partner's band set would learn our PDQs
     answer = _signed_call(
         client,
         OVERLAP_REVEAL_PATH,
-        {"session": session, "exact": sorted(held_exact), "pdq": sorted(candidates)},
+        {"session": session, "exact": sorted(held_exact), "pdq": sorted(checked)},
     )
     if answer.get("type") != CONTACTS_TYPE:
         raise FormatError("not an overlap contacts answer", "response")
@@ -445,7 +467,7 @@ def _reveal(
         matches[sha256] = MatchContact(sha256, kind, 0, tuple(sorted(set(merged), key=str)))
     near = 0
     for match in answer.get("near", []):
-        sha256 = candidates.get(str(match["pdq"]))
+        sha256 = checked.get(str(match["pdq"]))
         if sha256 is None or sha256 in matches:
             continue
         near += 1
