@@ -18,10 +18,14 @@ the list. The requests cross a loopback transport that counts every byte. Measur
   verifies them and intersects locally (the anchor for what federation avoids: the whole list
   crosses).
 
+With ``--near`` every media and list entry also has a PDQ and half of the shared media are
+near-duplicates (6 bits apart): PDQ band tokens go through PSI too (the bare library is then
+run on the same two sets: MD5 values and band tokens), and candidates are verified.
+
 ``ratio_vs_library`` is ours (cold) over the library's CPU on the same sets; the target is
 1.5 or less.
 
-    python -m bench.federation [--small] [--seizure 100000] [--list 1000000] [--json]
+    python -m bench.federation [--small] [--near] [--seizure 100000] [--list 1000000] [--json]
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from interlink.adapters.sql.holdings import SeizedItem
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
+from interlink.federation.bands import band_tokens, design
 from interlink.federation.psi import FPR, bucket
 from interlink.federation.signing import verify_document
 from interlink.services.federation_node import PeerClient
@@ -100,6 +105,13 @@ def _hex(rng: random.Random, digits: int) -> str:
     return f"{rng.getrandbits(digits * 4):0{digits}x}"
 
 
+def _near(pdq: str, rng: random.Random) -> str:
+    value = int(pdq, 16)
+    for bit in rng.sample(range(256), 6):
+        value ^= 1 << bit
+    return f"{value:064x}"
+
+
 def _world(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, list[SeizedItem]]:
     rng = random.Random(15)
     querying_store = SqlStore.open(f"sqlite:///{folder / 'querying.db'}")
@@ -107,19 +119,34 @@ def _world(args: argparse.Namespace, folder: Path) -> tuple[Any, Any, list[Seize
     querying = local_node(folder / "q", "querying", "NCA")
     partner = local_node(folder / "p", "partner", "BKA")
     seizure = [
-        SeizedItem(_hex(rng, 64), _hex(rng, 32), _hex(rng, 40), None) for _ in range(args.seizure)
+        SeizedItem(
+            _hex(rng, 64), _hex(rng, 32), _hex(rng, 40), _hex(rng, 64) if args.near else None
+        )
+        for _ in range(args.seizure)
     ]
-    held = [s.md5 for s in seizure[: args.shared]]
-    held += [_hex(rng, 32) for _ in range(args.list - len(held))]
+    exact = args.shared // 2 if args.near else args.shared
+    held = [(s.md5, s.pdq) for s in seizure[:exact]]
+    held += [(_hex(rng, 32), _near(str(s.pdq), rng)) for s in seizure[exact : args.shared]]
+    held += [
+        (_hex(rng, 32), _hex(rng, 64) if args.near else None) for _ in range(args.list - len(held))
+    ]
     rng.shuffle(held)
     with partner_store.transaction() as tx:
         list_id = partner_store.lists.create(
             tx, HashList("known", "bench", "v1", datetime.now(UTC)), fmt="csv", pdq_threshold=31
         )
         partner_store.lists.add_entries(
-            tx, list_id, (ListEntry(signals=(Signal("md5", value),)) for value in held)
+            tx,
+            list_id,
+            (
+                ListEntry(
+                    signals=(Signal("md5", md5),) + ((Signal("pdq", pdq, 100),) if pdq else ())
+                )
+                for md5, pdq in held
+            ),
         )
-    add_peer(partner_store, "https://q.example", querying.fingerprint, POLICY, name="q", actor="b")
+    policy = POLICY + ("near_duplicates = true\n" if args.near else "")
+    add_peer(partner_store, "https://q.example", querying.fingerprint, policy, name="q", actor="b")
     add_peer(
         querying_store,
         "https://p.example",
@@ -147,31 +174,56 @@ def _ours(querying: Any, partner: Any, seizure: list[SeizedItem]) -> tuple[Meter
     return meter, result.shared
 
 
-def _library(seizure: list[SeizedItem], held: list[str]) -> tuple[Meter, Meter, int]:
-    items = [f"md5:{s.md5}" for s in seizure]
-    start = time.process_time()
-    server = psi.server.CreateWithNewKey(True)
-    setup = server.CreateSetupMessage(FPR, bucket(len(items)), held).SerializeToString()
-    setup_cpu = time.process_time() - start
-    start = time.process_time()
-    client = psi.client.CreateWithNewKey(True)
-    request = client.CreateRequest(items)
-    client_cpu = time.process_time() - start
-    start = time.process_time()
-    response = server.ProcessRequest(request)
-    server_cpu = time.process_time() - start
-    start = time.process_time()
-    parsed_setup = psi.ServerSetup()
-    parsed_setup.ParseFromString(setup)
-    found = client.GetIntersection(parsed_setup, response)
-    client_cpu += time.process_time() - start
-    sent, received = (
-        len(request.SerializeToString()),
-        len(setup) + len(response.SerializeToString()),
-    )
-    cold = Meter(client_cpu, setup_cpu + server_cpu, sent, received)
-    warm = Meter(client_cpu, server_cpu, sent, received)
-    return cold, warm, len(found)
+def _library(sets: dict[str, tuple[list[str], list[str]]]) -> tuple[Meter, Meter, int]:
+    """The bare library on ``{kind: (client items, server items)}``: one PSI per kind."""
+    cold, warm, found_total = Meter(), Meter(), 0
+    for client_items, server_items in sets.values():
+        start = time.process_time()
+        server = psi.server.CreateWithNewKey(True)
+        setup = server.CreateSetupMessage(FPR, bucket(len(client_items)), server_items)
+        setup_bytes = setup.SerializeToString()
+        setup_cpu = time.process_time() - start
+        start = time.process_time()
+        client = psi.client.CreateWithNewKey(True)
+        request = client.CreateRequest(client_items)
+        client_cpu = time.process_time() - start
+        start = time.process_time()
+        response = server.ProcessRequest(request)
+        server_cpu = time.process_time() - start
+        start = time.process_time()
+        parsed_setup = psi.ServerSetup()
+        parsed_setup.ParseFromString(setup_bytes)
+        found = client.GetIntersection(parsed_setup, response)
+        client_cpu += time.process_time() - start
+        sent = len(request.SerializeToString())
+        received = len(setup_bytes) + len(response.SerializeToString())
+        for meter, partner_cpu in ((cold, setup_cpu + server_cpu), (warm, server_cpu)):
+            meter.querying_cpu += client_cpu
+            meter.partner_cpu += partner_cpu
+            meter.bytes_sent += sent
+            meter.bytes_received += received
+        found_total += len(found)
+    return cold, warm, found_total
+
+
+def _library_sets(partner_store: SqlStore, seizure: list[SeizedItem]) -> dict[str, Any]:
+    """The item strings our overlap puts through PSI, for the bare library."""
+    holdings = partner_store.holdings
+    list_ids = holdings.list_ids(["known"])
+    sets = {
+        "md5": (
+            [f"md5:{s.md5}" for s in seizure],
+            sorted(f"md5:{v}" for v in holdings.values(list_ids, False, "md5")),
+        )
+    }
+    pdqs = sorted(holdings.values(list_ids, False, "pdq"))
+    if pdqs:
+        bands = design(len(pdqs))
+        sets["pdq"] = (
+            [t for s in seizure if s.pdq for t in band_tokens(s.pdq, bands)],
+            sorted({t for v in pdqs for t in band_tokens(v, bands)}),
+        )
+    return sets
 
 
 def _pull(querying: Any, partner: Any, seizure: list[SeizedItem]) -> tuple[Meter, int]:
@@ -203,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", type=int, default=1_000_000)
     parser.add_argument("--shared", type=int, default=1_000)
     parser.add_argument("--small", action="store_true", help="10,000 against 100,000")
+    parser.add_argument(
+        "--near", action="store_true", help="PDQs too: half the shared media are near-duplicates"
+    )
     parser.add_argument("--db-partner", help="the partner's store URL (default: SQLite)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
@@ -212,17 +267,16 @@ def main(argv: list[str] | None = None) -> int:
         fill_start = time.perf_counter()
         querying, partner, seizure = _world(args, Path(tmp))
         fill_s = time.perf_counter() - fill_start
-        held_values = sorted(
-            f"md5:{v}"
-            for v in partner[0].holdings.values(
-                partner[0].holdings.list_ids(["known"]), False, "md5"
-            )
-        )
-        library_cold, library_warm, library_found = _library(seizure, held_values)
+        library_cold, library_warm, library_found = _library(_library_sets(partner[0], seizure))
         ours_cold, shared_cold = _ours(querying, partner, seizure)
         ours_warm, shared_warm = _ours(querying, partner, seizure)
         pull, shared_pull = _pull(querying, partner, seizure)
-    if not shared_cold == shared_warm == shared_pull == library_found == args.shared:
+    exact = args.shared // 2 if args.near else args.shared
+    if not (
+        shared_cold == shared_warm == args.shared
+        and shared_pull == exact
+        and library_found >= args.shared
+    ):
         print(
             f"results differ: {shared_cold} {shared_warm} {shared_pull} {library_found}",
             file=sys.stderr,
@@ -234,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     library_reused = library_warm.querying_cpu + library_warm.partner_cpu
     report = {
         "seizure": args.seizure,
+        "near": args.near,
         "list": args.list,
         "shared": args.shared,
         "ratio_vs_library": round(cold / library, 3),
