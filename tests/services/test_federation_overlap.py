@@ -229,3 +229,24 @@ def test_a_band_design_too_coarse_to_keep_pdqs_private_is_ignored(
     assert "pdq" not in result.by_kind
     for item in seizure:
         assert str(item.pdq).encode() not in b"".join(wire.sent)
+
+
+def test_a_session_answers_one_query_only(world: World) -> None:
+    from interlink.federation.frames import encode_frame
+    from interlink.federation.psi import ClientQuery
+    from interlink.federation.signing import verify_document
+    from interlink.federation.transport import OVERLAP_OPEN_PATH, OVERLAP_QUERY_PATH
+    from interlink.services.federation_node import PeerClient
+
+    a, b, seizure, _ = world
+    peer(b, a, "a", POLICY.format(mode="intersection", near="false"))
+    peer(a, b, "b")
+    client = PeerClient(a.node, get_peer(a.store, "b"), transport(b))
+    offer = verify_document(client.call_json(OVERLAP_OPEN_PATH, {"items": 1}), b.node.fingerprint)
+    request = ClientQuery.of([f"md5:{seizure[0].md5}"], reveal=True).request
+    frame = encode_frame(
+        a.node.identity, {"session": offer["session"], "sizes": {"md5": 1}}, {"md5": request}
+    )
+    client.call("POST", OVERLAP_QUERY_PATH, frame)
+    with pytest.raises(PolicyRefusalError, match="one query per session"):
+        client.call("POST", OVERLAP_QUERY_PATH, frame)

@@ -195,7 +195,9 @@ def answer_query(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes
     """Answer the blinded requests of an open session: per hash type, the (cached) setup and
     the blinded response. Only counts are audited."""
     header, blobs = decode_frame(body, peer.fingerprint)
-    session_id, mode, _, _ = _session(store, peer, header.get("session"))
+    session_id, mode, queried, _ = _session(store, peer, header.get("session"))
+    if queried:
+        raise _refuse(store, peer, "query this session again", "one query per session")
     policy = parse_policy(peer.policy)
     held = _held(store, policy)
     reveal = mode == OverlapMode.INTERSECTION.value
@@ -206,7 +208,12 @@ def answer_query(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes
             raise _refuse(store, peer, f"query {kind}", "not offered")
         out[f"{kind}.setup"] = held.sets[kind].setup(int(sizes.get(kind, 0)))
         out[f"{kind}.response"] = held.sets[kind].answer(request, reveal=reveal)
-    total = sum(int(v) for v in sizes.values())
+    # What the reveal step may ask about at most: exact values queried, and PDQ items (tokens
+    # over bands); at least 1 so a session that queried nothing still counts as queried.
+    total = sum(int(v) for k, v in sizes.items() if k != PDQ)
+    if held.bands is not None:
+        total += int(sizes.get(PDQ, 0)) // held.bands.bands
+    total = max(total, 1)
     with store.transaction() as tx:
         store.peers.update_session(tx, session_id, client_items=total)
     _audit(
