@@ -48,7 +48,7 @@ from interlink.adapters.sql.holdings import SeizedItem
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
-from interlink.federation.bands import band_tokens, design
+from interlink.federation.bands import band_tokens_many, design
 from interlink.federation.psi import FPR, bucket
 from interlink.federation.signing import verify_document
 from interlink.services.federation_node import PeerClient
@@ -220,8 +220,8 @@ def _library_sets(partner_store: SqlStore, seizure: list[SeizedItem]) -> dict[st
     if pdqs:
         bands = design(len(pdqs))
         sets["pdq"] = (
-            [t for s in seizure if s.pdq for t in band_tokens(s.pdq, bands)],
-            sorted({t for v in pdqs for t in band_tokens(v, bands)}),
+            [t for row in band_tokens_many([str(s.pdq) for s in seizure], bands) for t in row],
+            sorted({t for row in band_tokens_many(pdqs, bands) for t in row}),
         )
     return sets
 

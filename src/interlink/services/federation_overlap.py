@@ -36,7 +36,7 @@ from interlink.adapters.sql.peers import PeerRecord
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import FormatError, PolicyRefusalError
 from interlink.domain.federation import OverlapMode, PeerPolicy, overlap_allowed
-from interlink.federation.bands import BandDesign, band_tokens, design, recall
+from interlink.federation.bands import BandDesign, band_tokens_many, design, recall
 from interlink.federation.frames import decode_frame, encode_frame
 from interlink.federation.policy import parse_policy
 from interlink.federation.psi import ClientQuery, ServerSet
@@ -100,8 +100,8 @@ def _held(store: SqlStore, policy: PeerPolicy) -> _Held:
     if near:
         pdqs = sorted(holdings.values(list_ids, with_cases, PDQ))
         bands = design(len(pdqs))
-        for value in pdqs:
-            for token in band_tokens(value, bands):
+        for value, value_tokens in zip(pdqs, band_tokens_many(pdqs, bands), strict=True):
+            for token in value_tokens:
                 index[token].append(value)
         sets[PDQ] = ServerSet(sorted(index))
     held = _Held(sets, bands, dict(index))
@@ -267,9 +267,11 @@ def answer_reveal(store: SqlStore, node: LocalNode, peer: PeerRecord, body: byte
     held = _held(store, policy)
     if candidates and held.bands is not None:
         best: dict[str, tuple[int, str]] = {}
-        for candidate in candidates:
+        for candidate, tokens in zip(
+            candidates, band_tokens_many(candidates, held.bands), strict=True
+        ):
             mine = int(candidate, 16)
-            for token in band_tokens(candidate, held.bands):
+            for token in tokens:
                 for theirs in held.band_index.get(token, ()):
                     distance = (mine ^ int(theirs, 16)).bit_count()
                     if distance <= policy.overlap.pdq_radius and (
@@ -374,10 +376,10 @@ def query_overlap(
     band_owner: list[int] = []
     if bands is not None and imaged:
         tokens[PDQ] = []
-        for number, item in enumerate(imaged):
-            for token in band_tokens(str(item.pdq), bands):
-                tokens[PDQ].append(token)
-                band_owner.append(number)
+        every = band_tokens_many([str(item.pdq) for item in imaged], bands)
+        for number, item_tokens in enumerate(every):
+            tokens[PDQ].extend(item_tokens)
+            band_owner.extend([number] * len(item_tokens))
     queries = {
         kind: ClientQuery.of(values, reveal=mode == "intersection")
         for kind, values in tokens.items()
