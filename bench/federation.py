@@ -52,7 +52,7 @@ from interlink.federation.bands import band_tokens_many, design
 from interlink.federation.psi import FPR, bucket
 from interlink.federation.signing import verify_document
 from interlink.services.federation_node import PeerClient
-from interlink.services.federation_overlap import query_overlap
+from interlink.services.overlap_query import query_overlap
 from interlink.services.peers import add_peer, get_peer, local_node
 
 POLICY = """format = "interlink-federation-policy/1"

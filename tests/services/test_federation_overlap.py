@@ -13,7 +13,7 @@ from interlink.adapters.sql.holdings import Contact, SeizedItem
 from interlink.domain.errors import PolicyRefusalError
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
-from interlink.services.federation_overlap import query_overlap
+from interlink.services.overlap_query import query_overlap
 from interlink.services.peers import get_peer
 from tests.federation.nodes import Node, make_node, peer, transport
 
