@@ -167,3 +167,34 @@ class IndexCorruptError(InterlinkError):
 
 class AccessDeniedError(InterlinkError):
     """The actor may not perform this operation on this record."""
+
+
+class PolicyError(FormatError):
+    """A federation policy file does not follow its format; ``field`` names the field (as a
+    dotted path such as ``lists[1].disclosure``)."""
+
+    def __init__(self, field: str, reason: str, source: str | None = None) -> None:
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}policy field {field}: {reason}")
+        self.field = field
+
+
+class PeerAuthenticationError(AccessDeniedError):
+    """A message from a peer is not proven to come from it: a bad or missing signature, an
+    unknown or unpinned key, a timestamp outside the window, or a nonce seen before."""
+
+    def __init__(self, peer: str, reason: str) -> None:
+        super().__init__(f"message from peer {peer!r} refused: {reason}")
+        self.peer = peer
+        self.reason = reason
+
+
+class PolicyRefusalError(AccessDeniedError):
+    """What a peer asked for is not allowed by the policy this node holds for it (or the
+    policy's daily quota is spent)."""
+
+    def __init__(self, peer: str, what: str, reason: str) -> None:
+        super().__init__(f"peer {peer!r} may not {what}: {reason}")
+        self.peer = peer
+        self.what = what
+        self.reason = reason

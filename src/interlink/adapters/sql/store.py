@@ -11,10 +11,13 @@ from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
 from interlink.adapters.sql.engine import make_engine, migrate
+from interlink.adapters.sql.feed import FeedRepository
+from interlink.adapters.sql.holdings import HoldingsRepository
 from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
+from interlink.adapters.sql.peers import PeerRepository
 from interlink.adapters.sql.watches import WatchRepository
 
 
@@ -35,6 +38,9 @@ class SqlStore:
         self.casework = CaseworkRepository(engine)
         self.links = LinkRepository(engine)
         self.watches = WatchRepository(engine)
+        self.peers = PeerRepository(engine)
+        self.feed = FeedRepository(engine)
+        self.holdings = HoldingsRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:

@@ -1,0 +1,179 @@
+"""What a node answers its peers: every request is authenticated (signed by a pinned key,
+inside the time window, never replayed), routed, and audited; refusals are audited too.
+
+``handle`` is the one entry point the HTTP adapter calls for every ``/federation/v1/...``
+request (and the in-process transport calls directly); ``PeerClient`` is the calling side.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from interlink.adapters.sql.peers import PeerRecord
+from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import FormatError, InterlinkError, NotFoundError
+from interlink.federation.signing import (
+    RequestSignature,
+    canonical,
+    sign_document,
+    sign_request,
+    verify_document,
+    verify_request,
+)
+from interlink.federation.transport import (
+    BATCH_PATH,
+    LISTS_PATH,
+    OVERLAP_OPEN_PATH,
+    OVERLAP_QUERY_PATH,
+    OVERLAP_REVEAL_PATH,
+    Transport,
+)
+from interlink.services.peers import LocalNode, StoreNonces, pinned_peer
+
+Handler = Callable[[SqlStore, LocalNode, PeerRecord, bytes], bytes]
+SHARED_LISTS_TYPE = "interlink.shared-lists/1"
+
+
+def _json_body(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError as exc:
+        raise FormatError("request body is not JSON", "request") from exc
+    if not isinstance(value, dict):
+        raise FormatError("request body must be a JSON object", "request")
+    return value
+
+
+def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    from interlink.services.federation_sync import shared_lists
+
+    found = shared_lists(store, peer)
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=f"peer:{peer.name}",
+            action="federation.lists",
+            object_type="peer",
+            object_id=peer.name,
+            after={"lists": [item["list"] for item in found]},
+        )
+    return sign_document(node.identity, {"type": SHARED_LISTS_TYPE, "lists": found})
+
+
+def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    from interlink.services.federation_sync import BATCH_LIMIT, export_batch
+
+    request = _json_body(body)
+    try:
+        name = str(request["list"])
+        since = int(request.get("since", 0))
+        limit = int(request.get("limit", BATCH_LIMIT))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError("a batch request needs list, since and limit", "request") from exc
+    return export_batch(store, node, peer, name, since, limit=limit)
+
+
+def _overlap(name: str) -> Handler:
+    def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+        from interlink.services import federation_overlap
+
+        handler: Handler = getattr(federation_overlap, name)
+        return handler(store, node, peer, body)
+
+    return run
+
+
+ROUTES: dict[tuple[str, str], Handler] = {
+    ("GET", LISTS_PATH): _lists,
+    ("POST", BATCH_PATH): _batch,
+    ("POST", OVERLAP_OPEN_PATH): _overlap("answer_open"),
+    ("POST", OVERLAP_QUERY_PATH): _overlap("answer_query"),
+    ("POST", OVERLAP_REVEAL_PATH): _overlap("answer_reveal"),
+}
+
+
+def authenticate(
+    store: SqlStore,
+    node: LocalNode,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    body: bytes,
+) -> PeerRecord:
+    """The pinned peer that signed this request; ``PeerAuthenticationError`` (audited) if the
+    request is not proven to come from one, in time and only once."""
+    try:
+        signature = RequestSignature.from_headers(headers)
+        peer = pinned_peer(store, signature.key)
+        verify_request(
+            signature,
+            method,
+            path,
+            body,
+            pinned=peer.fingerprint,
+            recipient=node.fingerprint,
+            nonces=StoreNonces(store),
+        )
+    except InterlinkError as exc:
+        with store.transaction() as tx:
+            store.audit.append(
+                tx,
+                actor="peer:?",
+                action="federation.request.refused",
+                object_type="request",
+                object_id=f"{method} {path}",
+                after={"node": headers.get("X-Interlink-Node", ""), "reason": str(exc)},
+            )
+        raise
+    return peer
+
+
+def handle(
+    store: SqlStore,
+    node: LocalNode,
+    headers: dict[str, str],
+    method: str,
+    path: str,
+    body: bytes,
+) -> bytes:
+    """Answer one request from a peer: authenticate, route, return the response body.
+    Raises ``PeerAuthenticationError``, ``PolicyRefusalError``, ``NotFoundError`` or
+    ``FormatError``, which the HTTP adapter maps to 401, 403, 404 and 400."""
+    peer = authenticate(store, node, headers, method, path, body)
+    handler = ROUTES.get((method.upper(), path))
+    if handler is None:
+        raise NotFoundError("federation route", f"{method} {path}")
+    return handler(store, node, peer, body)
+
+
+class PeerClient:
+    """Signed requests from this node to one peer, through a transport."""
+
+    def __init__(self, node: LocalNode, peer: PeerRecord, transport: Transport) -> None:
+        self.node = node
+        self.peer = peer
+        self.transport = transport
+
+    def call(self, method: str, path: str, body: bytes = b"") -> bytes:
+        """Send one signed request; return the raw response body."""
+        signature = sign_request(
+            self.node.identity, method, path, body, recipient=self.peer.fingerprint
+        )
+        return self.transport.send(method, path, signature.headers(), body)
+
+    def call_json(self, path: str, request: dict[str, Any]) -> bytes:
+        """POST a canonical JSON body."""
+        return self.call("POST", path, canonical(request))
+
+    def shared_lists(self) -> list[dict[str, Any]]:
+        """The lists the peer shares with this node (a signed answer, verified)."""
+        payload = verify_document(self.call("GET", LISTS_PATH), self.peer.fingerprint)
+        if payload.get("type") != SHARED_LISTS_TYPE or not isinstance(payload.get("lists"), list):
+            raise FormatError("not a shared-lists answer", "response")
+        return list(payload["lists"])
+
+    def batch(self, list_name: str, since: int, limit: int) -> bytes:
+        """The signed batch of ``list_name`` after ``since`` (verified when applied)."""
+        return self.call_json(BATCH_PATH, {"list": list_name, "since": since, "limit": limit})
