@@ -4,7 +4,6 @@ on SQLite and PostgreSQL, by someone with database write access but without the 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,6 @@ from interlink.services.audit import (
     maybe_checkpoint,
     verify_audit,
 )
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[SqlStore]:
-    opened = SqlStore.open(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -77,6 +77,19 @@ class ScanResult:
     seconds: float
     summary: Summary
 
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON (what ``interlink scan --json`` and a finished job show)."""
+        return {
+            "case": self.case,
+            "exhibit": self.exhibit,
+            "scan": self.scan_id,
+            "resumed": self.resumed,
+            "ingested": self.ingested,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "summary": self.summary.to_json(),
+        }
+
 
 def count_files(root: Path) -> int:
     """How many files lie under ``root`` (1 for a file), without following links: the first
