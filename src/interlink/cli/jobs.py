@@ -170,12 +170,13 @@ def worker(
     from interlink.services.jobs import job_handler
 
     shared = state(ctx)
-    signal.signal(signal.SIGTERM, _stop)
+    previous = signal.signal(signal.SIGTERM, _stop)
     queue = open_queue(shared.settings, shared.store, stalled_seconds=stalled_after)
     try:
         queue.work(job_handler(shared.store, shared.settings), once=once)
     finally:
         queue.close()
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(signum: int, frame: Any) -> None:

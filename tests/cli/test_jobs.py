@@ -1,8 +1,10 @@
-"""``interlink worker`` as real processes: progress, SIGKILL mid-scan, restart and resume, and
-cancellation of a running scan; on SQLite (the local worker) and PostgreSQL (procrastinate)."""
+"""``interlink jobs`` and ``interlink worker``; the worker as real processes (progress, SIGKILL
+mid-scan, restart and resume, cancellation of a running scan) on SQLite (the local worker) and
+PostgreSQL (procrastinate)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -20,20 +22,22 @@ from sqlalchemy import func, select
 from interlink.adapters.sql.schema import media, sightings
 from interlink.adapters.sql.store import SqlStore
 from interlink.bootstrap import open_queue
+from interlink.cli.exit_codes import ExitCode
 from interlink.demo.images import encode, scene
 from interlink.domain.jobs import Job, JobState
 from interlink.services.cases import acting_agency
 from interlink.services.jobs import cancel_job, get_job, submit_scan
 from interlink.settings import Settings
+from tests.cli.test_app import run
 
-FILES = 24
+FILES = 16
 
 
 def _exhibit(folder: Path) -> None:
     folder.mkdir(parents=True)
     # Large images make each item slow enough to kill the worker halfway; each copy differs
     # in one block of pixels so every file is its own media.
-    base = np.asarray(scene(3, size=(1000, 750))).copy()
+    base = np.asarray(scene(3, size=(900, 675))).copy()
     for i in range(FILES):
         base[:8, :8] = i
         (folder / f"img{i:03d}.png").write_bytes(
@@ -144,3 +148,36 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
         _stop(worker, signal.SIGTERM)
         queue.close()
         store.close()
+
+
+def test_jobs_commands_submit_refuse_run_show_and_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roots = tmp_path / "evidence"
+    (roots / "ex").mkdir(parents=True)
+    (roots / "ex" / "a.jpg").write_bytes(encode(scene(1), "JPEG"))
+    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("INTERLINK_DB", raising=False)
+    monkeypatch.setenv("INTERLINK_WORKERS", "0")
+    monkeypatch.setenv("INTERLINK_EVIDENCE_ROOTS", str(roots))
+    refused = {
+        f"{roots}/ex/../ex": ExitCode.INVALID_INPUT,
+        "/etc": ExitCode.DENIED,
+        f"{roots}/missing": ExitCode.NOT_FOUND,
+    }
+    for path, expected in refused.items():
+        code, out, err = run(["jobs", "scan", path, "--case", "C"], capsys)
+        assert code == expected and out == "" and err.startswith("error: "), path
+    code, out, _ = run(["jobs", "scan", str(roots / "ex"), "--case", "C", "--json"], capsys)
+    submitted = json.loads(out)
+    assert code == 0 and submitted["state"] == "queued"
+    assert run(["worker", "--once"], capsys)[0] == 0
+    code, out, _ = run(["jobs", "show", submitted["id"], "--json"], capsys)
+    shown = json.loads(out)
+    assert shown["state"] == "done" and shown["progress"] == {"files_done": 1, "files_total": 1}
+    code, out, _ = run(["jobs", "list", "--json"], capsys)
+    assert [j["id"] for j in json.loads(out)["jobs"]] == [submitted["id"]]
+    code, _, err = run(["jobs", "cancel", submitted["id"]], capsys)
+    assert code == ExitCode.CONFLICT and "done" in err
+    code, _, err = run(["--agency", "other", "jobs", "show", submitted["id"]], capsys)
+    assert code == ExitCode.NOT_FOUND
