@@ -29,14 +29,11 @@ def verify(
 ) -> None:
     """Recompute the audit chain and check every signed checkpoint (and an exported one);
     exit 9 if any record was changed, inserted, removed or the chain rewritten."""
-    from interlink.adapters.audit_key import load_key
-    from interlink.services.audit import read_checkpoint, verify_audit
+    from interlink.services.audit import read_checkpoint, verify_node_audit
 
     shared = state(ctx)
     exported = read_checkpoint(checkpoint) if checkpoint is not None else None
-    key_path = shared.settings.audit_key_path
-    public_key = load_key(key_path).public_key if key_path.exists() else None
-    outcome = verify_audit(shared.store, public_key, exported)
+    outcome = verify_node_audit(shared.store, shared.settings, exported)
     if as_json:
         print_json(outcome.to_json())
     elif outcome.ok:
@@ -81,20 +78,22 @@ def checkpoint(
     """Sign the audit chain's head now (creating the node key on first use); with -o, export
     the signed checkpoint to keep elsewhere."""
     from interlink.adapters.audit_key import ensure_key
-    from interlink.services.audit import checkpoint_document, make_checkpoint, write_checkpoint
+    from interlink.services.audit import checkpoint_now, write_checkpoint
 
     shared = state(ctx)
-    key, _ = ensure_key(shared.settings.audit_key_path)
-    made = make_checkpoint(shared.store, key)
-    document = checkpoint_document(made, key)
+    key, _ = ensure_key(shared.settings.audit_key_path)  # refused before the store is opened
+    document = checkpoint_now(shared.store, key)
     if output is not None:
         write_checkpoint(output, document)
     if as_json:
         print_json(document)
     else:
+        made = document["checkpoint"]
         console.print(
-            f"checkpoint {made.seq}: record {made.record_id} (#{made.count}) {made.hash}\n"
-            f"signed by {key.fingerprint}" + (f"\nwritten to {output}" if output else "")
+            f"checkpoint {made['seq']}: record {made['record_id']} (#{made['count']})\n"
+            f"hash {made['hash']}\nsigned by {made['key_fingerprint']}"
+            + (f"\nwritten to {output}" if output else ""),
+            soft_wrap=True,
         )
 
 

@@ -50,7 +50,7 @@ class State:
             try:
                 checkpoint_if_due(self._store, self.settings)
             except AuditKeyError as exc:
-                errors.print(f"warning: no audit checkpoint signed: {exc}")
+                errors.print(f"warning: no audit checkpoint signed: {exc}", soft_wrap=True)
             finally:
                 self._store.close()
                 self._store = None

@@ -234,3 +234,21 @@ def checkpoint_if_due(
         every_records=settings.audit_checkpoint_records,
         every_seconds=settings.audit_checkpoint_seconds,
     )
+
+
+def verify_node_audit(
+    store: SqlStore, settings: Settings, exported: Mapping[str, Any] | None = None
+) -> AuditVerification:
+    """``verify_audit`` with this node's key (``settings.audit_key_path``); a node without a
+    key file has only the chain to check (and fails if checkpoints exist)."""
+    from interlink.adapters.audit_key import load_key
+
+    path = settings.audit_key_path
+    public_key = load_key(path).public_key if path.exists() else None
+    return verify_audit(store, public_key, exported)
+
+
+def checkpoint_now(store: SqlStore, key: NodeKey) -> dict[str, Any]:
+    """Sign the chain's head now; return the exported form of the checkpoint
+    (``checkpoint_document``). The key: ``ensure_key(settings.audit_key_path)[0]``."""
+    return checkpoint_document(make_checkpoint(store, key), key)
