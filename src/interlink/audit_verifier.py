@@ -169,6 +169,9 @@ def check_document(document: Mapping[str, Any]) -> tuple[Head, str]:
     return head, problem
 
 
+_LOG_FIELDS = {"id", "at", "prev_hash", "hash", *RECORD_FIELDS}
+
+
 def read_log(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """The records of an exported log (JSON Lines), blank lines skipped."""
     for number, line in enumerate(lines, start=1):
@@ -178,7 +181,7 @@ def read_log(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"line {number} is not JSON: {exc}") from None
-        if not isinstance(record, dict) or not {"id", "at", "prev_hash", "hash"} <= set(record):
+        if not isinstance(record, dict) or not _LOG_FIELDS <= set(record):
             raise ValueError(f"line {number} is not an audit record")
         yield record
 

@@ -16,6 +16,7 @@ from interlink.domain.errors import (
     EvidencePathNotAllowedError,
     InvalidFieldError,
     NotFoundError,
+    StoreError,
     TransitionError,
 )
 from interlink.domain.jobs import JobState
@@ -139,3 +140,29 @@ def test_a_path_gone_outside_the_roots_fails_the_job_with_its_reason(
     failed = get_job(store, job_id, agency_id=agency.id)
     assert failed.state is JobState.FAILED
     assert failed.problem is not None and "outside the allowed evidence roots" in failed.problem
+
+
+class _DownQueue:
+    """A queue whose database is unreachable."""
+
+    def enqueue(self, job_id: uuid.UUID) -> str | None:
+        raise ConnectionError("connection refused")
+
+    def withdraw(self, queue_ref: str) -> None:
+        raise AssertionError("not reached")
+
+    def work(self, handler: object, *, once: bool = False) -> None:
+        raise AssertionError("not reached")
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def test_a_job_the_queue_refuses_is_failed_not_left_queued(
+    store: SqlStore, settings: Settings
+) -> None:
+    agency = _agency(store, "NCA")
+    with pytest.raises(StoreError, match="could not be queued"):
+        _submit(store, _DownQueue(), settings, agency)
+    [job] = list_jobs(store, agency_id=agency.id).jobs
+    assert job.state is JobState.FAILED and "connection refused" in (job.problem or "")

@@ -24,6 +24,7 @@ from interlink.domain.errors import (
     InvalidFieldError,
     JobCancelledError,
     NotFoundError,
+    StoreError,
 )
 from interlink.domain.jobs import SCAN, Job, JobState
 from interlink.job_queue import JobHandler, JobQueue
@@ -91,7 +92,11 @@ def submit_scan(
             object_id=str(job.id),
             after={"kind": SCAN, "agency": str(agency_id), **arguments},
         )
-    ref = queue.enqueue(job.id)
+    try:
+        ref = queue.enqueue(job.id)
+    except Exception as exc:  # the queue is down: the job must not look as if it will run
+        _finish(store, job.id, JobState.FAILED, None, f"could not be queued: {exc}")
+        raise StoreError(f"job {job.id} could not be queued: {exc}") from exc
     if ref is not None:
         store.jobs.set_queue_ref(job.id, ref)
     return job
@@ -225,6 +230,16 @@ def run_job(store: SqlStore, settings: Settings, job: uuid.UUID) -> None:
     except Exception as exc:  # the worker survives a job's unexpected failure
         log.exception("job %s failed", job)
         state, problem = JobState.FAILED, f"unexpected {type(exc).__name__}: {exc}"
+    _finish(store, job, state, result, problem)
+
+
+def _finish(
+    store: SqlStore,
+    job: uuid.UUID,
+    state: JobState,
+    result: dict[str, Any] | None,
+    problem: str | None,
+) -> None:
     with store.transaction() as tx:
         store.jobs.finish(tx, job, state, result=result, problem=problem)
         store.audit.append(
@@ -242,6 +257,8 @@ def _run_scan(
 ) -> dict[str, Any]:
     from interlink.services.scan import ScanOptions, scan_exhibit
 
+    if job.kind != SCAN:
+        raise InvalidFieldError("job kind", job.kind, "no worker runs this kind of job")
     arguments = job.arguments
     # Checked again: the roots, or a link on the path, may have changed since submission.
     path = allowed_evidence_path(str(arguments["path"]), settings.evidence_roots)

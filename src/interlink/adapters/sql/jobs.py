@@ -18,7 +18,7 @@ from interlink.adapters.sql.schema import jobs
 from interlink.domain.errors import NotFoundError, TransitionError
 from interlink.domain.jobs import Job, JobState
 
-_ACTIVE = (JobState.RUNNING.value, JobState.CANCELLING.value)
+_UNFINISHED = (JobState.QUEUED.value, JobState.RUNNING.value, JobState.CANCELLING.value)
 
 
 def _job(row: Any) -> Job:
@@ -183,11 +183,11 @@ class JobRepository:
         result: dict[str, Any] | None = None,
         problem: str | None = None,
     ) -> None:
-        """Mark a running (or cancelling) job final, inside the caller's transaction."""
+        """Mark a job that is not final yet final, inside the caller's transaction."""
         now = datetime.now(UTC)
         connection.execute(
             update(jobs)
-            .where(jobs.c.id == job_id, jobs.c.state.in_(_ACTIVE))
+            .where(jobs.c.id == job_id, jobs.c.state.in_(_UNFINISHED))
             .values(
                 state=state.value, result=result, problem=problem, finished_at=now, updated_at=now
             )
