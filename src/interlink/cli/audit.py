@@ -39,7 +39,9 @@ def verify(
     elif outcome.ok:
         console.print(
             f"audit chain intact: {outcome.records} records, "
-            f"{outcome.checkpoints} signed checkpoints verified"
+            f"{outcome.checkpoints} signed checkpoints verified\n"
+            f"node key fingerprint: {outcome.key_fingerprint or 'none (no key file)'}",
+            soft_wrap=True,
         )
     else:
         console.print(

@@ -8,7 +8,7 @@ PostgreSQL) still form one chain.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -128,22 +128,28 @@ class AuditLog:
                 for row in connection.execute(query)
             ]
 
-    def export_rows(self, connection: Connection) -> Iterator[dict[str, Any]]:
+    def export_rows(self, connection: Connection) -> Generator[dict[str, Any], None, None]:
         """Every record in chain order, as the stand-alone verifier reads it (``at`` as the
-        exact UTC ISO 8601 text that was hashed)."""
-        for row in connection.execute(select(audit_log).order_by(audit_log.c.id)):
-            yield {
-                "id": row.id,
-                "at": _as_utc(row.at).isoformat(),
-                "actor": row.actor,
-                "action": row.action,
-                "object_type": row.object_type,
-                "object_id": row.object_id,
-                "before": row.before,
-                "after": row.after,
-                "prev_hash": row.prev_hash,
-                "hash": row.hash,
-            }
+        exact UTC ISO 8601 text that was hashed). Streamed: a log of millions of records is
+        never held in memory whole; closing the generator closes its cursor."""
+        query = select(audit_log).order_by(audit_log.c.id)
+        result = connection.execution_options(yield_per=1000).execute(query)
+        try:
+            for row in result:
+                yield {
+                    "id": row.id,
+                    "at": _as_utc(row.at).isoformat(),
+                    "actor": row.actor,
+                    "action": row.action,
+                    "object_type": row.object_type,
+                    "object_id": row.object_id,
+                    "before": row.before,
+                    "after": row.after,
+                    "prev_hash": row.prev_hash,
+                    "hash": row.hash,
+                }
+        finally:
+            result.close()
 
     def head(self, connection: Connection, *, lock: bool = False) -> Head:
         """The chain's head now (``lock``: held until the transaction ends, so no record can
@@ -167,7 +173,9 @@ class AuditLog:
         """Recompute the chain from the first record, check each of ``heads`` (signed
         checkpoints) is still in it, and that nothing is missing from its end."""
         with self._engine.connect() as connection:
-            check = verify_chain(self.export_rows(connection), heads)
+            rows = self.export_rows(connection)
+            check = verify_chain(rows, heads)
+            rows.close()  # a chain broken early leaves its cursor open
             head = connection.execute(
                 select(audit_head.c.hash, audit_head.c.count).where(audit_head.c.id == 1)
             ).first()
