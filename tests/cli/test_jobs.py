@@ -144,6 +144,11 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
         assert asked.state is JobState.CANCELLING
         final = _wait(store, second, agency.id, lambda j: j.state.final)
         assert final.state is JobState.CANCELLED and final.files_done < FILES
+
+        # A clean run of the same exhibit gives the summary the resumed one gave.
+        clean = _wait(store, submit("C3"), agency.id, lambda j: j.state.final)
+        assert clean.result is not None and clean.result["resumed"] is False
+        assert clean.result["summary"] == summary
     finally:
         _stop(worker, signal.SIGTERM)
         queue.close()
