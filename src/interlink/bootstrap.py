@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from interlink.adapters.sql.store import SqlStore
+from interlink.job_queue import JobQueue
 from interlink.settings import Settings
 
 
 def open_store(settings: Settings) -> SqlStore:
     """The store the settings name, its schema brought up to date."""
     return SqlStore.open(settings.database_url)
+
+
+def open_queue(settings: Settings, store: SqlStore, *, stalled_seconds: float = 30.0) -> JobQueue:
+    """The job queue for the store: procrastinate on PostgreSQL, the local one on SQLite
+    (``stalled_seconds``: how long a PostgreSQL worker may miss heartbeats before its job is
+    taken back)."""
+    if store.engine.dialect.name == "postgresql":
+        from interlink.adapters.jobs_procrastinate import ProcrastinateQueue
+
+        return ProcrastinateQueue(settings.database_url, stalled_seconds=stalled_seconds)
+    from interlink.adapters.jobs_local import LocalQueue
+
+    return LocalQueue(store)

@@ -12,6 +12,13 @@
 - ``INTERLINK_COUNTRY``: the ISO 3166-1 alpha-2 country given to the acting agency when it is
   created (default ``ZZ``, the user-assigned code for "unknown"); an existing agency keeps its
   country.
+- ``INTERLINK_AUDIT_KEY``: the node's Ed25519 audit signing key, a file only the service user
+  may read (default ``$INTERLINK_HOME/audit-key.pem``; created 0600 on first use).
+- ``INTERLINK_AUDIT_CHECKPOINT_RECORDS``, ``INTERLINK_AUDIT_CHECKPOINT_SECONDS``: sign a
+  checkpoint of the audit chain when a command or job ends and the chain grew by this many
+  records, or grew at all and the last checkpoint is this old (defaults 1000 and 3600).
+- ``INTERLINK_EVIDENCE_ROOTS``: the folders (a path list, separated by ``:``) under which
+  submitted scan jobs may read evidence; none by default, so jobs are refused until set.
 
 Command-line options (``--db``, ``--home``, ``--workers``, ``--agency``) override the
 environment.
@@ -40,6 +47,15 @@ class Settings:
     agency: str = LOCAL_AGENCY
     country: str = LOCAL_COUNTRY
     trusted_votes: int = 3
+    audit_key: Path | None = None
+    audit_checkpoint_records: int = 1000
+    audit_checkpoint_seconds: float = 3600.0
+    evidence_roots: tuple[Path, ...] = ()
+
+    @property
+    def audit_key_path(self) -> Path:
+        """Where the node's audit key is (``INTERLINK_AUDIT_KEY``, else under the home)."""
+        return self.audit_key or self.home / "audit-key.pem"
 
     @classmethod
     def load(
@@ -88,6 +104,11 @@ class Settings:
             ) from None
         if trusted_votes < 1:
             raise ConfigurationError("INTERLINK_TRUSTED_VOTES must be 1 or more")
+        every_records = _positive(env, "INTERLINK_AUDIT_CHECKPOINT_RECORDS", "1000")
+        every_seconds = _positive(env, "INTERLINK_AUDIT_CHECKPOINT_SECONDS", "3600")
+        roots = tuple(
+            Path(part) for part in env.get("INTERLINK_EVIDENCE_ROOTS", "").split(os.pathsep) if part
+        )
         return cls(
             home=home,
             database_url=url,
@@ -96,7 +117,22 @@ class Settings:
             agency=agency,
             country=country,
             trusted_votes=trusted_votes,
+            audit_key=Path(env["INTERLINK_AUDIT_KEY"]) if env.get("INTERLINK_AUDIT_KEY") else None,
+            audit_checkpoint_records=int(every_records),
+            audit_checkpoint_seconds=every_seconds,
+            evidence_roots=roots,
         )
+
+
+def _positive(env: Mapping[str, str], name: str, default: str) -> float:
+    text = env.get(name, default)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigurationError(f"{name} is not a number: {text!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be more than 0, not {text!r}")
+    return value
 
 
 def _os_user() -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from interlink.cli import audit, cases, demo, lists, networks, peers, report, scan, watch
+from interlink.cli import audit, cases, demo, jobs, lists, networks, peers, report, scan, watch
 from interlink.cli.context import State
 from interlink.cli.exit_codes import exit_code_for
 from interlink.cli.output import errors
@@ -36,6 +36,8 @@ app.add_typer(watch.app, name="watch")
 app.add_typer(cases.operation_app, name="operation")
 app.add_typer(peers.peers_app, name="peers")
 app.add_typer(peers.node_app, name="node")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 
 
 @app.callback()

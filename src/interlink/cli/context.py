@@ -41,10 +41,19 @@ class State:
         return self._agency
 
     def close(self) -> None:
-        """Close the store if it was opened."""
+        """Sign an audit checkpoint if one is due, then close the store, if it was opened."""
         if self._store is not None:
-            self._store.close()
-            self._store = None
+            from interlink.cli.output import errors
+            from interlink.domain.errors import AuditKeyError
+            from interlink.services.audit import checkpoint_if_due
+
+            try:
+                checkpoint_if_due(self._store, self.settings)
+            except AuditKeyError as exc:
+                errors.print(f"warning: no audit checkpoint signed: {exc}", soft_wrap=True)
+            finally:
+                self._store.close()
+                self._store = None
 
 
 def state(ctx: typer.Context) -> State:

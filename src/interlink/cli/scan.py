@@ -92,17 +92,7 @@ def scan(
 
 def result_json(result: ScanResult) -> dict[str, object]:
     """The JSON form of a scan result."""
-    return {
-        "case": result.case,
-        "exhibit": result.exhibit,
-        "scan": result.scan_id,
-        "resumed": result.resumed,
-        "ingested": result.ingested,
-        "skipped": result.skipped,
-        "seconds": round(result.seconds, 3),
-        "summary": result.summary.to_json(),
-        "images": result.images,
-    }
+    return result.to_json()
 
 
 def show(result: ScanResult) -> None:

@@ -198,3 +198,44 @@ class PolicyRefusalError(AccessDeniedError):
         self.peer = peer
         self.what = what
         self.reason = reason
+
+
+class AuditKeyError(ConfigurationError):
+    """The node's audit signing key cannot be used: missing, readable by others, or not an
+    Ed25519 private key."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"audit key {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class EvidencePathInvalidError(InvalidFieldError):
+    """An evidence path given to a job is malformed (relative, or holding ``..``)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("evidence path", path, reason)
+
+
+class EvidencePathNotAllowedError(AccessDeniedError):
+    """An evidence path lies outside every root the operator allowed (``INTERLINK_EVIDENCE_ROOTS``),
+    directly or through a symbolic link."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"evidence path {path!r}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class JobCancelledError(InterlinkError):
+    """A running job saw that it was asked to stop (raised inside the job, caught by the
+    worker that runs it)."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"job {job_id} was cancelled")
+        self.job_id = job_id
+
+
+class WorkerBusyError(ConflictError):
+    """Another worker already runs the jobs of this embedded store (one worker per SQLite
+    store)."""

@@ -84,6 +84,20 @@ class ScanResult:
     #: Storage-media images read: provenance display -> their facts (``ImageFacts.to_json``).
     images: dict[str, Any] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, Any]:
+        """The result as JSON (what ``interlink scan --json`` and a finished job show)."""
+        return {
+            "case": self.case,
+            "exhibit": self.exhibit,
+            "scan": self.scan_id,
+            "resumed": self.resumed,
+            "ingested": self.ingested,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "summary": self.summary.to_json(),
+            "images": self.images,
+        }
+
 
 def count_files(root: Path) -> int:
     """How many files lie under ``root`` (1 for a file), without following links: the first

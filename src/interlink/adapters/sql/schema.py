@@ -279,6 +279,43 @@ audit_head = Table(
     Column("count", BigInteger, nullable=False),
 )
 
+# Signed heads of the audit chain. ``at`` is kept as the exact ISO 8601 text that was signed.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("hash", Hex64, nullable=False),
+    Column("count", BigInteger, nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("key_fingerprint", Hex64, nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
+# What users see of background jobs, whichever queue runs them (procrastinate on PostgreSQL,
+# the one local worker on SQLite).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("agency_id", Uuid, ForeignKey("agencies.id"), nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("arguments", JSON, nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("files_done", BigInteger, nullable=False, default=0),
+    Column("files_total", BigInteger, nullable=False, default=0),
+    Column("result", JSON, nullable=True),
+    Column("problem", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("queue_ref", String(100), nullable=True),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_jobs_agency_id_submitted_at", "agency_id", "submitted_at"),
+)
+
 platform_reports = Table(
     "platform_reports",
     metadata,

@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 
 from interlink.adapters.sql.audit import AuditLog
+from interlink.adapters.sql.audit_checkpoints import CheckpointRepository
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
 from interlink.adapters.sql.engine import make_engine, migrate
 from interlink.adapters.sql.feed import FeedRepository
 from interlink.adapters.sql.holdings import HoldingsRepository
+from interlink.adapters.sql.jobs import JobRepository
 from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
@@ -35,6 +37,8 @@ class SqlStore:
         self.list_views = ListViews(engine)
         self.media = MediaRepository(engine)
         self.audit = AuditLog(engine)
+        self.checkpoints = CheckpointRepository(engine)
+        self.jobs = JobRepository(engine)
         self.casework = CaseworkRepository(engine)
         self.links = LinkRepository(engine)
         self.watches = WatchRepository(engine)
