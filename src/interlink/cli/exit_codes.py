@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from interlink.domain.errors import (
     AccessDeniedError,
+    AuthenticationError,
     ConfigurationError,
     ConflictError,
     FormatError,
@@ -14,8 +15,10 @@ from interlink.domain.errors import (
     InvalidFieldError,
     InvalidSignalError,
     NotFoundError,
+    RateLimitedError,
     SourceError,
     StoreError,
+    TooLargeError,
     UnknownSignalTypeError,
 )
 
@@ -45,6 +48,9 @@ _MAPPING: tuple[tuple[type[InterlinkError], ExitCode], ...] = (
     (UnknownSignalTypeError, ExitCode.INVALID_INPUT),
     (ConfigurationError, ExitCode.CONFIGURATION),
     (AccessDeniedError, ExitCode.DENIED),
+    (AuthenticationError, ExitCode.DENIED),
+    (RateLimitedError, ExitCode.DENIED),
+    (TooLargeError, ExitCode.INVALID_INPUT),
     (SourceError, ExitCode.SOURCE),
     (IndexCorruptError, ExitCode.DAMAGED),
 )

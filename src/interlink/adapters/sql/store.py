@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from interlink.adapters.sql.accounts import AccountRepository
 from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
@@ -15,6 +16,7 @@ from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
+from interlink.adapters.sql.scoped import ScopedCases
 from interlink.adapters.sql.watches import WatchRepository
 
 
@@ -35,6 +37,8 @@ class SqlStore:
         self.casework = CaseworkRepository(engine)
         self.links = LinkRepository(engine)
         self.watches = WatchRepository(engine)
+        self.accounts = AccountRepository(engine)
+        self.scoped_cases = ScopedCases(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:
