@@ -24,7 +24,7 @@ AGENCIES = ("alpha", "beta")
 CASES = {"alpha": "A-CASE", "beta": "B-CASE"}
 OPERATIONS = {"alpha": "OP-A", "beta": "OP-B"}
 #: PDQ codes in the known list ``known`` (category uk:A), and an MD5 there.
-KNOWN_PDQ = tuple(f"{n:064x}" for n in (0xF0F0F0F0F0F0, 0x123456789ABCDEF, 0xFFFF0000FFFF))
+KNOWN_PDQ = ("0" * 64, "f" * 32 + "0" * 32, "0" * 32 + "f" * 32)
 KNOWN_MD5 = hashlib.md5(b"known", usedforsecurity=False).hexdigest()
 
 
@@ -99,4 +99,7 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
         + f"m1,,{KNOWN_MD5},uk:B\n"
     )
     import_list(store, known, name="known", actor="operator")
+    spare = tmp_path / "spare.csv"
+    spare.write_text(f"md5,category\n{KNOWN_MD5},uk:C\n")
+    import_list(store, spare, name="spare", actor="operator")
     return node

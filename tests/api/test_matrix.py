@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,13 @@ def _fresh_token(node: Node, agency: str, caller: str) -> tuple[str, Any]:
     owner = caller if caller.startswith(agency) else f"{agency}-viewer"
     token, _ = authentication.create_token(node.store, operator(node.store), user=owner)
     return f"/api/v1/tokens/{token.id}", None
+
+
+def _upload(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    return "/api/v1/lists", Upload(
+        {"name": "uploaded", "format": "csv"},
+        {"file": ("up.csv", f"md5\n{'0' * 31}1\n".encode(), "text/csv")},
+    )
 
 
 SAMPLES: dict[tuple[str, str], Sample] = {
@@ -95,6 +103,17 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         f"/api/v1/lookups/pdq/{KNOWN_PDQ[1]}",
         None,
     ),
+    ("GET", "/api/v1/lists"): lambda n, a, c: ("/api/v1/lists", None),
+    ("POST", "/api/v1/lists"): _upload,
+    ("GET", "/api/v1/lists/votes"): lambda n, a, c: ("/api/v1/lists/votes", None),
+    ("GET", "/api/v1/lists/{name}"): lambda n, a, c: ("/api/v1/lists/known", None),
+    ("POST", "/api/v1/lists/{name}/enable"): lambda n, a, c: ("/api/v1/lists/known/enable", None),
+    ("POST", "/api/v1/lists/{name}/disable"): lambda n, a, c: ("/api/v1/lists/spare/disable", None),
+    ("GET", "/api/v1/lists/{name}/diff/{other}"): lambda n, a, c: (
+        "/api/v1/lists/known/diff/spare",
+        None,
+    ),
+    ("GET", "/api/v1/lists/{name}/export"): lambda n, a, c: ("/api/v1/lists/known/export", None),
     ("GET", "/api/v1/audit"): lambda n, a, c: ("/api/v1/audit", None),
     ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),
 }
@@ -109,11 +128,23 @@ def routes(node: Node) -> Iterator[tuple[str, str, Rule | None]]:
             yield method.upper(), path, rule_of(operation)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A multipart request body."""
+
+    data: dict[str, str]
+    files: dict[str, tuple[str, bytes, str]]
+
+
 def _call(node: Node, token: str | None, method: str, url: str, body: Any) -> int:
     clients = node.__dict__.setdefault("_clients", {})
     if token not in clients:
         clients[token] = node.client(token)
-    return int(clients[token].request(method, url, json=body).status_code)
+    if isinstance(body, Upload):
+        response = clients[token].request(method, url, data=body.data, files=body.files)
+    else:
+        response = clients[token].request(method, url, json=body)
+    return int(response.status_code)
 
 
 def check_matrix(node: Node, roles: tuple[Role | None, ...] = (None, *Role)) -> list[str]:

@@ -11,7 +11,7 @@ from interlink import __version__
 from interlink.adapters.sql.store import SqlStore
 from interlink.api import problems
 from interlink.api.deps import ServerContext, ServerOptions
-from interlink.api.routes import audit, auth, cases, health, lookups, tokens, users
+from interlink.api.routes import audit, auth, cases, health, lists, lookups, tokens, users
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
 
@@ -22,6 +22,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     tokens.router,
     cases.router,
+    lists.router,
     lookups.router,
     audit.router,
 )

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 
 from interlink.domain.errors import InvalidFieldError
@@ -16,7 +16,7 @@ from interlink.domain.errors import InvalidFieldError
 T = TypeVar("T")
 MAX_LIMIT = 1000
 
-Cursor = Annotated[str | None, Query(max_length=500, description="From a page's next_cursor.")]
+
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
 
 
@@ -57,3 +57,15 @@ def paginate(
     page = ordered[:limit]
     more = len(ordered) > limit
     return page, (encode(key(page[-1])) if more and page else None)
+
+
+def _cursor(
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="From a page's next_cursor.")
+    ] = None,
+) -> str | None:
+    decode(cursor)  # refuse a bad cursor before the listing is read (and audited)
+    return cursor
+
+
+Cursor = Annotated[str | None, Depends(_cursor)]

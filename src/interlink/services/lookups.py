@@ -95,13 +95,19 @@ def _radius(asked: int | None, limit: int) -> int:
 
 
 def lookup(
-    store: SqlStore, principal: Principal, index: LookupIndex, queries: Sequence[HashQuery]
+    store: SqlStore,
+    principal: Principal,
+    index: LookupIndex,
+    queries: Sequence[HashQuery],
+    *,
+    batch: bool = True,
 ) -> list[LookupResult]:
-    """What each hash matches in the enabled lists (in the order asked)."""
+    """What each hash matches in the enabled lists (in the order asked). A bad query is an
+    ``InvalidFieldError`` naming it (``queries[i].value`` in a batch, else ``value``)."""
     principal.require(Capability.LOOKUPS)
     if len(queries) > MAX_BATCH:
         raise TooLargeError("queries", MAX_BATCH, "queries")
-    wanted = [normalise(q, i if len(queries) > 1 else None) for i, q in enumerate(queries)]
+    wanted = [normalise(q, i if batch else None) for i, q in enumerate(queries)]
     indexes, thresholds = index.current(store)
     found: list[list[tuple[int, str, int]]] = [[] for _ in wanted]
     perceptual = [i for i, q in enumerate(wanted) if q.type == pdq.NAME]

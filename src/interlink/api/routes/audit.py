@@ -42,9 +42,7 @@ class Verification(BaseModel):
 
 
 @router.get("", response_model=Page[Record], openapi_extra=rules.needs(Capability.AUDIT_READ))
-def log(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
-) -> Page[Record]:
+def log(principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100) -> Page[Record]:
     """Audit records in chain order (an agency admin: its agency's users' records)."""
     after = decode(cursor) or 0
     if not isinstance(after, int) or after < 0:

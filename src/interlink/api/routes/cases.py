@@ -100,7 +100,7 @@ def figures(principal: Caller, context: Context) -> Figures:
 
 @router.get("/cases", response_model=Page[CaseRow], openapi_extra=rules.needs(C.CASES_READ))
 def list_cases(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[CaseRow]:
     """The caller's agency's cases, by reference."""
     rows = casefile.list_cases(context.store, principal)
@@ -198,7 +198,7 @@ def report_html(case: CaseName, principal: Caller, context: Context) -> HTMLResp
     "/watches", response_model=Page[dict[str, Any]], openapi_extra=rules.needs(C.CASES_READ)
 )
 def watch_list(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[dict[str, Any]]:
     """The caller's agency's watches."""
     rows = casefile.watch_list(context.store, principal)
@@ -210,7 +210,7 @@ def watch_list(
     "/watches/hits", response_model=Page[dict[str, Any]], openapi_extra=rules.needs(C.CASES_READ)
 )
 def hits(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[dict[str, Any]]:
     """Watch hits the caller's agency made or received."""
     rows = casefile.hits(context.store, principal)

@@ -90,6 +90,10 @@ def single(
 ) -> Result:
     """Look up one hash."""
     found = lookups.lookup(
-        context.store, principal, context.lookups, [lookups.HashQuery(type, value, distance)]
+        context.store,
+        principal,
+        context.lookups,
+        [lookups.HashQuery(type, value, distance)],
+        batch=False,
     )
     return _results(found).results[0]

@@ -54,7 +54,7 @@ def token_out(token: ApiToken) -> TokenOut:
 
 @router.get("", response_model=Page[TokenOut], openapi_extra=rules.authenticated())
 def list_tokens(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[TokenOut]:
     """The caller's tokens."""
     tokens = authentication.list_tokens(context.store, principal)

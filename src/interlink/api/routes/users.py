@@ -69,7 +69,7 @@ def _credentials(made: accounts.NewCredentials) -> Credentials:
 
 @router.get("", response_model=Page[UserOut], openapi_extra=_LIST)
 def list_users(
-    principal: Caller, context: Context, cursor: Cursor = None, limit: Limit = 100
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[UserOut]:
     """The users the caller manages, by name."""
     users = accounts.list_users(context.store, principal)
