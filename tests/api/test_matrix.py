@@ -46,6 +46,18 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("POST", "/api/v1/auth/logout"): lambda n, a, c: ("/api/v1/auth/logout", None),
     ("GET", "/api/v1/auth/me"): lambda n, a, c: ("/api/v1/auth/me", None),
+    ("GET", "/api/v1/auth/oidc/{agency}/login"): lambda n, a, c: (
+        f"/api/v1/auth/oidc/{a}/login",
+        None,
+    ),
+    ("GET", "/api/v1/auth/oidc/callback"): lambda n, a, c: (
+        "/api/v1/auth/oidc/callback?state=forged&code=forged",
+        None,
+    ),
+    ("PUT", "/api/v1/agencies/{agency}/identity-provider"): lambda n, a, c: (
+        f"/api/v1/agencies/{a}/identity-provider",
+        {"issuer": "https://idp.example.org", "client_id": "node"},
+    ),
     ("GET", "/api/v1/users"): lambda n, a, c: ("/api/v1/users", None),
     ("POST", "/api/v1/users"): lambda n, a, c: (
         "/api/v1/users",

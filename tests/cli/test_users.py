@@ -91,3 +91,51 @@ def test_mistakes_are_one_line_errors(
     assert code == ExitCode.INVALID_INPUT
     code, _, err = run(["--db", db, "users", "disable", "ghost"], capsys)
     assert code == ExitCode.NOT_FOUND
+    code, _, err = run(
+        [
+            "--db",
+            db,
+            "users",
+            "idp",
+            "nowhere",
+            "--issuer",
+            "https://i.example",
+            "--client-id",
+            "c",
+        ],
+        capsys,
+    )
+    assert code == ExitCode.NOT_FOUND
+
+
+def test_an_agency_provider_is_set_from_the_shell(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, _ = run(
+        ["--db", db, "users", "add", "ann", "--agency", "alpha", "--role", "viewer"], capsys
+    )
+    assert code == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("client-secret\n"))
+    code, out, _ = run(
+        [
+            "--db",
+            db,
+            "users",
+            "idp",
+            "alpha",
+            "--issuer",
+            "https://idp.example",
+            "--client-id",
+            "node",
+            "--client-secret-stdin",
+        ],
+        capsys,
+    )
+    assert code == 0 and "https://idp.example" in out
+    store = SqlStore.open(db)
+    try:
+        provider = store.accounts.provider(store.cases.agency("alpha").id)
+        assert provider is not None and provider.client_secret == "client-secret"
+        assert "client-secret" not in str([r.after for r in store.audit.records()])
+    finally:
+        store.close()

@@ -11,7 +11,17 @@ from interlink import __version__
 from interlink.adapters.sql.store import SqlStore
 from interlink.api import problems
 from interlink.api.deps import ServerContext, ServerOptions
-from interlink.api.routes import audit, auth, cases, health, lists, lookups, tokens, users
+from interlink.api.routes import (
+    agencies,
+    audit,
+    auth,
+    cases,
+    health,
+    lists,
+    lookups,
+    tokens,
+    users,
+)
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
 
@@ -20,6 +30,7 @@ API_PREFIX = "/api/v1"
 ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     users.router,
+    agencies.router,
     tokens.router,
     cases.router,
     lists.router,

@@ -4,12 +4,14 @@ Authentication lives here; what a principal may do is decided by the services.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from interlink.adapters import oidc
 from interlink.adapters.sql.store import SqlStore
 from interlink.auth import bearer
 from interlink.auth.ratelimit import RateLimiter
@@ -44,6 +46,8 @@ class ServerContext:
     store: SqlStore
     options: ServerOptions
     lookups: LookupIndex = field(default_factory=LookupIndex)
+    discover: Callable[[str], oidc.ProviderMetadata] = oidc.discover
+    exchange: Callable[..., str] = oidc.exchange_code
     requests: RateLimiter = field(init=False)
     logins: RateLimiter = field(init=False)
 

@@ -210,3 +210,29 @@ def revoke(
     shared = state(ctx)
     authentication.revoke_token(shared.store, shared.principal, ident)
     console.print(f"revoked token {ident}")
+
+
+@app.command("idp")
+def idp(
+    ctx: typer.Context,
+    agency: Annotated[str, typer.Argument(help="The agency whose users log in through it.")],
+    issuer: Annotated[str, typer.Option("--issuer", help="The provider's issuer URL.")],
+    client_id: Annotated[str, typer.Option("--client-id", help="This node's client id there.")],
+    secret_stdin: Annotated[
+        bool, typer.Option("--client-secret-stdin", help="Read the client secret from stdin.")
+    ] = False,
+) -> None:
+    """Set an agency's OpenID Connect provider (its users then log in through it)."""
+    from interlink.services import oidc_login
+
+    shared = state(ctx)
+    secret = sys.stdin.readline().strip() if secret_stdin else None
+    oidc_login.configure(
+        shared.store,
+        shared.principal,
+        agency,
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret or None,
+    )
+    console.print(f"agency {agency} logs in through {issuer}")

@@ -4,14 +4,16 @@ and who the caller is."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import SESSION_COOKIE, Caller, Context, client_of
 from interlink.domain.principal import Principal
-from interlink.services import authentication
+from interlink.services import authentication, oidc_login
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -110,3 +112,44 @@ def logout(request: Request, response: Response, principal: Caller, context: Con
 def me(principal: Caller) -> Me:
     """Who the caller is and what it may do."""
     return _me(principal)
+
+
+@router.get(
+    "/oidc/{agency}/login",
+    status_code=302,
+    response_class=RedirectResponse,
+    openapi_extra=rules.public(),
+)
+def oidc_login_start(agency: str, request: Request, context: Context) -> RedirectResponse:
+    """Send the browser to the agency's identity provider (authorisation code + PKCE)."""
+    context.logins.hit("ip:" + client_of(request))
+    url = oidc_login.start(
+        context.store,
+        agency,
+        str(request.url_for("oidc_login_callback")),
+        discover=context.discover,
+    )
+    return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/oidc/callback", response_model=LoggedIn, openapi_extra=rules.public())
+def oidc_login_callback(
+    request: Request,
+    response: Response,
+    context: Context,
+    state: Annotated[str, Query(min_length=1, max_length=100)],
+    code: Annotated[str, Query(min_length=1, max_length=2000)],
+) -> LoggedIn:
+    """Where the identity provider sends the browser back: a new (rotated) session."""
+    client = client_of(request)
+    context.logins.hit("ip:" + client)
+    session = oidc_login.finish(
+        context.store,
+        state,
+        code,
+        client=client,
+        ends=request.cookies.get(SESSION_COOKIE),
+        discover=context.discover,
+        exchange=context.exchange,
+    )
+    return set_session_cookie(response, context, session)
