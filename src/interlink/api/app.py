@@ -65,7 +65,7 @@ def create_app(
     problems.install(app)
     app.include_router(health.router)
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=problems.RESPONSES)
 
     @app.middleware("http")
     async def _security_headers(

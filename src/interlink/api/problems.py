@@ -55,6 +55,48 @@ MAPPING: tuple[tuple[type[InterlinkError], int, str, str], ...] = (
 )
 
 
+#: The JSON schema of a problem document, as the OpenAPI document declares it.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "field": {"type": "string"},
+        "retry_after": {"type": "integer"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not authenticated (or a revoked, expired or unknown token)",
+    403: "Not allowed, or a missing CSRF token",
+    404: "Not found (another agency's records are not found either)",
+    405: "Method not allowed",
+    409: "Conflicts with what is stored",
+    413: "Upload or batch too large",
+    422: "A field is invalid (``field`` names it)",
+    429: "Rate limited (see Retry-After)",
+    503: "Store unavailable",
+}
+#: Every problem a route can answer, for the OpenAPI document.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": text,
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+    }
+    for status, text in _DESCRIPTIONS.items()
+}
+
+
 def problem(status: int, kind: str, title: str, detail: str, **extra: Any) -> JSONResponse:
     """A problem document response."""
     body: dict[str, Any] = {
