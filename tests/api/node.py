@@ -14,10 +14,12 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.auth import bearer
+from interlink.demo.images import encode, scene
 from interlink.domain.principal import Principal, Role
 from interlink.services import accounts, authentication, casefile, operations
 from interlink.services.cases import acting_agency
 from interlink.services.lists import import_list
+from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.settings import Settings
 
 AGENCIES = ("alpha", "beta")
@@ -42,6 +44,7 @@ class Node:
     app: FastAPI
     tokens: dict[tuple[str, Role], str] = field(default_factory=dict)
     revoked: str = ""
+    media: dict[str, str] = field(default_factory=dict)
 
     def client(self, token: str | None = None) -> TestClient:
         """A client over HTTPS (so secure cookies flow), with a bearer token if given."""
@@ -102,4 +105,19 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
     spare = tmp_path / "spare.csv"
     spare.write_text(f"md5,category\n{KNOWN_MD5},uk:C\n")
     import_list(store, spare, name="spare", actor="operator")
+    exhibit = tmp_path / "exhibit"
+    exhibit.mkdir()
+    for agency in AGENCIES:
+        picture = encode(scene(7 if agency == "alpha" else 8, (96, 72)))
+        (exhibit / "photo.jpg").write_bytes(picture)
+        scan_exhibit(
+            store,
+            exhibit,
+            case=CASES[agency],
+            exhibit=f"{agency}-E1",
+            options=ScanOptions(workers=0),
+            actor="operator",
+            agency=acting_agency(store, agency, actor="operator"),
+        )
+        node.media[agency] = hashlib.sha256(picture).hexdigest()
     return node

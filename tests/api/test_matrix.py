@@ -126,6 +126,18 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/api/v1/lists/{name}/export"): lambda n, a, c: ("/api/v1/lists/known/export", None),
+    ("GET", "/api/v1/cases/{case}/media"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/media/{sha256}/thumbnail"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/thumbnail",
+        None,
+    ),
+    ("POST", "/api/v1/cases/{case}/media/{sha256}/reveal"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/reveal",
+        {"reason": "identify the room"},
+    ),
     ("GET", "/api/v1/audit"): lambda n, a, c: ("/api/v1/audit", None),
     ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),
 }
@@ -193,7 +205,8 @@ def _as_role(
     node: Node, method: str, where: str, rule: Rule, sample: Sample, role: Role
 ) -> list[str]:
     held = ROLE_CAPABILITIES[role]
-    allowed = rule.allows(held)
+    # The matrix calls with tokens, which carry no second factor.
+    allowed = rule.allows(held) and not rule.second_factor
     across = allowed and bool(set(rule.reach) & held)
     wrong = []
     # Another agency's records only matter where the route names one.

@@ -19,6 +19,7 @@ from interlink.api.routes import (
     health,
     lists,
     lookups,
+    media,
     tokens,
     users,
 )
@@ -33,6 +34,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     agencies.router,
     tokens.router,
     cases.router,
+    media.router,
     lists.router,
     lookups.router,
     audit.router,

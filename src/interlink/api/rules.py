@@ -26,6 +26,7 @@ class Rule:
     scoped: bool = False
     all_of: bool = False
     reach: tuple[Capability, ...] = ()
+    second_factor: bool = False
 
     def allows(self, held: Iterable[Capability]) -> bool:
         """Whether a principal holding ``held`` passes the capability check."""
@@ -43,6 +44,7 @@ def _extra(rule: Rule) -> dict[str, Any]:
             "scoped": rule.scoped,
             "all_of": rule.all_of,
             "reach": [c.value for c in rule.reach],
+            "second_factor": rule.second_factor,
         }
     }
 
@@ -62,10 +64,19 @@ def needs(
     scoped: bool = False,
     all_of: bool = False,
     reach: Iterable[Capability] = (),
+    second_factor: bool = False,
 ) -> dict[str, Any]:
     """``openapi_extra`` of a route that needs any of ``capabilities`` (all of them with
-    ``all_of``)."""
-    return _extra(Rule(tuple(capabilities), scoped=scoped, all_of=all_of, reach=tuple(reach)))
+    ``all_of``; after a second-factor login with ``second_factor``)."""
+    return _extra(
+        Rule(
+            tuple(capabilities),
+            scoped=scoped,
+            all_of=all_of,
+            reach=tuple(reach),
+            second_factor=second_factor,
+        )
+    )
 
 
 def rule_of(openapi_extra: dict[str, Any] | None) -> Rule | None:
@@ -79,4 +90,5 @@ def rule_of(openapi_extra: dict[str, Any] | None) -> Rule | None:
         scoped=bool(raw["scoped"]),
         all_of=bool(raw.get("all_of", False)),
         reach=tuple(Capability(c) for c in raw.get("reach", ())),
+        second_factor=bool(raw.get("second_factor", False)),
     )
