@@ -16,7 +16,7 @@ from interlink.api.deps import ServerOptions
 from interlink.auth import bearer
 from interlink.demo.images import encode, scene
 from interlink.domain.principal import Principal, Role
-from interlink.services import accounts, authentication, casefile, operations
+from interlink.services import accounts, authentication, casefile, network_access, operations
 from interlink.services.cases import acting_agency
 from interlink.services.lists import import_list
 from interlink.services.scan import ScanOptions, scan_exhibit
@@ -120,4 +120,5 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
             agency=acting_agency(store, agency, actor="operator"),
         )
         node.media[agency] = hashlib.sha256(picture).hexdigest()
+    network_access.build(store, operator(store, "alpha"))
     return node

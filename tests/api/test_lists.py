@@ -3,6 +3,7 @@ enable and disable."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,3 +78,29 @@ def test_diff_votes_export_and_switching_off(node: Node) -> None:
     assert [m["list"] for m in lookup["matches"]] == ["known"]
     assert curator.post("/api/v1/lists/spare/enable").json()["enabled"] is True
     assert curator.get("/api/v1/lists/nothing").status_code == 404
+
+
+def test_platform_reports_are_imported_and_networks_built(node: Node) -> None:
+    client = node.client(node.tokens[("alpha", Role.INVESTIGATOR)])
+    reports = {
+        "reports": [
+            {"reportId": "r1", "personOrUserReported": {"espIdentifier": "acct-1"}},
+            "not a report",
+            {"reportId": "r2", "personOrUserReported": {"espIdentifier": "acct-2"}},
+        ]
+    }
+    imported = client.post(
+        "/api/v1/platform-reports",
+        files={"file": ("tips.json", json.dumps(reports).encode(), "application/json")},
+    )
+    assert imported.status_code == 201, imported.text
+    body = imported.json()
+    assert (body["imported"], body["new"]) == (2, 2)
+    assert body["problems"][0]["position"] == "report 2"
+    built = client.post("/api/v1/networks/builds").json()
+    assert built["reports"] == 2
+    assert client.get("/api/v1/networks/builds/latest").json()["build"] == built["build"]
+    too_big = client.post(
+        "/api/v1/platform-reports", files={"file": ("big.json", b" " * (LIMIT + 1))}
+    )
+    assert too_big.status_code == 413

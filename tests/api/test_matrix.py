@@ -6,6 +6,7 @@ request below, fails here. The services enforce the rules; this checks they matc
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,11 @@ def _fresh_token(node: Node, agency: str, caller: str) -> tuple[str, Any]:
     owner = caller if caller.startswith(agency) else f"{agency}-viewer"
     token, _ = authentication.create_token(node.store, operator(node.store), user=owner)
     return f"/api/v1/tokens/{token.id}", None
+
+
+REPORTS = json.dumps(
+    {"reports": [{"reportId": "r1", "personOrUserReported": {"espIdentifier": "acct-1"}}]}
+).encode()
 
 
 def _upload(node: Node, agency: str, caller: str) -> tuple[str, Any]:
@@ -137,6 +143,15 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/api/v1/cases/{case}/media/{sha256}/reveal"): lambda n, a, c: (
         f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/reveal",
         {"reason": "identify the room"},
+    ),
+    ("POST", "/api/v1/platform-reports"): lambda n, a, c: (
+        "/api/v1/platform-reports",
+        Upload({"format": "json"}, {"file": ("r.json", REPORTS, "application/json")}),
+    ),
+    ("POST", "/api/v1/networks/builds"): lambda n, a, c: ("/api/v1/networks/builds", None),
+    ("GET", "/api/v1/networks/builds/latest"): lambda n, a, c: (
+        "/api/v1/networks/builds/latest",
+        None,
     ),
     ("GET", "/api/v1/audit"): lambda n, a, c: ("/api/v1/audit", None),
     ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),

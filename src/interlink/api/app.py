@@ -20,6 +20,7 @@ from interlink.api.routes import (
     lists,
     lookups,
     media,
+    networks,
     tokens,
     users,
 )
@@ -37,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     media.router,
     lists.router,
     lookups.router,
+    networks.router,
     audit.router,
 )
 _HEADERS = {
