@@ -9,7 +9,20 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from interlink.cli import audit, cases, demo, jobs, lists, networks, peers, report, scan, watch
+from interlink.cli import (
+    audit,
+    cases,
+    demo,
+    jobs,
+    lists,
+    networks,
+    peers,
+    report,
+    scan,
+    serve,
+    users,
+    watch,
+)
 from interlink.cli.context import State
 from interlink.cli.exit_codes import exit_code_for
 from interlink.cli.output import errors
@@ -38,6 +51,9 @@ app.add_typer(peers.peers_app, name="peers")
 app.add_typer(peers.node_app, name="node")
 app.add_typer(jobs.app, name="jobs")
 app.command("worker")(jobs.worker)
+app.add_typer(users.app, name="users")
+app.add_typer(users.tokens_app, name="tokens")
+app.command("serve")(serve.serve)
 
 
 @app.callback()

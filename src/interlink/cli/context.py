@@ -9,6 +9,7 @@ import typer
 from interlink.adapters.sql.store import SqlStore
 from interlink.bootstrap import open_store
 from interlink.domain.cases import Agency
+from interlink.domain.principal import Principal
 from interlink.services.cases import acting_agency
 from interlink.settings import Settings
 
@@ -39,6 +40,13 @@ class State:
                 actor=self.settings.actor,
             )
         return self._agency
+
+    @property
+    def principal(self) -> Principal:
+        """Who the command line acts as: the one local user of this install, with every role,
+        for the acting agency (the operator of the node's own shell)."""
+        agency = self.agency
+        return Principal.local(agency.id, agency.name, self.settings.actor)
 
     def close(self) -> None:
         """Sign an audit checkpoint if one is due, then close the store, if it was opened."""

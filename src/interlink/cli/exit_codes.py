@@ -6,6 +6,7 @@ from enum import IntEnum
 
 from interlink.domain.errors import (
     AccessDeniedError,
+    AuthenticationError,
     ConfigurationError,
     ConflictError,
     EvidenceReadError,
@@ -15,8 +16,10 @@ from interlink.domain.errors import (
     InvalidFieldError,
     InvalidSignalError,
     NotFoundError,
+    RateLimitedError,
     SourceError,
     StoreError,
+    TooLargeError,
     UnknownSignalTypeError,
 )
 
@@ -48,6 +51,9 @@ _MAPPING: tuple[tuple[type[InterlinkError], ExitCode], ...] = (
     (UnknownSignalTypeError, ExitCode.INVALID_INPUT),
     (ConfigurationError, ExitCode.CONFIGURATION),
     (AccessDeniedError, ExitCode.DENIED),
+    (AuthenticationError, ExitCode.DENIED),
+    (RateLimitedError, ExitCode.DENIED),
+    (TooLargeError, ExitCode.INVALID_INPUT),
     (SourceError, ExitCode.SOURCE),
     (EvidenceReadError, ExitCode.UNREADABLE),
     (IndexCorruptError, ExitCode.DAMAGED),

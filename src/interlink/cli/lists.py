@@ -175,23 +175,9 @@ def add(
 
 
 def _stats_json(shared_store: Any, name: str, trusted_votes: int) -> dict[str, Any]:
-    stored = shared_store.lists.get(name)
-    stats = shared_store.list_views.stats(stored.id, trusted_votes)
-    return {
-        "name": stored.list.name,
-        "source": stored.list.source,
-        "version": stored.list.version,
-        "imported_at": stored.list.imported_at.isoformat() if stored.list.imported_at else None,
-        "enabled": stored.list.enabled,
-        "pdq_threshold": stored.pdq_threshold,
-        "entries": stats.entries,
-        "by_category": stats.by_category,
-        "by_signal": stats.by_signal,
-        "by_agency": stats.by_agency,
-        "flags": stats.flags,
-        "trusted": stats.trusted,
-        "trusted_votes": trusted_votes,
-    }
+    from interlink.services.shared_lists import detail
+
+    return detail(shared_store, name, trusted_votes)
 
 
 @app.command("show")
@@ -225,20 +211,9 @@ def show(
         return
     lists = store.lists.all()
     if as_json:
-        print_json(
-            [
-                {
-                    "name": s.list.name,
-                    "source": s.list.source,
-                    "version": s.list.version,
-                    "imported_at": s.list.imported_at.isoformat() if s.list.imported_at else None,
-                    "enabled": s.list.enabled,
-                    "entries": s.entries,
-                    "pdq_threshold": s.pdq_threshold,
-                }
-                for s in lists
-            ]
-        )
+        from interlink.services.shared_lists import summary
+
+        print_json([summary(s) for s in lists])
         return
     table = Table("List", "Entries", "Version", "Enabled", "PDQ threshold", "Source")
     for s in lists:
@@ -294,21 +269,9 @@ def conflicts(
     shared = state(ctx)
     found = list(shared.store.list_views.conflicts(limit))
     service.audit_read(shared.store, "conflicts", [], actor=shared.settings.actor)
-    data: list[dict[str, Any]] = [
-        {
-            "signal": c.signal_type,
-            "value": c.value,
-            "votes": [
-                {
-                    "category": v.category.display(),
-                    "agencies": list(v.agencies),
-                    "lists": list(v.lists),
-                }
-                for v in c.votes
-            ],
-        }
-        for c in found
-    ]
+    from interlink.services.shared_lists import conflict_json
+
+    data = [conflict_json(c) for c in found]
     if as_json:
         print_json(data)
         return

@@ -78,18 +78,9 @@ def import_reports(
 
 
 def _summary_json(summary: NetworkSummary) -> dict[str, Any]:
-    return {
-        "network": summary.network_id,
-        "members": summary.size,
-        "media": summary.media,
-        "known_media": summary.known_media,
-        "new_media": summary.new_media,
-        "exchanged_media": summary.exchanged_media,
-        "categories": dict(summary.categories),
-        "countries": dict(summary.countries),
-        "first_seen": summary.first_seen.isoformat() if summary.first_seen else None,
-        "last_seen": summary.last_seen.isoformat() if summary.last_seen else None,
-    }
+    from interlink.services.network_access import summary_json
+
+    return summary_json(summary)
 
 
 @networks_app.command("build")

@@ -239,3 +239,26 @@ class JobCancelledError(InterlinkError):
 class WorkerBusyError(ConflictError):
     """Another worker already runs the jobs of this embedded store (one worker per SQLite
     store)."""
+
+
+class AuthenticationError(InterlinkError):
+    """No valid credentials: a wrong password or second factor, a locked or disabled account,
+    an unknown, expired or revoked token or session. The message never says which."""
+
+
+class RateLimitedError(InterlinkError):
+    """Too many requests or attempts from one client; retry after ``retry_after`` seconds."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        super().__init__(f"too many {what}; retry in {retry_after} s")
+        self.what = what
+        self.retry_after = retry_after
+
+
+class TooLargeError(InterlinkError, ValueError):
+    """An upload or a batch is larger than the configured limit."""
+
+    def __init__(self, field: str, limit: int, unit: str = "bytes") -> None:
+        super().__init__(f"{field} is larger than the limit of {limit} {unit}")
+        self.field = field
+        self.limit = limit

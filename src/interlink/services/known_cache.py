@@ -35,7 +35,9 @@ def chosen_lists(store: SqlStore, names: tuple[str, ...] | None) -> list[StoredL
     return [by_name[n] for n in names]
 
 
-def _state(store: SqlStore, lists: list[StoredList]) -> tuple[str, str]:
+def lists_state(store: SqlStore, lists: list[StoredList]) -> tuple[str, str]:
+    """A key of the store and a digest of the lists' ids, import generations and thresholds:
+    it changes whenever anything a matcher over these lists holds would change."""
     url = store.engine.url.render_as_string(hide_password=True)
     store_key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     ids = [s.id for s in lists]
@@ -59,7 +61,7 @@ def known_matcher(
     thresholds = {s.id: s.pdq_threshold for s in lists}
     if cache is None:
         return KnownMatcher.of(store.lists.signals([s.id for s in lists]), thresholds)
-    store_key, state = _state(store, lists)
+    store_key, state = lists_state(store, lists)
     directory = cache / f"{store_key}-{state}"
     if directory.exists():
         try:

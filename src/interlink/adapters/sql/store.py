@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine
 
+from interlink.adapters.sql.accounts import AccountRepository
 from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.audit_checkpoints import CheckpointRepository
 from interlink.adapters.sql.cases import CaseRepository
@@ -20,6 +21,7 @@ from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
 from interlink.adapters.sql.peers import PeerRepository
+from interlink.adapters.sql.scoped import ScopedCases
 from interlink.adapters.sql.watches import WatchRepository
 
 
@@ -45,6 +47,8 @@ class SqlStore:
         self.peers = PeerRepository(engine)
         self.feed = FeedRepository(engine)
         self.holdings = HoldingsRepository(engine)
+        self.accounts = AccountRepository(engine)
+        self.scoped_cases = ScopedCases(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:

@@ -1,7 +1,7 @@
 """audit checkpoints and jobs (and, on PostgreSQL, procrastinate's queue schema)
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-07 01:40:00.000000
 
 On PostgreSQL this revision also applies the schema of the pinned ``procrastinate`` release
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

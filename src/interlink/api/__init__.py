@@ -1,0 +1,1 @@
+"""The REST API face: FastAPI routers over the same services as the command line."""

@@ -1,0 +1,112 @@
+"""What every route gets from the request: the server's context and, for routes that are not
+public, the authenticated ``Principal`` (bearer token or session cookie with its CSRF token).
+Authentication lives here; what a principal may do is decided by the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+
+from interlink.adapters import oidc
+from interlink.adapters.sql.store import SqlStore
+from interlink.auth import bearer
+from interlink.auth.ratelimit import RateLimiter
+from interlink.domain.errors import AccessDeniedError, AuthenticationError
+from interlink.domain.principal import Principal
+from interlink.services import authentication
+from interlink.services.lookups import LookupIndex
+from interlink.settings import Settings
+
+SESSION_COOKIE = "__Host-interlink-session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class ServerOptions:
+    """Limits and cookie policy of one server."""
+
+    cookie_secure: bool = True
+    max_upload_bytes: int = 256 * 1024 * 1024
+    requests_per_second: float = 200.0
+    request_burst: int = 400
+    logins_per_minute: float = 10.0
+    login_burst: int = 10
+    #: How often the lookup indexes check whether the lists changed (seconds).
+    lookup_recheck: float = 1.0
+
+
+@dataclass
+class ServerContext:
+    """The store, settings and per-process state every request shares."""
+
+    settings: Settings
+    store: SqlStore
+    options: ServerOptions
+    lookups: LookupIndex = field(init=False)
+    discover: Callable[[str], oidc.ProviderMetadata] = oidc.discover
+    exchange: Callable[..., str] = oidc.exchange_code
+    requests: RateLimiter = field(init=False)
+    logins: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lookups = LookupIndex(self.options.lookup_recheck)
+        self.requests = RateLimiter(
+            self.options.requests_per_second, self.options.request_burst, what="requests"
+        )
+        self.logins = RateLimiter(
+            self.options.logins_per_minute / 60.0, self.options.login_burst, what="login attempts"
+        )
+
+
+def server(request: Request) -> ServerContext:
+    """The server context of this application."""
+    found = request.app.state.interlink
+    if not isinstance(found, ServerContext):
+        raise RuntimeError("the application has no server context")
+    return found
+
+
+def client_of(request: Request) -> str:
+    """The client's address, for throttling and the audit log."""
+    return request.client.host if request.client else ""
+
+
+_bearer = HTTPBearer(auto_error=False, description="A personal API token.")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A browser session.")
+
+
+def caller(
+    request: Request,
+    context: Annotated[ServerContext, Depends(server)],
+    token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    session: Annotated[str | None, Depends(_cookie)],
+) -> Principal:
+    """The authenticated principal: a bearer token, else a session cookie (whose CSRF token
+    must come back in ``X-CSRF-Token`` on any unsafe method); ``AuthenticationError``
+    without either."""
+    client = client_of(request)
+    header = request.headers.get("authorization")
+    if header is not None:
+        if token is None or not token.credentials.strip():
+            raise AuthenticationError("not authenticated")
+        context.requests.hit("t:" + bearer.digest(token.credentials)[:16])
+        return authentication.token_principal(context.store, token.credentials, client=client)
+    if session:
+        principal, csrf = authentication.session_principal(context.store, session)
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not sent or not bearer.same(sent, csrf):
+                raise AccessDeniedError("the CSRF token is missing or wrong")
+        context.requests.hit("s:" + str(principal.user_id))
+        return principal
+    context.requests.hit("a:" + client)
+    raise AuthenticationError("not authenticated")
+
+
+Caller = Annotated[Principal, Depends(caller)]
+Context = Annotated[ServerContext, Depends(server)]

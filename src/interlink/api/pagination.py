@@ -1,0 +1,71 @@
+"""Cursor pagination for every listing: an opaque cursor names the last item returned."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+
+from interlink.domain.errors import InvalidFieldError
+
+T = TypeVar("T")
+MAX_LIMIT = 1000
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing; ``next_cursor`` is null on the last page."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode(key: object) -> str:
+    """The cursor after an item with sort key ``key``."""
+    return base64.urlsafe_b64encode(json.dumps(key).encode("utf-8")).decode("ascii")
+
+
+def decode(cursor: str | None) -> object:
+    """The sort key a cursor names (``None`` for the first page); ``InvalidFieldError``
+    naming ``cursor`` if it is not one this server made."""
+    if cursor is None:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError):
+        raise InvalidFieldError("cursor", cursor[:40], "not a cursor of this listing") from None
+
+
+def paginate(
+    items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
+) -> tuple[list[T], str | None]:
+    """The items after ``cursor`` (sorted by ``key``, which must be unique), at most
+    ``limit`` of them, and the cursor of the next page."""
+    after = decode(cursor)
+    if after is not None and not isinstance(after, str):
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    ordered = sorted(items, key=key)
+    if after is not None:
+        ordered = [i for i in ordered if key(i) > after]
+    page = ordered[:limit]
+    more = len(ordered) > limit
+    return page, (encode(key(page[-1])) if more and page else None)
+
+
+def _cursor(
+    cursor: Annotated[
+        str | None, Query(max_length=500, description="From a page's next_cursor.")
+    ] = None,
+) -> str | None:
+    decode(cursor)  # refuse a bad cursor before the listing is read (and audited)
+    return cursor
+
+
+Cursor = Annotated[str | None, Depends(_cursor)]

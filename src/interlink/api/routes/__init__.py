@@ -1,0 +1,1 @@
+"""One router per resource; ``ROUTERS`` lists them for the application."""

@@ -1,0 +1,194 @@
+"""``/api/v1/lists``: the node's known lists: listing, detail, upload import (size-limited),
+enable and disable, diff, export, and the votes lists disagree on."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from interlink.api import rules
+from interlink.api.deps import Caller, Context
+from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.domain.principal import Capability as C
+from interlink.services import shared_lists
+
+router = APIRouter(prefix="/lists", tags=["lists"])
+_READ = rules.needs(C.LISTS_READ)
+_WRITE = rules.needs(C.LISTS_WRITE)
+Name = Annotated[str, Form(min_length=1, max_length=200)]
+
+
+class ListOut(BaseModel):
+    """A list and its size."""
+
+    name: str
+    source: str
+    version: str
+    imported_at: str | None
+    enabled: bool
+    entries: int
+    pdq_threshold: int
+
+
+class ListDetail(ListOut):
+    """A list in detail."""
+
+    by_category: dict[str, int]
+    by_signal: dict[str, int]
+    by_agency: dict[str, int]
+    flags: dict[str, dict[str, int]]
+    trusted: int
+    trusted_votes: int
+
+
+class RecordProblem(BaseModel):
+    """A record of the file that could not be read (nothing of it was kept)."""
+
+    position: str
+    reason: str
+    fatal: bool
+
+
+class Imported(BaseModel):
+    """What an import did."""
+
+    name: str
+    format: str
+    mode: str
+    entries: int
+    added: int
+    changed: int
+    unchanged: int
+    deleted: int
+    errors: int
+    truncated: bool
+    rematched: int
+    error_details: list[RecordProblem]
+
+
+class Diff(BaseModel):
+    """Two lists compared item by item."""
+
+    a: str
+    b: str
+    only_a: int
+    only_b: int
+    same: int
+    different: int
+    samples: dict[str, list[dict[str, Any]]]
+
+
+@router.get("", response_model=Page[ListOut], openapi_extra=_READ)
+def all_lists(
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+) -> Page[ListOut]:
+    """Every list with its size, by name."""
+    rows = shared_lists.all_lists(context.store, principal)
+    page, after = paginate(rows, lambda r: str(r["name"]), cursor, limit)
+    return Page[ListOut](items=[ListOut.model_validate(r) for r in page], next_cursor=after)
+
+
+@router.post("", response_model=Imported, status_code=201, openapi_extra=_WRITE)
+def import_list(
+    principal: Caller,
+    context: Context,
+    file: Annotated[UploadFile, File(description="The list file.")],
+    name: Name,
+    format: Annotated[str, Form(max_length=20)] = "auto",
+    version: Annotated[str, Form(max_length=100)] = "",
+    mode: Annotated[Literal["auto", "full", "delta"], Form()] = "auto",
+) -> Imported:
+    """Import an uploaded list file as a version of the list ``name``."""
+    result = shared_lists.import_upload(
+        context.store,
+        principal,
+        file.file,
+        name=name,
+        fmt=format,
+        version=version,
+        mode=mode,
+        limit=context.options.max_upload_bytes,
+    )
+    return Imported(
+        name=result.list_name,
+        format=result.format,
+        mode=result.mode,
+        entries=result.entries,
+        added=result.added,
+        changed=result.changed,
+        unchanged=result.unchanged,
+        deleted=result.deleted,
+        errors=result.error_count,
+        truncated=result.truncated,
+        rematched=result.rematched,
+        error_details=[
+            RecordProblem(position=e.position, reason=e.reason, fatal=e.fatal)
+            for e in result.errors
+        ],
+    )
+
+
+@router.get("/votes", response_model=Page[dict[str, Any]], openapi_extra=rules.needs(C.VOTES))
+def votes(
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+) -> Page[dict[str, Any]]:
+    """Items the enabled lists put in different categories, with every vote."""
+    rows = shared_lists.votes(context.store, principal, 10_000)
+    page, after = paginate(rows, lambda r: f"{r['signal']}:{r['value']}", cursor, limit)
+    return Page[dict[str, Any]](items=page, next_cursor=after)
+
+
+@router.get("/{name}", response_model=ListDetail, openapi_extra=_READ)
+def show(name: str, principal: Caller, context: Context) -> ListDetail:
+    """One list in detail."""
+    found = shared_lists.show(context.store, principal, name, context.settings.trusted_votes)
+    return ListDetail.model_validate(found)
+
+
+@router.post("/{name}/enable", response_model=ListOut, openapi_extra=_WRITE)
+def enable(name: str, principal: Caller, context: Context) -> ListOut:
+    """Match against this list."""
+    shared_lists.set_enabled(context.store, principal, name, True)
+    return ListOut.model_validate(shared_lists.summary(context.store.lists.get(name)))
+
+
+@router.post("/{name}/disable", response_model=ListOut, openapi_extra=_WRITE)
+def disable(name: str, principal: Caller, context: Context) -> ListOut:
+    """Stop matching against this list."""
+    shared_lists.set_enabled(context.store, principal, name, False)
+    return ListOut.model_validate(shared_lists.summary(context.store.lists.get(name)))
+
+
+@router.get("/{name}/diff/{other}", response_model=Diff, openapi_extra=_READ)
+def diff(name: str, other: str, principal: Caller, context: Context) -> Diff:
+    """This list compared with ``other``."""
+    result = shared_lists.diff(context.store, principal, name, other)
+    return Diff(
+        a=result.a,
+        b=result.b,
+        only_a=result.only_a,
+        only_b=result.only_b,
+        same=result.same,
+        different=result.different,
+        samples=result.samples,
+    )
+
+
+@router.get("/{name}/export", response_class=Response, openapi_extra=_READ)
+def export(
+    name: str,
+    principal: Caller,
+    context: Context,
+    format: Annotated[str, Query(max_length=20)] = "csv",
+) -> Response:
+    """The list written in ``format`` (csv, vics, icse, hma)."""
+    data = shared_lists.export(context.store, principal, name, format)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:100] or "list"
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{safe}.{format}"'},
+    )

@@ -1,0 +1,99 @@
+"""``/api/v1/lookups``: hashes looked up in the enabled known lists, one or a batch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from interlink.api import rules
+from interlink.api.deps import Caller, Context
+from interlink.domain.principal import Capability
+from interlink.services import lookups
+
+router = APIRouter(prefix="/lookups", tags=["lookups"])
+_RULE = rules.needs(Capability.LOOKUPS)
+
+
+class HashQuery(BaseModel):
+    """A hash: ``type`` md5, sha1, sha256, photodna or pdq; ``distance`` for PDQ only
+    (default: each list's threshold)."""
+
+    type: str = Field(min_length=1, max_length=40)
+    value: str = Field(min_length=1, max_length=2000)
+    distance: int | None = Field(default=None, ge=0, le=64)
+
+
+class Batch(BaseModel):
+    """Up to 10,000 hashes."""
+
+    queries: list[HashQuery] = Field(min_length=1, max_length=lookups.MAX_BATCH)
+
+
+class Match(BaseModel):
+    """A list entry a hash matched."""
+
+    list: str
+    entry_id: int
+    category: str | None
+    series: str | None
+    signal_type: str
+    distance: int
+
+
+class Result(BaseModel):
+    """A hash (normalised) and what it matched."""
+
+    type: str
+    value: str
+    matches: list[Match]
+
+
+class Results(BaseModel):
+    """One result per query, in the order asked."""
+
+    results: list[Result]
+
+
+def _results(found: list[lookups.LookupResult]) -> Results:
+    return Results(
+        results=[
+            Result(
+                type=r.query.type,
+                value=r.query.value,
+                matches=[
+                    Match(
+                        list=m.list,
+                        entry_id=m.entry_id,
+                        category=m.category,
+                        series=m.series,
+                        signal_type=m.signal_type,
+                        distance=m.distance,
+                    )
+                    for m in r.matches
+                ],
+            )
+            for r in found
+        ]
+    )
+
+
+@router.post("", response_model=Results, openapi_extra=_RULE)
+def batch(body: Batch, principal: Caller, context: Context) -> Results:
+    """Look up a batch of hashes."""
+    queries = [lookups.HashQuery(q.type, q.value, q.distance) for q in body.queries]
+    return _results(lookups.lookup(context.store, principal, context.lookups, queries))
+
+
+@router.get("/{type}/{value}", response_model=Result, openapi_extra=_RULE)
+def single(
+    type: str, value: str, principal: Caller, context: Context, distance: int | None = None
+) -> Result:
+    """Look up one hash."""
+    found = lookups.lookup(
+        context.store,
+        principal,
+        context.lookups,
+        [lookups.HashQuery(type, value, distance)],
+        batch=False,
+    )
+    return _results(found).results[0]

@@ -1,0 +1,273 @@
+"""The authorisation matrix, generated from the router table: every route x every role x
+the caller's own agency and another agency's records, anonymous, and a revoked token.
+
+Each route declares its rule (``x-interlink-rule``); a route without one, or without a sample
+request below, fails here. The services enforce the rules; this checks they match."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interlink.api.rules import Rule, rule_of
+from interlink.domain.principal import ROLE_CAPABILITIES, Role
+from interlink.services import authentication
+from tests.api.node import CASES, KNOWN_PDQ, OPERATIONS, Node, build_node, operator
+
+#: A sample request for a route: (node, agency whose records it names, calling user's name)
+#: -> (url path, JSON body or None).
+Sample = Callable[[Node, str, str], tuple[str, Any]]
+
+
+def _fresh_token(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    owner = caller if caller.startswith(agency) else f"{agency}-viewer"
+    token, _ = authentication.create_token(node.store, operator(node.store), user=owner)
+    return f"/api/v1/tokens/{token.id}", None
+
+
+REPORTS = json.dumps(
+    {"reports": [{"reportId": "r1", "personOrUserReported": {"espIdentifier": "acct-1"}}]}
+).encode()
+
+
+def _upload(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    return "/api/v1/lists", Upload(
+        {"name": "uploaded", "format": "csv"},
+        {"file": ("up.csv", f"md5\n{'0' * 31}1\n".encode(), "text/csv")},
+    )
+
+
+SAMPLES: dict[tuple[str, str], Sample] = {
+    ("GET", "/healthz"): lambda n, a, c: ("/healthz", None),
+    ("GET", "/readyz"): lambda n, a, c: ("/readyz", None),
+    ("POST", "/api/v1/auth/login"): lambda n, a, c: (
+        "/api/v1/auth/login",
+        {"name": f"{a}-viewer", "password": "not the password"},
+    ),
+    ("POST", "/api/v1/auth/logout"): lambda n, a, c: ("/api/v1/auth/logout", None),
+    ("GET", "/api/v1/auth/me"): lambda n, a, c: ("/api/v1/auth/me", None),
+    ("GET", "/api/v1/auth/oidc/{agency}/login"): lambda n, a, c: (
+        f"/api/v1/auth/oidc/{a}/login",
+        None,
+    ),
+    ("GET", "/api/v1/auth/oidc/callback"): lambda n, a, c: (
+        "/api/v1/auth/oidc/callback?state=forged&code=forged",
+        None,
+    ),
+    ("PUT", "/api/v1/agencies/{agency}/identity-provider"): lambda n, a, c: (
+        f"/api/v1/agencies/{a}/identity-provider",
+        {"issuer": "https://idp.example.org", "client_id": "node"},
+    ),
+    ("GET", "/api/v1/users"): lambda n, a, c: ("/api/v1/users", None),
+    ("POST", "/api/v1/users"): lambda n, a, c: (
+        "/api/v1/users",
+        {"name": f"new-{uuid.uuid4().hex[:8]}", "agency": a, "roles": ["viewer"]},
+    ),
+    ("POST", "/api/v1/users/{name}/disable"): lambda n, a, c: (
+        f"/api/v1/users/{a}-target/disable",
+        None,
+    ),
+    ("POST", "/api/v1/users/{name}/reset"): lambda n, a, c: (
+        f"/api/v1/users/{a}-target/reset",
+        {},
+    ),
+    ("GET", "/api/v1/tokens"): lambda n, a, c: ("/api/v1/tokens", None),
+    ("POST", "/api/v1/tokens"): lambda n, a, c: ("/api/v1/tokens", {"label": "matrix"}),
+    ("DELETE", "/api/v1/tokens/{token_id}"): _fresh_token,
+    ("GET", "/api/v1/figures"): lambda n, a, c: ("/api/v1/figures", None),
+    ("GET", "/api/v1/cases"): lambda n, a, c: ("/api/v1/cases", None),
+    ("POST", "/api/v1/cases"): lambda n, a, c: (
+        "/api/v1/cases",
+        {"name": f"C-{uuid.uuid4().hex[:8]}"},
+    ),
+    ("GET", "/api/v1/cases/{case}"): lambda n, a, c: (f"/api/v1/cases/{CASES[a]}", None),
+    ("PUT", "/api/v1/cases/{case}/status"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/status",
+        {"status": "open"},
+    ),
+    ("POST", "/api/v1/cases/{case}/identifiers"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/identifiers",
+        {"kind": "email", "value": "someone@example.org"},
+    ),
+    ("GET", "/api/v1/cases/{case}/links"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/links",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/report"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/report",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/report.html"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/report.html",
+        None,
+    ),
+    ("GET", "/api/v1/watches"): lambda n, a, c: ("/api/v1/watches", None),
+    ("GET", "/api/v1/watches/hits"): lambda n, a, c: ("/api/v1/watches/hits", None),
+    ("GET", "/api/v1/operations/{name}"): lambda n, a, c: (
+        f"/api/v1/operations/{OPERATIONS[a]}",
+        None,
+    ),
+    ("POST", "/api/v1/lookups"): lambda n, a, c: (
+        "/api/v1/lookups",
+        {"queries": [{"type": "pdq", "value": KNOWN_PDQ[0]}]},
+    ),
+    ("GET", "/api/v1/lookups/{type}/{value}"): lambda n, a, c: (
+        f"/api/v1/lookups/pdq/{KNOWN_PDQ[1]}",
+        None,
+    ),
+    ("GET", "/api/v1/lists"): lambda n, a, c: ("/api/v1/lists", None),
+    ("POST", "/api/v1/lists"): _upload,
+    ("GET", "/api/v1/lists/votes"): lambda n, a, c: ("/api/v1/lists/votes", None),
+    ("GET", "/api/v1/lists/{name}"): lambda n, a, c: ("/api/v1/lists/known", None),
+    ("POST", "/api/v1/lists/{name}/enable"): lambda n, a, c: ("/api/v1/lists/known/enable", None),
+    ("POST", "/api/v1/lists/{name}/disable"): lambda n, a, c: ("/api/v1/lists/spare/disable", None),
+    ("GET", "/api/v1/lists/{name}/diff/{other}"): lambda n, a, c: (
+        "/api/v1/lists/known/diff/spare",
+        None,
+    ),
+    ("GET", "/api/v1/lists/{name}/export"): lambda n, a, c: ("/api/v1/lists/known/export", None),
+    ("GET", "/api/v1/cases/{case}/media"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/media/{sha256}/thumbnail"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/thumbnail",
+        None,
+    ),
+    ("POST", "/api/v1/cases/{case}/media/{sha256}/reveal"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/reveal",
+        {"reason": "identify the room"},
+    ),
+    ("POST", "/api/v1/platform-reports"): lambda n, a, c: (
+        "/api/v1/platform-reports",
+        Upload({"format": "json"}, {"file": ("r.json", REPORTS, "application/json")}),
+    ),
+    ("POST", "/api/v1/networks/builds"): lambda n, a, c: ("/api/v1/networks/builds", None),
+    ("GET", "/api/v1/networks/builds/latest"): lambda n, a, c: (
+        "/api/v1/networks/builds/latest",
+        None,
+    ),
+    ("GET", "/api/v1/audit"): lambda n, a, c: ("/api/v1/audit", None),
+    ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),
+}
+
+
+def routes(node: Node) -> Iterator[tuple[str, str, Rule | None]]:
+    """Every (method, path, declared rule) of the application, from the router table as the
+    OpenAPI document publishes it."""
+    node.app.openapi_schema = None
+    for path, operations in node.app.openapi()["paths"].items():
+        for method, operation in operations.items():
+            yield method.upper(), path, rule_of(operation)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart request body."""
+
+    data: dict[str, str]
+    files: dict[str, tuple[str, bytes, str]]
+
+
+def _call(node: Node, token: str | None, method: str, url: str, body: Any) -> int:
+    clients = node.__dict__.setdefault("_clients", {})
+    if token not in clients:
+        clients[token] = node.client(token)
+    if isinstance(body, Upload):
+        response = clients[token].request(method, url, data=body.data, files=body.files)
+    else:
+        response = clients[token].request(method, url, json=body)
+    return int(response.status_code)
+
+
+def check_matrix(node: Node, roles: tuple[Role | None, ...] = (None, *Role)) -> list[str]:
+    """Every cell of the matrix (for ``roles``; ``None``: anonymous and a revoked token)
+    that does not behave as its route declares."""
+    wrong: list[str] = []
+    for method, path, rule in routes(node):
+        where = f"{method} {path}"
+        sample = SAMPLES.get((method, path))
+        if rule is None or sample is None:
+            wrong.append(f"{where}: no declared rule or no sample request")
+            continue
+        for role in roles:
+            if role is None:
+                wrong += _unauthenticated(node, method, where, rule, sample)
+            elif not rule.public:
+                wrong += _as_role(node, method, where, rule, sample, role)
+    return wrong
+
+
+def _unauthenticated(node: Node, method: str, where: str, rule: Rule, sample: Sample) -> list[str]:
+    url, body = sample(node, "alpha", "alpha-viewer")
+    wrong = []
+    for label, token in (("anonymous", None), ("revoked token", node.revoked)):
+        status = _call(node, token, method, url, body)
+        if rule.public and (status == 403 or status >= 500):
+            wrong.append(f"{where} {label}: public route answered {status}")
+        if not rule.public and status != 401:
+            wrong.append(f"{where} {label}: expected 401, got {status}")
+    return wrong
+
+
+def _as_role(
+    node: Node, method: str, where: str, rule: Rule, sample: Sample, role: Role
+) -> list[str]:
+    held = ROLE_CAPABILITIES[role]
+    # The matrix calls with tokens, which carry no second factor.
+    allowed = rule.allows(held) and not rule.second_factor
+    across = allowed and bool(set(rule.reach) & held)
+    wrong = []
+    # Another agency's records only matter where the route names one.
+    for target in ("alpha", "beta") if rule.scoped else ("alpha",):
+        url, body = sample(node, target, f"alpha-{role.value}")
+        status = _call(node, node.tokens[("alpha", role)], method, url, body)
+        cell = f"{where} as {role.value} on {target}'s: {status}"
+        if not allowed:
+            if status != 403:
+                wrong.append(f"{cell}, expected 403")
+        elif target == "alpha" or across:
+            if status in (401, 403) or status >= 500:
+                wrong.append(f"{cell}, expected it allowed")
+            elif method == "GET" and not 200 <= status < 300:
+                wrong.append(f"{cell}, expected 2xx")
+        elif status not in (403, 404):
+            wrong.append(f"{cell}, expected 403 or 404 (another agency's record)")
+    return wrong
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    tmp: Path = tmp_path_factory.mktemp("matrix")
+    built = build_node(f"sqlite:///{tmp / 'node.db'}", tmp)
+    yield built
+    built.store.close()
+
+
+@pytest.mark.parametrize("role", [None, *Role], ids=["unauthenticated", *(r.value for r in Role)])
+def test_every_route_declares_a_rule_and_behaves_as_declared(node: Node, role: Role | None) -> None:
+    wrong = check_matrix(node, (role,))
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_route_without_a_rule_fails_the_matrix(node: Node) -> None:
+    @node.app.get("/api/v1/undeclared")
+    def undeclared() -> dict[str, str]:
+        return {}
+
+    try:
+        assert any("/api/v1/undeclared" in w for w in check_matrix(node, ()))
+    finally:
+        node.app.router.routes.pop()
+        node.app.openapi_schema = None
+
+
+def test_the_matrix_covers_every_route(node: Node) -> None:
+    declared = {(m, p) for m, p, _ in routes(node)}
+    assert declared == set(SAMPLES)
