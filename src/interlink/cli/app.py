@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from interlink.cli import audit, cases, demo, lists, networks, report, scan, watch
+from interlink.cli import audit, cases, chats, demo, lists, networks, report, scan, watch
 from interlink.cli.context import State
 from interlink.cli.exit_codes import exit_code_for
 from interlink.cli.output import errors
@@ -34,6 +34,7 @@ app.add_typer(cases.app, name="cases")
 app.command("links")(cases.links)
 app.add_typer(watch.app, name="watch")
 app.add_typer(cases.operation_app, name="operation")
+app.add_typer(chats.app, name="chats")
 
 
 @app.callback()

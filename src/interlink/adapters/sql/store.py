@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
+from interlink.adapters.sql.chats import ChatRepository
 from interlink.adapters.sql.engine import make_engine, migrate
 from interlink.adapters.sql.links import LinkRepository
 from interlink.adapters.sql.list_views import ListViews
@@ -35,6 +36,7 @@ class SqlStore:
         self.casework = CaseworkRepository(engine)
         self.links = LinkRepository(engine)
         self.watches = WatchRepository(engine)
+        self.chats = ChatRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:
