@@ -158,3 +158,26 @@ class CueHit:
     message_key: str
     spans: tuple[Span, ...] = field(default=())
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChatThread:
+    """What one stored conversation gives the network graph.
+
+    ``senders`` are ``(participant key, first message time)``; ``shared`` are ``(sender key,
+    SHA-256, time)`` of attachments whose content is known; ``written`` are ``(sender key,
+    kind, value)`` identifiers a participant wrote (``phone`` in E.164, ``email``,
+    ``invite``). ``group`` is true for a conversation of more than two people or a group,
+    channel or server. ``case`` and ``agency`` say whose evidence it is.
+    """
+
+    platform: str
+    key: str
+    title: str | None
+    group: bool
+    participants: tuple[Participant, ...]
+    senders: tuple[tuple[str, datetime | None], ...] = ()
+    shared: tuple[tuple[str, str, datetime | None], ...] = ()
+    written: tuple[tuple[str, str, str], ...] = ()
+    case: str | None = None
+    agency: str | None = None

@@ -9,7 +9,7 @@ connection.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +27,9 @@ from interlink.adapters.sql.chat_schema import (
     chat_participants,
 )
 from interlink.adapters.sql.dialect import CHUNK, insert_ignore
-from interlink.adapters.sql.schema import media_matches, sightings
+from interlink.adapters.sql.schema import agencies, cases, media_matches, sightings
 from interlink.chats.base import digest
-from interlink.domain.chats import Conversation, Participant
+from interlink.domain.chats import ChatThread, Conversation, Participant
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,24 @@ class StoredIdentifier:
     e164: bool
     conversations: tuple[int, ...]
     messages: tuple[int, ...]
+
+
+#: Conversation kinds that are groups whatever their number of participants.
+GROUP_KINDS = frozenset(
+    {
+        "private_group",
+        "private_supergroup",
+        "public_supergroup",
+        "public_channel",
+        "private_channel",
+        "guildtextchat",
+        "guildvoicechat",
+        "guildnewschat",
+        "directgroupchat",
+        "regulargroup",
+        "group",
+    }
+)
 
 
 def _label(row: Any) -> str:
@@ -405,6 +423,91 @@ class ChatRepository:
             row["known_matches"] = matched.get(sha, 0) if sha else 0
             row["found_by_scan"] = bool(sha and sha in seen)
         return rows
+
+    def threads(self) -> Iterator[ChatThread]:
+        """Every stored conversation as the network graph takes it (``ChatThread``), with its
+        case and agency, one conversation at a time."""
+        owners = (
+            select(
+                chat_conversations,
+                cases.c.name.label("case_name"),
+                agencies.c.name.label("agency_name"),
+            )
+            .join(cases, cases.c.id == chat_conversations.c.case_id)
+            .outerjoin(agencies, agencies.c.id == cases.c.agency_id)
+            .order_by(chat_conversations.c.id)
+        )
+        with self._engine.connect() as connection:
+            conversations = connection.execute(owners).all()
+        for row in conversations:
+            yield self._thread(row)
+
+    def _thread(self, row: Any) -> ChatThread:
+        ident = int(row.id)
+        messages = chat_messages.c
+        with self._engine.connect() as connection:
+            people = [
+                Participant(p.account, p.name, p.phone, bool(p.owner))
+                for p in connection.execute(
+                    select(chat_participants)
+                    .where(chat_participants.c.conversation_id == ident)
+                    .order_by(chat_participants.c.id)
+                )
+            ]
+            senders = tuple(
+                (r.sender_key, r.first)
+                for r in connection.execute(
+                    select(messages.sender_key, func.min(messages.sent_at).label("first"))
+                    .where(messages.conversation_id == ident, messages.sender_key.is_not(None))
+                    .group_by(messages.sender_key)
+                    .order_by(messages.sender_key)
+                )
+            )
+            shared = tuple(
+                (r.sender_key, r.sha256, r.sent_at)
+                for r in connection.execute(
+                    select(messages.sender_key, chat_attachments.c.sha256, messages.sent_at)
+                    .join(chat_attachments, chat_attachments.c.message_id == messages.id)
+                    .where(
+                        messages.conversation_id == ident, chat_attachments.c.sha256.is_not(None)
+                    )
+                    .order_by(chat_attachments.c.id)
+                )
+                if r.sender_key
+            )
+            written = tuple(
+                (r.sender_key, r.kind, r.value)
+                for r in connection.execute(
+                    select(messages.sender_key, chat_identifiers.c.kind, chat_identifiers.c.value)
+                    .join(
+                        chat_identifier_messages,
+                        chat_identifier_messages.c.message_id == messages.id,
+                    )
+                    .join(
+                        chat_identifiers,
+                        chat_identifiers.c.id == chat_identifier_messages.c.identifier_id,
+                    )
+                    .where(messages.conversation_id == ident, messages.sender_key.is_not(None))
+                    .where(
+                        chat_identifiers.c.kind.in_(("email", "invite"))
+                        | ((chat_identifiers.c.kind == "phone") & chat_identifiers.c.e164)
+                    )
+                    .distinct()
+                )
+            )
+        group = len(people) > 2 or (row.kind or "").casefold() in GROUP_KINDS
+        return ChatThread(
+            row.platform,
+            row.key,
+            row.title,
+            group,
+            tuple(people),
+            senders,
+            shared,
+            written,
+            row.case_name,
+            row.agency_name,
+        )
 
     def notes(self, case_id: uuid.UUID) -> list[dict[str, Any]]:
         """The limits and problems recorded for a case's chat sources."""
