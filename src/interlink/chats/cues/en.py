@@ -27,11 +27,14 @@ AGE_ASKED: tuple[str, ...] = (
     r"\bhow old(?:'re| are) you\b",
     r"\bwhat (?:grade|year) (?:are|r) (?:you|u) in\b",
     r"\basl\b",
+    r"^\s*(?:age|ur age|your age)\s*\?",
 )
 PATTERNS: dict[str, tuple[str, ...]] = {
     "photo_request": (
-        r"\b(?:send|snap|text|dm)\s+(?:me\s+)?(?:a\s+|another\s+|some\s+|more\s+|one\s+more\s+)?"
+        r"\b(?:send|snap|text|dm)\s+(?:me\s+)?(?:a\s+|another\s+|some\s+|more\s+|one\s+more\s+|the\s+|your\s+)?"
         r"(?:pic|pics|picture|pictures|photo|photos|selfie|selfies|vid|video|videos)\b",
+        r"\bsend\s+(?:me\s+)?another\s+one\b",
+        r"\b(?:let\s+me|i\s+want\s+to|wanna)\s+see\s+(?:a\s+|another\s+|some\s+|your\s+)?(?:pic|pics|picture|photo|photos|selfie)\b",
         r"\b(?:can|could|may)\s+i\s+(?:see|get|have)\s+(?:a\s+|another\s+|some\s+)?"
         r"(?:pic|pics|picture|photo|photos|selfie|video)\b",
         r"\bshow\s+me\s+(?:a\s+)?(?:pic|picture|photo|yourself|what you look like)\b",
@@ -45,7 +48,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:keep|keeping)\s+(?:this|it|us|our\s+chats?)\s+(?:a\s+)?secret\b",
         r"\b(?:our|a)\s+(?:little\s+)?secret\b",
         r"\bbetween\s+(?:you\s+and\s+me|us)\b",
-        r"\bdelete\s+(?:this|the|our|these|all\s+(?:the|our))\s+(?:chat|chats|messages?|conversation|texts)\b",
+        r"\b(?:delete|clear|erase|wipe)\s+(?:this|the|our|these|all\s+(?:the|our))\s+(?:chat|chats|messages?|conversation|texts)\b",
         r"\bno\s*(?:one|body)\s+(?:needs|has|must|should)\s+to\s+know\b",
         r"\byour\s+parents\s+(?:wouldn'?t|won'?t|would\s+not|will\s+not)\s+understand\b",
         r"\bdon'?t\s+let\s+(?:your\s+)?(?:parents|mom|mum|dad|anyone)\s+(?:see|know|find)\b",
@@ -58,6 +61,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bwhat(?:'s| is)\s+your\s+(?:snap|snapchat|kik|number|phone\s+number|insta|discord)\b",
         r"\bgive\s+me\s+your\s+(?:number|snap|snapchat|kik|insta|discord)\b",
         r"\b(?:download|get|install)\s+(?:telegram|signal|wickr|kik|snapchat|session)\b",
+        r"\b(?:we\s+should|let'?s|can\s+we|we\s+can)\s+(?:switch|move|go)\s+(?:over\s+)?to\s+(?:snap|snapchat|kik|telegram|whatsapp|discord|insta|instagram|signal|wickr|skype)\b",
     ),
     "gift": (
         r"\bi(?:'ll|\s+will|\s+can|\s+could)\s+(?:buy|get|send|give)\s+you\s+(?:a\s+|an\s+|some\s+)?"

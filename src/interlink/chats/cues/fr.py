@@ -20,14 +20,16 @@ AGE_ASKED: tuple[str, ...] = (
     r"\bc'est\s+quoi\s+ton\s+[âa]ge\b",
     r"\bt'?\s?es\s+en\s+quelle\s+classe\b",
     r"\btu\s+es\s+en\s+quelle\s+classe\b",
+    r"\b(?:t'?\s?es|tu\s+es)\s+en\s+(?:\d|six|cinqu|quatr|trois|seconde|premi[èe]re|terminale)\S*",
 )
 PATTERNS: dict[str, tuple[str, ...]] = {
     "photo_request": (
-        r"\b(?:envoie|envoies|envoyer|envoi)[- ]?(?:moi|m'en)?\s+(?:une\s+|des\s+|d'autres\s+|encore\s+une\s+)?"
+        r"\b(?:envoie|envoies|envoyer|envoi)[- ]?(?:moi|m'en)?\s+(?:une\s+|des\s+|d'autres\s+|encore\s+une\s+|une\s+autre\s+|les\s+|tes\s+)?"
         r"(?:photo|photos|pic|pics|selfie|selfies|vidéo|video|vidéos|videos)\b",
-        r"\btu\s+(?:peux|pourrais|veux)\s+m'?\s?envoyer\s+(?:une\s+|des\s+)?(?:photo|photos|pic|selfie|vidéo|video)\b",
+        r"\btu\s+(?:peux|pourrais|veux)\s+m'?\s?envoyer\s+(?:une\s+|des\s+|les\s+|tes\s+)?(?:photo|photos|pic|selfie|vidéo|video)\b",
         r"\bmontre[- ]moi\s+(?:une\s+photo|ta\s+tête|à\s+quoi\s+tu\s+ressembles|a\s+quoi\s+tu\s+ressembles|toi)\b",
-        r"\b(?:fais|prends)[- ]?(?:moi\s+)?(?:une\s+)?(?:photo|selfie|vidéo|video)\s+(?:pour\s+moi|de\s+toi)\b",
+        r"\b(?:fais|prends)[- ]?(?:moi\s+)?(?:une\s+|un\s+)?(?:photo|selfie|vidéo|video)\s+(?:pour\s+moi|de\s+toi)\b",
+        r"\b(?:je\s+veux|j'aimerais|laisse[- ]moi)\s+voir\s+(?:une\s+|des\s+|tes\s+|ta\s+)?(?:photo|photos|selfie|vidéo|video)\b",
         r"\b(?:allume|active)\s+(?:ta\s+)?(?:cam|caméra|camera|webcam)\b",
         r"\bappel\s+vid[ée]o\s+(?:ce\s+soir|maintenant|stp|plus\s+tard)\b",
     ),
@@ -51,7 +53,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:télécharge|telecharge|installe)\s+(?:telegram|signal|kik|snapchat)\b",
     ),
     "gift": (
-        r"\bje\s+(?:vais|peux|pourrais)\s+t'?\s?(?:acheter|offrir|payer|envoyer\s+de\s+l'argent)\b",
+        r"\bje\s+(?:vais|peux|pourrais)\s+(?:t'\s?|te\s+)(?:acheter|offrir|payer|envoyer\s+de\s+l'argent)\b",
         r"\bje\s+t'?\s?(?:offre|paie|paye|achète|achete)\b",
         r"\bcartes?\s+cadeaux?\b",
         r"\b(?:robux|v-?bucks)\b",
