@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from interlink.chats.cues import LANGUAGES
+from interlink.chats.prefilter import Screen, guard
 from interlink.domain.chats import CueHit, Span
 
 CUES: tuple[str, ...] = (
@@ -48,45 +49,56 @@ class Detected:
     age: int | None = None
 
 
+#: The cue a stated age is (its patterns carry the age).
+_STATED = "age:stated"
+
+
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str], tuple[re.Pattern[str], ...]]:
+def _compiled() -> tuple[tuple[str, ...], Screen]:
+    """Every pattern of every language, the cue of each, and the screen over them all."""
     flags = re.IGNORECASE | re.UNICODE
-    per_cue: dict[str, list[str]] = {cue: [] for cue in CUES if cue != "age"}
-    asked: list[str] = []
-    stated: list[re.Pattern[str]] = []
+    cues: list[str] = []
+    patterns: list[str] = []
     for language in LANGUAGES:
-        for cue, patterns in language.PATTERNS.items():
-            per_cue[cue].extend(patterns)
-        asked.extend(language.AGE_ASKED)
-        stated.extend(re.compile(p, flags) for p in language.AGE_STATED)
-    combined = {
-        cue: re.compile("|".join(f"(?:{p})" for p in ps), flags) for cue, ps in per_cue.items()
-    }
-    return combined, re.compile("|".join(f"(?:{p})" for p in asked), flags), tuple(stated)
+        for cue, found in language.PATTERNS.items():
+            cues += [cue] * len(found)
+            patterns += found
+        cues += ["age"] * len(language.AGE_ASKED)
+        patterns += language.AGE_ASKED
+        cues += [_STATED] * len(language.AGE_STATED)
+        patterns += language.AGE_STATED
+    return tuple(cues), Screen(guard(patterns, flags))
 
 
 def detect(text: str) -> list[Detected]:
-    """The cues ``text`` shows, each with the spans that show it."""
+    """The cues ``text`` shows, each with the spans that show it (every pattern of every
+    language is tried that the screen of required literals lets through)."""
     if not text:
         return []
-    combined, asked, stated = _compiled()
+    cues, screen = _compiled()
     normal = text.replace("\u2019", "'")
-    found: list[Detected] = []
-    spans = [Span(m.start(), m.end()) for m in asked.finditer(normal)]
+    spans: dict[str, list[Span]] = {}
     age: int | None = None
-    for pattern in stated:
-        for match in pattern.finditer(normal):
-            value = int(match.group("age"))
-            if 5 <= value <= 99:
-                spans.append(Span(match.start(), match.end()))
+    for index in screen.candidates(normal.lower()):
+        cue = cues[index]
+        for match in screen.patterns[index].pattern.finditer(normal):
+            if cue == _STATED:
+                value = int(match.group("age"))
+                if not 5 <= value <= 99:
+                    continue
                 age = value if age is None else age
-    if spans:
-        found.append(Detected("age", tuple(sorted(set(spans), key=lambda s: s.start)), age))
-    for cue, pattern in combined.items():
-        hits = tuple(Span(m.start(), m.end()) for m in pattern.finditer(normal))
-        if hits:
-            found.append(Detected(cue, hits))
-    return found
+            spans.setdefault("age" if cue == _STATED else cue, []).append(
+                Span(match.start(), match.end())
+            )
+    return [
+        Detected(
+            cue,
+            tuple(sorted(set(spans[cue]), key=lambda s: (s.start, s.end))),
+            age if cue == "age" else None,
+        )
+        for cue in CUES
+        if cue in spans
+    ]
 
 
 @dataclass(frozen=True, slots=True)
