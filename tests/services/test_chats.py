@@ -16,6 +16,7 @@ from interlink.services import cases, watches
 from interlink.services.chat_views import conversation_list, identifier_list, open_conversation
 from interlink.services.chats import import_chats
 from interlink.services.lists import import_list
+from interlink.services.reports import write_report
 from interlink.services.scan import ScanOptions
 from tests.chats.exports import (
     WHATSAPP_ANDROID,
@@ -159,3 +160,22 @@ def test_bad_input_is_kept_as_problems(store: SqlStore, agency: Agency, tmp_path
         import_chats(store, empty, case="C3", agency=agency).problems[0].reason
         == "no chat export found"
     )
+
+
+def test_the_case_report_shows_cues_not_message_text(
+    store: SqlStore, agency: Agency, tmp_path: Path
+) -> None:
+    import_chats(store, _export(tmp_path / "seized"), case="C1", agency=agency, scan=INLINE)
+    written = write_report(store, "C1", tmp_path / "report", agency=agency)
+    first, _ = written.report["conversations"]
+    assert first["platform"] == "telegram" and first["first_alert"] == 5
+    assert {
+        "cue": "secrecy",
+        "message_id": first["cues"][-1]["message_id"],
+        "position": 5,
+        "text": "don't tell anyone",
+    } in first["cues"]
+    page = written.html_path.read_text(encoding="utf-8")
+    assert "<mark>don&#39;t tell anyone</mark>" in page
+    assert "and don" not in page  # the rest of the message stays out
+    assert "hello there" not in page

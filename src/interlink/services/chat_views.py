@@ -88,6 +88,52 @@ def conversation_list(store: SqlStore, case: str, agency: Agency) -> list[dict[s
     ]
 
 
+def report_section(store: SqlStore, case_id: Any) -> list[dict[str, Any]]:
+    """The case report's conversations, highest risk first: who, how many messages, the
+    score, each cue with only its spans (the message text stays out of the report: opening
+    it is ``open_conversation``, audited), and the attachments that matched a known list or
+    that a scan found (sent by whom, to whom, when)."""
+    attachments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in store.chats.attachments(case_id):
+        if row["known_matches"] or (row["found_by_scan"] and not row["present"]):
+            attachments[int(row["conversation_id"])].append(row)
+    section = []
+    for item in rank(store, case_id):
+        people = item.conversation.participants
+        section.append(
+            {
+                "id": item.conversation.id,
+                "platform": item.conversation.platform,
+                "title": item.conversation.title,
+                "participants": list(people),
+                "messages": item.conversation.messages,
+                "score": item.risk.score,
+                "first_alert": item.risk.first_alert,
+                "age_gap": list(item.risk.age_gap) if item.risk.age_gap else None,
+                "cues": [
+                    {"cue": hit.cue, "message_id": mid, "position": hit.index + 1, "text": text}
+                    for hit, mid, text in item.hits
+                ],
+                "attachments": [
+                    {
+                        "sha256": row["sha256"],
+                        "name": row["name"],
+                        "sender": row["sender_key"],
+                        "recipients": [p for p in people if p != row["sender_key"]],
+                        "sent_at": row["sent_at"].isoformat()
+                        if row["sent_at"]
+                        else row["time_text"],
+                        "known_matches": row["known_matches"],
+                        "in_export": row["present"],
+                        "found_by_scan": row["found_by_scan"],
+                    }
+                    for row in attachments.get(item.conversation.id, [])
+                ],
+            }
+        )
+    return section
+
+
 def identifier_list(store: SqlStore, case: str, agency: Agency) -> list[dict[str, Any]]:
     """``chats identifiers``: ``kind``, ``value``, ``conversations`` and ``messages`` (ids)."""
     record = own_case(store, case, agency)
