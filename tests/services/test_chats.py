@@ -17,8 +17,9 @@ from interlink.services.chat_views import conversation_list, identifier_list, op
 from interlink.services.chats import import_chats
 from interlink.services.lists import import_list
 from interlink.services.reports import write_report
-from interlink.services.scan import ScanOptions
+from interlink.services.scan import ScanOptions, scan_exhibit
 from tests.chats.exports import (
+    TELEGRAM_NOT_EXPORTED,
     WHATSAPP_ANDROID,
     telegram_chat,
     telegram_export,
@@ -179,3 +180,33 @@ def test_the_case_report_shows_cues_not_message_text(
     assert "<mark>don&#39;t tell anyone</mark>" in page
     assert "and don" not in page  # the rest of the message stays out
     assert "hello there" not in page
+
+
+def test_a_file_left_out_of_the_export_is_linked_when_a_scan_finds_it(
+    store: SqlStore, agency: Agency, tmp_path: Path
+) -> None:
+    clip = b"twenty bytes of clip"
+    chat = telegram_chat(
+        [
+            telegram_message(
+                1,
+                "Sam",
+                "user1",
+                "",
+                file=TELEGRAM_NOT_EXPORTED,
+                file_name="clip.mp4",
+                file_size=len(clip),
+                media_type="video_file",
+            )
+        ]
+    )
+    write_json(tmp_path / "tg" / "result.json", chat)
+    import_chats(store, tmp_path / "tg", case="C4", agency=agency, scan=INLINE)
+    case_id = cases.own_case(store, "C4", agency).id
+    [before] = store.chats.attachments(case_id)
+    assert not before["present"] and not before["found_by_scan"] and before["size"] == len(clip)
+    (tmp_path / "phone" / "DCIM").mkdir(parents=True)
+    (tmp_path / "phone" / "DCIM" / "clip.mp4").write_bytes(clip)
+    scan_exhibit(store, tmp_path / "phone", case="C4", options=INLINE, agency=agency)
+    [after] = store.chats.attachments(case_id)
+    assert after["found_by_scan"] and after["media_sha256"] == hashlib.sha256(clip).hexdigest()

@@ -116,7 +116,7 @@ def report_section(store: SqlStore, case_id: Any) -> list[dict[str, Any]]:
                 ],
                 "attachments": [
                     {
-                        "sha256": row["sha256"],
+                        "sha256": row["media_sha256"],
                         "name": row["name"],
                         "sender": row["sender_key"],
                         "recipients": [p for p in people if p != row["sender_key"]],

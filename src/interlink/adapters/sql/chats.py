@@ -27,7 +27,7 @@ from interlink.adapters.sql.chat_schema import (
     chat_participants,
 )
 from interlink.adapters.sql.dialect import CHUNK, insert_ignore
-from interlink.adapters.sql.schema import agencies, cases, media_matches, sightings
+from interlink.adapters.sql.schema import agencies, cases, media, media_matches, sightings
 from interlink.chats.base import digest
 from interlink.domain.chats import ChatThread, Conversation, Participant
 
@@ -87,6 +87,25 @@ GROUP_KINDS = frozenset(
         "group",
     }
 )
+
+
+def _found_elsewhere(connection: Connection, row: Mapping[str, Any]) -> str | None:
+    """The SHA-256 of a stored media that is the attachment the export left out: the same
+    MD5, or (without a hash) a sighting with the same file name and size."""
+    if row["md5"]:
+        query = select(media.c.sha256).where(media.c.md5 == row["md5"]).limit(1)
+        return connection.execute(query).scalar()
+    if row["present"] or not row["name"] or row["size"] is None:
+        return None
+    name = str(row["name"])
+    query = (
+        select(sightings.c.sha256)
+        .where(sightings.c.size == int(row["size"]))
+        .where((sightings.c.path == name) | sightings.c.path.endswith("/" + name))
+        .limit(1)
+    )
+    found = connection.execute(query).scalar()
+    return None if found is None else str(found)
 
 
 def _label(row: Any) -> str:
@@ -384,8 +403,10 @@ class ChatRepository:
 
     def attachments(self, case_id: uuid.UUID) -> list[dict[str, Any]]:
         """Every attachment of a case's chats with its message's sender, time and
-        conversation, and the known-list matches of the media it is (by SHA-256, or by the
-        hash the export gave for a file it left out)."""
+        conversation, the stored media it is (``media_sha256``: its own SHA-256; for a file
+        the export left out, the media a scan found with the MD5 the export gave, or else with
+        the same file name and size), that media's known-list matches, and whether a scan
+        found it (``found_by_scan``)."""
         query = (
             select(
                 chat_attachments,
@@ -401,7 +422,9 @@ class ChatRepository:
         )
         with self._engine.connect() as connection:
             rows = [dict(row._mapping) for row in connection.execute(query)]
-            hashes = sorted({str(r["sha256"]) for r in rows if r["sha256"]})
+            for row in rows:
+                row["media_sha256"] = row["sha256"] or _found_elsewhere(connection, row)
+            hashes = sorted({str(r["media_sha256"]) for r in rows if r["media_sha256"]})
             matched: dict[str, int] = {}
             seen: set[str] = set()
             for start in range(0, len(hashes), CHUNK):
@@ -419,7 +442,7 @@ class ChatRepository:
                     )
                 )
         for row in rows:
-            sha = row["sha256"]
+            sha = row["media_sha256"]
             row["known_matches"] = matched.get(sha, 0) if sha else 0
             row["found_by_scan"] = bool(sha and sha in seen)
         return rows
