@@ -65,8 +65,10 @@ def test_import_counts_and_reimport_adds_nothing(
         "participants": 5,
         "identifiers": 4,
         "attachments": 4,
-        "problems": 0,
+        "problems": 1,
     }
+    [missing] = first.problems  # the WhatsApp export names a photo its folder lacks
+    assert missing.source == "seized/wa/WhatsApp Chat with Jo.txt" and missing.position == "line 5"
     messages, attachments = _count(store, chat_messages), _count(store, chat_attachments)
     again = import_chats(store, root, case="C1", agency=agency, scan=INLINE)
     assert again.counts() == first.counts()

@@ -99,7 +99,8 @@ class _Importer:
         self.problems: list[ChatProblem] = []
         self.limits: list[SourceLimit] = []
         self.pending: list[Message] = []
-        self.pending_people: dict[str, dict[str, Participant]] = {}
+        #: Attachments the current export names but does not hold: (count, first message).
+        self.missing: tuple[int, str] = (0, "")
 
     def run(self, found: Found) -> None:
         export = found.file
@@ -108,8 +109,13 @@ class _Importer:
         notes: list[tuple[str, str, str, str]] = [
             ("limit", export.source, "", t) for t in found.limits
         ]
+        self.missing = (0, "")
         for item in readers.read(found.format, export):
             if isinstance(item, Message):
+                for attachment in item.attachments:
+                    if attachment.path and not attachment.present:
+                        count, first = self.missing
+                        self.missing = (count + 1, first or item.position)
                 self.pending.append(item)
                 if len(self.pending) >= BATCH:
                     self.flush()
@@ -123,6 +129,16 @@ class _Importer:
                 self.problems.append(item)
                 notes.append(("problem", item.source, item.position, item.reason))
         self.flush()
+        count, first = self.missing
+        if count:
+            # The export names files it does not hold: a media folder left behind.
+            missing = ChatProblem(
+                export.source,
+                first,
+                f"{count} attached files named but not found beside the export",
+            )
+            self.problems.append(missing)
+            notes.append(("problem", missing.source, missing.position, missing.reason))
         self.note(notes)
 
     def note(self, notes: Iterable[tuple[str, str, str, str]]) -> None:
