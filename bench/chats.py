@@ -10,7 +10,7 @@ so wall time would measure the neighbours). The anchor, in the same run,
 is the reader alone (parse only, nothing extracted or stored). Peak memory is measured at
 ``--messages`` and at a tenth of it: flat in the export size means the two are close.
 
-    python -m bench.chats [--messages 1000000] [--json]
+    python -m bench.chats [--messages 1000000] [--formats telegram whatsapp] [--json]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 CHATS = 100
+FORMATS = ("telegram", "whatsapp")
 WORDS = (
     "hey ok lol sure maybe tomorrow school game later good thanks what why when where home "
     "music homework weekend train film dinner tired funny really nice cool"
@@ -142,16 +143,21 @@ def run_child(path: Path, db: str, anchor: bool) -> tuple[int, float, float]:
     return found
 
 
-def measure(messages: int, folder: Path) -> dict[str, Any]:
+def measure(messages: int, folder: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Any]:
     """Every figure for exports of ``messages`` messages written under ``folder``."""
-    telegram = folder / "telegram" / "result.json"
-    telegram.parent.mkdir()
-    write_telegram(telegram, messages)
-    whatsapp = folder / "whatsapp"
-    whatsapp.mkdir()
-    write_whatsapp(whatsapp, messages)
+    paths: list[tuple[str, Path]] = []
+    if "telegram" in formats:
+        telegram = folder / "telegram" / "result.json"
+        telegram.parent.mkdir()
+        write_telegram(telegram, messages)
+        paths.append(("telegram", telegram))
+    if "whatsapp" in formats:
+        whatsapp = folder / "whatsapp"
+        whatsapp.mkdir()
+        write_whatsapp(whatsapp, messages)
+        paths.append(("whatsapp", whatsapp))
     out: dict[str, Any] = {}
-    for name, path in (("telegram", telegram), ("whatsapp", whatsapp)):
+    for name, path in paths:
         db = f"sqlite:///{folder / (name + '.db')}"
         count, seconds, peak = run_child(path, db, anchor=False)
         _, anchor_seconds, anchor_peak = run_child(path, db, anchor=True)
@@ -172,14 +178,16 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print it (one JSON object with ``--json``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    formats = tuple(args.formats)
     with tempfile.TemporaryDirectory(prefix="interlink-chats-bench-") as temp:
         root = Path(temp)
         (root / "full").mkdir()
         (root / "tenth").mkdir()
-        full = measure(args.messages, root / "full")
-        tenth = measure(args.messages // 10, root / "tenth")
+        full = measure(args.messages, root / "full", formats)
+        tenth = measure(args.messages // 10, root / "tenth", formats)
     result = {
         "messages": args.messages,
         "messages_per_s": {name: row["messages_per_s"] for name, row in full.items()},

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from interlink.chats.cues import LANGUAGES
@@ -30,7 +30,7 @@ def test_required_literals_follow_the_pattern() -> None:
     assert required_literals(r"\d+") == ()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from([*WORDS, "i'm", "14", "ans", "?", "me", "you"]), max_size=8))
 def test_the_screen_lets_every_match_through(words: list[str]) -> None:
     text = " ".join(words)
