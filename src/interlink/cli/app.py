@@ -12,6 +12,7 @@ from rich.markup import escape
 from interlink.cli import (
     audit,
     cases,
+    chats,
     demo,
     jobs,
     lists,
@@ -54,6 +55,7 @@ app.command("worker")(jobs.worker)
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens_app, name="tokens")
 app.command("serve")(serve.serve)
+app.add_typer(chats.app, name="chats")
 
 
 @app.callback()

@@ -105,7 +105,9 @@ def _found_json(found: service.Found) -> dict[str, Any]:
 def identifier(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="Case reference.")],
-    kind: Annotated[IdentifierKind, typer.Argument(help="account, email, phone, ip or device.")],
+    kind: Annotated[
+        IdentifierKind, typer.Argument(help="account, email, phone, ip, device or invite.")
+    ],
     value: Annotated[str, typer.Argument(help="The identifier as met.")],
     service_name: Annotated[
         str | None,

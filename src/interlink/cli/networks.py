@@ -97,7 +97,12 @@ def build(
     lookup = MaxMindGeoIp(geoip) if geoip is not None else None
     with RichProgress("building networks", enabled=not as_json) as progress:
         progress.grow(1)
-        result = service.build(_repository(shared), SqlKnownMedia(shared.store), geoip=lookup)
+        result = service.build(
+            _repository(shared),
+            SqlKnownMedia(shared.store),
+            geoip=lookup,
+            chats=shared.store.chats.threads(),
+        )
         progress.advance()
     networks = result.analysis.networks
     if as_json:

@@ -247,6 +247,8 @@ class IdentifierKind(StrEnum):
     PHONE = "phone"
     IP = "ip"
     DEVICE = "device"
+    #: A group's invite link, as ``service:code`` (``telegram:AbCd...``, ``whatsapp:...``).
+    INVITE = "invite"
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ class TriggerKind(StrEnum):
     ACCOUNT = "account"
     IP = "ip"
     DEVICE = "device"
+    INVITE = "invite"
 
 
 HASH_KINDS = frozenset({TriggerKind.SHA256, TriggerKind.MD5, TriggerKind.SHA1, TriggerKind.PDQ})
@@ -63,6 +64,7 @@ IDENTIFIER_KINDS: Mapping[TriggerKind, IdentifierKind] = {
     TriggerKind.ACCOUNT: IdentifierKind.ACCOUNT,
     TriggerKind.IP: IdentifierKind.IP,
     TriggerKind.DEVICE: IdentifierKind.DEVICE,
+    TriggerKind.INVITE: IdentifierKind.INVITE,
 }
 #: The camera key of a watch on a serial whatever the make.
 ANY_MAKE = "*"

@@ -1,7 +1,8 @@
 """The keys under which two cases' identifiers meet, built on the network module's
 conservative normalisation (``interlink.network.identifiers``).
 
-A key starts with its kind: ``email:``, ``phone:``, ``account:``, ``device:``, ``ip:``. An IP
+A key starts with its kind: ``email:``, ``phone:``, ``account:``, ``device:``, ``ip:``,
+``invite:`` (a group invite link as ``invite:SERVICE:CODE``; the code is case-sensitive). An IP
 key is ``ip:ADDRESS|PORT`` (``-`` without a port); a watch may use ``ip:ADDRESS|*`` for any
 port of an address.
 """
@@ -38,6 +39,9 @@ def identifier_key(identifier: Identifier) -> str:
         return f"phone:{ids.phone_key(identifier.value)}"
     if kind is IdentifierKind.ACCOUNT:
         return f"account:{ids.account_key(identifier.service, identifier.value)}"
+    if kind is IdentifierKind.INVITE:
+        service, _, code = identifier.value.strip().partition(":")
+        return f"invite:{service.casefold()}:{code}"
     if kind is IdentifierKind.DEVICE:
         return f"device:{ids.device_key(DeviceId(identifier.service or '', identifier.value))}"
     port = "-" if identifier.port is None else str(identifier.port)

@@ -17,8 +17,10 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from interlink.domain.chats import ChatThread
 from interlink.domain.reports import ReceivedReport
 from interlink.network.attribution import Attribution, Basis, attribute_all
+from interlink.network.chats import add_threads
 from interlink.network.communities import CommunitySettings, Partition, detect, to_igraph
 from interlink.network.model import GraphBuilder, NodeKind, Relation, TypedGraph
 from interlink.network.ports import GeoIpLookup, KnownInfo, KnownMedia
@@ -116,13 +118,15 @@ def graph_from_reports(
     geoip: GeoIpLookup | None = None,
     platform_countries: Mapping[str, str] | None = None,
     settings: ResolveSettings | None = None,
+    chats: Iterable[ChatThread] = (),
 ) -> tuple[
     TypedGraph, tuple[Merge, ...], Mapping[int, KnownInfo], frozenset[int], dict[int, Attribution]
 ]:
-    """The typed graph of ``reports`` with country nodes, and ``(merges, known media, viral
-    media, attributions)``; nodes are those of the returned graph."""
+    """The typed graph of ``reports`` and ``chats`` with country nodes, and ``(merges, known
+    media, viral media, attributions)``; nodes are those of the returned graph."""
     builder = GraphBuilder()
     resolution = resolve(reports, builder, known_media, settings)
+    known = {**add_threads(builder, chats, known_media), **resolution.known}
     attributions = attribute_all(resolution.evidence, geoip, platform_countries)
     for account, attribution in sorted(attributions.items()):
         if attribution.country is None:
@@ -135,7 +139,7 @@ def graph_from_reports(
             confidence=BASIS_CONFIDENCE[attribution.basis],
         )
     graph = builder.build()
-    return graph, resolution.merges, resolution.known, resolution.viral, attributions
+    return graph, resolution.merges, known, resolution.viral, attributions
 
 
 def media_tables(
@@ -219,12 +223,13 @@ def build_networks(
     geoip: GeoIpLookup | None = None,
     platform_countries: Mapping[str, str] | None = None,
     settings: BuildSettings | None = None,
+    chats: Iterable[ChatThread] = (),
 ) -> NetworkBuild:
-    """The whole build from received reports."""
+    """The whole build from received reports and chat threads."""
     settings = settings or BuildSettings()
     received = list(reports)
     graph, merges, known, viral, attributions = graph_from_reports(
-        received, known_media, geoip, platform_countries, settings.resolve
+        received, known_media, geoip, platform_countries, settings.resolve, chats
     )
     countries = {
         node: item.country for node, item in attributions.items() if item.country is not None

@@ -12,7 +12,7 @@ Every change is audited with actor, before and after. Victims and suspects are i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
@@ -202,6 +202,46 @@ def add_identifier(
     evidence = linking.shared_identifiers(record.id, mine, stored)
     hits = watches.hits_for_identifiers(store, record, agency.id, [key])
     return _record(store, record, evidence, hits, actor, {"identifier": key})
+
+
+def add_identifiers(
+    store: SqlStore,
+    case: Case,
+    identifiers: Iterable[Identifier],
+    agency: Agency,
+    *,
+    actor: str,
+    context: dict[str, Any] | None = None,
+) -> Found:
+    """Record many identifiers met in ``case`` of ``agency`` at once (one audit record), and
+    link the case with every other case holding one and record the watch hits they make."""
+    if case.agency_id != agency.id:
+        raise AccessDeniedError(f"case {case.name!r} is not a case of agency {agency.name!r}")
+    keyed = {identifier_key(identifier): identifier for identifier in identifiers}
+    if not keyed:
+        return Found((), ())
+    added = 0
+    with store.transaction() as tx:
+        for key, identifier in keyed.items():
+            added += store.casework.add_identifier(tx, case.id, identifier, key) is not None
+        if added:
+            store.audit.append(
+                tx,
+                actor=actor,
+                action="identifier.add",
+                object_type="case",
+                object_id=str(case.id),
+                after={**(context or {}), "identifiers": added},
+            )
+    mine = [IdentifierHolding(case.id, key, item.seen_at) for key, item in keyed.items()]
+    stored = [
+        IdentifierHolding(s.case_id, s.key, s.identifier.seen_at)
+        for s in store.casework.identifiers(keys=list(keyed))
+    ]
+    evidence = linking.shared_identifiers(case.id, mine, stored)
+    hits = watches.hits_for_identifiers(store, case, agency.id, list(keyed))
+    summary = {**(context or {}), "identifiers": len(keyed)}
+    return _record(store, case, evidence, hits, actor, summary)
 
 
 def _record(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from interlink.adapters.files import atomic_output, output_folder
+from interlink.domain.chats import ChatThread
 from interlink.domain.errors import FormatError, NotFoundError
 from interlink.domain.reports import PlatformReport, ReceivedReport, ReportProblem
 from interlink.formats import cybertip, cybertip_json
@@ -106,8 +107,10 @@ def build(
     platform_countries: Mapping[str, str] | None = None,
     settings: BuildSettings | None = None,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    chats: Iterable[ChatThread] = (),
 ) -> NetworkBuild:
-    """Build networks from every stored report, store the build and return it."""
+    """Build networks from every stored report and the ``chats`` threads, store the build
+    and return it."""
     result = build_networks(
         repository.reports(),
         known_media,
@@ -116,6 +119,7 @@ def build(
         geoip=geoip,
         platform_countries=platform_countries,
         settings=settings,
+        chats=chats,
     )
     repository.save_build(result)
     return result

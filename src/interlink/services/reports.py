@@ -16,6 +16,7 @@ from interlink.domain.cases import Agency
 from interlink.domain.lists import EntryInfo
 from interlink.services.case_links import report_links
 from interlink.services.cases import own_case
+from interlink.services.chat_views import report_section
 from interlink.signals import vpdq
 from interlink.signals.vpdq_clips import find_clips
 from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL, find_excerpt
@@ -94,6 +95,7 @@ def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[s
     """The JSON-ready report of a case, with its links to other cases (as its agency sees
     them)."""
     report = build_report(load_case(store, case, trusted_votes=trusted_votes))
+    report["conversations"] = report_section(store, store.cases.get(case).id)
     return add_links(report, report_links(store, case))
 
 

@@ -12,6 +12,7 @@ from interlink.adapters.sql.audit import AuditLog
 from interlink.adapters.sql.audit_checkpoints import CheckpointRepository
 from interlink.adapters.sql.cases import CaseRepository
 from interlink.adapters.sql.casework import CaseworkRepository
+from interlink.adapters.sql.chats import ChatRepository
 from interlink.adapters.sql.engine import make_engine, migrate
 from interlink.adapters.sql.feed import FeedRepository
 from interlink.adapters.sql.holdings import HoldingsRepository
@@ -49,6 +50,7 @@ class SqlStore:
         self.holdings = HoldingsRepository(engine)
         self.accounts = AccountRepository(engine)
         self.scoped_cases = ScopedCases(engine)
+        self.chats = ChatRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:

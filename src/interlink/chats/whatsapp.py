@@ -1,0 +1,257 @@
+"""WhatsApp ``.txt`` exports, Android (``31/12/2020, 23:59 - Name: text``) and iOS
+(``[31/12/2020, 23:59:59] Name: text``), in any language's markers
+(``interlink.chats.whatsapp_markers``), with or without media.
+
+The day/month order is decided over the whole file (a first number above 12 means day first,
+a second above 12 month first, otherwise the order under which dates never go backwards);
+when nothing decides it, the country of ``--region`` does, and failing that the times are kept
+as text only and the file carries a limit. WhatsApp writes the phone's local time without a
+zone, and no account ids: names are the owner's contact names or phone numbers. Both are
+limits of the source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import pairwise
+from pathlib import PurePosixPath
+from typing import BinaryIO
+
+from interlink.chats import whatsapp_markers as markers
+from interlink.chats.base import ExportFile, clean, digest
+from interlink.domain.chats import (
+    Attachment,
+    ChatItem,
+    ChatProblem,
+    Conversation,
+    Message,
+    Participant,
+    SourceLimit,
+)
+
+PLATFORM = "whatsapp"
+_DATE = (
+    r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})\.?,?\s+"
+    r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp]\.?\s?[Mm]\.?)?"
+)
+_ANDROID = re.compile(rf"^{_DATE}\s+[-\u2013]\s+(.*)$")
+_IOS = re.compile(rf"^\[{_DATE}\]\s+(.*)$")
+_PHONE_NAME = re.compile(r"^\+?[\d\s().\-]{7,}$")
+_ANDROID_FILE = re.compile(
+    r"^(.+?)\s+(" + "|".join(re.escape(m) for m in markers.FILE_ATTACHED) + r")\s*$", re.M
+)
+_IOS_FILE = re.compile("(" + "|".join(re.escape(m) for m in markers.IOS_ATTACHED) + r")\s*([^>]+)>")
+_TITLE = re.compile(
+    r"^(?:WhatsApp Chat with|WhatsApp Chat -|Discussion WhatsApp avec|WhatsApp-Chat mit|"
+    r"Chat de WhatsApp con|Conversa do WhatsApp com|Chat WhatsApp con)\s+(.+)$",
+    re.I,
+)
+#: Countries whose phones write the month first.
+MONTH_FIRST = frozenset({"US", "PH", "FM", "MH", "PW", "BZ", "GU", "AS", "PR", "VI", "MP", "UM"})
+
+
+def _decode(raw: bytes, number: int, source: str, problems: list[ChatProblem]) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        problems.append(ChatProblem(source, f"line {number}", "not UTF-8; read as Windows-1252"))
+        return raw.decode("cp1252", errors="replace")
+
+
+def _headers(stream: BinaryIO) -> Iterator[tuple[str, str, str]]:
+    for raw in stream:
+        line = clean(raw.decode("utf-8", errors="replace")).rstrip("\r\n")
+        match = _ANDROID.match(line) or _IOS.match(line)
+        if match:
+            yield match.group(1), match.group(2), match.group(3)
+
+
+def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | None]:
+    """Whether dates are day first (``None`` when undecidable), and a limit to record."""
+    first_big = second_big = False
+    dates: list[tuple[int, int, int]] = []
+    for a, b, c in _headers(stream):
+        if len(a) == 4:
+            return None, None  # year first: the order is fixed (Y-M-D)
+        x, y = int(a), int(b)
+        first_big |= x > 12
+        second_big |= y > 12
+        if len(dates) < 100_000:
+            dates.append((int(c), x, y))
+    if first_big and not second_big:
+        return True, None
+    if second_big and not first_big:
+        return False, None
+    if first_big and second_big:
+        return None, "dates mix day-first and month-first forms; times kept as text only"
+    backwards_dm = sum(1 for p, q in pairwise(dates) if (q[0], q[2], q[1]) < (p[0], p[2], p[1]))
+    backwards_md = sum(1 for p, q in pairwise(dates) if q < p)
+    if backwards_dm != backwards_md:
+        return backwards_dm < backwards_md, None
+    if region:
+        return region.upper() not in MONTH_FIRST, "day/month order taken from --region"
+    return None, "day/month order cannot be decided from the file; times kept as text only"
+
+
+def _local_time(match: re.Match[str], order: bool | None) -> datetime | None:
+    a, b, c, hour, minute, second, meridian = match.groups()[:7]
+    if len(a) == 4:
+        year, month, day = int(a), int(b), int(c)
+    elif order is None:
+        return None
+    else:
+        day, month = (int(a), int(b)) if order else (int(b), int(a))
+        year = int(c) + (2000 if len(c) == 2 else 0)
+    h = int(hour)
+    if meridian:
+        word = meridian.lower().replace(" ", "")
+        if word in markers.PM or word.startswith("p"):
+            h = h % 12 + 12
+        else:
+            h %= 12
+    try:
+        return datetime(year, month, day, h, int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+def _title(source: str) -> str | None:
+    stem = PurePosixPath(source.replace("\\", "/")).stem
+    match = _TITLE.match(stem)
+    return match.group(1).strip() if match else None
+
+
+def _sender(name: str) -> Participant:
+    if _PHONE_NAME.match(name):
+        return Participant(phone=name.strip())
+    return Participant(name=name)
+
+
+class _Draft:
+    def __init__(
+        self,
+        line: int,
+        sender: Participant | None,
+        time_text: str,
+        when: datetime | None,
+        text: str,
+    ) -> None:
+        self.line = line
+        self.sender = sender
+        self.time_text = time_text
+        self.when = when
+        self.lines = [text]
+
+
+def read(export: ExportFile) -> Iterator[ChatItem]:
+    """Every message of a WhatsApp ``.txt`` export; see the module docstring."""
+    with export.open() as stream:
+        order, limit = day_first(stream, export.region)
+    yield SourceLimit(export.source, "no account ids: senders are contact names or numbers")
+    yield SourceLimit(export.source, "local times of the phone, without a zone")
+    yield SourceLimit(export.source, "replies, forwards and the owner are not marked")
+    if limit:
+        yield SourceLimit(export.source, limit)
+    problems: list[ChatProblem] = []
+    conversation: Conversation | None = None
+    seen: dict[str, int] = {}
+    draft: _Draft | None = None
+    with export.open() as stream:
+        for number, raw in enumerate(stream, 1):
+            line = clean(_decode(raw, number, export.source, problems)).rstrip("\r\n")
+            yield from problems
+            problems.clear()
+            match = _ANDROID.match(line) or _IOS.match(line)
+            if match is None:
+                if draft is not None:
+                    draft.lines.append(line)
+                elif line.strip():
+                    yield ChatProblem(
+                        export.source, f"line {number}", "text before the first message"
+                    )
+                continue
+            if conversation is None:
+                conversation = Conversation(
+                    f"{PLATFORM}:{digest(export.source.rsplit('/', 1)[-1], line)}",
+                    PLATFORM,
+                    _title(export.source),
+                    None,
+                    (),
+                    export.source,
+                )
+                yield conversation
+            if draft is not None:
+                yield _finish(draft, conversation.key, export, seen)
+            body = match.group(8)
+            name, colon, text = body.partition(": ")
+            if colon and name.strip():
+                draft = _Draft(
+                    number,
+                    _sender(name.strip()),
+                    line[: match.start(8)].strip(" -\u2013[]"),
+                    _local_time(match, order),
+                    text,
+                )
+            else:
+                draft = _Draft(
+                    number,
+                    None,
+                    line[: match.start(8)].strip(" -\u2013[]"),
+                    _local_time(match, order),
+                    body,
+                )
+        if draft is not None and conversation is not None:
+            yield _finish(draft, conversation.key, export, seen)
+    if conversation is None:
+        yield ChatProblem(export.source, "line 1", "no WhatsApp message found")
+
+
+def _finish(draft: _Draft, conversation: str, export: ExportFile, seen: dict[str, int]) -> Message:
+    text = "\n".join(draft.lines).strip()
+    edited = False
+    for marker in markers.EDITED:
+        if text.endswith(marker):
+            text, edited = text[: -len(marker)].rstrip(), True
+    deleted = text in markers.DELETED
+    attachments: list[Attachment] = []
+    for match in _IOS_FILE.finditer(text):
+        attachments.append(_attachment(match.group(2).strip(), export))
+    text = _IOS_FILE.sub("", text).strip()
+    for match in _ANDROID_FILE.finditer(text):
+        attachments.append(_attachment(match.group(1).strip(), export))
+    text = _ANDROID_FILE.sub("", text).strip()
+    if text in markers.MEDIA_OMITTED:
+        attachments.append(
+            Attachment(kind="media", present=False, note="media omitted from the export")
+        )
+        text = ""
+    sender_key = draft.sender.key if draft.sender else ""
+    identity = (draft.time_text, sender_key, text)
+    base = digest(*identity)
+    seen[base] = seen.get(base, 0) + 1
+    return Message(
+        conversation=conversation,
+        key=digest(base, seen[base]),
+        position=f"line {draft.line}",
+        sender=draft.sender,
+        time_text=draft.time_text,
+        local_time=draft.when,
+        text="" if deleted else text,
+        service=draft.sender is None,
+        deleted=deleted,
+        edited=edited,
+        attachments=tuple(attachments),
+    )
+
+
+def _attachment(name: str, export: ExportFile) -> Attachment:
+    located = export.locate(name)
+    return Attachment(
+        name=name,
+        path=located or name,
+        kind="file",
+        present=located is not None,
+        note="" if located else "media folder missing or file not exported",
+    )

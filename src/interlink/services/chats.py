@@ -1,0 +1,368 @@
+"""Import chat evidence into a case: read every export under a path, store conversations,
+participants, messages, attachments (hashed), identifiers and cue hits in batches, then
+match the attachments like scanned files and link the case through its identifiers.
+
+Nothing read is lost: a bad message or file is a problem stored with the case (file and
+line or message), the rest is imported; importing the same export again adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from interlink.adapters.sql.store import SqlStore
+from interlink.chats import identifiers as extraction
+from interlink.chats import readers
+from interlink.chats.exports import Found, Root, find_exports
+from interlink.chats.triage import detect
+from interlink.domain.cases import Agency, Case, Identifier, IdentifierKind
+from interlink.domain.chats import (
+    Attachment,
+    ChatFormat,
+    ChatProblem,
+    Conversation,
+    Message,
+    Participant,
+    SourceLimit,
+)
+from interlink.domain.errors import SourceError
+from interlink.services import cases as case_service
+from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
+
+#: Messages stored per transaction.
+BATCH = 2000
+#: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
+#: every kind).
+_LINKED = {
+    "phone": IdentifierKind.PHONE,
+    "email": IdentifierKind.EMAIL,
+    "invite": IdentifierKind.INVITE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatImport:
+    """What an import read (counts of this run, whether new or already stored), the problems
+    and limits met, the scan that matched the attachments, and the case links found."""
+
+    conversations: int
+    messages: int
+    participants: int
+    identifiers: int
+    attachments: int
+    problems: tuple[ChatProblem, ...]
+    limits: tuple[SourceLimit, ...]
+    scan: ScanResult | None = None
+    links: case_service.Found = field(default_factory=case_service.Found)
+
+    def counts(self) -> dict[str, int]:
+        """The six counts ``chats import --json`` prints."""
+        return {
+            "conversations": self.conversations,
+            "messages": self.messages,
+            "participants": self.participants,
+            "identifiers": self.identifiers,
+            "attachments": self.attachments,
+            "problems": len(self.problems),
+        }
+
+
+def _hash(root: Root, path: str) -> tuple[str, str]:
+    sha256 = hashlib.sha256()
+    md5 = hashlib.md5(usedforsecurity=False)
+    with root.opener(path)() as stream:
+        while chunk := stream.read(1 << 20):
+            sha256.update(chunk)
+            md5.update(chunk)
+    return sha256.hexdigest(), md5.hexdigest()
+
+
+class _Importer:
+    """Streams the items of every export into the store, one batch per transaction."""
+
+    def __init__(self, store: SqlStore, case: Case, root: Root, region: str | None) -> None:
+        self.store = store
+        self.case = case
+        self.root = root  # the root of the export being read (a zip inside a folder has its own)
+        self.region = region
+        self.conversations: dict[str, tuple[int, str | None, str]] = {}
+        self.participants: set[tuple[str, str]] = set()
+        self.identifiers: set[tuple[str, str]] = set()
+        self.linked: dict[str, Identifier] = {}
+        self.messages = 0
+        self.attachments = 0
+        self.present = 0
+        self.problems: list[ChatProblem] = []
+        self.limits: list[SourceLimit] = []
+        self.pending: list[Message] = []
+        #: Attachments the current export names but does not hold: (count, first message).
+        self.missing: tuple[int, str] = (0, "")
+
+    def run(self, found: Found) -> None:
+        export = found.file
+        self.root = found.root
+        self.limits.extend(SourceLimit(export.source, text) for text in found.limits)
+        notes: list[tuple[str, str, str, str]] = [
+            ("limit", export.source, "", t) for t in found.limits
+        ]
+        self.missing = (0, "")
+        for item in readers.read(found.format, export):
+            if isinstance(item, Message):
+                for attachment in item.attachments:
+                    if attachment.path and not attachment.present:
+                        count, first = self.missing
+                        self.missing = (count + 1, first or item.position)
+                self.pending.append(item)
+                if len(self.pending) >= BATCH:
+                    self.flush()
+            elif isinstance(item, Conversation):
+                self.flush()
+                self.conversation(item, export.region)
+            elif isinstance(item, SourceLimit):
+                self.limits.append(item)
+                notes.append(("limit", item.source, "", item.limit))
+            else:
+                self.problems.append(item)
+                notes.append(("problem", item.source, item.position, item.reason))
+        self.flush()
+        count, first = self.missing
+        if count:
+            # The export names files it does not hold: a media folder left behind.
+            missing = ChatProblem(
+                export.source,
+                first,
+                f"{count} attached files named but not found beside the export",
+            )
+            self.problems.append(missing)
+            notes.append(("problem", missing.source, missing.position, missing.reason))
+        self.note(notes)
+
+    def note(self, notes: Iterable[tuple[str, str, str, str]]) -> None:
+        with self.store.transaction() as tx:
+            self.store.chats.add_notes(tx, self.case.id, notes)
+
+    def conversation(self, item: Conversation, region: str | None) -> None:
+        with self.store.transaction() as tx:
+            ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
+            self.store.chats.add_participants(tx, ident, item.participants)
+        owner_region = next(
+            (
+                extraction.region_of(p.phone)
+                for p in item.participants
+                if p.owner and p.phone and p.phone.lstrip().startswith("+")
+            ),
+            None,
+        )
+        self.conversations[item.key] = (ident, owner_region or region, item.platform)
+        for person in item.participants:
+            self.participant(item.key, item.platform, person)
+
+    def participant(self, conversation: str, platform: str, person: Participant) -> None:
+        self.participants.add((conversation, person.key))
+        if person.account and not person.account.startswith("name:"):
+            identifier = Identifier(IdentifierKind.ACCOUNT, person.account, service=platform)
+            self.linked.setdefault(f"account:{platform}/{person.account}", identifier)
+        if person.phone and person.phone.startswith("+"):
+            found = extraction.phone(person.phone, None, marked=True)
+            if found is not None:
+                self.linked.setdefault(
+                    f"phone:{found.value}", Identifier(IdentifierKind.PHONE, found.value)
+                )
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        by_conversation: dict[str, list[Message]] = {}
+        for message in self.pending:
+            by_conversation.setdefault(message.conversation, []).append(message)
+        self.pending = []
+        for key, messages in by_conversation.items():
+            if key not in self.conversations:
+                self.problems.append(
+                    ChatProblem(key, messages[0].position, "message outside any conversation")
+                )
+                continue
+            self._store(key, messages)
+
+    def _store(self, key: str, messages: list[Message]) -> None:
+        conversation_id, region, platform = self.conversations[key]
+        region = region or self.region
+        people: dict[str, Participant] = {}
+        rows = []
+        for message in messages:
+            for person in (message.sender, *message.recipients):
+                if person is not None:
+                    people.setdefault(person.key, person)
+                    self.participant(key, platform, person)
+            rows.append(_row(message))
+        chats = self.store.chats
+        with self.store.transaction() as tx:
+            chats.add_participants(tx, conversation_id, people.values())
+            ids = chats.add_messages(tx, conversation_id, rows)
+            attachment_rows: list[dict[str, Any]] = []
+            found: dict[tuple[str, str], bool] = {}
+            occurrences: list[tuple[tuple[str, str], int]] = []
+            cue_rows: list[dict[str, Any]] = []
+            for message in messages:
+                message_id = ids[message.key]
+                for ordinal, attachment in enumerate(message.attachments):
+                    attachment_rows.append(self._attachment(attachment, message_id, ordinal))
+                for item in extraction.extract(message.text, region, message.entities):
+                    pair = (item.kind, item.value)
+                    found[pair] = item.e164
+                    occurrences.append((pair, message_id))
+                    self._linkable(item, platform)
+                for cue in detect(message.text):
+                    cue_rows.append(
+                        {
+                            "conversation_id": conversation_id,
+                            "message_id": message_id,
+                            "cue": cue.cue,
+                            "spans": [[s.start, s.end] for s in cue.spans],
+                            "age": cue.age,
+                        }
+                    )
+            chats.add_attachments(tx, attachment_rows)
+            identifier_ids = chats.add_identifiers(tx, self.case.id, found)
+            chats.link_identifiers(tx, ((identifier_ids[p], m) for p, m in occurrences))
+            chats.add_cues(tx, cue_rows)
+        self.identifiers.update(found)
+        self.messages += len(messages)
+
+    def _linkable(self, item: extraction.Found, platform: str) -> None:
+        if item.kind == "phone" and not item.e164:
+            return
+        if item.kind == "mention":
+            identifier = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
+            self.linked.setdefault(f"account:{platform}/{item.value}", identifier)
+        elif item.kind in _LINKED:
+            self.linked.setdefault(
+                f"{item.kind}:{item.value}", Identifier(_LINKED[item.kind], item.value)
+            )
+
+    def _attachment(self, attachment: Attachment, message_id: int, ordinal: int) -> dict[str, Any]:
+        self.attachments += 1
+        sha256, md5 = attachment.sha256, attachment.md5
+        if attachment.present and attachment.path:
+            try:
+                sha256, md5 = _hash(self.root, attachment.path)
+                self.present += 1
+            except OSError as exc:
+                self.problems.append(ChatProblem(attachment.path, "file", f"cannot be read: {exc}"))
+        return {
+            "message_id": message_id,
+            "case_id": self.case.id,
+            "ordinal": ordinal,
+            "name": attachment.name,
+            "path": attachment.path,
+            "kind": attachment.kind[:60],
+            "size": attachment.size,
+            "mime": attachment.mime,
+            "present": attachment.present,
+            "sha256": sha256,
+            "md5": md5,
+            "note": attachment.note,
+        }
+
+
+def _row(message: Message) -> dict[str, Any]:
+    sender = message.sender
+    return {
+        "key": message.key[:100],
+        "position": message.position,
+        "sender_key": sender.key[:400] if sender else None,
+        "sender_name": sender.name if sender else None,
+        "recipients": [p.key for p in message.recipients] or None,
+        "sent_at": message.sent_at,
+        "time_text": message.time_text[:100],
+        "local_time": message.local_time,
+        "text": message.text,
+        "service": message.service,
+        "action": (message.action or None) and message.action[:100],
+        "reply_to": message.reply_to[:100] if message.reply_to else None,
+        "forwarded_from": message.forwarded_from,
+        "edited": message.edited,
+        "edited_at": message.edited_at,
+        "deleted": message.deleted,
+    }
+
+
+def import_chats(
+    store: SqlStore,
+    path: Path,
+    *,
+    case: str,
+    agency: Agency | None = None,
+    fmt: ChatFormat | None = None,
+    region: str | None = None,
+    actor: str = "local",
+    scan: ScanOptions | None = None,
+    match_attachments: bool = True,
+) -> ChatImport:
+    """Import every chat export under ``path`` (a file, zip or folder) into ``case``.
+
+    ``fmt`` forces the format (default: told by content); ``region`` is the ISO country
+    assumed for national phone numbers when the export does not tell. Attachments present
+    are hashed; when ``match_attachments``, the export is then scanned like an exhibit
+    (``scan`` options) so they are matched against the known lists. The case is created if
+    missing; another agency's case is refused.
+    """
+    if not path.exists():
+        raise SourceError(str(path), "no such file or folder")
+    with store.transaction() as tx:
+        record, _ = store.cases.ensure_case(tx, case, agency)
+    with Root(path) as root:
+        importer = _Importer(store, record, root, region.upper() if region else None)
+        for item in find_exports(root, fmt, region):
+            if isinstance(item, ChatProblem):
+                importer.problems.append(item)
+                importer.note([("problem", item.source, item.position, item.reason)])
+            else:
+                importer.run(item)
+        scan_root = root.path if root.zip is not None or path.is_dir() else root.base
+    scanned = None
+    if match_attachments and importer.present:
+        scanned = scan_exhibit(
+            store,
+            scan_root,
+            case=case,
+            exhibit=f"chats: {scan_root.name}",
+            options=scan,
+            actor=actor,
+            agency=agency,
+        )
+    links = case_service.Found()
+    if importer.linked and agency is not None:
+        links = case_service.add_identifiers(
+            store,
+            record,
+            importer.linked.values(),
+            agency,
+            actor=actor,
+            context={"chats": str(path)},
+        )
+    result = ChatImport(
+        len(importer.conversations),
+        importer.messages,
+        len(importer.participants),
+        len(importer.identifiers),
+        importer.attachments,
+        tuple(importer.problems),
+        tuple(importer.limits),
+        scanned,
+        links,
+    )
+    with store.transaction() as tx:
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="chats.import",
+            object_type="case",
+            object_id=str(record.id),
+            after={"path": str(path), **result.counts()},
+        )
+    return result
