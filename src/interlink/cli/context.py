@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
-from interlink.adapters.sql.store import SqlStore
-from interlink.bootstrap import open_store
-from interlink.domain.cases import Agency
-from interlink.services.cases import acting_agency
 from interlink.settings import Settings
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by commands that open it
+    from interlink.adapters.sql.store import SqlStore
+    from interlink.domain.cases import Agency
 
 
 @dataclass
@@ -25,6 +26,8 @@ class State:
     def store(self) -> SqlStore:
         """The store, opened (and migrated) on first use."""
         if self._store is None:
+            from interlink.bootstrap import open_store
+
             self._store = open_store(self.settings)
         return self._store
 
@@ -32,6 +35,8 @@ class State:
     def agency(self) -> Agency:
         """The acting agency (``--agency`` / ``INTERLINK_AGENCY``), created on first use."""
         if self._agency is None:
+            from interlink.services.cases import acting_agency
+
             self._agency = acting_agency(
                 self.store,
                 self.settings.agency,

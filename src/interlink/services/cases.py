@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interlink.adapters.sql.links import ExhibitMedia, unique_id_key
 from interlink.adapters.sql.store import SqlStore
@@ -30,15 +30,16 @@ from interlink.domain.cases import (
     series_key,
 )
 from interlink.domain.errors import AccessDeniedError, ConflictError
-from interlink.index.base import SignalIndex
-from interlink.index.hamming import HammingIndex
 from interlink.linking import cases as linking
 from interlink.linking.cases import Evidence, Holding, IdentifierHolding, LinkKind
-from interlink.linking.deconfliction import AlertHit, agency_card
+from interlink.linking.deconfliction import AlertHit, agency_card, hamming_index
 from interlink.linking.identifiers import identifier_key
 from interlink.services import watches
 from interlink.services.audited import change
 from interlink.signals import pdq
+
+if TYPE_CHECKING:
+    from interlink.index.base import SignalIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +234,7 @@ def _record(
 
 def stored_pdq_index(
     store: SqlStore,
-    index: Callable[[], SignalIndex] = HammingIndex,
+    index: Callable[[], SignalIndex] = hamming_index,
     *,
     other_than: uuid.UUID | None = None,
 ) -> tuple[SignalIndex, dict[int, str]]:
@@ -257,7 +258,7 @@ def scan_evidence(
     case: Case,
     media: Sequence[ExhibitMedia],
     *,
-    index: Callable[[], SignalIndex] = HammingIndex,
+    index: Callable[[], SignalIndex] = hamming_index,
     built: tuple[SignalIndex, dict[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
