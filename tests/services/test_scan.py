@@ -120,7 +120,8 @@ def test_worker_pool_gives_the_same_result_as_inline(tmp_path: Path) -> None:
     for workers in (0, 2):
         store = SqlStore.open(f"sqlite:///{tmp_path / f'w{workers}.db'}")
         import_list(store, built.known_list, name="known")
-        scan_exhibit(store, built.exhibit, case="C", options=ScanOptions(workers=workers))
+        options = ScanOptions(workers=workers, inline_below=0)
+        scan_exhibit(store, built.exhibit, case="C", options=options)
         report = case_report(store, "C")
         results.append(
             sorted((f["path"], f["sha256"], f["status"], f["pdq"]) for f in report["files"])
@@ -143,7 +144,7 @@ def test_a_crashing_worker_costs_one_item_not_the_scan(tmp_path: Path) -> None:
         (exhibit / f"img{i}.jpg").write_bytes(encode(scene(i), "JPEG"))
     (exhibit / "poison.jpg").write_bytes(encode(scene(99), "JPEG"))
     store = SqlStore.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    options = ScanOptions(workers=2, runner=crash_on_poison)
+    options = ScanOptions(workers=2, runner=crash_on_poison, inline_below=0)
     result = scan_exhibit(store, exhibit, case="C", options=options)
     assert result.summary.new_images == 6
     report = case_report(store, "C")
