@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +133,31 @@ def test_a_case_exports_as_vics_and_only_its_agency_may_report_it(
     assert len(media.files) == 2 and {a.name for a in media.alternative_hashes} >= {"SHA256", "PDQ"}
     code, out_text, err = run(["--db", db, "--agency", "BKA", "report", "K", "--json"], capsys)
     assert code == ExitCode.DENIED and out_text == "" and "not a case of agency" in err
+
+
+#: Libraries too heavy for the start of every command: ``--help`` must import none of them, and
+#: ``cases`` (which opens the store) none but SQLAlchemy.
+HEAVY = ("numba", "sqlalchemy", "numpy", "PIL", "av", "igraph", "alembic")
+
+
+def _heavy_imports(args: list[str], env: dict[str, str]) -> list[str]:
+    program = f"""
+import sys
+from interlink.cli.app import main
+try:
+    main({args!r})
+except SystemExit as stop:
+    assert not stop.code, stop.code
+print("heavy:", *(m for m in {HEAVY!r} if m in sys.modules))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, env=env
+    )
+    return done.stdout.splitlines()[-1].split()[1:]
+
+
+def test_help_and_cases_import_no_heavy_library(tmp_path: Path) -> None:
+    env = {**os.environ, "INTERLINK_HOME": str(tmp_path), "INTERLINK_ACTOR": "tester"}
+    assert _heavy_imports(["--help"], env) == []
+    _heavy_imports(["cases", "--json"], env)  # creates and migrates the store
+    assert _heavy_imports(["cases", "--json"], env) == ["sqlalchemy"]

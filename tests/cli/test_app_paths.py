@@ -34,7 +34,13 @@ from interlink.formats import cybertip
 from tests.network.planted import planted_reports
 
 #: A value for each required argument or option that is not a path, by parameter name.
-VALUES = {"case": "C", "name": "L", "fmt": "csv"}
+VALUES = {
+    "case": "C",
+    "name": "L",
+    "fmt": "csv",
+    "url": "https://127.0.0.1:9",
+    "fingerprint": "0" * 64,
+}
 #: The command the root's own options are tried with.
 ROOT_PROBE = ["lists", "show", "--json"]
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
-from interlink.adapters.sql.store import SqlStore
-from interlink.bootstrap import open_store
-from interlink.domain.cases import Agency
-from interlink.domain.principal import Principal
-from interlink.services.cases import acting_agency
 from interlink.settings import Settings
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by commands that open it
+    from interlink.adapters.sql.store import SqlStore
+    from interlink.domain.cases import Agency
+    from interlink.domain.principal import Principal
 
 
 @dataclass
@@ -26,6 +27,8 @@ class State:
     def store(self) -> SqlStore:
         """The store, opened (and migrated) on first use."""
         if self._store is None:
+            from interlink.bootstrap import open_store
+
             self._store = open_store(self.settings)
         return self._store
 
@@ -33,6 +36,8 @@ class State:
     def agency(self) -> Agency:
         """The acting agency (``--agency`` / ``INTERLINK_AGENCY``), created on first use."""
         if self._agency is None:
+            from interlink.services.cases import acting_agency
+
             self._agency = acting_agency(
                 self.store,
                 self.settings.agency,
@@ -45,6 +50,8 @@ class State:
     def principal(self) -> Principal:
         """Who the command line acts as: the one local user of this install, with every role,
         for the acting agency (the operator of the node's own shell)."""
+        from interlink.domain.principal import Principal
+
         agency = self.agency
         return Principal.local(agency.id, agency.name, self.settings.actor)
 

@@ -22,12 +22,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from interlink.index.base import SignalIndex
 from interlink.linking.clues import haversine_m
 from interlink.linking.identifiers import same_subscriber
 from interlink.signals import pdq
+
+if TYPE_CHECKING:
+    from interlink.index.base import SignalIndex
 
 
 class LinkKind(StrEnum):

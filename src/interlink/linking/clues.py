@@ -14,8 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from interlink.media.clues import Clues
+if TYPE_CHECKING:
+    from interlink.media.clues import Clues
 
 #: Mean Earth radius (metres), for haversine distances.
 EARTH_RADIUS_M = 6_371_008.8

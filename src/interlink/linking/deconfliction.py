@@ -26,18 +26,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from interlink.domain.cases import Agency, Identifier, IdentifierKind, country_name, series_key
 from interlink.domain.errors import InvalidFieldError
-from interlink.index.base import SignalIndex
-from interlink.index.hamming import HammingIndex
 from interlink.linking.cases import PdqMedia
 from interlink.linking.clues import camera_key, serial_key
 from interlink.linking.identifiers import any_port_key, identifier_key
 from interlink.signals import pdq
-from interlink.signals.registry import get as signal_type
+
+if TYPE_CHECKING:
+    from interlink.index.base import SignalIndex
 
 
 class TriggerKind(StrEnum):
@@ -146,6 +146,8 @@ def trigger_value(
     given apart), a device ``TYPE:VALUE``; an IP without ``port`` watches every port.
     """
     if kind in HASH_KINDS:
+        from interlink.signals.registry import get as signal_type  # loads every signal type
+
         return signal_type(kind.value).validate(text)
     if kind is TriggerKind.SERIES:
         key = series_key(text)
@@ -232,14 +234,15 @@ def pdq_observations(
     triggers: Sequence[AlertTrigger],
     *,
     threshold: int = pdq.THRESHOLD,
-    index: Callable[[], SignalIndex] = HammingIndex,
+    index: Callable[[], SignalIndex] | None = None,
 ) -> list[Observation]:
     """Observations of the media whose PDQ (any variant) is within ``threshold`` of a PDQ
-    trigger, each answering to that trigger's value."""
+    trigger, each answering to that trigger's value (searched in ``index()``, by default a
+    ``HammingIndex``)."""
     watched = [t for t in triggers if t.kind is TriggerKind.PDQ]
     if not watched or not media:
         return []
-    search = index()
+    search = index() if index is not None else hamming_index()
     search.add([t.value for t in watched], [t.id for t in watched])
     value_of = {t.id: t.value for t in watched}
     found: list[Observation] = []
@@ -256,6 +259,13 @@ def pdq_observations(
                 )
             )
     return found
+
+
+def hamming_index() -> SignalIndex:
+    """A new ``HammingIndex`` (imported on first use: it loads NumPy and numba)."""
+    from interlink.index.hamming import HammingIndex
+
+    return HammingIndex()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -7,16 +7,15 @@ recorded and finishes without duplicates or loss. Bad items become problems; the
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import queue
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interlink.adapters.sql.media import ref_hash
 from interlink.adapters.sql.store import SqlStore
@@ -25,28 +24,35 @@ from interlink.domain.disk import ImageFacts
 from interlink.domain.media import Media, Sighting
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
-from interlink.domain.scan import ScannedFile
+from interlink.domain.scan import EntryMatch, ScannedFile
 from interlink.domain.signals import Signal
 from interlink.media.analyse import AnalysisOptions
 from interlink.media.records import video_info
 from interlink.services.cases import after_scan
-from interlink.services.known_cache import known_matcher
+from interlink.services.executor import executor
+from interlink.services.known_cache import chosen_lists
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
 from interlink.signals import vpdq
 from interlink.sources.base import DiskOptions, Entry, Limits
 from interlink.sources.exhibit import open_exhibit
-from interlink.triage.known import KnownMatcher, Query
 from interlink.triage.report import Summary
+
+if TYPE_CHECKING:  # the indexes load numba: imported only when there is something to match
+    from interlink.triage.known import KnownMatcher
 
 
 @dataclass(frozen=True, slots=True)
 class ScanOptions:
     """How to scan. ``workers`` 0 analyses in this process (no pool); ``lists`` names the
-    lists to match against (``None``: every enabled list)."""
+    lists to match against (``None``: every enabled list). An exhibit of fewer than
+    ``inline_below`` files holding at most ``inline_bytes`` in all is analysed in this process
+    whatever ``workers`` says: starting workers would cost it more time than they save."""
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    inline_below: int = 16
+    inline_bytes: int = 64 << 20
     lists: tuple[str, ...] | None = None
     limits: Limits = field(default_factory=Limits)
     analysis: AnalysisOptions = field(default_factory=AnalysisOptions)
@@ -134,11 +140,33 @@ def scan_exhibit(
     """
     options = options or ScanOptions()
     progress = progress or NoProgress()
-    pool = _pool(options.workers)  # workers start while the store and indexes are prepared
+    root = source.absolute()
+    small = _small(root, options.inline_below, options.inline_bytes)
+    # Workers start in the background while the store and indexes are prepared.
+    pool = executor(0 if small else options.workers)
     try:
-        return _scan(store, source, case, exhibit, options, progress, actor, agency, pool)
+        return _scan(store, root, case, exhibit, options, progress, actor, agency, pool)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _small(root: Path, files: int, size: int) -> bool:
+    """Whether ``root`` holds fewer than ``files`` files and at most ``size`` bytes in all."""
+    if files <= 0:
+        return False
+    if not root.is_dir():
+        return root.stat().st_size <= size if root.exists() else True
+    count = total = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            count += 1
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except OSError:
+                continue
+            if count >= files or total > size:
+                return False
+    return True
 
 
 def _scan(
@@ -153,9 +181,9 @@ def _scan(
     pool: Executor,
 ) -> ScanResult:
     started = time.monotonic()
-    root = source.absolute()
+    root = source
     name = exhibit or root.name
-    matcher = known_matcher(store, options.lists, options.index_cache)
+    matcher = _matcher(store, options)
     with store.transaction() as tx:
         case_record, _ = store.cases.ensure_case(tx, case, agency)
         exhibit_record, _ = store.cases.ensure_exhibit(tx, case_record.id, name, str(root))
@@ -212,6 +240,16 @@ def _scan(
     )
 
 
+def _matcher(store: SqlStore, options: ScanOptions) -> KnownMatcher | None:
+    """The matcher over the chosen lists, or ``None`` when they hold no entry at all."""
+    lists = chosen_lists(store, options.lists)  # unknown names are an error even so
+    if not any(stored.entries for stored in lists):
+        return None
+    from interlink.services.known_cache import known_matcher
+
+    return known_matcher(store, options.lists, options.index_cache)
+
+
 class _BatchWriter:
     """Buffers scanned items and commits them in batches (by count or age)."""
 
@@ -254,7 +292,7 @@ def _run_pipeline(
     items: Iterator[Entry | Problem],
     done: set[str],
     seen: set[str],
-    matcher: KnownMatcher,
+    matcher: KnownMatcher | None,
     options: ScanOptions,
     writer: _BatchWriter,
     progress: Progress,
@@ -288,43 +326,6 @@ def _run_pipeline(
     return pipeline.ingested, skipped
 
 
-class _InlineExecutor(Executor):
-    """Runs each task at once in this process (``workers=0``)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:
-            future.set_exception(exc)
-        return future
-
-
-#: One thread per numeric library in each worker: the workers are the parallelism.
-_WORKER_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-
-def _pool(workers: int) -> Executor:
-    if workers <= 0:
-        return _InlineExecutor()
-    # The fork server inherits this process's environment when it starts and imports NumPy
-    # after that, so the limits must be in the environment first (an operator's own setting
-    # wins).
-    for name, value in _WORKER_ENVIRONMENT.items():
-        os.environ.setdefault(name, value)
-    context = multiprocessing.get_context("forkserver")
-    # The fork server imports what workers run, not the caller's main module.
-    context.set_forkserver_preload(["interlink.services.worker"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    for _ in range(workers):
-        pool.submit(_ready)  # start the processes now, while the caller prepares
-    return pool
-
-
-def _ready() -> None:
-    """A task that does nothing: submitting it makes the pool start a worker."""
-
-
 class _Workers:
     """Worker processes with a bounded number of items in flight.
 
@@ -340,7 +341,7 @@ class _Workers:
     def __init__(
         self,
         options: ScanOptions,
-        matcher: KnownMatcher,
+        matcher: KnownMatcher | None,
         writer: _BatchWriter,
         progress: Progress,
         pool: Executor,
@@ -355,10 +356,15 @@ class _Workers:
         self._pool = pool
         self._limit = max(1, options.workers) * 4
         self._in_flight: dict[Future[WorkResult], tuple[WorkItem, _Pending]] = {}
+        # Futures report themselves here when done, so collecting one costs O(1) whatever
+        # the number in flight.
+        self._done: queue.SimpleQueue[Future[WorkResult]] = queue.SimpleQueue()
         self.ingested = 0
 
     def submit(self, work: WorkItem, pending: _Pending) -> None:
-        self._in_flight[self._pool.submit(self._options.runner, work)] = (work, pending)
+        future = self._pool.submit(self._options.runner, work)
+        self._in_flight[future] = (work, pending)
+        future.add_done_callback(self._done.put)
         while len(self._in_flight) >= self._limit:
             self._collect(block=True)
         self._collect(block=False)
@@ -371,19 +377,23 @@ class _Workers:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _collect(self, *, block: bool) -> None:
-        if not self._in_flight:
-            return
-        finished, _ = wait(
-            list(self._in_flight), timeout=None if block else 0, return_when=FIRST_COMPLETED
-        )
-        for future in finished:
-            work, pending = self._in_flight.pop(future)
+        """Finish what is done: at least one item when ``block``."""
+        while self._in_flight:
+            try:
+                future = self._done.get(block=block)
+            except queue.Empty:
+                return
+            entry = self._in_flight.pop(future, None)
+            if entry is None:
+                continue  # from a pool that broke; its items were retried
+            work, pending = entry
             try:
                 result = future.result()
-            except BrokenProcessPool:
+            except BrokenExecutor:
                 self._recover([(work, pending), *self._in_flight.values()])
                 return
             self._finish(result, pending)
+            block = False
 
     def record_carved(self) -> None:
         """Record the carved items held back, but none whose content the exhibit holds."""
@@ -409,15 +419,15 @@ class _Workers:
         self._in_flight.clear()
         self._pool.shutdown(wait=True, cancel_futures=True)
         for work, pending in suspects:
-            with _pool(1) as alone:
+            with executor(1) as alone:
                 try:
                     result = alone.submit(self._options.runner, work).result()
-                except BrokenProcessPool:
+                except BrokenExecutor:
                     result = WorkResult(
                         work.key, None, (ProblemKind.CORRUPT, "the analysis crashed on this file")
                     )
             self._finish(result, pending)
-        self._pool = _pool(self._options.workers)
+        self._pool = executor(self._options.workers)
 
 
 def _work_item(
@@ -443,7 +453,7 @@ def _work_item(
 
 
 def _record(
-    result: WorkResult, pending: _Pending, matcher: KnownMatcher, writer: _BatchWriter
+    result: WorkResult, pending: _Pending, matcher: KnownMatcher | None, writer: _BatchWriter
 ) -> int:
     entry = pending.entry
     analysis = result.analysis
@@ -474,18 +484,23 @@ def _record(
         height=height,
         signals=tuple(signals),
     )
-    query = Query(
-        {"md5": analysis.md5, "sha1": analysis.sha1, "sha256": analysis.sha256},
-        image.pdq if image else None,
-        video.frames if video else (),
-    )
+    matches: tuple[EntryMatch, ...] = ()
+    if matcher is not None:
+        from interlink.triage.known import Query
+
+        query = Query(
+            {"md5": analysis.md5, "sha1": analysis.sha1, "sha256": analysis.sha256},
+            image.pdq if image else None,
+            video.frames if video else (),
+        )
+        matches = tuple(matcher.match(query))
     thumbnail = image.thumbnail if image else (video.contact_sheet or None) if video else None
     scanned = ScannedFile(
         media=media,
         sighting=Sighting(analysis.sha256, entry.ref, analysis.size, entry.modified),
         pdq_variants=image.pdq.dihedral if image else (),
         thumbnail=thumbnail,
-        matches=tuple(matcher.match(query)),
+        matches=matches,
         problems=analysis.problems,
         clues=analysis.clues,
         video=video_info(video) if video else None,

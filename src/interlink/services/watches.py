@@ -20,7 +20,6 @@ from interlink.adapters.sql.links import ExhibitMedia
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency, Case
 from interlink.domain.errors import AccessDeniedError, InvalidFieldError
-from interlink.index.brute import BruteForceHammingIndex
 from interlink.linking.cases import Holding, PdqMedia
 from interlink.linking.deconfliction import (
     HASH_KINDS,
@@ -237,6 +236,8 @@ def _held_near(store: SqlStore, value: str) -> list[tuple[Holding, uuid.UUID, in
     """Cases holding a media whose PDQ (any stored dihedral variant) is near ``value``."""
     best: dict[str, int] = {}
     chunk: list[tuple[str, tuple[str, ...]]] = []
+
+    from interlink.index.brute import BruteForceHammingIndex  # NumPy, for this search only
 
     def search() -> None:
         index = BruteForceHammingIndex()

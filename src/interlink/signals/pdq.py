@@ -11,18 +11,22 @@ Dihedral variants are the hashes of the image turned or mirrored, so a copy that
 flipped (or whose EXIF orientation was applied) matches through them: ``rotate90`` is a quarter
 turn anticlockwise, ``flip_x`` mirrors top to bottom, ``flip_y`` left to right, ``flip_plus1``
 transposes and ``flip_minus1`` transposes across the other diagonal.
+
+The signal type (names, thresholds, ``validate``, ``compare``, ``PdqHash``) needs no NumPy; the
+hashing functions import it (and the pipeline) when first called, so reading or checking PDQ
+values does not load it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-import pdqhash
-
-from interlink.signals import pdq_pipeline as pipeline
 from interlink.signals.base import Family, SignalType, hamming_hex, hex_validator
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 NAME = "pdq"
 #: Default match threshold (Meta's recommendation for PDQ).
@@ -85,11 +89,16 @@ _ZERO_HASH = PdqHash(_ZERO, 0, (_ZERO,) * len(DIHEDRAL_NAMES))
 
 def bits_to_hex(bits: npt.NDArray[np.integer]) -> str:
     """Hex of a 256-element bit vector in ``pdqhash`` order (most significant bit first)."""
+    import numpy as np
+
     return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex()
 
 
 def reference_hash(rgb: npt.NDArray[np.uint8]) -> PdqHash:
     """PDQ of an ``H x W x 3`` RGB image by Meta's reference code, with its 8 dihedral variants."""
+    import numpy as np
+    import pdqhash
+
     vectors, quality = pdqhash.compute_dihedral(np.ascontiguousarray(rgb))
     variants = tuple(bits_to_hex(vector) for vector in vectors)
     return PdqHash(variants[0], int(quality), variants)
@@ -100,6 +109,8 @@ def hash_rgb(rgb: npt.NDArray[np.uint8]) -> PdqHash:
     but for rare float rounding at the median. Raise ``ValueError`` for another shape."""
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an H x W x 3 RGB array, got shape {rgb.shape}")
+    from interlink.signals import pdq_pipeline as pipeline
+
     return hash_luma(pipeline.luma(rgb))
 
 
@@ -124,6 +135,8 @@ def hash_reduced(
     the 8-bit rounding of any decoder decides their bits, and this returns ``None``: only a full
     decode reproduces the reference then. Raise ``ValueError`` if the sizes disagree.
     """
+    from interlink.signals import pdq_pipeline as pipeline
+
     height, width = full_size
     found = _hash(luma, scale, height, width)
     if found is None:
@@ -137,6 +150,10 @@ def _hash(
 ) -> tuple[PdqHash, int] | None:
     """The hash and how many coefficients crowd its median, or ``None`` for an image too small
     to hash."""
+    import numpy as np
+
+    from interlink.signals import pdq_pipeline as pipeline
+
     expected = (pipeline.reduced_length(height, scale), pipeline.reduced_length(width, scale))
     if luma.shape != expected:
         raise ValueError(f"luma of shape {luma.shape} is not {height}x{width} reduced by {scale}")
