@@ -34,7 +34,8 @@ def _node() -> Node:
 
 
 NODE = _node()
-schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", NODE.app)
+NODE.app.openapi()  # built once here, so that loading it is quick on a busy machine
+schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", NODE.app, timeout=300)
 
 
 @pytest.mark.slow
@@ -50,7 +51,7 @@ def test_api_conforms_to_its_document(case: Any) -> None:
     if case.path.endswith("/auth/logout"):
         return  # it would end nothing, but keeps the run independent of order
     token = NODE.tokens[("alpha", Role.INVESTIGATOR)]
-    response = case.call(headers={"Authorization": f"Bearer {token}"})
+    response = case.call(headers={"Authorization": f"Bearer {token}"}, timeout=300)
     case.validate_response(
         response,
         checks=[
