@@ -20,7 +20,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from interlink.domain.principal import Role
-from interlink.services import accounts
+from interlink.domain.cases import Identifier, IdentifierKind
+from interlink.services import accounts, casefile
 from tests.api.node import CASES, Node, build_node, operator
 from tests.web.browser import chromium, require_browser, serving
 
@@ -79,6 +80,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         )
         assert made.totp_secret is not None
         secrets[f"{agency}-lead"] = made.totp_secret
+    for agency in ("alpha", "beta"):
+        shared = Identifier(IdentifierKind.EMAIL, "shared-contact@example.org")
+        casefile.add_identifier(node.store, operator(node.store, agency), CASES[agency], shared)
     shots = tmp / "screenshots"
     shots.mkdir()
     with serving(node.app) as base, chromium(tmp / "profile") as driver:
@@ -166,3 +170,15 @@ def test_the_dashboard_shows_the_apis_figures(site: Site) -> None:
     api = json.loads(site.driver.find_element(By.TAG_NAME, "body").text)
     assert shown == {k: v for k, v in api.items() if k != "agency"}
     assert shown["cases"] >= 1
+
+
+def test_a_linked_case_shows_only_what_the_other_agency_discloses(site: Site) -> None:
+    site.login("alpha-lead")
+    site.go(f"/cases/{CASES['alpha']}")
+    links = site.driver.find_element(By.ID, "links").text
+    assert CASES["beta"] in links
+    assert "beta" in links
+    assert "shared-contact@example.org" in links
+    page = site.driver.find_element(By.ID, "main").text
+    assert "beta-E1" not in page  # the other side's exhibits and paths are never shown
+    site.shot("case-links")
