@@ -19,8 +19,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from interlink.domain.principal import Role
 from interlink.domain.cases import Identifier, IdentifierKind
+from interlink.domain.principal import Role
 from interlink.services import accounts, casefile
 from tests.api.node import CASES, Node, build_node, operator
 from tests.web.browser import chromium, require_browser, serving
