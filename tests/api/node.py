@@ -63,7 +63,7 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
         create_app(
             Settings.load({}, home=tmp_path, database_url=url),
             store=store,
-            options=options or ServerOptions(),
+            options=options or ServerOptions(lookup_recheck=0),
         ),
     )
     for agency in AGENCIES:

@@ -20,7 +20,9 @@ LIMIT = 4096
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     tmp: Path = tmp_path_factory.mktemp("lists")
     built = build_node(
-        f"sqlite:///{tmp / 'node.db'}", tmp, options=ServerOptions(max_upload_bytes=LIMIT)
+        f"sqlite:///{tmp / 'node.db'}",
+        tmp,
+        options=ServerOptions(max_upload_bytes=LIMIT, lookup_recheck=0),
     )
     yield built
     built.store.close()

@@ -36,6 +36,8 @@ class ServerOptions:
     request_burst: int = 400
     logins_per_minute: float = 10.0
     login_burst: int = 10
+    #: How often the lookup indexes check whether the lists changed (seconds).
+    lookup_recheck: float = 1.0
 
 
 @dataclass
@@ -45,13 +47,14 @@ class ServerContext:
     settings: Settings
     store: SqlStore
     options: ServerOptions
-    lookups: LookupIndex = field(default_factory=LookupIndex)
+    lookups: LookupIndex = field(init=False)
     discover: Callable[[str], oidc.ProviderMetadata] = oidc.discover
     exchange: Callable[..., str] = oidc.exchange_code
     requests: RateLimiter = field(init=False)
     logins: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
+        self.lookups = LookupIndex(self.options.lookup_recheck)
         self.requests = RateLimiter(
             self.options.requests_per_second, self.options.request_burst, what="requests"
         )

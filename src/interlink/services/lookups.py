@@ -8,7 +8,9 @@ query and one read of the matched entries' records.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,19 +57,27 @@ class LookupResult:
 
 
 class LookupIndex:
-    """The enabled lists' indexes, rebuilt when the lists change (thread-safe)."""
+    """The enabled lists' indexes, rebuilt when the lists change (thread-safe). The lists'
+    state is checked at most every ``recheck`` seconds, so a change reaches lookups within
+    that time and a lookup does not pay for the check."""
 
-    def __init__(self) -> None:
+    def __init__(self, recheck: float = 1.0) -> None:
         self._lock = threading.Lock()
         self._key: tuple[str, str] | None = None
         self._indexes = KnownIndexes()
         self._thresholds: dict[int, int] = {}
+        self._recheck = recheck
+        self._checked = -math.inf
 
     def current(self, store: SqlStore) -> tuple[KnownIndexes, dict[int, int]]:
         """The indexes and PDQ thresholds of the lists enabled now."""
+        if time.monotonic() - self._checked < self._recheck:
+            with self._lock:
+                return self._indexes, self._thresholds
         lists = chosen_lists(store, None)
         key = lists_state(store, lists)
         with self._lock:
+            self._checked = time.monotonic()
             if key != self._key:
                 self._indexes = KnownIndexes.build(store.lists.signals([s.id for s in lists]))
                 self._thresholds = {s.id: s.pdq_threshold for s in lists}
