@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 
 from interlink.api.rules import Rule, rule_of
 from interlink.domain.principal import ROLE_CAPABILITIES, Role
 from interlink.services import authentication
+from interlink.web.app import PAGE_ROUTERS
 from tests.api.node import CASES, KNOWN_PDQ, OPERATIONS, Node, build_node, operator
 
 #: A sample request for a route: (node, agency whose records it names, calling user's name)
@@ -153,7 +155,24 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "/api/v1/networks/builds/latest",
         None,
     ),
+    ("GET", "/api/v1/exposure"): lambda n, a, c: ("/api/v1/exposure", None),
     ("GET", "/api/v1/audit"): lambda n, a, c: ("/api/v1/audit", None),
+    # Web pages.
+    ("GET", "/"): lambda n, a, c: ("/", None),
+    ("GET", "/login"): lambda n, a, c: ("/login", None),
+    ("POST", "/login"): lambda n, a, c: (
+        "/login",
+        Form({"name": f"{a}-viewer", "password": "not the password"}),
+    ),
+    ("GET", "/cases"): lambda n, a, c: ("/cases?sort=-exhibits&q=case", None),
+    ("GET", "/cases/{case}"): lambda n, a, c: (f"/cases/{CASES[a]}", None),
+    ("GET", "/dashboard"): lambda n, a, c: ("/dashboard", None),
+    ("GET", "/audit"): lambda n, a, c: ("/audit", None),
+    ("GET", "/cases/{case}/review"): lambda n, a, c: (f"/cases/{CASES[a]}/review", None),
+    ("GET", "/cases/{case}/media/{sha256}"): lambda n, a, c: (
+        f"/cases/{CASES[a]}/media/{n.media[a]}",
+        None,
+    ),
     ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),
 }
 
@@ -165,6 +184,19 @@ def routes(node: Node) -> Iterator[tuple[str, str, Rule | None]]:
     for path, operations in node.app.openapi()["paths"].items():
         for method, operation in operations.items():
             yield method.upper(), path, rule_of(operation)
+    # The web pages (left out of the OpenAPI document) declare their rules the same way.
+    for router in PAGE_ROUTERS:
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            for method in sorted(route.methods or ()):
+                yield method, route.path, rule_of(route.openapi_extra)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form-encoded request body (as a browser posts it)."""
+
+    data: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -181,6 +213,8 @@ def _call(node: Node, token: str | None, method: str, url: str, body: Any) -> in
         clients[token] = node.client(token)
     if isinstance(body, Upload):
         response = clients[token].request(method, url, data=body.data, files=body.files)
+    elif isinstance(body, Form):
+        response = clients[token].request(method, url, data=body.data, follow_redirects=False)
     else:
         response = clients[token].request(method, url, json=body)
     return int(response.status_code)

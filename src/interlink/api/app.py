@@ -16,6 +16,7 @@ from interlink.api.routes import (
     audit,
     auth,
     cases,
+    exposure,
     health,
     lists,
     lookups,
@@ -26,6 +27,7 @@ from interlink.api.routes import (
 )
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
+from interlink.web.app import install as install_web
 
 API_PREFIX = "/api/v1"
 #: Every resource router, mounted under ``API_PREFIX``.
@@ -36,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tokens.router,
     cases.router,
     media.router,
+    exposure.router,
     lists.router,
     lookups.router,
     networks.router,
@@ -70,6 +73,7 @@ def create_app(
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=problems.RESPONSES)
+    install_web(app)
 
     @app.middleware("http")
     async def _security_headers(

@@ -17,6 +17,7 @@ from interlink.domain.errors import ConflictError
 from interlink.services.lists import import_list
 from interlink.services.reports import write_report
 from interlink.services.scan import ScanOptions, scan_exhibit
+from interlink.settings import Settings
 
 MARKER = ".interlink-demo"
 CASE = "Demo case"
@@ -34,6 +35,15 @@ def demo(
             help="Scan into the configured store instead of a fresh SQLite file in --dir.",
         ),
     ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve",
+            help="Then serve the web interface on 127.0.0.1 over the demo's store, with a demo "
+            "user whose password and TOTP secret are printed.",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Port for --serve.")] = 8800,
     as_json: JsonFlag = False,
 ) -> None:
     """Generate benign synthetic evidence (images, transformed copies of images a generated
@@ -66,6 +76,8 @@ def demo(
                 actor=shared.settings.actor,
             )
         written = write_report(store, CASE, directory / "report", actor=shared.settings.actor)
+        if serve:
+            _serve(shared.settings, store, port, as_json=as_json)
     finally:
         if not use_store:
             store.close()
@@ -90,3 +102,30 @@ def demo(
     scan_cli.show(result)
     console.print(f"report: {written.html_path} (thumbnails blurred; click to reveal)")
     console.print(f"        {written.json_path}")
+
+
+def _serve(settings: Settings, store: SqlStore, port: int, *, as_json: bool) -> None:
+    """Print the demo user's credentials and serve the web interface until interrupted."""
+    import uvicorn
+
+    from interlink.api.app import create_app
+    from interlink.demo.access import demo_login
+
+    login = demo_login(store, actor=settings.actor)
+    url = f"http://127.0.0.1:{port}/login"
+    if as_json:
+        print_json(
+            {
+                "url": url,
+                "user": login.name,
+                "password": login.password,
+                "totp_secret": login.totp_secret,
+                "otpauth_uri": login.otpauth_uri,
+            }
+        )
+    else:
+        console.print(f"web interface: {url} (Ctrl-C stops it)")
+        console.print(f"  user {login.name}, password {login.password}")
+        console.print(f"  TOTP secret {login.totp_secret} ({login.otpauth_uri})")
+    app = create_app(settings, store=store)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", server_header=False)

@@ -15,6 +15,7 @@ from interlink.domain.errors import AccessDeniedError, InvalidFieldError, NotFou
 from interlink.domain.principal import AuthMethod, Capability, Principal
 from interlink.media.thumbnails import wellness_jpeg
 from interlink.services.casefile import audit_read, case_of
+from interlink.services.exposure import require_reveal_allowed
 
 #: Shortest reason accepted for a reveal.
 MIN_REASON = 5
@@ -73,6 +74,7 @@ def reveal(store: SqlStore, principal: Principal, case: str, sha256: str, *, rea
             "reason", reason, f"give the reason (at least {MIN_REASON} characters)"
         )
     record, value, clear = _held(store, principal, case, sha256, Capability.MEDIA_REVEAL)
+    require_reveal_allowed(store, principal)
     audit_read(
         store,
         principal,

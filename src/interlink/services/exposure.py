@@ -1,0 +1,86 @@
+"""Wellness rules around the clear view of media: a reveal needs a second factor given within
+the last ``FRESH_SECOND_FACTOR`` (else the user confirms it again by logging in anew), and
+each user's clear views are counted per UTC day against a daily budget.
+
+The budget is the node's default (``DEFAULT_DAILY_BUDGET``); per-agency budgets set by an
+agency admin are not stored yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from interlink.adapters.sql import exposure as exposure_sql
+from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import AccessDeniedError
+from interlink.domain.principal import AuthMethod, Principal
+
+#: How long a second factor stays fresh enough to reveal media.
+FRESH_SECOND_FACTOR = timedelta(minutes=10)
+#: Clear views a user may have per UTC day.
+DEFAULT_DAILY_BUDGET = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """A user's clear views today, the day's budget, and until when its second factor is
+    fresh (``None``: not fresh now)."""
+
+    today: int
+    budget: int
+    fresh_until: datetime | None
+
+    @property
+    def remaining(self) -> int:
+        """Reveals left today."""
+        return max(0, self.budget - self.today)
+
+    def as_json(self) -> dict[str, object]:
+        """The figures as the web page and the API show them."""
+        return {
+            "today": self.today,
+            "budget": self.budget,
+            "remaining": self.remaining,
+            "fresh_until": self.fresh_until.isoformat() if self.fresh_until else None,
+        }
+
+
+def _day_start(now: datetime) -> datetime:
+    return now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def fresh_until(principal: Principal, now: datetime) -> datetime | None:
+    """Until when ``principal``'s second factor is fresh, or ``None`` if it is not now (a
+    laptop install's local user has no second factor to give and is always fresh)."""
+    if principal.method is AuthMethod.LOCAL:
+        return now + FRESH_SECOND_FACTOR
+    given = principal.second_factor_at
+    if given is None:
+        return None
+    until = given.astimezone(UTC) + FRESH_SECOND_FACTOR
+    return until if until > now else None
+
+
+def exposure_of(store: SqlStore, principal: Principal, *, now: datetime | None = None) -> Exposure:
+    """``principal``'s clear views today, its budget, and its second factor's freshness."""
+    now = now or datetime.now(UTC)
+    today = exposure_sql.reveals_since(store.engine, principal.actor, _day_start(now))
+    return Exposure(today, DEFAULT_DAILY_BUDGET, fresh_until(principal, now))
+
+
+def require_reveal_allowed(
+    store: SqlStore, principal: Principal, *, now: datetime | None = None
+) -> Exposure:
+    """``AccessDeniedError`` unless ``principal`` gave its second factor within
+    ``FRESH_SECOND_FACTOR`` and has reveals left in today's budget."""
+    found = exposure_of(store, principal, now=now)
+    if found.fresh_until is None:
+        raise AccessDeniedError(
+            "revealing media needs a second factor given within the last "
+            f"{int(FRESH_SECOND_FACTOR.total_seconds() // 60)} minutes: log in again"
+        )
+    if found.remaining <= 0:
+        raise AccessDeniedError(
+            f"today's budget of {found.budget} clear views is used up; it renews at 00:00 UTC"
+        )
+    return found

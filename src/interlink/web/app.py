@@ -1,0 +1,23 @@
+"""Mount the web interface on the API's application: its pages, its static assets (served
+from the package: the interface works air-gapped) and HTML error pages for page routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from interlink.web import auth_pages, errors, media_pages, pages
+
+STATIC = Path(__file__).parent / "static"
+#: Every page router, mounted at the root (pages are left out of the OpenAPI document).
+PAGE_ROUTERS: tuple[APIRouter, ...] = (auth_pages.router, pages.router, media_pages.router)
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages to ``app`` (after the API's routers and error handlers)."""
+    for router in PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    errors.install(app)

@@ -1,0 +1,87 @@
+"""Pages over a case's media: the review queue (clue badges, duplicates stacked, keyboard
+moves) and one media item, always blurred and greyscale until the viewer reveals it (the
+reveal itself is the API's ``POST .../reveal``, called by the page's script)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from interlink.api import rules
+from interlink.api.deps import Context
+from interlink.domain.errors import NotFoundError
+from interlink.domain.principal import Capability as C
+from interlink.services import case_media
+from interlink.services.exposure import FRESH_SECOND_FACTOR, exposure_of
+from interlink.web.listing import table
+from interlink.web.session import PageViewer, show
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+REVIEW_COLUMNS = ("path", "copies", "serial", "captured", "gps", "sha256")
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A media row with the columns the queue sorts and filters on."""
+    clues = row.get("clues") or {}
+    lat, lon = clues.get("latitude"), clues.get("longitude")
+    return {
+        **row,
+        "path": row["paths"][0] if row["paths"] else "",
+        "copies": len(row["paths"]),
+        "serial": clues.get("serial"),
+        "camera": " ".join(str(v) for v in (clues.get("make"), clues.get("model")) if v),
+        "captured": clues.get("captured_utc") or clues.get("captured_local"),
+        "gps": f"{lat:.5f}, {lon:.5f}" if lat is not None and lon is not None else None,
+    }
+
+
+@router.get("/cases/{case}/review", openapi_extra=rules.needs(C.MEDIA_BLURRED, scoped=True))
+def review(
+    request: Request,
+    case: str,
+    who: PageViewer,
+    context: Context,
+    sort: Text = None,
+    q: Text = None,
+    cursor: Cursor = None,
+) -> Response:
+    """The case's media to review, blurred, with clue badges (JSON twin:
+    ``GET /api/v1/cases/{case}/media``)."""
+    rows = [_flat(r) for r in case_media.media_list(context.store, who.principal, case)]
+    shown = table(rows, columns=REVIEW_COLUMNS, sort=sort, query=q, cursor=cursor)
+    return show(
+        request,
+        who,
+        "review.html",
+        twin=f"/api/v1/cases/{case}/media",
+        case=case,
+        table=shown,
+        columns=REVIEW_COLUMNS,
+    )
+
+
+@router.get("/cases/{case}/media/{sha256}", openapi_extra=rules.needs(C.MEDIA_BLURRED, scoped=True))
+def media_item(
+    request: Request, case: str, sha256: str, who: PageViewer, context: Context
+) -> Response:
+    """One media, blurred, with its clues and the reveal form (JSON twins: its row of
+    ``GET /api/v1/cases/{case}/media`` and ``GET /api/v1/exposure``)."""
+    value = sha256.strip().lower()
+    rows = case_media.media_list(context.store, who.principal, case)
+    found = next((r for r in rows if r["sha256"] == value), None)
+    if found is None:
+        raise NotFoundError("media", sha256)
+    return show(
+        request,
+        who,
+        "media.html",
+        twin=f"/api/v1/cases/{case}/media",
+        case=case,
+        item=_flat(found),
+        exposure=exposure_of(context.store, who.principal).as_json(),
+        fresh_minutes=int(FRESH_SECOND_FACTOR.total_seconds() // 60),
+    )

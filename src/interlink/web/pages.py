@@ -1,0 +1,114 @@
+"""Pages over cases and figures: the cases, one case (summary, exhibits, links to other
+agencies' cases at their disclosure), the dashboard and the audit log. Each calls the service
+its JSON twin calls, with nothing added but presentation (sorting, filtering, paging)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from interlink.api import rules
+from interlink.api.deps import Context
+from interlink.api.pagination import decode, encode
+from interlink.domain.errors import InvalidFieldError
+from interlink.domain.principal import Capability as C
+from interlink.services import audit_access, casefile
+from interlink.services.exposure import exposure_of
+from interlink.web.listing import PAGE_ROWS, table
+from interlink.web.session import PageViewer, show
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+CASE_COLUMNS = ("case", "status", "created_at", "exhibits", "linked_cases", "watch_hits")
+
+
+@router.get("/cases", openapi_extra=rules.needs(C.CASES_READ))
+def cases(
+    request: Request,
+    who: PageViewer,
+    context: Context,
+    sort: Text = None,
+    q: Text = None,
+    cursor: Cursor = None,
+) -> Response:
+    """The agency's cases (JSON twin: ``GET /api/v1/cases``)."""
+    rows = casefile.list_cases(context.store, who.principal)
+    shown = table(rows, columns=CASE_COLUMNS, sort=sort, query=q, cursor=cursor)
+    return show(
+        request,
+        who,
+        "cases.html",
+        twin="/api/v1/cases",
+        table=shown,
+        columns=CASE_COLUMNS,
+    )
+
+
+@router.get("/cases/{case}", openapi_extra=rules.needs(C.CASES_READ, scoped=True))
+def case(request: Request, case: str, who: PageViewer, context: Context) -> Response:
+    """One case: summary, exhibits and linked cases (JSON twins: ``GET /api/v1/cases/{case}``
+    and ``/links``)."""
+    shown = casefile.show_case(context.store, who.principal, case)
+    links = casefile.links(context.store, who.principal, case)
+    return show(
+        request,
+        who,
+        "case.html",
+        twin=f"/api/v1/cases/{case}",
+        case=shown,
+        links=links,
+    )
+
+
+@router.get("/dashboard", openapi_extra=rules.needs(C.FIGURES_READ))
+def dashboard(request: Request, who: PageViewer, context: Context) -> Response:
+    """The agency's figures and the viewer's exposure (JSON twins: ``GET /api/v1/figures``
+    and ``GET /api/v1/exposure``)."""
+    figures = casefile.figures(context.store, who.principal)
+    return show(
+        request,
+        who,
+        "dashboard.html",
+        twin="/api/v1/figures",
+        figures=figures,
+        exposure=exposure_of(context.store, who.principal).as_json(),
+    )
+
+
+@router.get("/audit", openapi_extra=rules.needs(C.AUDIT_READ))
+def audit(
+    request: Request,
+    who: PageViewer,
+    context: Context,
+    q: Text = None,
+    cursor: Cursor = None,
+) -> Response:
+    """The audit log in chain order, a page at a time, filtered by a text within the page
+    (JSON twin: ``GET /api/v1/audit``)."""
+    after = decode(cursor) or 0
+    if not isinstance(after, int) or after < 0:
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    found = audit_access.audit_page(
+        context.store, who.principal, after_id=after, limit=PAGE_ROWS + 1
+    )
+    records = found[:PAGE_ROWS]
+    more = len(found) > PAGE_ROWS
+    text = (q or "").strip().casefold()
+    rows = [
+        r
+        for r in records
+        if not text
+        or text in f"{r.actor} {r.action} {r.object_type} {r.object_id} {r.after}".casefold()
+    ]
+    return show(
+        request,
+        who,
+        "audit.html",
+        twin="/api/v1/audit",
+        records=rows,
+        query=q or "",
+        next_cursor=encode(records[-1].id) if more and records else None,
+    )
