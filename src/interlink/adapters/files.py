@@ -56,3 +56,20 @@ def open_input(path: Path) -> BinaryIO:
         return open_readonly(os.path.realpath(path))
     except EvidenceReadError as exc:
         raise EvidenceReadError(str(path), exc.kind, exc.reason) from None
+
+
+def read_input_text(path: Path, what: str = "file") -> str:
+    """The whole text (UTF-8) of the regular file at ``path``, opened as ``open_input`` does
+    (never blocking on a FIFO): ``NotFoundError`` naming ``what`` when there is none,
+    ``EvidenceReadError`` when it is not a readable regular file, ``FormatError`` when it is
+    not UTF-8 text."""
+    from interlink.domain.errors import FormatError
+
+    if not path.exists():
+        raise NotFoundError(what, str(path))
+    with open_input(path) as stream:
+        data = stream.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", str(path)) from None

@@ -49,9 +49,6 @@ def add(
         typer.Option(
             "--policy",
             help="Policy file: what this node lets flow to the peer.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
         ),
     ],
     name: Annotated[str | None, typer.Option("--name", help="Name of the peering.")] = None,

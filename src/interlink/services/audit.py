@@ -123,13 +123,13 @@ def write_checkpoint(path: Path, document: Mapping[str, Any]) -> None:
 
 def read_checkpoint(path: Path) -> dict[str, Any]:
     """An exported checkpoint read back (malformed content is for ``verify_audit`` to judge)."""
-    from interlink.domain.errors import FormatError, NotFoundError
+    from interlink.adapters.files import read_input_text
+    from interlink.domain.errors import FormatError
 
+    text = read_input_text(path, "checkpoint file")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise NotFoundError("checkpoint file", str(path)) from None
-    except (OSError, ValueError) as exc:
+        document = json.loads(text)
+    except ValueError as exc:
         raise FormatError(f"not a checkpoint file: {exc}", str(path)) from None
     if not isinstance(document, dict):
         raise FormatError("not a checkpoint file: not a JSON object", str(path))

@@ -53,7 +53,9 @@ def peer_name_from_url(url: str) -> str:
 
 def read_policy_file(path: Path) -> tuple[str, PeerPolicy]:
     """The text and parsed policy of a policy file (``PolicyError`` naming the field)."""
-    text = path.read_text(encoding="utf-8")
+    from interlink.adapters.files import read_input_text
+
+    text = read_input_text(path, "policy file")
     return text, parse_policy(text, source=path.name)
 
 
