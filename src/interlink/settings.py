@@ -12,6 +12,8 @@
 - ``INTERLINK_COUNTRY``: the ISO 3166-1 alpha-2 country given to the acting agency when it is
   created (default ``ZZ``, the user-assigned code for "unknown"); an existing agency keeps its
   country.
+- ``INTERLINK_ROBUST_SIGNAL``: ``on`` (default) or ``off``: whether scans and ``lists add``
+  compute the ORB signal that recognises images after crops, borders and rotations.
 
 Command-line options (``--db``, ``--home``, ``--workers``, ``--agency``) override the
 environment.
@@ -40,6 +42,7 @@ class Settings:
     agency: str = LOCAL_AGENCY
     country: str = LOCAL_COUNTRY
     trusted_votes: int = 3
+    robust_signal: bool = True
 
     @classmethod
     def load(
@@ -88,6 +91,11 @@ class Settings:
             ) from None
         if trusted_votes < 1:
             raise ConfigurationError("INTERLINK_TRUSTED_VOTES must be 1 or more")
+        robust_text = env.get("INTERLINK_ROBUST_SIGNAL", "on").strip().lower()
+        if robust_text not in ("on", "off"):
+            raise ConfigurationError(
+                f"INTERLINK_ROBUST_SIGNAL must be on or off, not {robust_text!r}"
+            )
         return cls(
             home=home,
             database_url=url,
@@ -96,6 +104,7 @@ class Settings:
             agency=agency,
             country=country,
             trusted_votes=trusted_votes,
+            robust_signal=robust_text == "on",
         )
 
 

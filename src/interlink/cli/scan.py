@@ -11,6 +11,7 @@ from rich.table import Table
 from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, print_json
 from interlink.domain.errors import SourceError
+from interlink.media.analyse import AnalysisOptions
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 
@@ -41,6 +42,7 @@ def scan(
         workers=shared.settings.workers if workers is None else workers,
         lists=tuple(lists) if lists else None,
         index_cache=shared.settings.home / "indexes",
+        analysis=AnalysisOptions(robust=shared.settings.robust_signal),
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(
