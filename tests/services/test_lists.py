@@ -127,7 +127,7 @@ def test_known_files_are_hashed_into_a_list_and_match_edited_copies(
     )
     assert added.added == 1
     [(_, entry)] = list(store.lists.entries(store.lists.get("files").id))
-    assert {s.type for s in entry.signals} == {"md5", "sha1", "sha256", "pdq"}
+    assert {s.type for s in entry.signals} == {"md5", "sha1", "sha256", "pdq", "orb"}
     exhibit = tmp_path / "ex"
     exhibit.mkdir()
     (exhibit / "mirrored.jpg").write_bytes(encode(TRANSFORMS["mirror"](scene(21)), "JPEG"))

@@ -1,5 +1,5 @@
 """The simple known-hash CSV: a header row naming any of ``md5``, ``sha1``, ``sha256``, ``pdq``
-(and ``photodna``), plus optional ``category``, ``category_scheme``, ``series``,
+(and ``photodna``, and ``orb``: Interlink's features that survive crops and turns), plus optional ``category``, ``category_scheme``, ``series``,
 ``victim_identified``, ``offender_identified``, ``distributed`` and ``id``.
 
 ``category`` is ``scheme:code`` (e.g. ``uk:A``); a bare code needs a ``category_scheme`` column.
@@ -22,7 +22,7 @@ from interlink.domain.signals import Signal
 from interlink.signals import registry
 
 NAME = "csv"
-SIGNAL_COLUMNS = ("md5", "sha1", "sha256", "pdq", "photodna")
+SIGNAL_COLUMNS = ("md5", "sha1", "sha256", "pdq", "photodna", "orb")
 FLAG_COLUMNS = ("victim_identified", "offender_identified", "distributed")
 OTHER_COLUMNS = ("category", "category_scheme", "series", "id", "pdq_quality")
 _TRUE = frozenset({"1", "true", "yes", "y", "t"})
