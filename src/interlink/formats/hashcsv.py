@@ -1,6 +1,7 @@
 """The simple known-hash CSV: a header row naming any of ``md5``, ``sha1``, ``sha256``, ``pdq``
-(and ``photodna``, and ``orb``: Interlink's features that survive crops and turns), plus optional ``category``, ``category_scheme``, ``series``,
-``victim_identified``, ``offender_identified``, ``distributed`` and ``id``.
+(and ``photodna``, and ``orb``: Interlink's features that survive crops and turns), plus
+optional ``category``, ``category_scheme``, ``series``, ``victim_identified``,
+``offender_identified``, ``distributed`` and ``id``.
 
 ``category`` is ``scheme:code`` (e.g. ``uk:A``); a bare code needs a ``category_scheme`` column.
 A UTF-8 BOM, upper-case hex and ``;`` or tab delimiters are accepted. A bad row is yielded as a
