@@ -209,29 +209,44 @@ CANDIDATES: dict[str, tuple[Extractor, Extractor, Scorer, int]] = {
 }
 
 
+class Edited:
+    """Every edit of every original, made once: the frame-sized luma (``orb.frame``) each
+    method extracts from, and the PDQ verdict against the original."""
+
+    def __init__(self, known: list[Image.Image]) -> None:
+        self.originals = [orb.frame(luma(image)) for image in known]
+        self.queries: list[tuple[int, str, npt.NDArray[np.uint8]]] = []
+        self.pdq_hits: dict[str, list[bool]] = {}
+        for a, image in enumerate(known):
+            original = pdq.hash_rgb(np.asarray(image)).value
+            for name, edit in EDITS.items():
+                edited = edit(image)
+                for label, query in ((name, edited), (name + "+jpeg50-half", degrade(edited))):
+                    self.queries.append((a, label, orb.frame(luma(query))))
+                    variants = pdq.hash_rgb(np.asarray(query)).dihedral
+                    hit = min(pdq.compare(v, original) for v in variants) <= pdq.THRESHOLD
+                    self.pdq_hits.setdefault(label, []).append(hit)
+
+
 def recall_run(
-    known: list[Image.Image], extractor: Extractor, querier: Extractor, scorer: Scorer = orb.score
+    edited: Edited, extractor: Extractor, querier: Extractor, scorer: Scorer = orb.score
 ) -> dict[str, Any]:
     """Recall and false matches of one method (brute force: every query against every
     original, scores kept so any threshold can be read off)."""
-    known_features = [extractor(luma(image)) for image in known]
+    known_features = [extractor(plane) for plane in edited.originals]
     true_scores: dict[str, list[int]] = {}
-    false_best: list[int] = []  # each query's best score against another original
     false_pairs = 0
     false_hist = np.zeros(orb.MAX_FEATURES + 1, np.int64)
-    for a, image in enumerate(known):
-        for name, edit in EDITS.items():
-            edited = edit(image)
-            for label, query_image in ((name, edited), (name + "+jpeg50-half", degrade(edited))):
-                query = querier(luma(query_image))
-                true_scores.setdefault(label, []).append(scorer(query, known_features[a]))
-                others = [scorer(query, known_features[b]) for b in range(len(known)) if b != a]
-                false_pairs += len(others)
-                np.add.at(false_hist, np.minimum(others, orb.MAX_FEATURES), 1)
-                false_best.append(max(others, default=0))
-        for b in range(a + 1, len(known)):
-            s = scorer(querier(luma(known[a])), known_features[b])
-            false_hist[min(s, orb.MAX_FEATURES)] += 1
+    for a, label, plane in edited.queries:
+        query = querier(plane)
+        true_scores.setdefault(label, []).append(scorer(query, known_features[a]))
+        others = [scorer(query, known) for b, known in enumerate(known_features) if b != a]
+        false_pairs += len(others)
+        np.add.at(false_hist, np.minimum(others, orb.MAX_FEATURES), 1)
+    for a, plane in enumerate(edited.originals):
+        query = querier(plane)
+        for b in range(a + 1, len(known_features)):
+            false_hist[min(scorer(query, known_features[b]), orb.MAX_FEATURES)] += 1
             false_pairs += 1
     return {"true": true_scores, "false_hist": false_hist, "false_pairs": false_pairs}
 
@@ -255,24 +270,13 @@ def summarise(run: dict[str, Any], threshold: int) -> dict[str, Any]:
     }
 
 
-def pdq_recall(known: list[Image.Image]) -> dict[str, Any]:
+def pdq_recall(edited: Edited) -> dict[str, Any]:
     """PDQ's recall on the same edits (the anchor): within ``pdq.THRESHOLD`` of the original
     over the query's 8 dihedral variants."""
-    found = total = 0
-    per_edit: dict[str, list[bool]] = {}
-    for image in known:
-        original = pdq.hash_rgb(np.asarray(image)).value
-        for name, edit in EDITS.items():
-            edited = edit(image)
-            for label, query in ((name, edited), (name + "+jpeg50-half", degrade(edited))):
-                variants = pdq.hash_rgb(np.asarray(query)).dihedral
-                hit = min(pdq.compare(v, original) for v in variants) <= pdq.THRESHOLD
-                per_edit.setdefault(label, []).append(hit)
-                found += hit
-                total += 1
+    hits = [hit for values in edited.pdq_hits.values() for hit in values]
     return {
-        "recall": round(found / total, 4),
-        "recall_per_edit": {k: round(sum(v) / len(v), 3) for k, v in per_edit.items()},
+        "recall": round(sum(hits) / len(hits), 4),
+        "recall_per_edit": {k: round(sum(v) / len(v), 3) for k, v in edited.pdq_hits.items()},
     }
 
 
@@ -306,11 +310,11 @@ def synthetic_values(count: int, seed: int) -> list[orb.Features]:
     ]
 
 
-def query_rate(known: list[Image.Image], stored: int, threshold: int) -> dict[str, Any]:
+def query_rate(edited: Edited, stored: int, threshold: int) -> dict[str, Any]:
     """Queries per second on one core against an index of ``stored`` images (the real
     originals plus synthesised sets), and the index's recall on the degraded edits."""
     index = OrbIndex()
-    features = [orb.extract(luma(image)) for image in known]
+    features = [orb.extract(plane) for plane in edited.originals]
     index.add_features(features, list(range(len(features))))
     start = time.perf_counter()
     rng = np.random.default_rng(7)
@@ -326,10 +330,7 @@ def query_rate(known: list[Image.Image], stored: int, threshold: int) -> dict[st
         added += n
     index.freeze()
     build = time.perf_counter() - start
-    queries: list[tuple[int, orb.Features]] = []
-    for a, image in enumerate(known):
-        for edit in EDITS.values():
-            queries.append((a, _orb_query(luma(degrade(edit(image))))))
+    queries = [(a, _orb_query(plane)) for a, _, plane in edited.queries]
     start = time.process_time()
     found = 0
     false = 0
@@ -354,15 +355,16 @@ def run(
     photos: Path | None, limit: int, stored: int, candidates: bool, threshold: int
 ) -> dict[str, Any]:
     known = originals(photos, limit)
-    chosen = recall_run(known, _orb_stored, _orb_query)
+    edited = Edited(known)
+    chosen = recall_run(edited, _orb_stored, _orb_query)
     result: dict[str, Any] = {
         "originals": len(known),
         "source": str(photos) if photos else "generated",
         "orb": summarise(chosen, threshold),
-        "pdq_anchor": pdq_recall(known),
+        "pdq_anchor": pdq_recall(edited),
         "stored_bytes_per_image_max": 1 + orb.MAX_FEATURES * orb.RECORD,
         "stored_bytes_per_image_mean": round(
-            float(np.mean([len(orb.dumps(orb.extract(luma(i)))) for i in known])) * 3 / 4, 1
+            float(np.mean([1 + len(orb.extract(p)) * orb.RECORD for p in edited.originals])), 1
         ),
         "extraction_per_second_1mp": extraction_rate(known),
     }
@@ -370,18 +372,17 @@ def run(
         str(t): {k: v for k, v in summarise(chosen, t).items() if k != "recall_per_edit"}
         for t in range(max(3, threshold - 4), threshold + 5)
     }
-    result["recall_ratio_to_pdq"] = round(
-        result["orb"]["recall"] / max(result["pdq_anchor"]["recall"], 1e-9), 2
-    )
+    anchor = result["pdq_anchor"]["recall"]
+    result["recall_ratio_to_pdq"] = round(result["orb"]["recall"] / anchor, 2) if anchor else None
     if candidates:
         result["candidates"] = {}
         for name, (extractor, querier, scorer, size) in CANDIDATES.items():
-            measured = recall_run(known, extractor, querier, scorer)
+            measured = recall_run(edited, extractor, querier, scorer)
             best = next(
                 (t for t in range(3, orb.MAX_FEATURES) if measured["false_hist"][t:].sum() == 0),
                 orb.MAX_FEATURES,
             )
-            planes = [luma(image) for image in known]
+            planes = [luma(image) for image in known]  # at 1 MP
             start = time.process_time()
             for plane in planes:
                 extractor(plane)
@@ -390,7 +391,7 @@ def run(
             entry.update(stored_bytes_max=size, extraction_per_second=round(rate, 1))
             result["candidates"][name] = entry
     if stored:
-        result["index"] = query_rate(known, stored, threshold)
+        result["index"] = query_rate(edited, stored, threshold)
     return result
 
 

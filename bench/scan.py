@@ -6,7 +6,9 @@ In one run, over the same folder:
    PDQ (``bench.hashing``'s "ours" path), with and without the scan's 256-pixel thumbnail;
 2. ``scan_exhibit`` into a fresh SQLite store with ``--workers`` worker processes (everything a
    scan does: enumeration, hashing, PDQ, thumbnails, clues, matching against a list, batched
-   commits).
+   commits), once with the ORB signal (``signals.orb``, the default) and once with it off
+   (``INTERLINK_ROBUST_SIGNAL=off``): ``robust_on_share`` is the rate with it on over the rate
+   with it off.
 
 It prints the scan's rate as a share of ``workers`` times the one-core hashing rate: the share of
 the machine's hashing capacity a real scan delivers.
@@ -29,6 +31,7 @@ from typing import Any
 
 from bench.hashing import as_jpeg, crypto_hashes, source_images
 from interlink.adapters.sql.store import SqlStore
+from interlink.media.analyse import AnalysisOptions
 from interlink.media.image import analyse_image
 from interlink.services.scan import ScanOptions, scan_exhibit
 
@@ -67,13 +70,15 @@ def hashing_rate(folder: Path, thumbnail: bool) -> float:
     return len(files) / (time.perf_counter() - started)
 
 
-def scan_rate(folder: Path, workers: int) -> tuple[float, dict[str, Any]]:
-    """Files per second of a whole scan into a fresh SQLite store."""
+def scan_rate(folder: Path, workers: int, robust: bool = True) -> tuple[float, dict[str, Any]]:
+    """Files per second of a whole scan into a fresh SQLite store (``robust``: with the ORB
+    signal)."""
     with tempfile.TemporaryDirectory(prefix="interlink-bench-") as scratch:
         store = SqlStore.open(f"sqlite:///{Path(scratch) / 'bench.db'}")
         try:
             started = time.perf_counter()
-            result = scan_exhibit(store, folder, case="bench", options=ScanOptions(workers=workers))
+            options = ScanOptions(workers=workers, analysis=AnalysisOptions(robust=robust))
+            result = scan_exhibit(store, folder, case="bench", options=options)
             elapsed = time.perf_counter() - started
         finally:
             store.close()
@@ -93,6 +98,7 @@ def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dic
         with_thumbnail = hashing_rate(folder, thumbnail=True)
     finally:
         os.sched_setaffinity(0, everything)
+    scanned_off, _ = scan_rate(folder, workers, robust=False)
     scanned, summary = scan_rate(folder, workers)
     return {
         "source": str(photos) if photos else "generated",
@@ -105,6 +111,8 @@ def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dic
         "scan_rate": round(scanned, 2),
         "share_of_hashing": round(scanned / (workers * bare), 3),
         "share_of_hashing_with_thumbnail": round(scanned / (workers * with_thumbnail), 3),
+        "scan_rate_robust_off": round(scanned_off, 2),
+        "robust_on_share": round(scanned / scanned_off, 3),
         "scan_files": summary["files"],
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
@@ -129,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  hashing + thumbnail, 1 core: {result['hashing_rate_with_thumbnail_1core']:8.1f}"
         " files/s\n"
         f"  interlink scan, {result['workers']} workers:   {result['scan_rate']:8.1f} files/s\n"
+        f"  the same, ORB signal off:    {result['scan_rate_robust_off']:8.1f} files/s"
+        f" (on: {result['robust_on_share']:.0%} of off)\n"
         f"  share of {result['workers']} x hashing rate:  {result['share_of_hashing']:.0%}"
         f" ({result['share_of_hashing_with_thumbnail']:.0%} of hashing + thumbnail)\n"
         f"  load average {result['load_average_before']} -> {result['load_average_after']}"
