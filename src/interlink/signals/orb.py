@@ -47,7 +47,7 @@ PAIR_DISTANCE = 64
 #: RANSAC reprojection error, in pixels of the scaled frame.
 RANSAC_PIXELS = 3.0
 #: Agreeing pairs needed for a match (chosen in ``bench/robust.py``).
-MIN_INLIERS = 10
+MIN_INLIERS = 12
 THRESHOLD = MAX_FEATURES - MIN_INLIERS
 #: ORB's own settings: candidates before the strongest are kept, pyramid levels and step.
 _CANDIDATES = 500
