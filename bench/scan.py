@@ -6,7 +6,9 @@ In one run, over the same folder:
    PDQ (``bench.hashing``'s "ours" path), with and without the scan's 256-pixel thumbnail;
 2. ``scan_exhibit`` into a fresh SQLite store with ``--workers`` worker processes (everything a
    scan does: enumeration, hashing, PDQ, thumbnails, clues, matching against a list, batched
-   commits).
+   commits), once with the ORB signal (``signals.orb``, the default) and once with it off
+   (``INTERLINK_ROBUST_SIGNAL=off``): ``robust_on_share`` is the rate with it on over the rate
+   with it off.
 
 It prints the scan's rate as a share of ``workers`` times the one-core hashing rate: the share of
 the machine's hashing capacity a real scan delivers. On a shared machine wall-clock rates move
@@ -35,6 +37,7 @@ import psutil  # type: ignore[import-untyped]
 
 from bench.hashing import as_jpeg, crypto_hashes, source_images
 from interlink.adapters.sql.store import SqlStore
+from interlink.media.analyse import AnalysisOptions
 from interlink.media.image import analyse_image
 from interlink.services.scan import ScanOptions, scan_exhibit
 
@@ -137,15 +140,17 @@ def hashing_rate(folder: Path, thumbnail: bool) -> tuple[float, float]:
     return len(files) / (time.perf_counter() - started), per_file
 
 
-def scan_rate(folder: Path, workers: int) -> tuple[float, float, dict[str, Any]]:
-    """Files per second of a whole scan into a fresh SQLite store, its CPU seconds per file
-    (all processes), and its summary."""
+def scan_rate(
+    folder: Path, workers: int, robust: bool = True
+) -> tuple[float, float, dict[str, Any]]:
+    """Files per second of a whole scan into a fresh SQLite store (``robust``: with the ORB
+    signal), its CPU seconds per file (all processes), and its summary."""
     with tempfile.TemporaryDirectory(prefix="interlink-bench-") as scratch:
         store = SqlStore.open(f"sqlite:///{Path(scratch) / 'bench.db'}")
         try:
             started = time.perf_counter()
             with ProcessCpu() as cpu:
-                options = ScanOptions(workers=workers)
+                options = ScanOptions(workers=workers, analysis=AnalysisOptions(robust=robust))
                 result = scan_exhibit(store, folder, case="bench", options=options)
             elapsed, used = time.perf_counter() - started, cpu.seconds
         finally:
@@ -167,6 +172,7 @@ def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dic
         with_thumbnail, thumbnail_cpu = hashing_rate(folder, thumbnail=True)
     finally:
         os.sched_setaffinity(0, everything)
+    scanned_off, _, _ = scan_rate(folder, workers, robust=False)
     scanned, scan_cpu, summary = scan_rate(folder, workers)
     return {
         "source": str(photos) if photos else "generated",
@@ -186,6 +192,8 @@ def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dic
         },
         "cpu_share_of_hashing": round(bare_cpu / scan_cpu, 3),
         "cpu_share_of_hashing_with_thumbnail": round(thumbnail_cpu / scan_cpu, 3),
+        "scan_rate_robust_off": round(scanned_off, 2),
+        "robust_on_share": round(scanned / scanned_off, 3),
         "scan_files": summary["files"],
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
@@ -205,6 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  hashing + thumbnail, 1 core: {result['hashing_rate_with_thumbnail_1core']:8.1f}"
         " files/s\n"
         f"  interlink scan, {result['workers']} workers:   {result['scan_rate']:8.1f} files/s\n"
+        f"  the same, ORB signal off:    {result['scan_rate_robust_off']:8.1f} files/s"
+        f" (on: {result['robust_on_share']:.0%} of off)\n"
         f"  share of {result['workers']} x hashing rate:  {result['share_of_hashing']:.0%}"
         f" ({result['share_of_hashing_with_thumbnail']:.0%} of hashing + thumbnail)\n"
         f"  CPU per file: hashing {result['cpu_ms_per_file']['hashing']:.2f} ms, scan"

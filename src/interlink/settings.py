@@ -19,6 +19,8 @@
   records, or grew at all and the last checkpoint is this old (defaults 1000 and 3600).
 - ``INTERLINK_EVIDENCE_ROOTS``: the folders (a path list, separated by ``:``) under which
   submitted scan jobs may read evidence; none by default, so jobs are refused until set.
+- ``INTERLINK_ROBUST_SIGNAL``: ``on`` (default) or ``off``: whether scans and ``lists add``
+  compute the ORB signal that recognises images after crops, borders and rotations.
 
 Command-line options (``--db``, ``--home``, ``--workers``, ``--agency``) override the
 environment.
@@ -56,6 +58,8 @@ class Settings:
     def audit_key_path(self) -> Path:
         """Where the node's audit key is (``INTERLINK_AUDIT_KEY``, else under the home)."""
         return self.audit_key or self.home / "audit-key.pem"
+
+    robust_signal: bool = True
 
     @classmethod
     def load(
@@ -109,6 +113,11 @@ class Settings:
         roots = tuple(
             Path(part) for part in env.get("INTERLINK_EVIDENCE_ROOTS", "").split(os.pathsep) if part
         )
+        robust_text = env.get("INTERLINK_ROBUST_SIGNAL", "on").strip().lower()
+        if robust_text not in ("on", "off"):
+            raise ConfigurationError(
+                f"INTERLINK_ROBUST_SIGNAL must be on or off, not {robust_text!r}"
+            )
         return cls(
             home=home,
             database_url=url,
@@ -121,6 +130,7 @@ class Settings:
             audit_checkpoint_records=int(every_records),
             audit_checkpoint_seconds=every_seconds,
             evidence_roots=roots,
+            robust_signal=robust_text == "on",
         )
 
 

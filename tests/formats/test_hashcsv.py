@@ -1,8 +1,10 @@
 import hashlib
 import io
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
 
 from interlink.domain.categories import Category
 from interlink.domain.errors import FormatError
@@ -10,6 +12,8 @@ from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
 from interlink.formats import hashcsv
 from interlink.formats.base import RecordWarning
+from interlink.media.synthetic import scene
+from interlink.signals import orb
 
 
 def _read(text: str) -> list[ListEntry | RecordWarning | FormatError]:
@@ -111,3 +115,14 @@ def test_write_then_read_round_trips(rows: list[tuple[str, bool | None, str]]) -
     assert hashcsv.write(entries, buffer) == len(entries)
     back = list(hashcsv.read(io.BytesIO(buffer.getvalue())))
     assert back == entries
+
+
+def test_orb_values_are_written_and_read_back() -> None:
+    value = orb.dumps(orb.extract(np.asarray(Image.fromarray(scene(240, 320, 2)).convert("L"))))
+    entry = ListEntry((Signal("md5", "ab" * 16), Signal(orb.NAME, value)), external_id="7")
+    buffer = io.BytesIO()
+    assert hashcsv.write([entry], buffer) == 1
+    assert buffer.getvalue().splitlines()[0].decode().split(",")[:7] == [
+        "id", "md5", "sha1", "sha256", "pdq", "photodna", "orb"
+    ]  # fmt: skip
+    assert list(hashcsv.read(io.BytesIO(buffer.getvalue()))) == [entry]

@@ -8,15 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.images import TRANSFORMS, encode, scene
 from interlink.domain.categories import Category
 from interlink.domain.errors import InvalidFieldError, NotFoundError, NothingReadError
+from interlink.media.analyse import AnalysisOptions
 from interlink.services import list_compare
 from interlink.services import lists as service
 from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
+from interlink.signals import orb
 from tests.formats.test_ncmec import document, entry_xml
 
 
@@ -174,13 +177,38 @@ def test_known_files_are_hashed_into_a_list_and_match_edited_copies(
     )
     assert added.added == 1
     [(_, entry)] = list(store.lists.entries(store.lists.get("files").id))
-    assert {s.type for s in entry.signals} == {"md5", "sha1", "sha256", "pdq"}
+    assert {s.type for s in entry.signals} == {"md5", "sha1", "sha256", "pdq", "orb"}
     exhibit = tmp_path / "ex"
     exhibit.mkdir()
     (exhibit / "mirrored.jpg").write_bytes(encode(TRANSFORMS["mirror"](scene(21)), "JPEG"))
     scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
     [record] = case_report(store, "C")["files"]
     assert record["status"] == "known" and record["matches"][0]["series"] == "S"
+
+
+def test_a_cropped_turned_copy_is_known_by_orb_unless_the_node_turns_it_off(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    known = tmp_path / "known"
+    known.mkdir()
+    (known / "k.png").write_bytes(encode(scene(23), "PNG"))
+    service.add_files(store, "files", [known], series="S")
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    edited = scene(23).crop((50, 30, 600, 450)).rotate(12, resample=Image.Resampling.BICUBIC)
+    (exhibit / "edited.jpg").write_bytes(encode(edited, "JPEG"))
+    scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
+    [record] = case_report(store, "C")["files"]
+    [match] = record["matches"]
+    assert record["status"] == "known" and match["signal"] == "orb" and match["series"] == "S"
+    assert match["score"] >= orb.MIN_INLIERS and match["distance"] == 48 - match["score"]
+    other = tmp_path / "other"  # new bytes: matches are kept per media content
+    other.mkdir()
+    (other / "edited.jpg").write_bytes(encode(edited, "JPEG", quality=80))
+    off = ScanOptions(workers=0, analysis=AnalysisOptions(robust=False))
+    scan_exhibit(store, other, case="D", options=off)
+    [record] = case_report(store, "D")["files"]
+    assert record["status"] == "new" and record["matches"] == []
 
 
 @pytest.mark.parametrize("fmt", ["csv", "icse", "vics", "hma"])

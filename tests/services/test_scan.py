@@ -205,8 +205,9 @@ def test_a_killed_scan_resumes_without_duplicates_or_loss(tmp_path: Path) -> Non
     result = json.loads(done.stdout)
     assert result["resumed"] is True
     assert result["skipped"] == partial and result["ingested"] == 100 - partial
-    # Exactly what one uninterrupted scan records: each file once, four signals each.
-    assert _counts(url) == (100, 100, 400, 100)
+    # Exactly what one uninterrupted scan records: each file once, five signals each (three
+    # cryptographic hashes, PDQ and ORB).
+    assert _counts(url) == (100, 100, 500, 100)
     assert result["summary"]["files"] == 100 and result["summary"]["new_images"] == 100
 
 

@@ -150,6 +150,7 @@ def add(
             victim_identified=victim_identified,
             progress=progress,
             actor=shared.settings.actor,
+            robust=shared.settings.robust_signal,
         )
     if as_json:
         print_json(

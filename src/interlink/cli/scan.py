@@ -11,6 +11,7 @@ from rich.table import Table
 from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, print_json
 from interlink.domain.errors import SourceError
+from interlink.media.analyse import AnalysisOptions
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 from interlink.sources.base import DiskOptions
 
@@ -72,6 +73,7 @@ def scan(
             + tuple(("password", word) for word in passwords or ()),
             verify=verify_image,
         ),
+        analysis=AnalysisOptions(robust=shared.settings.robust_signal),
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(

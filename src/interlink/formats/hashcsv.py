@@ -1,6 +1,7 @@
 """The simple known-hash CSV: a header row naming any of ``md5``, ``sha1``, ``sha256``, ``pdq``
-(and ``photodna``), plus optional ``category``, ``category_scheme``, ``series``,
-``victim_identified``, ``offender_identified``, ``distributed`` and ``id``.
+(and ``photodna``, and ``orb``: Interlink's features that survive crops and turns), plus
+optional ``category``, ``category_scheme``, ``series``, ``victim_identified``,
+``offender_identified``, ``distributed`` and ``id``.
 
 ``category`` is ``scheme:code`` (e.g. ``uk:A``), or a bare code (``1``) of the scheme the
 ``category_scheme`` column names, else of the scheme the caller gives (``category_scheme``).
@@ -29,7 +30,7 @@ from interlink.formats.base import RecordWarning
 from interlink.signals import registry
 
 NAME = "csv"
-SIGNAL_COLUMNS = ("md5", "sha1", "sha256", "pdq", "photodna")
+SIGNAL_COLUMNS = ("md5", "sha1", "sha256", "pdq", "photodna", "orb")
 FLAG_COLUMNS = ("victim_identified", "offender_identified", "distributed")
 OTHER_COLUMNS = ("category", "category_scheme", "series", "id", "pdq_quality")
 #: Where an entry keeps a category it could not read, to write it back as it came.

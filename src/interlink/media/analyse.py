@@ -45,6 +45,9 @@ class AnalysisOptions:
     max_image_bytes: int = DEFAULT_MAX_IMAGE_BYTES
     max_pixels: int = DEFAULT_MAX_PIXELS
     video_every_seconds: float = 1.0
+    #: Whether images also get the ORB signal (``signals.orb``); off with
+    #: ``INTERLINK_ROBUST_SIGNAL=off``.
+    robust: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,7 @@ def _image(
 ) -> tuple[ImageAnalysis | None, MediaClues | None]:
     image = None
     try:
-        image = analyse_image(data, max_pixels=options.max_pixels)
+        image = analyse_image(data, max_pixels=options.max_pixels, robust=options.robust)
     except PixelLimitError as exc:
         problems.append(Problem(ref, ProblemKind.DECOMPRESSION_BOMB, str(exc)))
     except DecodeError as exc:

@@ -21,7 +21,7 @@ from PIL import Image
 from interlink.media import decode
 from interlink.media.decode import DEFAULT_MAX_PIXELS, ImageSource
 from interlink.media.thumbnails import THUMBNAIL_SIZE, make_thumbnail
-from interlink.signals import pdq_pipeline
+from interlink.signals import orb, pdq_pipeline
 from interlink.signals.pdq import PdqHash, hash_luma, hash_reduced
 
 __all__ = ["DEFAULT_MAX_PIXELS", "ImageAnalysis", "ImageSource", "analyse_image"]
@@ -37,7 +37,8 @@ class ImageAnalysis:
     EXIF orientation (1-8) still to apply to show the image upright; ``scale`` is the reduction
     of the decode the hash came from (1 = full size); ``thumbnail`` is a clear, upright JPEG
     (empty if none was asked for); ``warnings`` are the decoder's complaints about an image it
-    could still decode.
+    could still decode; ``orb`` is the ORB signal value (``signals.orb``, stored) when it was
+    asked for, and ``orb_query`` the larger set of features a query matches with.
     """
 
     format: str
@@ -51,6 +52,8 @@ class ImageAnalysis:
     thumbnail: bytes
     scale: int
     warnings: tuple[str, ...] = ()
+    orb: str | None = None
+    orb_query: str | None = None
 
 
 def analyse_image(
@@ -58,6 +61,7 @@ def analyse_image(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     thumbnail_size: int = THUMBNAIL_SIZE,
+    robust: bool = False,
 ) -> ImageAnalysis:
     """Analyse the first frame of the image in ``source``: its bytes, a path (opened read-only)
     or a binary stream (read from its start, not closed); a path or stream spares holding a
@@ -68,6 +72,9 @@ def analyse_image(
     Raise ``PixelLimitError`` if the image declares more than ``max_pixels`` pixels (checked
     before decoding), ``DecodeError`` if it is corrupt, truncated or of a format or variant
     that is not supported, and ``OSError`` if a path cannot be read.
+
+    With ``robust``, the ORB features (``signals.orb``) are found in the same decoded luma
+    (reduced or not: they are taken at ``orb.FRAME`` pixels either way).
     """
     source = decode.rewindable(source)
     with decode.recorded_warnings() as notes:
@@ -87,6 +94,7 @@ def analyse_image(
                 pdq: PdqHash | None = hash_luma(luma)
             else:
                 pdq = hash_reduced(luma, scale=scale, full_size=(height, width))
+            features = orb.extract(luma, orb.QUERY_FEATURES) if robust else None
             thumbnail = b""
             if thumbnail_size > 0:
                 small = _shrink(pixels, thumbnail_size)
@@ -106,6 +114,8 @@ def analyse_image(
         thumbnail=thumbnail,
         scale=scale,
         warnings=tuple(dict.fromkeys(notes)),
+        orb=orb.dumps(orb.stored(features)) if features is not None else None,
+        orb_query=orb.dumps(features) if features is not None else None,
     )
 
 

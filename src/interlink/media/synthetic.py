@@ -120,6 +120,14 @@ def photo_like(height: int, width: int, seed: int, roughness: float = 1.0) -> Rg
     return _to_rgb(128 + 45 * np.moveaxis(fields, 0, -1) @ mixing)
 
 
+def scene(height: int, width: int, seed: int) -> RgbArray:
+    """Shapes over a faint photo-like texture: corners and edges at several scales, which local
+    feature detectors (``signals.orb``) find again after crops, turns and re-encoding."""
+    base = shapes(height, width, seed).astype(np.float64)
+    grain = photo_like(height, width, seed + 100_003).astype(np.float64)
+    return _to_rgb(0.75 * base + 0.25 * grain)
+
+
 #: Every generator, by name.
 GENERATORS: dict[str, Generator] = {
     "gradient": gradient,

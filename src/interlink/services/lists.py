@@ -33,11 +33,11 @@ from interlink.domain.signals import Signal
 from interlink.formats import registry
 from interlink.formats.base import ListRecord, RecordError, RecordWarning, Tombstone, WriteReport
 from interlink.formats.detect import HEAD_BYTES, detect
-from interlink.media.analyse import analyse_stream
+from interlink.media.analyse import AnalysisOptions, analyse_stream
 from interlink.services.cases import after_list_import
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.worker import read_failure
-from interlink.signals import pdq, vpdq
+from interlink.signals import orb, pdq, vpdq
 from interlink.sources.base import Entry
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.known import KnownMatcher, Query
@@ -278,11 +278,14 @@ def known_entry(
     series: str | None,
     victim_identified: bool | None,
     problems: list[Problem],
+    robust: bool = True,
 ) -> ListEntry | None:
-    """The list entry of one file of known material (``None`` when it cannot be read)."""
+    """The list entry of one file of known material (``None`` when it cannot be read); with
+    ``robust``, an image also gets its ORB signal (``signals.orb``)."""
+    options = AnalysisOptions(robust=robust)
     try:
         with entry.open() as stream:
-            analysis = analyse_stream(stream, entry.ref, video_source=entry.open)
+            analysis = analyse_stream(stream, entry.ref, video_source=entry.open, options=options)
     except OSError as exc:
         problems.append(Problem(entry.ref, *read_failure(exc)))
         return None
@@ -294,6 +297,8 @@ def known_entry(
     ]
     if analysis.image is not None:
         signals.append(Signal(pdq.NAME, analysis.image.pdq.value, analysis.image.pdq.quality))
+        if analysis.image.orb is not None:
+            signals.append(Signal(orb.NAME, analysis.image.orb))
     if analysis.video is not None:
         signals.append(Signal(vpdq.NAME, vpdq.dumps(analysis.video.frames)))
     return ListEntry(
@@ -315,10 +320,12 @@ def add_files(
     victim_identified: bool | None = None,
     progress: Progress | None = None,
     actor: str = "local",
+    robust: bool = True,
 ) -> AddResult:
     """Hash files and folders of known material (images and videos, archives opened) into
     the list ``name`` (created if new), then match the store against it. The files are read
-    only; nothing of them but their hashes is kept."""
+    only; nothing of them but their hashes is kept (with ``robust``, images' ORB signals
+    too)."""
     progress = progress or NoProgress()
     problems: list[Problem] = []
 
@@ -335,6 +342,7 @@ def add_files(
                     series=series,
                     victim_identified=victim_identified,
                     problems=problems,
+                    robust=robust,
                 )
                 if made is not None and made.media_kind in (MediaKind.IMAGE, MediaKind.VIDEO):
                     yield made

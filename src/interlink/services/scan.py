@@ -34,7 +34,7 @@ from interlink.services.known_cache import chosen_lists
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
 from interlink.services.worker import WorkItem, WorkResult, read_failure, run
-from interlink.signals import vpdq
+from interlink.signals import orb, vpdq
 from interlink.sources.base import DiskOptions, Entry, Limits
 from interlink.sources.exhibit import open_exhibit
 from interlink.triage.report import Summary
@@ -469,6 +469,8 @@ def _record(
     image, video = analysis.image, analysis.video
     if image is not None:
         signals.append(Signal("pdq", image.pdq.value, image.pdq.quality))
+        if image.orb is not None:
+            signals.append(Signal(orb.NAME, image.orb))
     if video is not None:
         signals.append(Signal(vpdq.NAME, vpdq.dumps(video.frames)))
     width = image.width if image else video.width if video else None
@@ -492,6 +494,7 @@ def _record(
             {"md5": analysis.md5, "sha1": analysis.sha1, "sha256": analysis.sha256},
             image.pdq if image else None,
             video.frames if video else (),
+            image.orb_query if image else None,
         )
         matches = tuple(matcher.match(query))
     thumbnail = image.thumbnail if image else (video.contact_sheet or None) if video else None

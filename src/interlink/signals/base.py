@@ -17,6 +17,7 @@ class Family(StrEnum):
     HAMMING = "hamming"  # bit strings compared by Hamming distance (PDQ)
     OPAQUE = "opaque"  # vendor hashes Interlink stores and exchanges but cannot compare
     FRAMES = "frames"  # lists of per-frame PDQ hashes compared by share of frames matched (vPDQ)
+    FEATURES = "features"  # sets of local features verified geometrically (ORB)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from types import MappingProxyType
 
 from interlink.domain.errors import ConfigurationError, UnknownSignalTypeError
-from interlink.signals import lace, md5, pdq, photodna, sha1, sha256, vpdq, zz40
+from interlink.signals import lace, md5, orb, pdq, photodna, sha1, sha256, vpdq, zz40
 from interlink.signals.base import SignalType
 
 BUILTINS: tuple[SignalType, ...] = (
@@ -24,6 +24,7 @@ BUILTINS: tuple[SignalType, ...] = (
     vpdq.TYPE,
     zz40.TYPE,
     lace.TYPE,
+    orb.TYPE,
 )
 #: The cryptographic signals every file gets, computed in one read pass.
 CRYPTO: tuple[str, ...] = (md5.NAME, sha1.NAME, sha256.NAME)

@@ -2,7 +2,10 @@
 list's threshold over the 8 dihedral variants of the query, and for videos Meta's vPDQ rule
 against known videos (a full match, ``vpdq``), else the excerpt rule (the query is a stretch of
 a known video, ``vpdq-excerpt``; ``signals.vpdq_excerpt``), plus each sampled frame against
-known images.
+known images; for images with an ORB signal that matched no entry by an exact hash or PDQ,
+the ORB index (``index.orb``: the known image after a crop, border, rotation or caption,
+``signals.orb``). A PDQ or exact match of an entry wins: the ORB search never adds a second
+match for an entry already matched.
 
 A PDQ of quality under ``pdq.MIN_QUALITY`` never makes a perceptual match, on either side.
 
@@ -30,7 +33,8 @@ from interlink.domain.lists import EntrySignal
 from interlink.domain.scan import EntryMatch
 from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
-from interlink.signals import pdq, vpdq
+from interlink.index.orb import OrbIndex
+from interlink.signals import orb, pdq, vpdq
 from interlink.signals.registry import CRYPTO
 from interlink.signals.vpdq_excerpt import (
     EXCERPT_SIGNAL,
@@ -43,29 +47,32 @@ from interlink.signals.vpdq_excerpt import (
 EXACT_TYPES: tuple[str, ...] = (*CRYPTO, "photodna")
 #: Signal type recorded when a frame of a video matches a known image.
 FRAME_SIGNAL = "vpdq-frame"
-_FORMAT = "interlink-known-indexes/1"
+_FORMAT = "interlink-known-indexes/2"
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What one media offers for matching: exact hash values by type, its PDQ (if an image)
-    and its sampled frames (if a video)."""
+    """What one media offers for matching: exact hash values by type, its PDQ and ORB
+    signal value (if an image) and its sampled frames (if a video)."""
 
     exact: Mapping[str, str]
     pdq: pdq.PdqHash | None = None
     frames: Sequence[vpdq.VpdqFeature] = ()
+    orb: str | None = None
 
 
 @dataclass
 class KnownIndexes:
-    """Every index of a set of lists: exact values per signal type, PDQ codes, known videos'
-    frames (and their feature lists), and which list each entry id belongs to."""
+    """Every index of a set of lists: exact values per signal type, PDQ codes, ORB feature
+    sets, known videos' frames (and their feature lists), and which list each entry id belongs
+    to."""
 
     exact: dict[str, ExactIndex] = field(default_factory=dict)
     pdq: HammingIndex = field(default_factory=HammingIndex)
     frames: HammingIndex = field(default_factory=HammingIndex)
     videos: dict[int, vpdq.Features] = field(default_factory=dict)
     entry_list: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    orb: OrbIndex = field(default_factory=OrbIndex)
 
     @classmethod
     def build(cls, signals: Iterable[EntrySignal]) -> KnownIndexes:
@@ -73,6 +80,7 @@ class KnownIndexes:
         built = cls()
         exact: dict[str, tuple[list[str], list[int]]] = {t: ([], []) for t in EXACT_TYPES}
         perceptual: tuple[list[str], list[int]] = ([], [])
+        robust: tuple[list[str], list[int]] = ([], [])
         owners: dict[int, int] = {}
         for signal in signals:
             owners[signal.entry_id] = signal.list_id
@@ -84,6 +92,9 @@ class KnownIndexes:
             ):
                 perceptual[0].append(signal.value)
                 perceptual[1].append(signal.entry_id)
+            elif signal.type == orb.NAME:
+                robust[0].append(signal.value)
+                robust[1].append(signal.entry_id)
             elif signal.type == vpdq.NAME:
                 built.videos[signal.entry_id] = vpdq.usable(vpdq.loads(signal.value))
         for name, (values, ids) in exact.items():
@@ -91,6 +102,7 @@ class KnownIndexes:
                 built.exact[name] = ExactIndex()
                 built.exact[name].add(values, ids)
         built.pdq.add(*perceptual)
+        built.orb.add(*robust)
         for entry_id, features in built.videos.items():
             built.frames.add([f.pdq for f in features], [entry_id] * len(features))
         top = max(owners, default=-1)
@@ -119,6 +131,7 @@ class KnownIndexes:
                 index.save(staging / f"exact-{name}")
             self.pdq.save(staging / "pdq")
             self.frames.save(staging / "frames")
+            self.orb.save(staging / "orb.npz")
             np.save(staging / "entry_list.npy", self.entry_list, allow_pickle=False)
             videos = {str(k): vpdq.dumps(v) for k, v in self.videos.items()}
             manifest = {"format": _FORMAT, "exact": sorted(self.exact), "videos": videos}
@@ -143,6 +156,7 @@ class KnownIndexes:
                 frames=HammingIndex.load(path / "frames"),
                 videos={int(k): vpdq.usable(vpdq.loads(v)) for k, v in manifest["videos"].items()},
                 entry_list=np.load(path / "entry_list.npy", mmap_mode="r", allow_pickle=False),
+                orb=OrbIndex.load(path / "orb.npz"),
             )
         except (OSError, ValueError, KeyError) as exc:
             raise IndexCorruptError(str(path), str(exc)) from exc
@@ -188,6 +202,13 @@ class KnownMatcher:
                 if self._within(hit.id, hit.distance):
                     found.append(
                         EntryMatch(hit.id, indexes.list_of(hit.id), pdq.NAME, hit.distance)
+                    )
+        if query.orb is not None and len(indexes.orb):
+            matched = {m.entry_id for m in found}
+            for hit in indexes.orb.query(query.orb, orb.THRESHOLD):
+                if hit.id not in matched:
+                    found.append(
+                        EntryMatch(hit.id, indexes.list_of(hit.id), orb.NAME, hit.distance)
                     )
         if query.frames:
             found.extend(self._match_video(vpdq.usable(query.frames)))

@@ -16,6 +16,7 @@ from interlink.domain.lists import EntryInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import ProblemKind
 from interlink.domain.scan import ProblemRecord, SightingRecord
+from interlink.signals import orb
 from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL
 from interlink.triage.clue_report import clue_sections
 from interlink.triage.duplicates import PdqSignal, visual_groups
@@ -110,9 +111,13 @@ class Summary:
 def _match_json(
     match: MatchRow, info: EntryInfo | None, excerpt: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """One match as the report shows it; an excerpt match also carries its ``excerpt``."""
+    """One match as the report shows it; an excerpt match also carries its ``excerpt``, and an
+    ORB match (the known image after a crop, border or rotation) its ``score``: how many
+    features agree."""
     category = info.category if info else None
-    extra = {"excerpt": dict(excerpt)} if excerpt is not None else {}
+    extra: dict[str, Any] = {"excerpt": dict(excerpt)} if excerpt is not None else {}
+    if match.signal_type == orb.NAME:
+        extra["score"] = orb.MAX_FEATURES - match.distance
     return {
         "list": info.list_name if info else None,
         "signal": match.signal_type,

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
+import numpy as np
 import pytest
+from PIL import Image
 from sqlalchemy import inspect, text
 
 from interlink.adapters.sql.engine import is_current
@@ -17,6 +20,8 @@ from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.domain.scan import EntryMatch, ScannedFile
 from interlink.domain.signals import Signal
+from interlink.media.synthetic import scene
+from interlink.signals import orb
 
 
 @pytest.fixture
@@ -185,3 +190,25 @@ def test_audit_chain_detects_tampering(store: SqlStore) -> None:
         tx.execute(text("delete from audit_log where id = :i"), {"i": records[4].id})
     check = store.audit.verify()
     assert not check.ok and "missing" in check.reason
+
+
+def test_orb_signals_round_trip_with_media_and_list_entries(store: SqlStore) -> None:
+    """The ORB value (2,313 characters, the largest stored) keeps every character."""
+    features = orb.extract(np.asarray(Image.fromarray(scene(360, 480, 1)).convert("L")))
+    value = orb.dumps(features)
+    assert len(features) == orb.MAX_FEATURES and len(value) == 2313
+    media = replace(_media(7), signals=(*_media(7).signals, Signal(orb.NAME, value)))
+    with store.transaction() as tx:
+        case, _ = store.cases.ensure_case(tx, "C")
+        exhibit, _ = store.cases.ensure_exhibit(tx, case.id, "E", "/e")
+        scan, _ = store.media.open_scan(tx, exhibit.id, {})
+        sighting = Sighting(media.sha256, SourceRef("E").child("folder", "a.jpg"), 17)
+        store.media.record(tx, scan.id, exhibit.id, [(0, ScannedFile(media, sighting))], [])
+        list_id = store.lists.create(tx, HashList("known"), fmt="files", pdq_threshold=31)
+        entry_signals = (Signal("md5", "cd" * 16), Signal(orb.NAME, value))
+        store.lists.add_entries(tx, list_id, [ListEntry(entry_signals)])
+    assert store.media.signals_of([media.sha256], orb.NAME)[media.sha256] == (value, None, ())
+    [(_, entry)] = list(store.lists.entries(list_id))
+    assert entry.signals == entry_signals
+    [signal] = [s for s in store.lists.signals([list_id]) if s.type == orb.NAME]
+    assert orb.loads(signal.value).descriptors.tobytes() == features.descriptors.tobytes()

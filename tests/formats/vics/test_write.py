@@ -4,9 +4,11 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
@@ -26,6 +28,8 @@ from interlink.formats.vics import (
     write_vics_case,
     write_vics_hashset,
 )
+from interlink.media.synthetic import scene
+from interlink.signals import orb
 from tests.formats.strategies import md5_of, vics_entries
 
 
@@ -178,3 +182,14 @@ def test_an_empty_case_is_valid_json() -> None:
     write_vics_case(VicsCase(index=0), [], buffer)
     doc = json.loads(buffer.getvalue())
     assert doc["value"] == [{"Media": []}]
+
+
+@pytest.mark.parametrize("version", ["1.3", "2.0"])
+def test_orb_values_travel_as_an_alternative_hash(version: str) -> None:
+    value = orb.dumps(orb.extract(np.asarray(Image.fromarray(scene(240, 320, 3)).convert("L"))))
+    entry = ListEntry((Signal("md5", "cd" * 16), Signal(orb.NAME, value)), external_id="cd" * 16)
+    buffer = io.BytesIO()
+    write_vics_hashset([entry], buffer, version=version)
+    [media] = json.loads(buffer.getvalue())["value"]
+    assert media["AlternativeHashes"][0]["HashName"] == "ORB"
+    assert round_trip([entry], version) == [entry]

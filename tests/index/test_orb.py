@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from PIL import Image
+
+from interlink.domain.errors import InvalidSignalError
+from interlink.index.base import Hit
+from interlink.index.orb import KEY_BITS, TABLES, OrbIndex, keys
+from interlink.media.synthetic import scene
+from interlink.signals import orb
+
+
+def _luma(image: Image.Image) -> npt.NDArray[np.uint8]:
+    return np.asarray(image.convert("L"))
+
+
+@pytest.fixture(scope="module")
+def values() -> list[str]:
+    return [
+        orb.dumps(orb.extract(_luma(Image.fromarray(scene(360, 480, seed))))) for seed in range(6)
+    ]
+
+
+def _cropped_turned(seed: int) -> str:
+    image = Image.fromarray(scene(360, 480, seed))
+    edited = image.crop((40, 20, 440, 330)).rotate(-12, resample=Image.Resampling.BICUBIC)
+    return orb.dumps(orb.extract(_luma(edited), orb.QUERY_FEATURES))
+
+
+def test_keys_are_disjoint_chunks_of_the_descriptor() -> None:
+    descriptor = np.zeros((1, 32), np.uint8)
+    descriptor[0, 0] = 0b1  # bit 0: table 0's lowest bit
+    descriptor[0, KEY_BITS // 8] = 1 << (KEY_BITS % 8)  # bit KEY_BITS: table 1's lowest bit
+    found = keys(descriptor)
+    assert found.shape == (TABLES, 1)
+    assert found[0, 0] == 1 and found[1, 0] == 1 and not found[2:].any()
+
+
+def test_an_edited_copy_finds_its_original_only(values: list[str]) -> None:
+    index = OrbIndex()
+    index.add(values, [10 + i for i in range(len(values))])
+    assert len(index) == len(values)
+    for seed in range(len(values)):
+        hits = index.query(_cropped_turned(seed))
+        assert [h.id for h in hits] == [10 + seed]
+        assert hits[0].distance <= orb.THRESHOLD
+    assert index.query(values[2], radius=0) in ([], [Hit(0, 12)])
+    assert index.query_variants([_cropped_turned(1), _cropped_turned(2)])[0].id in (11, 12)
+    assert [len(h) for h in index.query_batch([values[0], values[1]])] == [1, 1]
+
+
+def test_removal_and_save_round_trip(values: list[str], tmp_path: Path) -> None:
+    index = OrbIndex()
+    index.add(values, list(range(len(values))))
+    assert index.remove([1, 99]) == 1
+    assert len(index) == len(values) - 1
+    assert index.query(_cropped_turned(1)) == []
+    index.save(tmp_path / "orb.npz")
+    opened = OrbIndex.load(tmp_path / "orb.npz")
+    assert len(opened) == len(values) - 1
+    for seed in (0, 2, 5):
+        assert opened.query(_cropped_turned(seed)) == index.query(_cropped_turned(seed))
+    opened.add([values[1]], [1])
+    assert [h.id for h in opened.query(_cropped_turned(1))] == [1]
+
+
+def test_bad_input_is_refused() -> None:
+    index = OrbIndex()
+    with pytest.raises(InvalidSignalError):
+        index.add(["nonsense"], [1])
+    with pytest.raises(ValueError, match="ids"):
+        index.add([orb.dumps(orb.EMPTY)], [1, 2])
+    with pytest.raises(ValueError, match="negative"):
+        index.query(orb.dumps(orb.EMPTY), -1)
+    assert index.query(orb.dumps(orb.EMPTY)) == []
