@@ -11,8 +11,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted((ROOT / "docs").rglob("*.md"))
 #: An absolute path into a machine's own folders, at the start of a word, a quote or an option.
+#: (``/mnt/...`` is left out: it is how the docs name an examiner's evidence mount, as an example.)
 MACHINE_PATH = re.compile(
-    r"(?:^|[\s`\"'=(:])(/(?:work|home|root|Users|tmp|mnt|srv|opt|var|data|scratch)/[^\s`\"')]*)"
+    r"(?:^|[\s`\"'=(:])(/(?:work|home|root|Users|tmp|srv|opt|var|data|scratch)/[^\s`\"')]*)"
 )
 
 

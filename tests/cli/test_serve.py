@@ -71,11 +71,11 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, log.read_text()
                 assert server.poll() is None, log.read_text()
                 time.sleep(0.2)
-            http = httpx.Client(base_url=base, timeout=120)
-            assert http.get("/readyz").json()["status"] == "ready"
-            me = http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"})
-            assert me.status_code == 200 and me.json()["name"] == "ivy"
-            spec = http.get("/api/v1/openapi.json").json()
+            with httpx.Client(base_url=base, timeout=120) as http:
+                assert http.get("/readyz").json()["status"] == "ready"
+                me = http.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {secret}"})
+                assert me.status_code == 200 and me.json()["name"] == "ivy"
+                spec = http.get("/api/v1/openapi.json").json()
             assert "/api/v1/lookups" in spec["paths"]
             assert json.dumps(spec).count("x-interlink-rule") > 10
         finally:
