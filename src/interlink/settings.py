@@ -5,6 +5,8 @@
 - ``INTERLINK_DB``: database URL, ``sqlite:///PATH`` or ``postgresql://USER@HOST/DB``
   (default ``sqlite:///$INTERLINK_HOME/interlink.db``).
 - ``INTERLINK_WORKERS``: worker processes for scans (default: the number of CPUs).
+- ``INTERLINK_DASK_SCHEDULER``: the Dask scheduler scans run on (``tcp://HOST:8786``; default:
+  none, scans run on local worker processes).
 - ``INTERLINK_ACTOR``: who is acting, for the audit log (default: the operating-system user).
 - ``INTERLINK_TRUSTED_VOTES``: independent agencies that must agree on an item's category for
   it to be graded trusted (default 3, as the UK's CAID does).
@@ -40,6 +42,7 @@ class Settings:
     agency: str = LOCAL_AGENCY
     country: str = LOCAL_COUNTRY
     trusted_votes: int = 3
+    dask_scheduler: str | None = None
 
     @classmethod
     def load(
@@ -96,6 +99,7 @@ class Settings:
             agency=agency,
             country=country,
             trusted_votes=trusted_votes,
+            dask_scheduler=env.get("INTERLINK_DASK_SCHEDULER", "").strip() or None,
         )
 
 

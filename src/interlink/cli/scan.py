@@ -28,6 +28,13 @@ def scan(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Worker processes (0: none, in-process).")
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Dask scheduler to scan on, tcp://HOST:8786 (default: INTERLINK_DASK_SCHEDULER).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Scan EXHIBIT into CASE: hash every file, match the known lists, record it all.
@@ -41,6 +48,7 @@ def scan(
         workers=shared.settings.workers if workers is None else workers,
         lists=tuple(lists) if lists else None,
         index_cache=shared.settings.home / "indexes",
+        cluster=cluster or shared.settings.dask_scheduler,
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(
