@@ -14,11 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import dask
-import numpy as np
 import pytest
 from distributed import Client, LocalCluster
-from PIL import Image
-from sqlalchemy import text
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.exhibit import build_demo_exhibit
@@ -29,6 +26,7 @@ from interlink.services.lists import import_list
 from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.services.worker import WorkItem, WorkResult, run
+from tests.services.killing import counts, kill_midway, slow_exhibit
 
 
 @pytest.fixture(scope="module")
@@ -137,59 +135,22 @@ def test_a_killed_worker_costs_the_scan_nothing(
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next test
 
 
-def _counts(url: str) -> tuple[int, int, int, int]:
-    store = SqlStore.open(url)
-    with store.engine.connect() as connection:
-        counts = tuple(
-            int(connection.execute(text(f"select count(*) from {table}")).scalar() or 0)
-            for table in ("sightings", "media", "media_signals", "thumbnails")
-        )
-    store.close()
-    return counts  # type: ignore[return-value]
-
-
 @pytest.mark.slow
 def test_a_killed_coordinator_resumes(tmp_path: Path, cluster: LocalCluster) -> None:
     exhibit = tmp_path / "ex"
-    exhibit.mkdir()
-    base = np.asarray(scene(1, size=(1200, 900))).copy()
-    for i in range(100):
-        base[:8, :8] = i
-        (exhibit / f"img{i:03d}.png").write_bytes(
-            encode(Image.fromarray(base), "PNG", compress_level=1)
-        )
+    slow_exhibit(exhibit, 60)
     url = f"sqlite:///{tmp_path / 'killed.db'}"
     command = [sys.executable, "-m", "interlink", "--db", url, "scan", str(exhibit), "--case", "C"]
     command += ["--cluster", cluster.scheduler_address, "--json"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    process = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the scan ended before it was killed")
-            try:
-                if _counts(url)[0] >= 10:
-                    break
-            except Exception:
-                pass
-            time.sleep(0.1)
-        os.killpg(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    partial = _counts(url)[0]
-    assert 10 <= partial < 100
+    partial = kill_midway(command, env, url)
+    assert 10 <= partial < 60
     done = subprocess.run(command, env=env, capture_output=True, check=True, timeout=180)
     result = json.loads(done.stdout)
     assert result["resumed"] is True
-    assert result["skipped"] == partial and result["ingested"] == 100 - partial
-    assert _counts(url) == (100, 100, 400, 100)
+    assert result["skipped"] == partial and result["ingested"] == 60 - partial
+    # Exactly what one uninterrupted scan records: each file once, four signals each.
+    assert counts(url) == (60, 60, 240, 60)
 
 
 def test_an_item_that_kills_every_worker_is_a_problem(client: Client) -> None:
