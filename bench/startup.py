@@ -2,9 +2,11 @@
 
 Each is run as its own process, ``--runs`` times, and reported as the median wall time next to
 the anchor measured in the same run, ``python -c pass`` (starting the interpreter), with the
-ratio of each to it. The store (SQLite, in a scratch ``INTERLINK_HOME``) is created before the
-timed runs, and the photo is scanned once untimed so that the disk cache is warm; each timed
-scan goes into a new case, so it does the whole work of a first scan of that exhibit.
+ratio of each to it, and the median CPU time of the process (which moves less with the load of
+a shared machine; a scan's worker processes, if it starts any, are not counted in it). The
+store (SQLite, in a scratch ``INTERLINK_HOME``) is created before the timed runs, and the photo
+is scanned once untimed so that the disk cache is warm; each timed scan goes into a new case,
+so it does the whole work of a first scan of that exhibit.
 
     PYTHONPATH=src python -m bench.startup [--runs N] [--photos DIR] [--workers N] [--json]
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +37,16 @@ def interlink_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "interlink"]
 
 
-def wall(argv: Sequence[str], env: dict[str, str]) -> float:
-    """Seconds one run of ``argv`` takes; it must succeed."""
+def wall(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds one run of ``argv`` takes, and the CPU seconds of the process (and of the
+    children it waited for); it must succeed."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu
 
 
 def one_photo(folder: Path, photos: Path | None) -> Path:
@@ -68,13 +76,21 @@ def run(runs: int, photos: Path | None, workers: int | None) -> dict[str, Any]:
         scan = [*command, "scan", str(folder), "--json", "--case"]
         wall([*command, "cases", "--json"], env)  # creates the store
         wall([*scan, "warm-up"], env)  # warms the disk cache and any compiled-code cache
-        times: dict[str, list[float]] = {k: [] for k in ("anchor", *TARGETS)}
+        runs_of: dict[str, Callable[[int], list[str]]] = {
+            "anchor": lambda n: [sys.executable, "-c", "pass"],
+            "help": lambda n: [*command, "--help"],
+            "cases": lambda n: [*command, "cases", "--json"],
+            "scan_one_photo": lambda n: [*scan, f"case-{n}"],
+        }
+        times: dict[str, list[float]] = {k: [] for k in runs_of}
+        cpus: dict[str, list[float]] = {k: [] for k in runs_of}
         for n in range(runs):  # interleaved, so that load changes touch every figure alike
-            times["anchor"].append(wall([sys.executable, "-c", "pass"], env))
-            times["help"].append(wall([*command, "--help"], env))
-            times["cases"].append(wall([*command, "cases", "--json"], env))
-            times["scan_one_photo"].append(wall([*scan, f"case-{n}"], env))
+            for name, argv in runs_of.items():
+                seconds, cpu = wall(argv(n), env)
+                times[name].append(seconds)
+                cpus[name].append(cpu)
     median = {k: statistics.median(v) for k, v in times.items()}
+    cpu_median = {k: statistics.median(v) for k, v in cpus.items()}
     return {
         "runs": runs,
         "command": " ".join(command),
@@ -83,6 +99,10 @@ def run(runs: int, photos: Path | None, workers: int | None) -> dict[str, Any]:
         "seconds": {k: round(v, 4) for k, v in median.items()},
         "spread": {k: [round(min(v), 4), round(max(v), 4)] for k, v in times.items()},
         "ratio_to_anchor": {k: round(median[k] / median["anchor"], 2) for k in TARGETS},
+        "cpu_seconds": {k: round(v, 4) for k, v in cpu_median.items()},
+        "cpu_ratio_to_anchor": {
+            k: round(cpu_median[k] / max(cpu_median["anchor"], 1e-3), 2) for k in TARGETS
+        },
         "targets": TARGETS,
         "met": {k: median[k] < t for k, t in TARGETS.items()},
         "load_average_before": round(load_before, 2),
@@ -103,11 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"{result['command']}, median of {result['runs']} runs:")
     anchor = result["seconds"]["anchor"]
-    print(f"  python -c pass (anchor)   {anchor:7.3f} s")
+    cpu = result["cpu_seconds"]
+    print(f"  python -c pass (anchor)   {anchor:7.3f} s   CPU {cpu['anchor']:6.3f} s")
     for name, target in TARGETS.items():
         seconds = result["seconds"][name]
         ratio = result["ratio_to_anchor"][name]
-        print(f"  {name:25} {seconds:7.3f} s  {ratio:5.1f}x anchor  (target < {target} s)")
+        print(
+            f"  {name:25} {seconds:7.3f} s  {ratio:5.1f}x anchor  CPU {cpu[name]:6.3f} s"
+            f"  (target < {target} s)"
+        )
     print(f"  load average {result['load_average_before']} -> {result['load_average_after']}")
     return 0
 

@@ -186,3 +186,48 @@ def test_report_json_carries_thumbnails_only_in_html(store: SqlStore, tmp_path: 
     assert html.count("data-clear=") == 1
     assert "base64" not in written.json_path.read_text(encoding="utf-8")
     assert io.BytesIO(written.json_path.read_bytes()).read(1) == b"{"
+
+
+def _stored(store: SqlStore) -> dict[str, list[tuple[object, ...]]]:
+    """Every row a scan writes, without ids, times and scan ids (which differ run to run)."""
+    queries = {
+        "media": "select sha256, md5, sha1, size, media_type, kind, width, height from media",
+        "signals": "select sha256, type, value, quality, variants from media_signals",
+        "thumbnails": "select sha256, jpeg from thumbnails",
+        "sightings": "select ref_hash, ref_key, path, sha256, size, modified, seq from sightings",
+        "matches": "select sha256, entry_id, list_id, signal_type, distance from media_matches",
+        "problems": "select ref_hash, ref_key, path, kind, message, ingested from problems",
+        "clues": "select * from media_clues",
+        "videos": "select * from video_info",
+    }
+    with store.engine.connect() as connection:
+        return {
+            name: sorted(tuple(row) for row in connection.execute(text(query)))
+            for name, query in queries.items()
+        }
+
+
+def test_every_way_of_running_a_scan_stores_the_same(tmp_path: Path) -> None:
+    from interlink.services.reports import exhibit_summary, load_case
+    from interlink.triage.report import Summary, build_report
+
+    built = build_demo_exhibit(tmp_path / "demo", new=4, known=4)
+    ways = {
+        "inline, one item per batch": ScanOptions(workers=0, batch_size=1),
+        "two workers": ScanOptions(workers=2, inline_below=0, batch_size=5),
+        "small exhibit in-process": ScanOptions(workers=2, inline_below=1000),
+    }
+    stored = {}
+    for n, (way, options) in enumerate(ways.items()):
+        store = SqlStore.open(f"sqlite:///{tmp_path / f'{n}.db'}")
+        import_list(store, built.known_list, name="known")
+        result = scan_exhibit(store, built.exhibit, case="C", options=options)
+        [exhibit] = store.cases.exhibits(store.cases.get("C").id)
+        full = Summary(**build_report(load_case(store, "C"))["summary"])
+        assert result.summary == exhibit_summary(store, "C", exhibit.id) == full, way
+        assert full.known and full.errors and full.binary_duplicates and full.warnings
+        stored[way] = _stored(store)
+        store.close()
+    first, *others = stored.values()
+    assert all(other == first for other in others)
+    assert first["matches"] and first["problems"] and first["thumbnails"]

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from interlink.domain.clues import MediaClues
 from interlink.domain.errors import DecodeError, MediaError, PixelLimitError
@@ -20,9 +20,10 @@ from interlink.media.clues import extract_clues
 from interlink.media.detect import HEAD_BYTES, sniff
 from interlink.media.image import DEFAULT_MAX_PIXELS, ImageAnalysis, analyse_image
 from interlink.media.records import media_clues
-from interlink.media.video import VideoAnalysis, analyse_video, error_problem, issue_problems
-from interlink.media.video_clues import clues_from_tags
 from interlink.signals.registry import CRYPTO
+
+if TYPE_CHECKING:
+    from interlink.media.video import VideoAnalysis
 
 CHUNK = 1 << 20
 #: Images larger than this (in bytes) are hashed but not decoded.
@@ -167,6 +168,10 @@ def _video(
     options: AnalysisOptions,
     problems: list[Problem],
 ) -> tuple[VideoAnalysis | None, MediaClues | None]:
+    # PyAV is loaded with the first video, not by every process that may analyse one.
+    from interlink.media.video import analyse_video, error_problem, issue_problems
+    from interlink.media.video_clues import clues_from_tags
+
     opened = source()
     try:
         analysis = analyse_video(opened, every_seconds=options.video_every_seconds)

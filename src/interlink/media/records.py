@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from interlink.domain.clues import ClueFact, MediaClues, VideoInfo
-from interlink.media.clues import Clues
-from interlink.media.video import VideoAnalysis
+
+if TYPE_CHECKING:  # records only read them: no need to load Pillow or PyAV for that
+    from interlink.media.clues import Clues
+    from interlink.media.video import VideoAnalysis
 
 
 def media_clues(clues: Clues) -> MediaClues:

@@ -241,16 +241,31 @@ def stored_pdq_index(
     """A Hamming index of every stored media PDQ of usable quality (ids: signal row ids), and
     the media of each id; with ``other_than``, only media other cases hold."""
     search = index()
+    values, media_of = _stored_pdqs(store, other_than)
+    search.add(values, list(media_of))
+    return search, media_of
+
+
+#: Up to this many (query, stored hash) pairs, linking compares them all with NumPy rather
+#: than build a ``HammingIndex`` (whose compiled kernels take a while to load).
+BRUTE_FORCE_WORK = 5_000_000
+
+
+def _brute_force_index() -> SignalIndex:
+    from interlink.index.brute import BruteForceHammingIndex
+
+    return BruteForceHammingIndex()
+
+
+def _stored_pdqs(store: SqlStore, other_than: uuid.UUID | None) -> tuple[list[str], dict[int, str]]:
+    """The stored media PDQs of usable quality, and the media of each (by signal row id)."""
     values: list[str] = []
-    ids: list[int] = []
     media_of: dict[int, str] = {}
     for ident, sha, value, quality, _ in store.links.stored_pdqs(other_than):
         if quality is None or quality >= pdq.MIN_QUALITY:
             values.append(value)
-            ids.append(ident)
             media_of[ident] = sha
-    search.add(values, ids)
-    return search, media_of
+    return values, media_of
 
 
 def scan_evidence(
@@ -258,13 +273,14 @@ def scan_evidence(
     case: Case,
     media: Sequence[ExhibitMedia],
     *,
-    index: Callable[[], SignalIndex] = hamming_index,
+    index: Callable[[], SignalIndex] | None = None,
     built: tuple[SignalIndex, dict[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
     SHA-256, camera key, ImageUniqueID and GPS (within ``linking.PLACE_RADIUS_M``) in the
     store, and by PDQ in a Hamming index of the stored hashes (``built`` from
-    ``stored_pdq_index`` when given, else made with ``index``)."""
+    ``stored_pdq_index`` when given, else made with ``index``; by default a brute-force search
+    when the queries times the stored hashes are few, else a ``HammingIndex``)."""
     shas = [m.sha256 for m in media]
     evidence = linking.shared_keys(
         LinkKind.SHARED_MEDIA,
@@ -295,8 +311,17 @@ def scan_evidence(
         )
         evidence += linking.place_evidence(case.id, located, stored_places)
     queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
-    if queries:
-        search, media_of = built or stored_pdq_index(store, index, other_than=case.id)
+    if queries and built is None:
+        values, media_of = _stored_pdqs(store, case.id)
+        if values:  # else there is nothing to search, and no index to build
+            if index is None:
+                small = len(values) * len(queries) <= BRUTE_FORCE_WORK
+                index = _brute_force_index if small else hamming_index
+            search = index()
+            search.add(values, list(media_of))
+            built = search, media_of
+    if queries and built is not None:
+        search, media_of = built
         pairs = linking.near_pairs(queries, search, media_of)
         involved = {sha for pair in pairs for sha in pair[:2]}
         holdings = store.links.media_holdings(involved)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -20,7 +21,9 @@ from interlink.adapters.sql.lists import StoredList
 from interlink.adapters.sql.schema import hash_lists
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import IndexCorruptError, NotFoundError
-from interlink.triage.known import KnownIndexes, KnownMatcher
+
+if TYPE_CHECKING:  # the indexes load numba: imported when a matcher is made
+    from interlink.triage.known import KnownMatcher
 
 
 def chosen_lists(store: SqlStore, names: tuple[str, ...] | None) -> list[StoredList]:
@@ -55,6 +58,8 @@ def known_matcher(
 ) -> KnownMatcher:
     """A matcher over the named lists (or every enabled list), from ``cache`` when it holds the
     lists' current state, else built from the store (and saved into ``cache`` if given)."""
+    from interlink.triage.known import KnownIndexes, KnownMatcher
+
     lists = chosen_lists(store, names)
     thresholds = {s.id: s.pdq_threshold for s in lists}
     if cache is None:

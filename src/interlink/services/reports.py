@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,17 +19,16 @@ from interlink.services.cases import own_case
 from interlink.signals import vpdq
 from interlink.signals.vpdq_clips import find_clips
 from interlink.triage.duplicates import PdqSignal
-from interlink.triage.html import render_report
 from interlink.triage.links import add_links
 from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
 
 
-def load_case(
-    store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None, *, trusted_votes: int = 3
+def _load_media(
+    store: SqlStore, case_id: uuid.UUID, exhibit_id: uuid.UUID | None, *, trusted_votes: int
 ) -> CaseData:
-    """Everything the report of ``case`` (or of one of its exhibits) is built from."""
-    record = store.cases.get(case)
-    sightings = list(store.media.case_sightings(record.id, exhibit_id))
+    """What the summary of the case (or of one of its exhibits) is built from: sightings,
+    problems, PDQ hashes, matches and the matched entries."""
+    sightings = list(store.media.case_sightings(case_id, exhibit_id))
     shas = sorted({row.sha256 for row in sightings})
     pdq = {
         sha: PdqSignal(value, quality, variants)
@@ -38,7 +37,24 @@ def load_case(
     matches = {
         sha: [MatchRow(*row) for row in rows] for sha, rows in store.media.matches_of(shas).items()
     }
-    entries = store.lists.info(m.entry_id for rows in matches.values() for m in rows)
+    return CaseData(
+        case="",
+        sightings=sightings,
+        problems=store.media.case_problems(case_id, exhibit_id),
+        pdq=pdq,
+        matches=matches,
+        entries=store.lists.info(m.entry_id for rows in matches.values() for m in rows),
+        trusted_votes=trusted_votes,
+    )
+
+
+def load_case(
+    store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None, *, trusted_votes: int = 3
+) -> CaseData:
+    """Everything the report of ``case`` (or of one of its exhibits) is built from."""
+    record = store.cases.get(case)
+    data = _load_media(store, record.id, exhibit_id, trusted_votes=trusted_votes)
+    shas = sorted({row.sha256 for row in data.sightings})
     exhibits = [
         {
             "name": e.name,
@@ -65,26 +81,22 @@ def load_case(
         }
         for s in store.lists.all()
     ]
-    return CaseData(
+    return replace(
+        data,
         case=record.name,
-        sightings=sightings,
-        problems=store.media.case_problems(record.id, exhibit_id),
-        pdq=pdq,
-        matches=matches,
-        entries=entries,
         exhibits=exhibits,
         lists=lists,
         generated_at=datetime.now(UTC),
         clues=store.media.clues_of(shas),
         videos=store.media.videos_of(shas),
-        trusted_votes=trusted_votes,
-        clips=video_clips(store, matches, entries),
+        clips=video_clips(store, data.matches, data.entries),
     )
 
 
 def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summary:
-    """The summary figures of one exhibit."""
-    return summarise(load_case(store, case, exhibit_id))
+    """The summary figures of one exhibit (read without the rest of its report)."""
+    record = store.cases.get(case)
+    return summarise(replace(_load_media(store, record.id, exhibit_id, trusted_votes=3), case=case))
 
 
 def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[str, Any]:
@@ -150,6 +162,8 @@ def write_report(
     html_path = out_dir / "report.html"
     with atomic_output(json_path) as stream:
         stream.write(json.dumps(report, indent=2, ensure_ascii=False).encode("utf-8"))
+    from interlink.triage.html import render_report  # Jinja, for this page only
+
     with atomic_output(html_path) as stream:
         stream.write(render_report(report, store.media.thumbnail).encode("utf-8"))
     with store.transaction() as tx:

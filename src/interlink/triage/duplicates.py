@@ -10,7 +10,6 @@ import numpy as np
 
 from interlink.index.base import HammingCodeIndex
 from interlink.index.codes import codes_from_hex
-from interlink.index.hamming import HammingIndex
 from interlink.signals import pdq
 
 
@@ -27,12 +26,14 @@ def visual_groups(
     signals: Mapping[str, PdqSignal],
     *,
     threshold: int = pdq.THRESHOLD,
-    index: Callable[[], HammingCodeIndex] = HammingIndex,
+    index: Callable[[], HammingCodeIndex] | None = None,
 ) -> list[frozenset[str]]:
     """Groups (of two or more) of media keys whose PDQs link within ``threshold``.
 
     Hashes of quality under ``pdq.MIN_QUALITY`` never link. Groups are sorted by their
-    smallest key; linking is transitive (single linkage). All media are searched in one batch.
+    smallest key; linking is transitive (single linkage). All media are searched in one batch,
+    in ``index()`` (by default a ``HammingIndex``, imported only when there are two hashes to
+    compare: it loads numba).
     """
     usable = sorted(
         key
@@ -41,6 +42,10 @@ def visual_groups(
     )
     if len(usable) < 2:
         return []
+    if index is None:
+        from interlink.index.hamming import HammingIndex
+
+        index = HammingIndex
     searcher = index()
     searcher.add_codes(codes_from_hex([signals[k].value for k in usable]), np.arange(len(usable)))
     width = max(len(signals[k].variants) or 1 for k in usable)

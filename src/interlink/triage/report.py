@@ -126,8 +126,19 @@ def _status(kind: MediaKind, known: bool, failed: bool) -> str:
     return "other"
 
 
-def build_report(data: CaseData) -> dict[str, Any]:
-    """The JSON-ready case report (see ``docs/report.md`` for its fields)."""
+@dataclass(frozen=True, slots=True)
+class _Triage:
+    """What the report and its summary both rest on: each media's first sighting and copies,
+    the media whose analysis failed, the visual duplicate groups, problems by reference."""
+
+    problems_by_ref: Mapping[str, Sequence[ProblemRecord]]
+    first_seen: Mapping[str, SightingRecord]
+    copies: Counter[str]
+    failed: set[str]
+    groups: Sequence[frozenset[str]]
+
+
+def _triage(data: CaseData) -> _Triage:
     problems_by_ref: dict[str, list[ProblemRecord]] = defaultdict(list)
     for problem in data.problems:
         problems_by_ref[problem.problem.ref.key()].append(problem)
@@ -140,6 +151,30 @@ def build_report(data: CaseData) -> dict[str, Any]:
         if any(p.problem.kind in ANALYSIS_FAILURES for p in problems_by_ref.get(row.ref.key(), ())):
             failed.add(row.sha256)
     groups = visual_groups({sha: data.pdq[sha] for sha in first_seen if sha in data.pdq})
+    return _Triage(problems_by_ref, first_seen, copies, failed, groups)
+
+
+def _lone_problems(data: CaseData) -> list[ProblemRecord]:
+    """The first problem of each reference that has no sighting (an item not ingested)."""
+    seen = {row.ref.key() for row in data.sightings}
+    lone = []
+    for problem in data.problems:
+        if problem.problem.ref.key() not in seen:
+            lone.append(problem)
+            seen.add(problem.problem.ref.key())
+    return lone
+
+
+def build_report(data: CaseData) -> dict[str, Any]:
+    """The JSON-ready case report (see ``docs/report.md`` for its fields)."""
+    t = _triage(data)
+    problems_by_ref, first_seen, copies, failed, groups = (
+        t.problems_by_ref,
+        t.first_seen,
+        t.copies,
+        t.failed,
+        t.groups,
+    )
     representative = {
         member: min(group, key=lambda s: first_seen[s].seq) for group in groups for member in group
     }
@@ -147,12 +182,9 @@ def build_report(data: CaseData) -> dict[str, Any]:
         _file_record(row, data, first_seen, representative, problems_by_ref, failed)
         for row in data.sightings
     ]
-    ingested_refs = {row.ref.key() for row in data.sightings}
-    for problem in data.problems:
-        if problem.problem.ref.key() not in ingested_refs:
-            files.append(_lone_problem_record(problem, problems_by_ref))
-            ingested_refs.add(problem.problem.ref.key())
-    summary = _summary(data, first_seen, copies, groups, failed, files)
+    files += [_lone_problem_record(p, problems_by_ref) for p in _lone_problems(data)]
+    errors = sum(1 for f in files if f["status"] == "error")
+    summary = _summary(data, t, len(files), errors)
     sections = clue_sections(
         {sha: c for sha, c in data.clues.items() if sha in first_seen},
         {sha: row.exhibit for sha, row in first_seen.items()},
@@ -183,8 +215,13 @@ def build_report(data: CaseData) -> dict[str, Any]:
 
 
 def summarise(data: CaseData) -> Summary:
-    """Only the summary figures of ``build_report``."""
-    return Summary(**build_report(data)["summary"])
+    """Only the summary figures of ``build_report`` (without building the rest of it)."""
+    t = _triage(data)
+    failed_rows = sum(
+        1 for row in data.sightings if row.sha256 in t.failed and not data.matches.get(row.sha256)
+    )
+    lone = len(_lone_problems(data))
+    return _summary(data, t, len(data.sightings) + lone, failed_rows + lone)
 
 
 def _file_record(
@@ -318,14 +355,9 @@ def _lone_problem_record(
     }
 
 
-def _summary(
-    data: CaseData,
-    first_seen: Mapping[str, SightingRecord],
-    copies: Counter[str],
-    groups: Sequence[frozenset[str]],
-    failed: set[str],
-    files: Sequence[Mapping[str, Any]],
-) -> Summary:
+def _summary(data: CaseData, t: _Triage, files: int, errors: int) -> Summary:
+    """The summary figures; ``files`` records in the report, ``errors`` of them errors."""
+    first_seen, copies, groups, failed = t.first_seen, t.copies, t.groups, t.failed
     by_list: Counter[str] = Counter()
     by_category: Counter[str] = Counter()
     by_series: Counter[str] = Counter()
@@ -348,7 +380,7 @@ def _summary(
         else:
             other += 1
     return Summary(
-        files=len(files),
+        files=files,
         unique_media=len(first_seen),
         binary_duplicates=sum(copies.values()) - len(copies),
         visual_duplicates=sum(len(g) - 1 for g in groups),
@@ -360,7 +392,7 @@ def _summary(
         new_images=new_images,
         new_videos=new_videos,
         other_files=other,
-        errors=sum(1 for f in files if f["status"] == "error"),
+        errors=errors,
         warnings=len(data.problems),
     )
 

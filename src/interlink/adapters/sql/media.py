@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from interlink.adapters.sql.dialect import insert_ignore
 from interlink.adapters.sql.schema import (
@@ -32,9 +33,16 @@ from interlink.domain.scan import EntryMatch, ProblemRecord, ScannedFile, Sighti
 from interlink.linking.clues import camera_key
 
 
+@lru_cache(maxsize=1 << 14)
+def ref_key(ref: SourceRef) -> str:
+    """``ref.key()``, remembered: a scan asks for it several times per item."""
+    return ref.key()
+
+
+@lru_cache(maxsize=1 << 14)
 def ref_hash(ref: SourceRef) -> str:
     """The fixed-length key of a provenance reference (unique per exhibit)."""
-    return hashlib.sha256(ref.key().encode("utf-8")).hexdigest()
+    return hashlib.sha256(ref_key(ref).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +209,7 @@ class MediaRepository:
                     "scan_id": scan_id,
                     "sha256": m.sha256,
                     "ref_hash": hashed,
-                    "ref_key": item.sighting.ref.key(),
+                    "ref_key": ref_key(item.sighting.ref),
                     "path": item.sighting.ref.display(),
                     "size": item.sighting.size,
                     "modified": item.sighting.modified,
@@ -234,6 +242,25 @@ class MediaRepository:
         insert_ignore(connection, sightings, sighting_rows, "exhibit_id", "ref_hash")
         insert_ignore(connection, media_matches, match_rows, "sha256", "entry_id", "signal_type")
         insert_ignore(connection, problems, problem_rows, "exhibit_id", "ref_hash", "kind")
+        # A problem the source reported before the item was analysed (a zero-byte file, say)
+        # may have been committed in an earlier batch as not ingested; the item now is.
+        ingested = [
+            {"e": exhibit_id, "r": row["ref_hash"], "k": row["kind"]}
+            for row in problem_rows
+            if row["ingested"]
+        ]
+        if ingested:
+            connection.execute(
+                update(problems)
+                .where(
+                    problems.c.exhibit_id == bindparam("e"),
+                    problems.c.ref_hash == bindparam("r"),
+                    problems.c.kind == bindparam("k"),
+                    problems.c.ingested.is_(False),
+                )
+                .values(ingested=True),
+                ingested,
+            )
 
     @staticmethod
     def _problem_row(
@@ -243,7 +270,7 @@ class MediaRepository:
             "exhibit_id": exhibit_id,
             "scan_id": scan_id,
             "ref_hash": ref_hash(problem.ref),
-            "ref_key": problem.ref.key(),
+            "ref_key": ref_key(problem.ref),
             "path": problem.ref.display(),
             "kind": problem.kind.value,
             "message": problem.message,
