@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.exhibit import build_demo_exhibit
