@@ -5,6 +5,8 @@
 - ``INTERLINK_DB``: database URL, ``sqlite:///PATH`` or ``postgresql://USER@HOST/DB``
   (default ``sqlite:///$INTERLINK_HOME/interlink.db``).
 - ``INTERLINK_WORKERS``: worker processes for scans (default: the number of CPUs).
+- ``INTERLINK_DASK_SCHEDULER``: the Dask scheduler scans run on (``tcp://HOST:8786``; default:
+  none, scans run on local worker processes).
 - ``INTERLINK_ACTOR``: who is acting, for the audit log (default: the operating-system user).
 - ``INTERLINK_TRUSTED_VOTES``: independent agencies that must agree on an item's category for
   it to be graded trusted (default 3, as the UK's CAID does).
@@ -60,6 +62,7 @@ class Settings:
         return self.audit_key or self.home / "audit-key.pem"
 
     robust_signal: bool = True
+    dask_scheduler: str | None = None
 
     @classmethod
     def load(
@@ -131,6 +134,7 @@ class Settings:
             audit_checkpoint_seconds=every_seconds,
             evidence_roots=roots,
             robust_signal=robust_text == "on",
+            dask_scheduler=env.get("INTERLINK_DASK_SCHEDULER", "").strip() or None,
         )
 
 

@@ -3,18 +3,14 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
 import struct
 import subprocess
 import sys
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 from sqlalchemy import text
 
 from interlink.adapters.sql.store import SqlStore
@@ -24,6 +20,7 @@ from interlink.services.lists import import_list
 from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.services.worker import WorkItem, WorkResult, run
+from tests.services.killing import counts, kill_midway, slow_exhibit
 
 
 @pytest.fixture
@@ -153,53 +150,14 @@ def test_a_crashing_worker_costs_one_item_not_the_scan(tmp_path: Path) -> None:
     store.close()
 
 
-def _counts(url: str) -> tuple[int, int, int, int]:
-    store = SqlStore.open(url)
-    with store.engine.connect() as connection:
-        counts = tuple(
-            int(connection.execute(text(f"select count(*) from {table}")).scalar() or 0)
-            for table in ("sightings", "media", "media_signals", "thumbnails")
-        )
-    store.close()
-    return counts  # type: ignore[return-value]
-
-
 @pytest.mark.slow
 def test_a_killed_scan_resumes_without_duplicates_or_loss(tmp_path: Path) -> None:
     exhibit = tmp_path / "ex"
-    exhibit.mkdir()
-    # Large images make each item slow enough to kill the scan halfway; each copy differs in
-    # one block of pixels so every file is its own media.
-    base = np.asarray(scene(1, size=(1200, 900))).copy()
-    for i in range(100):
-        base[:8, :8] = i
-        image = Image.fromarray(base)
-        (exhibit / f"img{i:03d}.png").write_bytes(encode(image, "PNG", compress_level=1))
+    slow_exhibit(exhibit)
     url = f"sqlite:///{tmp_path / 'killed.db'}"
     command = [sys.executable, "-m", "interlink", "--db", url, "scan", str(exhibit), "--case", "C"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "INTERLINK_WORKERS": "1"}
-    process = subprocess.Popen(
-        [*command, "--json"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the scan ended before it was killed")
-            try:
-                if _counts(url)[0] >= 10:
-                    break
-            except Exception:
-                pass
-            time.sleep(0.1)
-        os.killpg(process.pid, signal.SIGKILL)
-    finally:
-        process.wait()
-    partial = _counts(url)[0]
+    partial = kill_midway([*command, "--json"], env, url)
     assert 10 <= partial < 100
     done = subprocess.run([*command, "--json"], env=env, capture_output=True, check=True)
     result = json.loads(done.stdout)
@@ -207,7 +165,7 @@ def test_a_killed_scan_resumes_without_duplicates_or_loss(tmp_path: Path) -> Non
     assert result["skipped"] == partial and result["ingested"] == 100 - partial
     # Exactly what one uninterrupted scan records: each file once, five signals each (three
     # cryptographic hashes, PDQ and ORB).
-    assert _counts(url) == (100, 100, 500, 100)
+    assert counts(url) == (100, 100, 500, 100)
     assert result["summary"]["files"] == 100 and result["summary"]["new_images"] == 100
 
 

@@ -51,6 +51,13 @@ def scan(
         bool,
         typer.Option("--verify-image", help="Recompute disk images' hashes against the stored."),
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            help="Dask scheduler to scan on, tcp://HOST:8786 (default: INTERLINK_DASK_SCHEDULER).",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Scan EXHIBIT into CASE: hash every file, match the known lists, record it all.
@@ -74,6 +81,7 @@ def scan(
             verify=verify_image,
         ),
         analysis=AnalysisOptions(robust=shared.settings.robust_signal),
+        cluster=cluster or shared.settings.dask_scheduler,
     )
     with RichProgress("scanning", enabled=not as_json) as progress:
         result = scan_exhibit(

@@ -65,3 +65,10 @@ def _start(pool: ProcessPoolExecutor, workers: int) -> None:
 
 def _ready() -> None:
     """A task that does nothing."""
+
+
+def in_flight(pool: Executor, workers: int) -> int:
+    """How many items a scan keeps submitted to ``pool``: the ``capacity`` it states (a
+    cluster's executor does), else four per local worker."""
+    capacity = getattr(pool, "capacity", None)
+    return capacity if isinstance(capacity, int) and capacity > 0 else max(1, workers) * 4

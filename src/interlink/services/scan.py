@@ -29,7 +29,7 @@ from interlink.domain.signals import Signal
 from interlink.media.analyse import AnalysisOptions
 from interlink.media.records import video_info
 from interlink.services.cases import after_scan
-from interlink.services.executor import executor
+from interlink.services.executor import executor, in_flight
 from interlink.services.known_cache import chosen_lists
 from interlink.services.progress import NoProgress, Progress
 from interlink.services.reports import exhibit_summary
@@ -60,6 +60,8 @@ class ScanOptions:
     batch_seconds: float = 2.0
     #: Where the known lists' indexes are cached between scans (``None``: built each scan).
     index_cache: Path | None = None
+    #: The Dask scheduler to run the work on (``tcp://HOST:8786``); ``None``: local processes.
+    cluster: str | None = None
     #: The function workers run on each item (a seam for tests of worker crashes).
     runner: Callable[[WorkItem], WorkResult] = run
     #: How storage-media images are read (carving, snapshots, credentials, verification).
@@ -141,9 +143,14 @@ def scan_exhibit(
     options = options or ScanOptions()
     progress = progress or NoProgress()
     root = source.absolute()
-    small = _small(root, options.inline_below, options.inline_bytes)
-    # Workers start in the background while the store and indexes are prepared.
-    pool = executor(0 if small else options.workers)
+    if options.cluster:
+        from interlink.services.dask_executor import dask_executor
+
+        pool: Executor = dask_executor(options.cluster)
+    else:
+        small = _small(root, options.inline_below, options.inline_bytes)
+        # Workers start in the background while the store and indexes are prepared.
+        pool = executor(0 if small else options.workers)
     try:
         return _scan(store, root, case, exhibit, options, progress, actor, agency, pool)
     finally:
@@ -354,7 +361,7 @@ class _Workers:
         self._writer = writer
         self._progress = progress
         self._pool = pool
-        self._limit = max(1, options.workers) * 4
+        self._limit = in_flight(pool, options.workers)
         self._in_flight: dict[Future[WorkResult], tuple[WorkItem, _Pending]] = {}
         # Futures report themselves here when done, so collecting one costs O(1) whatever
         # the number in flight.
@@ -445,7 +452,7 @@ def _work_item(
             with pending.temp.open("wb") as out:
                 while chunk := stream.read(1 << 20):
                     out.write(chunk)
-            return replace(base, path=str(pending.temp))
+            return replace(base, path=str(pending.temp), spooled=True)
     except OSError as exc:
         kind, message = read_failure(exc)
         writer.add_problem(Problem(entry.ref, kind, message))

@@ -21,13 +21,15 @@ from interlink.sources.readonly import open_readonly
 @dataclass(frozen=True, slots=True)
 class WorkItem:
     """One file to analyse: where it is in the exhibit, and a path to open read-only or its
-    bytes."""
+    bytes. ``spooled``: the path is the coordinator's temporary copy of an archive member (a
+    worker on another machine is sent its bytes instead)."""
 
     key: int
     ref: SourceRef
     path: str | None = None
     data: bytes | None = None
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
+    spooled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
