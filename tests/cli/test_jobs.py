@@ -33,13 +33,14 @@ from tests.cli.test_app import run
 FILES = 16
 
 
-def _exhibit(folder: Path) -> None:
+def _exhibit(folder: Path, count: int = FILES) -> None:
     folder.mkdir(parents=True)
     # Large images make each item slow enough to kill the worker halfway; each copy differs
     # in one block of pixels so every file is its own media.
     base = np.asarray(scene(3, size=(900, 675))).copy()
-    for i in range(FILES):
-        base[:8, :8] = i
+    for i in range(count):
+        base[:8, :8] = i % 256
+        base[8:16, :8] = i // 256
         (folder / f"img{i:03d}.png").write_bytes(
             encode(Image.fromarray(base), "PNG", compress_level=1)
         )
@@ -99,13 +100,13 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
     queue = open_queue(settings, store)
     agency = acting_agency(store, "NCA", "GB", actor="t")
 
-    def submit(case: str) -> uuid.UUID:
+    def submit(case: str, exhibit: str = "seized") -> uuid.UUID:
         return submit_scan(
             store,
             queue,
             agency_id=agency.id,
             actor="examiner",
-            path=str(roots / "seized"),
+            path=str(roots / exhibit),
             case=case,
             roots=settings.evidence_roots,
         ).id
@@ -138,12 +139,15 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
             ]
         assert counts == [FILES, FILES]
 
-        second = submit("C2")
+        # Cancelled while running: an exhibit large enough that the scan cannot finish in the
+        # time the cancellation takes to be seen, however idle the machine.
+        _exhibit(roots / "large", FILES * 8)
+        second = submit("C2", "large")
         _wait(store, second, agency.id, lambda j: j.files_done >= 1)
         asked = cancel_job(store, queue, second, agency_id=agency.id, actor="examiner")
         assert asked.state is JobState.CANCELLING
         final = _wait(store, second, agency.id, lambda j: j.state.final)
-        assert final.state is JobState.CANCELLED and final.files_done < FILES
+        assert final.state is JobState.CANCELLED and final.files_done < FILES * 8
 
         # A clean run of the same exhibit gives the summary the resumed one gave.
         clean = _wait(store, submit("C3"), agency.id, lambda j: j.state.final)

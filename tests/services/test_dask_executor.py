@@ -149,8 +149,9 @@ def test_a_killed_coordinator_resumes(tmp_path: Path, cluster: LocalCluster) -> 
     result = json.loads(done.stdout)
     assert result["resumed"] is True
     assert result["skipped"] == partial and result["ingested"] == 60 - partial
-    # Exactly what one uninterrupted scan records: each file once, four signals each.
-    assert counts(url) == (60, 60, 240, 60)
+    # Exactly what one uninterrupted scan records: each file once, five signals each (three
+    # cryptographic hashes, PDQ and ORB).
+    assert counts(url) == (60, 60, 300, 60)
 
 
 def test_an_item_that_kills_every_worker_is_a_problem(client: Client) -> None:
