@@ -137,21 +137,24 @@ def test_a_killed_worker_costs_the_scan_nothing(
 
 @pytest.mark.slow
 def test_a_killed_coordinator_resumes(tmp_path: Path, cluster: LocalCluster) -> None:
+    # Two workers finish up to ~80 of these between two commits (every 2 s) on a fast machine:
+    # 200 files leave room to be killed midway whatever the machine's speed.
+    total = 200
     exhibit = tmp_path / "ex"
-    slow_exhibit(exhibit, 60)
+    slow_exhibit(exhibit, total)
     url = f"sqlite:///{tmp_path / 'killed.db'}"
     command = [sys.executable, "-m", "interlink", "--db", url, "scan", str(exhibit), "--case", "C"]
     command += ["--cluster", cluster.scheduler_address, "--json"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     partial = kill_midway(command, env, url)
-    assert 10 <= partial < 60
+    assert 10 <= partial < total
     done = subprocess.run(command, env=env, capture_output=True, check=True, timeout=180)
     result = json.loads(done.stdout)
     assert result["resumed"] is True
-    assert result["skipped"] == partial and result["ingested"] == 60 - partial
+    assert result["skipped"] == partial and result["ingested"] == total - partial
     # Exactly what one uninterrupted scan records: each file once, five signals each (three
     # cryptographic hashes, PDQ and ORB).
-    assert counts(url) == (60, 60, 300, 60)
+    assert counts(url) == (total, total, 5 * total, total)
 
 
 def test_an_item_that_kills_every_worker_is_a_problem(client: Client) -> None:
