@@ -25,6 +25,8 @@ from interlink.api.routes import (
     tokens,
     users,
 )
+from interlink.api.routes import casework as casework_routes
+from interlink.api.routes import grading as grading_routes
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
 from interlink.web.app import install as install_web
@@ -43,6 +45,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     lookups.router,
     networks.router,
     audit.router,
+    grading_routes.router,
+    casework_routes.router,
 )
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
