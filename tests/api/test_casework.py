@@ -101,20 +101,24 @@ def test_victims_move_on_audited_and_series_show_their_status(node: Node) -> Non
     assert made.status_code == 201, made.text
     assert made.json()["status"] == "unidentified" and made.json()["case"] == CASES["alpha"]
     beta = node.client(node.tokens[("beta", Role.INVESTIGATOR)])
-    assert beta.post(
-        "/api/v1/victims", json={"pseudonym": "W-9", "series": ["blue room"]}
-    ).status_code == 201
+    assert (
+        beta.post("/api/v1/victims", json={"pseudonym": "W-9", "series": ["blue room"]}).status_code
+        == 201
+    )
     moved = alpha.put("/api/v1/victims/V-1/status", json={"status": "identified"})
     assert moved.status_code == 200 and moved.json()["identified"] is True
     record = node.store.audit.records()[-1]
     assert record.action == "victim.status"
     assert (record.before["status"], record.after["status"]) == ("unidentified", "identified")
     # Moving back, or a victim of another agency, is refused.
-    assert alpha.put("/api/v1/victims/V-1/status", json={"status": "unidentified"}).status_code == 409
-    assert alpha.put("/api/v1/victims/W-9/status", json={"status": "identified"}).status_code == 404
-    assert alpha.post(
-        "/api/v1/victims", json={"pseudonym": "V-2", "case": CASES["beta"]}
-    ).status_code == 404
+    back = alpha.put("/api/v1/victims/V-1/status", json={"status": "unidentified"})
+    assert back.status_code == 409
+    theirs = alpha.put("/api/v1/victims/W-9/status", json={"status": "identified"})
+    assert theirs.status_code == 404
+    assert (
+        alpha.post("/api/v1/victims", json={"pseudonym": "V-2", "case": CASES["beta"]}).status_code
+        == 404
+    )
     series = alpha.get("/api/v1/series").json()["items"]
     blue = next(s for s in series if s["series"] == "Blue Room")
     assert (blue["victims"], blue["identified"], blue["unidentified"]) == (2, 1, 1)

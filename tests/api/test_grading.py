@@ -67,9 +67,10 @@ def test_three_agencies_agreeing_make_the_grade_trusted(node: Node) -> None:
     ]
     report = examiner.get(f"/api/v1/cases/{CASES['alpha']}/report").json()
     graded = [f for f in report["files"] if f["sha256"] == sha]
-    assert graded and {"category": "uk:A", "agencies": 3, "trusted": True} in graded[0][
-        "category_votes"
-    ]
+    assert (
+        graded
+        and {"category": "uk:A", "agencies": 3, "trusted": True} in graded[0]["category_votes"]
+    )
 
 
 def test_a_withdrawn_vote_no_longer_counts(node: Node) -> None:

@@ -17,10 +17,12 @@ import pytest
 from fastapi.routing import APIRoute
 
 from interlink.api.rules import Rule, rule_of
+from interlink.domain.cases import Identifier, IdentifierKind
 from interlink.domain.principal import ROLE_CAPABILITIES, Role
-from interlink.services import authentication
+from interlink.linking.deconfliction import TriggerKind
+from interlink.services import authentication, casefile, casework_access, watch_access, watches
 from interlink.web.app import PAGE_ROUTERS
-from tests.api.node import CASES, KNOWN_PDQ, OPERATIONS, Node, build_node, operator
+from tests.api.node import CASES, KNOWN_MD5, KNOWN_PDQ, OPERATIONS, Node, build_node, operator
 
 #: A sample request for a route: (node, agency whose records it names, calling user's name)
 #: -> (url path, JSON body or None).
@@ -43,6 +45,30 @@ def _upload(node: Node, agency: str, caller: str) -> tuple[str, Any]:
         {"name": "uploaded", "format": "csv"},
         {"file": ("up.csv", f"md5\n{'0' * 31}1\n".encode(), "text/csv")},
     )
+
+
+def _fresh_watch(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    placed = watch_access.place(
+        node.store,
+        operator(node.store, agency),
+        [watches.TriggerSpec(TriggerKind.MD5, f"{uuid.uuid4().int:032x}"[:32])],
+        title="matrix",
+    )
+    return f"/api/v1/watches/{placed['id']}/withdraw", None
+
+
+def _linked(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    shared = Identifier(IdentifierKind.EMAIL, "matrix-link@example.org")
+    for owner in CASES:
+        casefile.add_identifier(node.store, operator(node.store, owner), CASES[owner], shared)
+    other = next(a for a in CASES if a != agency)
+    return f"/api/v1/cases/{CASES[agency]}/links/{CASES[other]}", None
+
+
+def _fresh_victim(node: Node, agency: str, caller: str) -> tuple[str, Any]:
+    name = f"V-{uuid.uuid4().hex[:8]}"
+    casework_access.add_victim(node.store, operator(node.store, agency), name)
+    return f"/api/v1/victims/{name}/status", {"status": "identified"}
 
 
 SAMPLES: dict[tuple[str, str], Sample] = {
@@ -174,6 +200,56 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/api/v1/audit/verify"): lambda n, a, c: ("/api/v1/audit/verify", None),
+    # Grading, watches, linked cases, series and victims.
+    ("GET", "/api/v1/cases/{case}/media/{sha256}/votes"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/votes",
+        None,
+    ),
+    ("POST", "/api/v1/cases/{case}/media/{sha256}/votes"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/votes",
+        {"category": "uk:C"},
+    ),
+    ("DELETE", "/api/v1/cases/{case}/media/{sha256}/votes/{scheme}"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/votes/uk",
+        None,
+    ),
+    ("GET", "/api/v1/lists/votes/{signal}/{value}"): lambda n, a, c: (
+        f"/api/v1/lists/votes/md5/{KNOWN_MD5}",
+        None,
+    ),
+    ("POST", "/api/v1/lists/votes/{signal}/{value}"): lambda n, a, c: (
+        f"/api/v1/lists/votes/md5/{KNOWN_MD5}",
+        {"category": "uk:B"},
+    ),
+    ("DELETE", "/api/v1/lists/votes/{signal}/{value}/{scheme}"): lambda n, a, c: (
+        f"/api/v1/lists/votes/md5/{KNOWN_MD5}/uk",
+        None,
+    ),
+    ("POST", "/api/v1/watches"): lambda n, a, c: (
+        "/api/v1/watches",
+        {"title": "matrix", "triggers": [{"kind": "md5", "value": "1" * 32}]},
+    ),
+    ("POST", "/api/v1/watches/{watch_id}/withdraw"): _fresh_watch,
+    ("GET", "/api/v1/cases/{case}/links/{other}"): _linked,
+    ("GET", "/api/v1/series"): lambda n, a, c: ("/api/v1/series", None),
+    ("GET", "/api/v1/victims"): lambda n, a, c: ("/api/v1/victims", None),
+    ("POST", "/api/v1/victims"): lambda n, a, c: (
+        "/api/v1/victims",
+        {"pseudonym": f"V-{uuid.uuid4().hex[:8]}"},
+    ),
+    ("PUT", "/api/v1/victims/{pseudonym}/status"): _fresh_victim,
+    ("GET", "/cases/{case}/links"): lambda n, a, c: (
+        f"/cases/{CASES[a]}/links?sort=-strength",
+        None,
+    ),
+    ("GET", "/cases/{case}/links/{other}"): lambda n, a, c: (_linked(n, a, c)[0][7:], None),
+    ("GET", "/watches"): lambda n, a, c: ("/watches?sort=title&q=a", None),
+    ("GET", "/series"): lambda n, a, c: ("/series", None),
+    ("GET", "/victims"): lambda n, a, c: ("/victims?sort=-status", None),
+    ("GET", "/lists"): lambda n, a, c: ("/lists?sort=-entries", None),
+    ("GET", "/lists/conflicts"): lambda n, a, c: ("/lists/conflicts", None),
+    ("GET", "/lists/{name}"): lambda n, a, c: ("/lists/known", None),
+    ("GET", "/lists/{name}/diff/{other}"): lambda n, a, c: ("/lists/known/diff/spare", None),
 }
 
 

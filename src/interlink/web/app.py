@@ -8,11 +8,17 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from interlink.web import auth_pages, errors, media_pages, pages
+from interlink.web import auth_pages, errors, list_pages, media_pages, pages, work_pages
 
 STATIC = Path(__file__).parent / "static"
 #: Every page router, mounted at the root (pages are left out of the OpenAPI document).
-PAGE_ROUTERS: tuple[APIRouter, ...] = (auth_pages.router, pages.router, media_pages.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    auth_pages.router,
+    pages.router,
+    media_pages.router,
+    work_pages.router,
+    list_pages.router,
+)
 
 
 def install(app: FastAPI) -> None:

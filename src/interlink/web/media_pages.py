@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
-from interlink.api.deps import Context
+from interlink.api.deps import Context, ServerContext
 from interlink.domain.errors import NotFoundError
 from interlink.domain.principal import Capability as C
-from interlink.services import case_media
+from interlink.services import case_media, grading
 from interlink.services.exposure import FRESH_SECOND_FACTOR, exposure_of
 from interlink.web.listing import table
-from interlink.web.session import PageViewer, show
+from interlink.web.session import PageViewer, Viewer, show
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -84,4 +84,18 @@ def media_item(
         item=_flat(found),
         exposure=exposure_of(context.store, who.principal).as_json(),
         fresh_minutes=int(FRESH_SECOND_FACTOR.total_seconds() // 60),
+        **_grading(context, who, case, value),
     )
+
+
+def _grading(context: ServerContext, who: Viewer, case: str, sha256: str) -> dict[str, Any]:
+    """The media's grading panel: its votes and trusted grade (``grading.media_grading``,
+    JSON twin ``GET .../votes``), and the categories a vote may give."""
+    found = grading.media_grading(
+        context.store, who.principal, case, sha256, trusted_votes=context.settings.trusted_votes
+    )
+    return {
+        "grading": found,
+        "categories": grading.categories(),
+        "vote_url": f"/api/v1/cases/{case}/media/{sha256}/votes",
+    }

@@ -1,0 +1,107 @@
+"""Pages over the node's known lists: the lists (import by upload, enable, disable), one
+list in detail, two lists compared, and the items lists disagree on with a vote for each.
+Each calls the service its JSON twin calls; changes are the API's, sent by the page's
+script (``static/actions.js``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from interlink.api import rules
+from interlink.api.deps import Context
+from interlink.domain.principal import Capability as C
+from interlink.formats import registry
+from interlink.services import grading, shared_lists
+from interlink.web.listing import table
+from interlink.web.session import PageViewer, show
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+LIST_COLUMNS = ("name", "source", "version", "imported_at", "enabled", "entries")
+CONFLICT_COLUMNS = ("item", "categories")
+
+
+@router.get("/lists", openapi_extra=rules.needs(C.LISTS_READ))
+def lists(
+    request: Request,
+    who: PageViewer,
+    context: Context,
+    sort: Text = None,
+    q: Text = None,
+    cursor: Cursor = None,
+) -> Response:
+    """Every list with its size; import, enable, disable (JSON twin: ``GET /api/v1/lists``)."""
+    rows = shared_lists.all_lists(context.store, who.principal)
+    shown = table(rows, columns=LIST_COLUMNS, sort=sort, query=q, cursor=cursor)
+    return show(
+        request,
+        who,
+        "lists.html",
+        twin="/api/v1/lists",
+        table=shown,
+        formats=sorted(registry.FORMATS),
+    )
+
+
+@router.get("/lists/conflicts", openapi_extra=rules.needs(C.VOTES))
+def conflicts(
+    request: Request,
+    who: PageViewer,
+    context: Context,
+    sort: Text = None,
+    q: Text = None,
+    cursor: Cursor = None,
+) -> Response:
+    """Items the enabled lists put in different categories, every vote shown, with the
+    curator's own vote (JSON twin: ``GET /api/v1/lists/votes``)."""
+    rows: list[dict[str, Any]] = [
+        {
+            **r,
+            "item": f"{r['signal']}:{r['value']}",
+            "categories": ", ".join(v["category"] for v in r["votes"]),
+        }
+        for r in shared_lists.votes(context.store, who.principal, 10_000)
+    ]
+    shown = table(rows, columns=CONFLICT_COLUMNS, sort=sort, query=q, cursor=cursor)
+    return show(
+        request,
+        who,
+        "conflicts.html",
+        twin="/api/v1/lists/votes",
+        table=shown,
+        categories=grading.categories(),
+    )
+
+
+@router.get("/lists/{name}", openapi_extra=rules.needs(C.LISTS_READ))
+def list_detail(request: Request, name: str, who: PageViewer, context: Context) -> Response:
+    """One list in detail, and a form to compare it with another (JSON twin:
+    ``GET /api/v1/lists/{name}``)."""
+    found = shared_lists.show(context.store, who.principal, name, context.settings.trusted_votes)
+    names = [r["name"] for r in shared_lists.all_lists(context.store, who.principal)]
+    return show(
+        request,
+        who,
+        "list.html",
+        twin=f"/api/v1/lists/{name}",
+        item=found,
+        others=[n for n in names if n != name],
+        formats=sorted(n for n, f in registry.FORMATS.items() if f.write is not None),
+    )
+
+
+@router.get("/lists/{name}/diff/{other}", openapi_extra=rules.needs(C.LISTS_READ))
+def diff(request: Request, name: str, other: str, who: PageViewer, context: Context) -> Response:
+    """Two lists compared item by item (JSON twin: ``GET /api/v1/lists/{name}/diff/{other}``)."""
+    result = shared_lists.diff(context.store, who.principal, name, other)
+    return show(
+        request,
+        who,
+        "list_diff.html",
+        twin=f"/api/v1/lists/{name}/diff/{other}",
+        diff=result,
+    )
