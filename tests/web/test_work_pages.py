@@ -1,0 +1,205 @@
+"""Case work in a real browser: vote a category on a media item (the trusted grade is then
+shown), open a link to another agency's case and see only what it discloses, place and
+withdraw a watch, record a victim and move it on, import, compare and disable a list, and
+another agency's user getting 404 on these pages of agency A's case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from interlink.domain.cases import Identifier, IdentifierKind
+from interlink.domain.principal import Role
+from interlink.linking.deconfliction import Disclosure, TriggerKind
+from interlink.services import accounts, casefile, grading, watch_access, watches
+from tests.api.node import CASES, build_node, operator
+from tests.web.browser import chromium, require_browser, serving
+from tests.web.test_browser import PASSWORD, Site
+
+SHARED = "shared-contact@example.org"
+DESK = frozenset({Role.INVESTIGATOR, Role.EXAMINER, Role.CURATOR, Role.AGENCY_ADMIN})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    require_browser()
+    tmp = tmp_path_factory.mktemp("work")
+    node = build_node(f"sqlite:///{tmp / 'node.db'}", tmp)
+    root = operator(node.store)
+    secrets = {}
+    for agency in ("alpha", "beta"):
+        made = accounts.add_user(
+            node.store, root, f"{agency}-desk", agency=agency, roles=DESK, password=PASSWORD
+        )
+        assert made.totp_secret is not None
+        secrets[f"{agency}-desk"] = made.totp_secret
+        shared = Identifier(IdentifierKind.EMAIL, SHARED)
+        casefile.add_identifier(node.store, operator(node.store, agency), CASES[agency], shared)
+    # Two other agencies already give alpha's photo the category uk:A.
+    for agency in ("beta", "gamma"):
+        grading.vote_item(
+            node.store,
+            operator(node.store, agency),
+            "sha256",
+            node.media["alpha"],
+            "uk:A",
+            trusted_votes=3,
+        )
+    # Beta watches alpha's photo, disclosing only its agency to whoever holds it.
+    watch_access.place(
+        node.store,
+        operator(node.store, "beta"),
+        [watches.TriggerSpec(TriggerKind.SHA256, node.media["alpha"])],
+        title="Photo of the beta series",
+        disclosure=Disclosure.AGENCY,
+        case=CASES["beta"],
+    )
+    shots = tmp / "screenshots"
+    shots.mkdir()
+    with serving(node.app) as base, chromium(tmp / "profile") as driver:
+        yield Site(node, base, driver, secrets, shots)
+    node.store.close()
+
+
+def _until(site: Site) -> WebDriverWait[webdriver.Chrome]:
+    """A wait that outlasts the page reloading under it (a change reloads the page)."""
+    return WebDriverWait(
+        site.driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    )
+
+
+def _main(site: Site) -> str:
+    return str(site.driver.find_element(By.ID, "main").text)
+
+
+def test_a_category_vote_makes_the_grade_trusted(site: Site) -> None:
+    site.login("alpha-desk")
+    site.go(f"/cases/{CASES['alpha']}/media/{site.node.media['alpha']}")
+    assert site.driver.find_element(By.ID, "no-trusted-grade")
+    Select(site.driver.find_element(By.ID, "category")).select_by_value("uk:A")
+    site.driver.find_element(By.CSS_SELECTOR, "#grading .vote-button").click()
+    trusted = site.wait().until(ec.presence_of_element_located((By.ID, "trusted-grade")))
+    assert trusted.text == "uk:A"
+    row = site.driver.find_element(By.CSS_SELECTOR, '#votes tr[data-category="uk:A"]')
+    assert "3" in row.text and "yours" in row.text
+    picture = site.driver.find_element(By.ID, "picture")
+    assert "blur" in picture.value_of_css_property("filter")
+    site.shot("grading")
+    site.go("/audit?q=grade.vote")
+    rows = site.driver.find_elements(By.CSS_SELECTOR, 'tr[data-action="grade.vote"]')
+    assert any("alpha/alpha-desk" in r.text and "uk:A" in r.text for r in rows)
+
+
+def test_a_link_to_another_agencys_case_shows_only_what_it_discloses(site: Site) -> None:
+    site.login("alpha-desk")
+    site.go(f"/cases/{CASES['alpha']}")
+    site.driver.find_element(By.ID, "open-links").click()
+    site.wait().until(ec.url_contains("/links"))
+    hit = site.driver.find_element(By.CSS_SELECTOR, '#hits tr[data-side="hitter"]')
+    assert "beta" in hit.text and hit.get_attribute("data-disclosure") == "agency"
+    their_case = hit.find_element(By.CSS_SELECTOR, ".their-case").text
+    assert their_case == "not disclosed"  # the watch discloses beta's agency, not its case
+    site.shot("links")
+    site.driver.find_element(By.LINK_TEXT, CASES["beta"]).click()
+    site.wait().until(ec.presence_of_element_located((By.ID, "linked")))
+    page = _main(site)
+    assert CASES["beta"] in page and "beta" in page
+    assert f"email:{SHARED}" in site.driver.find_element(By.ID, "evidence").text
+    assert "disclosure: case" in site.driver.find_element(By.ID, "disclosure").text
+    for hidden in ("beta-E1", "photo.jpg", "open"):  # exhibits, paths, status
+        assert hidden not in page
+    site.shot("linked-case")
+    site.go(f"/cases/{CASES['alpha']}/links/NO-SUCH-CASE")
+    assert site.driver.find_element(By.TAG_NAME, "h1").text == "Not found"
+
+
+def test_another_agencys_user_gets_404_on_the_case_work_pages(site: Site) -> None:
+    site.login("beta-desk")
+    for path in (
+        f"/cases/{CASES['alpha']}",
+        f"/cases/{CASES['alpha']}/links",
+        f"/cases/{CASES['alpha']}/links/{CASES['beta']}",
+        f"/cases/{CASES['alpha']}/media/{site.node.media['alpha']}",
+    ):
+        site.go(path)
+        assert site.driver.find_element(By.TAG_NAME, "h1").text == "Not found", path
+
+
+def test_a_watch_is_placed_and_withdrawn_from_its_page(site: Site) -> None:
+    site.login("alpha-desk")
+    site.go("/watches")
+    site.driver.find_element(By.ID, "watch-title").send_keys("Contact address")
+    Select(site.driver.find_element(By.ID, "watch-kind")).select_by_value("email")
+    site.driver.find_element(By.ID, "watch-value").send_keys(SHARED)
+    Select(site.driver.find_element(By.ID, "watch-disclosure")).select_by_value("case")
+    site.driver.find_element(By.ID, "place").click()
+    row = site.wait().until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#watches tr[data-watch]"))
+    )
+    assert "Contact address" in row.text and "active" in row.text
+    owner_hits = site.driver.find_elements(By.CSS_SELECTOR, '#hits tr[data-side="owner"]')
+    assert any(CASES["beta"] in h.text for h in owner_hits)  # disclosure "case"
+    site.shot("watches")
+    row.find_element(By.CSS_SELECTOR, "button.withdraw").click()
+    _until(site).until(
+        lambda d: "withdrawn" in d.find_element(By.CSS_SELECTOR, "#watches tr[data-watch]").text
+    )
+
+
+def test_a_victim_is_recorded_and_moved_on_and_its_series_shows_it(site: Site) -> None:
+    site.login("alpha-desk")
+    site.go("/victims")
+    site.driver.find_element(By.ID, "victim-pseudonym").send_keys("V-7")
+    site.driver.find_element(By.NAME, "series").send_keys("Green Door, Blue Room")
+    site.driver.find_element(By.ID, "add").click()
+    row = site.wait().until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, '#victims tr[data-victim="V-7"]'))
+    )
+    assert "unidentified" in row.text
+    row.find_element(By.CSS_SELECTOR, "button.advance").click()
+    _until(site).until(
+        lambda d: (
+            "identified"
+            == d.find_element(By.CSS_SELECTOR, '#victims tr[data-victim="V-7"] .status').text
+        )
+    )
+    site.go("/series?q=green")
+    text = site.driver.find_element(By.ID, "series").text
+    assert "Green Door" in text and "all identified" in text and "Blue Room" not in text
+
+
+def test_a_list_is_imported_compared_and_disabled(site: Site, tmp_path: Path) -> None:
+    site.login("alpha-desk")
+    upload = tmp_path / "partner.csv"
+    upload.write_text(f"md5,category\n{'c' * 32},uk:B\n{'d' * 32},uk:C\n")
+    site.go("/lists")
+    site.driver.find_element(By.ID, "list-file").send_keys(str(upload))
+    site.driver.find_element(By.ID, "list-name").send_keys("partner")
+    site.driver.find_element(By.ID, "import").click()
+    row = site.wait().until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, '#lists tr[data-list="partner"]'))
+    )
+    assert "2" in row.text and "enabled" in row.text
+    row.find_element(By.LINK_TEXT, "partner").click()
+    site.wait().until(ec.presence_of_element_located((By.ID, "list-facts")))
+    site.driver.find_element(By.LINK_TEXT, "with known").click()
+    figures = site.wait().until(ec.presence_of_element_located((By.ID, "diff")))
+    assert figures.find_element(By.CSS_SELECTOR, '[data-figure="only_a"]').text == "2"
+    site.go("/lists")
+    site.driver.find_element(
+        By.CSS_SELECTOR, '#lists tr[data-list="partner"] button.toggle'
+    ).click()
+    _until(site).until(
+        lambda d: (
+            "disabled" in d.find_element(By.CSS_SELECTOR, '#lists tr[data-list="partner"]').text
+        )
+    )
+    site.go("/lists/conflicts")
+    assert site.driver.find_elements(By.CSS_SELECTOR, "#conflicts form.vote")
