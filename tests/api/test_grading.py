@@ -111,3 +111,14 @@ def test_other_agencies_media_and_other_roles_are_refused(node: Node) -> None:
     investigator = node.client(node.tokens[("alpha", Role.INVESTIGATOR)])
     assert investigator.post(_votes_url(node), json={"category": "uk:A"}).status_code == 403
     assert investigator.get(_votes_url(node)).status_code == 200
+
+
+def test_a_vote_reaches_the_lookup_index_at_once(node: Node) -> None:
+    examiner = node.client(node.tokens[("beta", Role.EXAMINER)])
+    sha = node.media["beta"]
+    assert examiner.post(_votes_url(node, "beta"), json={"category": "uk:C"}).status_code == 200
+    found = examiner.get(f"/api/v1/lookups/sha256/{sha}")
+    assert found.status_code == 200, found.text
+    assert any(
+        m["list"] == "grades-beta" and m["category"] == "uk:C" for m in found.json()["matches"]
+    ), found.text
