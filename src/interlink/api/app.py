@@ -22,6 +22,8 @@ from interlink.api.routes import (
     lookups,
     media,
     networks,
+    review,
+    scans,
     tokens,
     users,
 )
@@ -43,6 +45,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     lookups.router,
     networks.router,
     audit.router,
+    scans.router,
+    review.router,
 )
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
