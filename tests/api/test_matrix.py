@@ -225,6 +225,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         f"/api/v1/cases/{CASES[a]}/clues",
         None,
     ),
+    ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
 }
 
 
