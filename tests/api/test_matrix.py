@@ -226,6 +226,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
+    ("GET", "/jobs"): lambda n, a, c: ("/jobs?sort=-state&q=queued", None),
 }
 
 

@@ -5,6 +5,7 @@ clues page. A screenshot of each page is saved."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -16,14 +17,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from interlink.adapters.jobs_local import LocalQueue
 from interlink.demo.exhibit import _with_camera_exif
 from interlink.demo.images import encode, scene
 from interlink.domain.principal import Role
-from interlink.services import accounts
-from tests.api.node import CASES, build_node, operator
+from interlink.services import accounts, jobs
+from interlink.services.cases import acting_agency
+from tests.api.node import CASES, Node, build_node, operator
 from tests.web.browser import chromium, require_browser, serving
 from tests.web.test_browser import PASSWORD, Site
 
@@ -31,19 +36,36 @@ FILES = 24
 
 
 def _exhibit(folder: Path) -> None:
-    """``FILES`` generated photos, large enough that the scan takes a few seconds; two of
-    them name a camera serial, a GPS position and a capture time."""
+    """``FILES`` generated photos, large enough that the scan takes a few seconds."""
     folder.mkdir(parents=True)
-    for i in range(2):
-        (folder / f"DSC_{i:04d}.jpg").write_bytes(
-            _with_camera_exif(scene(7000 + i), serial="4403152", minute=i)
-        )
     base = np.asarray(scene(5, size=(900, 675))).copy()
-    for i in range(FILES - 2):
+    for i in range(FILES):
         base[:8, :8] = i
         (folder / f"img{i:03d}.png").write_bytes(
             encode(Image.fromarray(base), "PNG", compress_level=1)
         )
+
+
+def _prepared(node: Node, root: Path) -> None:
+    """A scan job already run (as a worker would) of two photos that name a camera serial, a
+    GPS position and a capture time, so each test can run alone."""
+    folder = root / "prepared"
+    folder.mkdir()
+    for i in range(2):
+        (folder / f"DSC_{i:04d}.jpg").write_bytes(
+            _with_camera_exif(scene(7000 + i), serial="4403152", minute=i)
+        )
+    settings = node.app.state.interlink.settings
+    job = jobs.submit_scan(
+        node.store,
+        LocalQueue(node.store),
+        agency_id=acting_agency(node.store, "alpha", actor="operator").id,
+        actor="operator",
+        path=str(folder),
+        case=CASES["alpha"],
+        roots=settings.evidence_roots,
+    )
+    jobs.run_job(node.store, dataclasses.replace(settings, workers=0), job.id)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +84,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )
     assert made.totp_secret is not None
     _exhibit(tmp / "seized")
+    _prepared(node, tmp)
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(sys.path),
@@ -108,18 +131,21 @@ def test_an_examiner_starts_a_scan_and_watches_it_finish(site: Site) -> None:
     site.login("alpha-examiner-web")
     site.go(f"/cases/{CASES['alpha']}")
     root = site.node.app.state.interlink.settings.evidence_roots[0]
+    before = len(site.driver.find_elements(By.CSS_SELECTOR, "#jobs tr[data-job]"))
     site.driver.find_element(By.ID, "scan-path").send_keys(str(root / "../seized"))
     site.driver.find_element(By.ID, "start-scan").click()
     error = site.driver.find_element(By.ID, "scan-error")
     site.wait().until(lambda d: error.is_displayed())
     assert "'..'" in error.text  # refused, and nothing queued
-    assert not site.driver.find_elements(By.CSS_SELECTOR, "#jobs tr[data-job]")
+    assert len(site.driver.find_elements(By.CSS_SELECTOR, "#jobs tr[data-job]")) == before
     path = site.driver.find_element(By.ID, "scan-path")
     path.clear()
     path.send_keys(str(root / "seized"))
     site.driver.find_element(By.ID, "scan-exhibit").send_keys("seized-laptop")
     site.driver.find_element(By.ID, "start-scan").click()
-    site.wait().until(lambda d: d.find_elements(By.CSS_SELECTOR, "#jobs tr[data-job]"))
+    site.wait().until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#jobs tr[data-job]")) == before + 1
+    )
     seen: set[tuple[str, int, int]] = set()
 
     def moving(_driver: object) -> bool:
@@ -127,8 +153,12 @@ def test_an_examiner_starts_a_scan_and_watches_it_finish(site: Site) -> None:
         seen.add(now)
         return now[0] == "running" and now[1] > 0
 
-    # The page follows the job by itself: its progress moves without a reload.
-    site.wait(180).until(moving)
+    # The page follows the job by itself: its progress moves without a reload (rows are
+    # replaced at each poll, and the page reloads once the job is done).
+    following = WebDriverWait(
+        site.driver, 180, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    following.until(moving)
     site.driver.execute_script("document.getElementById('scans').scrollIntoView()")
     site.shot("case-scan-progress")
     site.wait(180).until(lambda d: "seized-laptop" in d.find_element(By.ID, "exhibits").text)
@@ -179,3 +209,16 @@ def test_the_clues_page_lists_cameras_places_and_a_timeline(site: Site) -> None:
     twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
     assert twin.endswith(f"/api/v1/cases/{CASES['alpha']}/clues")
     site.shot("clues")
+
+
+def test_the_jobs_page_lists_sorts_and_filters_the_agencys_jobs(site: Site) -> None:
+    site.login("alpha-examiner-web")
+    site.go("/jobs?sort=-submitted_at&q=prepared")
+    rows = site.driver.find_elements(By.CSS_SELECTOR, "#jobs-list tbody tr[data-job]")
+    assert len(rows) == 1 and "prepared" in rows[0].text
+    assert "done" in rows[0].text and "2 / 2" in rows[0].text
+    site.go("/jobs?q=no-such-job")
+    assert not site.driver.find_elements(By.CSS_SELECTOR, "#jobs-list tbody tr[data-job]")
+    twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
+    assert twin.endswith("/api/v1/jobs")
+    site.shot("jobs")

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from interlink.web import auth_pages, clue_pages, errors, media_pages, pages
+from interlink.web import auth_pages, clue_pages, errors, job_pages, media_pages, pages
 
 STATIC = Path(__file__).parent / "static"
 #: Every page router, mounted at the root (pages are left out of the OpenAPI document).
@@ -17,6 +17,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     pages.router,
     media_pages.router,
     clue_pages.router,
+    job_pages.router,
 )
 
 
