@@ -25,10 +25,10 @@ from interlink.settings import Settings
 AGENCIES = ("alpha", "beta")
 CASES = {"alpha": "A-CASE", "beta": "B-CASE"}
 OPERATIONS = {"alpha": "OP-A", "beta": "OP-B"}
-#: PDQ codes in the known list ``known`` (category uk:A), and an MD5 there.
-KNOWN_PDQ = ("0" * 64, "f" * 32 + "0" * 32, "0" * 32 + "f" * 32)
 #: The node allows scans of evidence under its temporary folder (the exhibit is there).
 EVIDENCE_ROOTS = "INTERLINK_EVIDENCE_ROOTS"
+#: PDQ codes in the known list ``known`` (category uk:A), and an MD5 there.
+KNOWN_PDQ = ("0" * 64, "f" * 32 + "0" * 32, "0" * 32 + "f" * 32)
 KNOWN_MD5 = hashlib.md5(b"known", usedforsecurity=False).hexdigest()
 
 

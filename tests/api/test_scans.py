@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from interlink.adapters.jobs_local import LocalQueue
 from interlink.demo.exhibit import build_demo_exhibit
 from interlink.domain.errors import EvidencePathNotAllowedError
 from interlink.domain.principal import Role
-from interlink.services import scan_jobs_view
+from interlink.services import jobs, scan_jobs_view
 from interlink.services.cases import acting_agency
 from interlink.services.jobs import run_job
 from interlink.services.lists import import_list
@@ -28,6 +29,18 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     built = build_node(f"sqlite:///{tmp / 'node.db'}", tmp)
     demo = build_demo_exhibit(tmp / "demo", new=4, known=4)
     import_list(built.store, demo.known_list, name="demo-known", actor="operator")
+    # The demo exhibit scanned into alpha's case as a worker would, so each test runs alone.
+    settings = built.app.state.interlink.settings
+    job = jobs.submit_scan(
+        built.store,
+        LocalQueue(built.store),
+        agency_id=acting_agency(built.store, "alpha", actor="operator").id,
+        actor="operator",
+        path=str(demo.exhibit),
+        case=CASES["alpha"],
+        roots=settings.evidence_roots,
+    )
+    run_job(built.store, dataclasses.replace(settings, workers=0), job.id)
     (tmp / "outside").mkdir()
     (tmp.parent / f"{tmp.name}-elsewhere").mkdir()
     yield built
@@ -52,18 +65,24 @@ def _scan(node: Node, path: str, case: str = CASES["alpha"]) -> dict:  # type: i
 
 def test_a_scan_job_runs_and_its_progress_result_and_exhibit_show(node: Node) -> None:
     client = _examiner(node)
-    job = _scan(node, str(_root(node) / "demo" / "exhibit"))
+    answer = client.post(
+        f"/api/v1/cases/{CASES['alpha']}/scans",
+        json={"path": str(_root(node) / "demo" / "exhibit" / "camera"), "exhibit": "camera-roll"},
+    )
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
     assert job["state"] == "queued" and job["arguments"]["case"] == CASES["alpha"]
     listed = client.get("/api/v1/jobs", params={"case": CASES["alpha"], "state": "queued"})
     assert job["id"] in [j["id"] for j in listed.json()["items"]]
-    run_job(node.store, node.app.state.interlink.settings, uuid.UUID(job["id"]))
+    settings = dataclasses.replace(node.app.state.interlink.settings, workers=0)
+    run_job(node.store, settings, uuid.UUID(job["id"]))
     done = client.get(f"/api/v1/jobs/{job['id']}").json()
     assert done["state"] == "done", done
     files = done["progress"]["files_done"]
     assert files > 0 and files == done["progress"]["files_total"]
     assert done["result"]["summary"]["files"] >= files - 1
     exhibits = client.get(f"/api/v1/cases/{CASES['alpha']}/exhibits").json()["items"]
-    assert "exhibit" in [e["name"] for e in exhibits]
+    assert {"camera-roll", "exhibit"} <= {e["name"] for e in exhibits}
     # Another agency neither sees the job nor can cancel it.
     beta = _examiner(node, "beta")
     assert beta.get(f"/api/v1/jobs/{job['id']}").status_code == 404
