@@ -25,6 +25,8 @@ from interlink.settings import Settings
 AGENCIES = ("alpha", "beta")
 CASES = {"alpha": "A-CASE", "beta": "B-CASE"}
 OPERATIONS = {"alpha": "OP-A", "beta": "OP-B"}
+#: The node allows scans of evidence under its temporary folder (the exhibit is there).
+EVIDENCE_ROOTS = "INTERLINK_EVIDENCE_ROOTS"
 #: PDQ codes in the known list ``known`` (category uk:A), and an MD5 there.
 KNOWN_PDQ = ("0" * 64, "f" * 32 + "0" * 32, "0" * 32 + "f" * 32)
 KNOWN_MD5 = hashlib.md5(b"known", usedforsecurity=False).hexdigest()
@@ -61,7 +63,7 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
     node = Node(
         store,
         create_app(
-            Settings.load({}, home=tmp_path, database_url=url),
+            Settings.load({EVIDENCE_ROOTS: str(tmp_path)}, home=tmp_path, database_url=url),
             store=store,
             options=options or ServerOptions(lookup_recheck=0),
         ),

@@ -16,17 +16,44 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+from interlink.adapters.jobs_local import LocalQueue
 from interlink.api.rules import Rule, rule_of
 from interlink.domain.cases import Identifier, IdentifierKind
 from interlink.domain.principal import ROLE_CAPABILITIES, Role
 from interlink.linking.deconfliction import TriggerKind
-from interlink.services import authentication, casefile, casework_access, watch_access, watches
+from interlink.services import (
+    authentication,
+    casefile,
+    casework_access,
+    jobs,
+    watch_access,
+    watches,
+)
+from interlink.services.cases import acting_agency
 from interlink.web.app import PAGE_ROUTERS
 from tests.api.node import CASES, KNOWN_MD5, KNOWN_PDQ, OPERATIONS, Node, build_node, operator
 
 #: A sample request for a route: (node, agency whose records it names, calling user's name)
 #: -> (url path, JSON body or None).
 Sample = Callable[[Node, str, str], tuple[str, Any]]
+
+
+def _job(node: Node, agency: str, *, fresh: bool = False) -> str:
+    """A queued scan job of ``agency`` (a new one each call with ``fresh``)."""
+    made: dict[str, str] = node.__dict__.setdefault("_jobs", {})
+    if fresh or agency not in made:
+        roots = node.app.state.interlink.settings.evidence_roots
+        job = jobs.submit_scan(
+            node.store,
+            LocalQueue(node.store),
+            agency_id=acting_agency(node.store, agency, actor="operator").id,
+            actor="operator",
+            path=str(roots[0] / "exhibit"),
+            case=CASES[agency],
+            roots=roots,
+        )
+        made[agency] = str(job.id)
+    return made[agency]
 
 
 def _fresh_token(node: Node, agency: str, caller: str) -> tuple[str, Any]:
@@ -250,6 +277,39 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/lists/conflicts"): lambda n, a, c: ("/lists/conflicts", None),
     ("GET", "/lists/{name}"): lambda n, a, c: ("/lists/known", None),
     ("GET", "/lists/{name}/diff/{other}"): lambda n, a, c: ("/lists/known/diff/spare", None),
+    # Scans as jobs, exhibits, media items, the review queue and clues.
+    ("POST", "/api/v1/cases/{case}/scans"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/scans",
+        {"path": str(n.app.state.interlink.settings.evidence_roots[0] / "exhibit")},
+    ),
+    ("GET", "/api/v1/jobs"): lambda n, a, c: ("/api/v1/jobs?state=queued", None),
+    ("GET", "/api/v1/jobs/{job_id}"): lambda n, a, c: (f"/api/v1/jobs/{_job(n, a)}", None),
+    ("POST", "/api/v1/jobs/{job_id}/cancel"): lambda n, a, c: (
+        f"/api/v1/jobs/{_job(n, a, fresh=True)}/cancel",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/exhibits"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/exhibits",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/media/{sha256}"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}",
+        None,
+    ),
+    ("PUT", "/api/v1/cases/{case}/media/{sha256}/review"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/media/{n.media[a]}/review",
+        {"reviewed": True},
+    ),
+    ("GET", "/api/v1/cases/{case}/review"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/review?state=new",
+        None,
+    ),
+    ("GET", "/api/v1/cases/{case}/clues"): lambda n, a, c: (
+        f"/api/v1/cases/{CASES[a]}/clues",
+        None,
+    ),
+    ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
+    ("GET", "/jobs"): lambda n, a, c: ("/jobs?sort=-state&q=queued", None),
 }
 
 

@@ -22,6 +22,8 @@ from interlink.api.routes import (
     lookups,
     media,
     networks,
+    review,
+    scans,
     tokens,
     users,
 )
@@ -47,6 +49,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     grading_routes.router,
     casework_routes.router,
+    scans.router,
+    review.router,
 )
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",

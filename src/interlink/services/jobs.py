@@ -114,9 +114,11 @@ def list_jobs(
     limit: int = 50,
     cursor: str | None = None,
     state: str | None = None,
+    case: str | None = None,
 ) -> JobPage:
     """``agency_id``'s jobs, newest first, ``limit`` (1-500) at a time from ``cursor``
-    (the previous page's ``next_cursor``), optionally only those in ``state``."""
+    (the previous page's ``next_cursor``), optionally only those in ``state`` or into
+    ``case``."""
     if not 1 <= limit <= 500:
         raise InvalidFieldError("limit", str(limit), "must be from 1 to 500")
     wanted = None
@@ -125,7 +127,9 @@ def list_jobs(
             wanted = JobState(state)
         except ValueError:
             raise InvalidFieldError("state", state, "not a job state") from None
-    found = store.jobs.page(agency_id, limit=limit + 1, after=_cursor(cursor), state=wanted)
+    found = store.jobs.page(
+        agency_id, limit=limit + 1, after=_cursor(cursor), state=wanted, case=case
+    )
     page = tuple(found[:limit])
     more = len(found) > limit
     last = page[-1] if page else None

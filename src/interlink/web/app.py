@@ -8,7 +8,16 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from interlink.web import auth_pages, errors, list_pages, media_pages, pages, work_pages
+from interlink.web import (
+    auth_pages,
+    clue_pages,
+    errors,
+    job_pages,
+    list_pages,
+    media_pages,
+    pages,
+    work_pages,
+)
 
 STATIC = Path(__file__).parent / "static"
 #: Every page router, mounted at the root (pages are left out of the OpenAPI document).
@@ -18,6 +27,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     media_pages.router,
     work_pages.router,
     list_pages.router,
+    clue_pages.router,
+    job_pages.router,
 )
 
 

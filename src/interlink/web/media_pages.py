@@ -13,7 +13,7 @@ from interlink.api import rules
 from interlink.api.deps import Context, ServerContext
 from interlink.domain.errors import NotFoundError
 from interlink.domain.principal import Capability as C
-from interlink.services import case_media, grading
+from interlink.services import case_media, grading, review_queue
 from interlink.services.exposure import FRESH_SECOND_FACTOR, exposure_of
 from interlink.web.listing import table
 from interlink.web.session import PageViewer, Viewer, show
@@ -21,7 +21,7 @@ from interlink.web.session import PageViewer, Viewer, show
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str | None, Query(max_length=200)]
 Cursor = Annotated[str | None, Query(max_length=500)]
-REVIEW_COLUMNS = ("path", "copies", "serial", "captured", "gps", "sha256")
+REVIEW_COLUMNS = ("queue", "path", "copies", "serial", "captured", "gps", "series", "sha256")
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +39,31 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _queue_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A review-queue row with its sort columns (``queue``: new first, known by series)."""
+    flat = _flat(row)
+    flat["queue"] = review_queue.queue_order(row)
+    flat["series"] = row["series"][0] if row["series"] else None
+    return flat
+
+
+def _folded(rows: list[dict[str, Any]], fold: bool) -> list[dict[str, Any]]:
+    """The page's rows with known media of one series (next to each other in queue order)
+    folded into one entry; ``{"item": row}`` or ``{"series": name, "items": rows}``."""
+    entries: list[dict[str, Any]] = []
+    for row in rows:
+        last = entries[-1] if entries else None
+        key = (row["reviewed"], row["series"])
+        if fold and row["known"] and row["series"]:
+            if last is not None and "series" in last and last["key"] == key:
+                last["items"].append(row)
+                continue
+            entries.append({"series": row["series"], "key": key, "items": [row]})
+        else:
+            entries.append({"item": row})
+    return entries
+
+
 @router.get("/cases/{case}/review", openapi_extra=rules.needs(C.MEDIA_BLURRED, scoped=True))
 def review(
     request: Request,
@@ -49,17 +74,20 @@ def review(
     q: Text = None,
     cursor: Cursor = None,
 ) -> Response:
-    """The case's media to review, blurred, with clue badges (JSON twin:
-    ``GET /api/v1/cases/{case}/media``)."""
-    rows = [_flat(r) for r in case_media.media_list(context.store, who.principal, case)]
+    """The case's media to review, blurred: new first, known ones folded by series,
+    duplicates stacked, clue badges, the viewer's reviewed marks (JSON twin:
+    ``GET /api/v1/cases/{case}/review``)."""
+    rows = [_queue_row(r) for r in review_queue.review_queue(context.store, who.principal, case)]
     shown = table(rows, columns=REVIEW_COLUMNS, sort=sort, query=q, cursor=cursor)
     return show(
         request,
         who,
         "review.html",
-        twin=f"/api/v1/cases/{case}/media",
+        twin=f"/api/v1/cases/{case}/review",
         case=case,
         table=shown,
+        entries=_folded(shown.rows, shown.sort == "queue"),
+        new=sum(not r["reviewed"] for r in rows),
         columns=REVIEW_COLUMNS,
     )
 

@@ -14,7 +14,7 @@ from interlink.api.deps import Context
 from interlink.api.pagination import decode, encode
 from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import Capability as C
-from interlink.services import audit_access, casefile
+from interlink.services import audit_access, casefile, scan_jobs_view
 from interlink.services.exposure import exposure_of
 from interlink.web.listing import PAGE_ROWS, table
 from interlink.web.session import PageViewer, show
@@ -53,6 +53,7 @@ def case(request: Request, case: str, who: PageViewer, context: Context) -> Resp
     and ``/links``)."""
     shown = casefile.show_case(context.store, who.principal, case)
     links = casefile.links(context.store, who.principal, case)
+    scans = scan_jobs_view.list_jobs(context.store, who.principal, case=case, limit=20)
     return show(
         request,
         who,
@@ -60,6 +61,8 @@ def case(request: Request, case: str, who: PageViewer, context: Context) -> Resp
         twin=f"/api/v1/cases/{case}",
         case=shown,
         links=links,
+        jobs=scans["items"],
+        roots=[str(r) for r in context.settings.evidence_roots],
     )
 
 

@@ -108,12 +108,16 @@ class JobRepository:
         limit: int,
         after: tuple[datetime, uuid.UUID] | None = None,
         state: JobState | None = None,
+        case: str | None = None,
     ) -> list[Job]:
         """The agency's jobs, newest first, ``limit`` of them, after the cursor position
-        ``(submitted_at, id)`` of the last job of the previous page."""
+        ``(submitted_at, id)`` of the last job of the previous page (``case``: only the jobs
+        into that case)."""
         query = select(jobs).where(jobs.c.agency_id == agency_id)
         if state is not None:
             query = query.where(jobs.c.state == state.value)
+        if case is not None:
+            query = query.where(jobs.c.arguments["case"].as_string() == case)
         if after is not None:
             at, last_id = after
             query = query.where(

@@ -22,6 +22,7 @@ from interlink.adapters.sql.list_views import ListViews
 from interlink.adapters.sql.lists import ListRepository
 from interlink.adapters.sql.media import MediaRepository
 from interlink.adapters.sql.peers import PeerRepository
+from interlink.adapters.sql.reviews import ReviewRepository
 from interlink.adapters.sql.scoped import ScopedCases
 from interlink.adapters.sql.watches import WatchRepository
 
@@ -51,6 +52,7 @@ class SqlStore:
         self.accounts = AccountRepository(engine)
         self.scoped_cases = ScopedCases(engine)
         self.chats = ChatRepository(engine)
+        self.reviews = ReviewRepository(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:
