@@ -10,10 +10,12 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from interlink import __version__
 from interlink.adapters.sql.store import SqlStore
 from interlink.api import problems
+from interlink.api.checkpoint_task import lifespan
 from interlink.api.deps import ServerContext, ServerOptions
 from interlink.api.routes import (
     agencies,
     audit,
+    audit_checkpoints,
     auth,
     cases,
     exposure,
@@ -22,6 +24,8 @@ from interlink.api.routes import (
     lookups,
     media,
     networks,
+    operations,
+    referrals,
     tokens,
     users,
 )
@@ -43,6 +47,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     lookups.router,
     networks.router,
     audit.router,
+    referrals.router,
+    operations.router,
+    audit_checkpoints.router,
 )
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -63,6 +70,7 @@ def create_app(
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.interlink = ServerContext(
         settings=settings,
