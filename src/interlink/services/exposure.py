@@ -77,6 +77,12 @@ def daily_budget(store: SqlStore, principal: Principal) -> int:
     return DEFAULT_DAILY_BUDGET if found is None else found
 
 
+def budget_setting(store: SqlStore, principal: Principal) -> int:
+    """The daily budget of the principal's agency as its agency admin sees it to change it."""
+    principal.require(Capability.USERS_AGENCY)
+    return daily_budget(store, principal)
+
+
 def set_daily_budget(store: SqlStore, principal: Principal, budget: int) -> int:
     """Set the daily budget of clear views of the principal's agency (its agency admin;
     audited with before and after); ``InvalidFieldError`` naming ``budget`` outside

@@ -8,11 +8,26 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from interlink.web import auth_pages, errors, media_pages, pages
+from interlink.web import (
+    admin_pages,
+    auth_pages,
+    errors,
+    media_pages,
+    network_pages,
+    operation_pages,
+    pages,
+)
 
 STATIC = Path(__file__).parent / "static"
 #: Every page router, mounted at the root (pages are left out of the OpenAPI document).
-PAGE_ROUTERS: tuple[APIRouter, ...] = (auth_pages.router, pages.router, media_pages.router)
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    auth_pages.router,
+    pages.router,
+    media_pages.router,
+    network_pages.router,
+    operation_pages.router,
+    admin_pages.router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -52,3 +52,17 @@ def set_reveal_budget(
                 agency_id=agency_id, reveal_budget=budget, updated_at=at
             )
         )
+
+
+def provider_agencies(engine: Engine) -> list[str]:
+    """The names of the agencies that have an identity provider configured, by name."""
+    from interlink.adapters.sql.auth_schema import identity_providers
+    from interlink.adapters.sql.schema import agencies
+
+    query = (
+        select(agencies.c.name)
+        .join(identity_providers, identity_providers.c.agency_id == agencies.c.id)
+        .order_by(agencies.c.name)
+    )
+    with engine.connect() as connection:
+        return [str(name) for name in connection.execute(query).scalars()]
