@@ -220,6 +220,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/login/oidc/{agency}"): lambda n, a, c: (f"/login/oidc/{a}", None),
+    ("POST", "/api/v1/auth/step-up"): lambda n, a, c: ("/api/v1/auth/step-up", {"code": "000000"}),
 }
 
 
