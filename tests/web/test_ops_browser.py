@@ -65,7 +65,7 @@ def test_a_network_is_drawn_with_its_members(ops_site: Site) -> None:
     assert link is not None and link.endswith("/api/v1/networks/builds/latest/graphml")
     site.shot("networks")
     site.driver.find_element(By.LINK_TEXT, "N1").click()
-    site.wait().until(ec.presence_of_element_located((By.ID, "graph")))
+    site.wait(30).until(ec.presence_of_element_located((By.ID, "graph")))
     members = site.driver.find_elements(By.CSS_SELECTOR, "#graph circle[data-member]")
     table = site.driver.find_elements(By.CSS_SELECTOR, "#members tbody tr")
     assert len(members) == len(table) == 6
@@ -87,7 +87,7 @@ def test_the_operation_dashboard_shows_the_apis_figures(ops_site: Site) -> None:
     site.login("alpha-lead")
     site.go("/operations")
     site.driver.find_element(By.LINK_TEXT, OPERATIONS["alpha"]).click()
-    site.wait().until(ec.presence_of_element_located((By.ID, "operation-figures")))
+    site.wait(30).until(ec.presence_of_element_located((By.ID, "operation-figures")))
     shown = {
         e.get_attribute("data-figure"): int(e.text)
         for e in site.driver.find_elements(By.CSS_SELECTOR, "#operation-figures [data-figure]")
@@ -121,7 +121,7 @@ def test_an_agency_admin_creates_a_token_shown_once_and_revokes_it(ops_site: Sit
     site.driver.find_element(By.ID, "token-label").send_keys("nightly script")
     site.driver.find_element(By.CSS_SELECTOR, "#new-token input[value='figures:read']").click()
     site.driver.find_element(By.ID, "create-token").click()
-    secret = site.wait().until(ec.visibility_of_element_located((By.ID, "secret"))).text
+    secret = site.wait(30).until(ec.visibility_of_element_located((By.ID, "secret"))).text
     site.shot("token-created")
     http = site.node.client(secret)
     me = http.get("/api/v1/auth/me").json()
@@ -132,8 +132,8 @@ def test_an_agency_admin_creates_a_token_shown_once_and_revokes_it(ops_site: Sit
     assert "nightly script" in row.text and secret not in site.driver.page_source
     site.shot("tokens")
     row.find_element(By.XPATH, ".//button[text()='Revoke']").click()
-    site.wait().until(ec.alert_is_present()).accept()
-    site.wait().until(ec.staleness_of(row))
+    site.wait(30).until(ec.alert_is_present()).accept()
+    site.wait(30).until(ec.staleness_of(row))
     assert http.get("/api/v1/auth/me").status_code == 401
 
 
@@ -145,7 +145,7 @@ def test_an_agency_admin_adds_a_user_and_sets_the_budget(ops_site: Site) -> None
     site.driver.find_element(By.CSS_SELECTOR, "#new-user input[value='examiner']").click()
     assert not site.driver.find_elements(By.CSS_SELECTOR, "#new-user input[value='node-admin']")
     site.driver.find_element(By.CSS_SELECTOR, "#new-user button").click()
-    secret = site.wait().until(ec.visibility_of_element_located((By.ID, "secret"))).text
+    secret = site.wait(30).until(ec.visibility_of_element_located((By.ID, "secret"))).text
     assert len(secret) >= 16  # an examiner needs TOTP: its secret is shown once
     user = site.node.store.accounts.user("alpha-newcomer")
     assert user.agency == "alpha" and {r.value for r in user.roles} == {"examiner"}
@@ -155,6 +155,6 @@ def test_an_agency_admin_adds_a_user_and_sets_the_budget(ops_site: Site) -> None
     field.clear()
     field.send_keys("12")
     site.driver.find_element(By.CSS_SELECTOR, "#budget-form button").click()
-    site.wait().until(ec.staleness_of(field))
+    site.wait(30).until(ec.staleness_of(field))
     assert site.driver.find_element(By.ID, "budget").get_attribute("value") == "12"
     assert _json(site, "/api/v1/exposure")["budget"] == 12

@@ -133,7 +133,7 @@
       output.className = "secret";
       output.textContent = "";
       const label = document.createElement("p");
-      label.textContent = data.token ? "Your new token. It is shown this once: copy it now." :
+      label.textContent = data.token ? "Your new token. It is shown this once: copy it now (reload the page to see it listed)." :
         "The user's authenticator secret. It is shown this once: give it to the user now.";
       const code = document.createElement("code");
       code.id = "secret";
