@@ -10,17 +10,20 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from interlink.adapters.sql.networks import SqlNetworkRepository
 from interlink.adapters.sql.store import SqlStore
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.auth import bearer
 from interlink.demo.images import encode, scene
 from interlink.domain.principal import Principal, Role
+from interlink.domain.reports import ReceivedReport
 from interlink.services import accounts, authentication, casefile, network_access, operations
 from interlink.services.cases import acting_agency
 from interlink.services.lists import import_list
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.settings import Settings
+from tests.network.planted import planted_reports
 
 AGENCIES = ("alpha", "beta")
 CASES = {"alpha": "A-CASE", "beta": "B-CASE"}
@@ -122,5 +125,18 @@ def build_node(url: str, tmp_path: Path, *, options: ServerOptions | None = None
             agency=acting_agency(store, agency, actor="operator"),
         )
         node.media[agency] = hashlib.sha256(picture).hexdigest()
+    add_planted_reports(store)
     network_access.build(store, operator(store, "alpha"))
     return node
+
+
+#: Networks planted in alpha's case (so the latest build has networks, members and countries).
+PLANTED_NETWORKS = 3
+
+
+def add_planted_reports(store: SqlStore) -> None:
+    """Store reports of ``PLANTED_NETWORKS`` planted offender rings in alpha's case."""
+    planted = planted_reports(networks=PLANTED_NETWORKS, size=6, media=8)
+    SqlNetworkRepository(store, "operator").add_reports(
+        ReceivedReport(r.report, "alpha", CASES["alpha"], "planted") for r in planted.reports
+    )

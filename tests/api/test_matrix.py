@@ -310,6 +310,53 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
     ("GET", "/jobs"): lambda n, a, c: ("/jobs?sort=-state&q=queued", None),
+    # Networks, referrals, operations, the reveal budget, audit checkpoints (and their pages).
+    ("GET", "/api/v1/networks/builds/latest/networks/{network}"): lambda n, a, c: (
+        "/api/v1/networks/builds/latest/networks/N1",
+        None,
+    ),
+    ("GET", "/api/v1/networks/builds/latest/graphml"): lambda n, a, c: (
+        "/api/v1/networks/builds/latest/graphml",
+        None,
+    ),
+    ("GET", "/api/v1/referrals"): lambda n, a, c: ("/api/v1/referrals", None),
+    ("GET", "/api/v1/referrals/{country}"): lambda n, a, c: ("/api/v1/referrals/DE", None),
+    ("GET", "/api/v1/referrals/{country}/html"): lambda n, a, c: (
+        "/api/v1/referrals/DE/html",
+        None,
+    ),
+    ("GET", "/api/v1/operations"): lambda n, a, c: ("/api/v1/operations", None),
+    ("POST", "/api/v1/operations"): lambda n, a, c: (
+        "/api/v1/operations",
+        {"name": f"OP-{uuid.uuid4().hex[:8]}"},
+    ),
+    ("POST", "/api/v1/operations/{name}/cases"): lambda n, a, c: (
+        f"/api/v1/operations/{OPERATIONS[a]}/cases",
+        {"case": CASES[a]},
+    ),
+    ("GET", "/api/v1/operations/{name}/dashboard"): lambda n, a, c: (
+        f"/api/v1/operations/{OPERATIONS[a]}/dashboard",
+        None,
+    ),
+    ("GET", "/api/v1/exposure/budget"): lambda n, a, c: ("/api/v1/exposure/budget", None),
+    ("PUT", "/api/v1/exposure/budget"): lambda n, a, c: ("/api/v1/exposure/budget", {"budget": 50}),
+    ("POST", "/api/v1/audit/checkpoints"): lambda n, a, c: ("/api/v1/audit/checkpoints", None),
+    ("GET", "/api/v1/audit/checkpoints"): lambda n, a, c: ("/api/v1/audit/checkpoints", None),
+    ("GET", "/networks"): lambda n, a, c: ("/networks?sort=-members&q=N", None),
+    ("GET", "/networks/{network}"): lambda n, a, c: ("/networks/N1?sort=-degree", None),
+    ("GET", "/referrals"): lambda n, a, c: ("/referrals?sort=-accounts", None),
+    ("GET", "/referrals/{country}"): lambda n, a, c: ("/referrals/DE", None),
+    ("GET", "/operations"): lambda n, a, c: ("/operations?sort=-cases", None),
+    ("GET", "/operations/{name}"): lambda n, a, c: (f"/operations/{OPERATIONS[a]}", None),
+    ("GET", "/users"): lambda n, a, c: ("/users?sort=-created_at&q=a", None),
+    ("GET", "/tokens"): lambda n, a, c: ("/tokens", None),
+    ("GET", "/agency"): lambda n, a, c: ("/agency", None),
+    ("GET", "/login/oidc/callback"): lambda n, a, c: (
+        "/login/oidc/callback?state=forged&code=forged",
+        None,
+    ),
+    ("GET", "/login/oidc/{agency}"): lambda n, a, c: (f"/login/oidc/{a}", None),
+    ("POST", "/api/v1/auth/step-up"): lambda n, a, c: ("/api/v1/auth/step-up", {"code": "000000"}),
 }
 
 

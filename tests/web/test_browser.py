@@ -97,7 +97,9 @@ def test_a_wrong_code_is_refused_and_the_right_one_logs_in(site: Site) -> None:
     site.driver.find_element(By.ID, "name").send_keys("alpha-lead")
     site.driver.find_element(By.ID, "password").send_keys(PASSWORD)
     site.driver.find_element(By.ID, "code").send_keys("000000")
-    site.driver.find_element(By.ID, "login").click()
+    button = site.driver.find_element(By.ID, "login")
+    button.click()
+    site.wait().until(ec.staleness_of(button))  # the answer's page, not the form sent
     assert "Log in" in site.driver.find_element(By.TAG_NAME, "h1").text
     assert site.driver.find_element(By.CSS_SELECTOR, ".error").text
     site.login("alpha-lead")

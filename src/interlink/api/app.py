@@ -10,10 +10,12 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from interlink import __version__
 from interlink.adapters.sql.store import SqlStore
 from interlink.api import problems
+from interlink.api.checkpoint_task import lifespan
 from interlink.api.deps import ServerContext, ServerOptions
 from interlink.api.routes import (
     agencies,
     audit,
+    audit_checkpoints,
     auth,
     cases,
     exposure,
@@ -22,6 +24,8 @@ from interlink.api.routes import (
     lookups,
     media,
     networks,
+    operations,
+    referrals,
     review,
     scans,
     tokens,
@@ -51,6 +55,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     casework_routes.router,
     scans.router,
     review.router,
+    referrals.router,
+    operations.router,
+    audit_checkpoints.router,
 )
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -71,6 +78,7 @@ def create_app(
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.interlink = ServerContext(
         settings=settings,

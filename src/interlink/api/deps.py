@@ -38,6 +38,8 @@ class ServerOptions:
     login_burst: int = 10
     #: How often the lookup indexes check whether the lists changed (seconds).
     lookup_recheck: float = 1.0
+    #: How often the server checks whether an audit checkpoint is due (seconds).
+    checkpoint_check_seconds: float = 60.0
 
 
 @dataclass

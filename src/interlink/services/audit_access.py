@@ -3,10 +3,13 @@ records, verification for agency and node admins (the result only, no content)."
 
 from __future__ import annotations
 
+from typing import Any
+
 from interlink.adapters.sql.audit import AuditRecord, ChainCheck
 from interlink.adapters.sql.audit_pages import AuditPages
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.principal import AuthMethod, Capability, Principal
+from interlink.settings import Settings
 
 
 def audit_page(
@@ -23,3 +26,35 @@ def verify(store: SqlStore, principal: Principal) -> ChainCheck:
     """Recompute the whole chain."""
     principal.require(Capability.AUDIT_VERIFY)
     return store.audit.verify()
+
+
+def checkpoint(store: SqlStore, settings: Settings, principal: Principal) -> dict[str, Any]:
+    """Sign the chain's head now, as ``interlink audit checkpoint`` does (a node admin; the
+    node's key is created on first use); the exported form of the new checkpoint."""
+    from interlink.adapters.audit_key import ensure_key
+    from interlink.services.audit import checkpoint_now
+
+    principal.require(Capability.NODE_SETTINGS)
+    key, _ = ensure_key(settings.audit_key_path)
+    return checkpoint_now(store, key)
+
+
+def checkpoints(store: SqlStore, settings: Settings, principal: Principal) -> list[dict[str, Any]]:
+    """Every stored checkpoint in its exported form, by number (``public_key`` is ``None``
+    when the node has no key file to show it)."""
+    from interlink.adapters.audit_key import load_key
+    from interlink.audit_verifier import ALGORITHM, CHECKPOINT_FORMAT
+
+    principal.require(Capability.AUDIT_VERIFY)
+    path = settings.audit_key_path
+    public_key = load_key(path).public_key.hex() if path.exists() else None
+    return [
+        {
+            "format": CHECKPOINT_FORMAT,
+            "checkpoint": stored.fields(),
+            "algorithm": ALGORITHM,
+            "public_key": public_key,
+            "signature": stored.signature,
+        }
+        for stored in store.checkpoints.all()
+    ]

@@ -167,6 +167,11 @@ def show(
     summary = found.network(network_id)
     if summary is None:
         raise NotFoundError("network", network_id)
+    return NetworkView(summary, network_members(found, summary))
+
+
+def network_members(found: NetworkBuild, summary: NetworkSummary) -> tuple[MemberView, ...]:
+    """The members of the network ``summary`` of the build ``found``, with their rankings."""
     rankings = found.analysis.rankings
     vertex = {int(node): index for index, node in enumerate(rankings.accounts.tolist())}
     members = []
@@ -187,7 +192,7 @@ def show(
                 known_media=int(rankings.known_media[index]),
             )
         )
-    return NetworkView(summary, tuple(members))
+    return tuple(members)
 
 
 def _write(path: Path, pieces: Iterable[bytes]) -> Path:

@@ -180,3 +180,11 @@ def finish(
         client=client,
         now=now,
     )
+
+
+def login_choices(store: SqlStore) -> list[str]:
+    """The agencies whose users may log in through their identity provider (the login page
+    offers one button each)."""
+    from interlink.adapters.sql.agency_settings import provider_agencies
+
+    return provider_agencies(store.engine)

@@ -9,12 +9,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from interlink.web import (
+    admin_pages,
     auth_pages,
     clue_pages,
     errors,
     job_pages,
     list_pages,
     media_pages,
+    network_pages,
+    operation_pages,
     pages,
     work_pages,
 )
@@ -29,6 +32,9 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     list_pages.router,
     clue_pages.router,
     job_pages.router,
+    network_pages.router,
+    operation_pages.router,
+    admin_pages.router,
 )
 
 

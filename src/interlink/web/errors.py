@@ -33,7 +33,9 @@ def is_page(path: str) -> bool:
 def error_page(request: Request, status: int, detail: str) -> Response:
     """The page for an error with ``status``."""
     if status == 401:
-        return page(request, "login.html", status=401, error="", next=request.url.path)
+        from interlink.web.auth_pages import login_page
+
+        return login_page(request, status=401, next=request.url.path)
     title = _TITLES.get(status, "Something went wrong")
     return page(request, "error.html", status=status, title=title, detail=detail)
 

@@ -223,6 +223,14 @@ class AccountRepository:
         """End one session."""
         connection.execute(delete(user_sessions).where(user_sessions.c.id_hash == id_hash))
 
+    def set_session_second_factor(self, connection: Connection, id_hash: str, at: datetime) -> None:
+        """Record that the session's user gave its second factor again at ``at``."""
+        connection.execute(
+            user_sessions.update()
+            .where(user_sessions.c.id_hash == id_hash)
+            .values(second_factor_at=at)
+        )
+
     def delete_sessions_of(self, connection: Connection, user_id: uuid.UUID) -> None:
         """End every session of a user."""
         connection.execute(delete(user_sessions).where(user_sessions.c.user_id == user_id))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from interlink.api import rules
 from interlink.api.deps import SESSION_COOKIE, Caller, Context, client_of
 from interlink.domain.principal import Principal
-from interlink.services import authentication, oidc_login
+from interlink.services import authentication, oidc_login, step_up
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -153,3 +153,34 @@ def oidc_login_callback(
         exchange=context.exchange,
     )
     return set_session_cookie(response, context, session)
+
+
+class StepUp(BaseModel):
+    """The current code of the caller's authenticator."""
+
+    code: str = Field(min_length=6, max_length=12, pattern=r"^\s*[0-9]{6,8}\s*$")
+
+
+class SteppedUp(BaseModel):
+    """When the second factor was given, and until when it allows reveals."""
+
+    second_factor_at: datetime
+    fresh_until: datetime
+
+
+@router.post("/step-up", response_model=SteppedUp, openapi_extra=rules.authenticated())
+def give_second_factor(
+    body: StepUp, request: Request, principal: Caller, context: Context
+) -> SteppedUp:
+    """Give the second factor again in the caller's browser session, without logging in
+    again (a reveal needs one given within the last 10 minutes)."""
+    from interlink.services.exposure import FRESH_SECOND_FACTOR
+
+    at = step_up.step_up(
+        context.store,
+        principal,
+        request.cookies.get(SESSION_COOKIE),
+        body.code,
+        client=client_of(request),
+    )
+    return SteppedUp(second_factor_at=at, fresh_until=at + FRESH_SECOND_FACTOR)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Path, UploadFile
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.domain.principal import Capability
-from interlink.services import network_access
+from interlink.services import network_access, network_views
 
 router = APIRouter(tags=["networks"])
 _RULE = rules.needs(Capability.NETWORKS)
@@ -81,3 +82,100 @@ def build(principal: Caller, context: Context) -> Build:
 def latest(principal: Caller, context: Context) -> Build:
     """The latest build's networks."""
     return Build.model_validate(network_access.latest(context.store, principal))
+
+
+class Member(BaseModel):
+    """A member of a network and its rankings."""
+
+    key: str
+    label: str
+    country: str | None
+    basis: str
+    degree: int
+    betweenness: float
+    pagerank: float
+    capital: float
+    media: int
+    known_media: int
+
+
+class DrawnNode(BaseModel):
+    """A node as drawn: its kind, where (unit square), and for media whether it is known and
+    how many members hold it."""
+
+    id: int
+    kind: str
+    key: str
+    label: str
+    country: str | None
+    key_player: bool
+    known: bool | None
+    holders: int | None
+    x: float
+    y: float
+
+
+class DrawnEdge(BaseModel):
+    """An edge between two drawn nodes."""
+
+    source: int
+    target: int
+    relation: str
+
+
+class Drawing(BaseModel):
+    """The network's members and (up to a bound) the media they hold, laid out."""
+
+    nodes: list[DrawnNode]
+    edges: list[DrawnEdge]
+    media_shown: int
+    media_total: int
+
+
+class CountryCount(BaseModel):
+    """Members attributed to one country."""
+
+    country: str
+    members: int
+
+
+class NetworkGraph(BaseModel):
+    """One network of the latest build: figures, members, key players, countries, drawing."""
+
+    build: str
+    created_at: str
+    network: dict[str, Any]
+    members: list[Member]
+    key_players: list[str]
+    countries: list[CountryCount]
+    graph: Drawing
+
+
+@router.get(
+    "/networks/builds/latest/networks/{network}",
+    response_model=NetworkGraph,
+    openapi_extra=_RULE,
+)
+def network(
+    network: Annotated[str, Path(min_length=1, max_length=40)], principal: Caller, context: Context
+) -> NetworkGraph:
+    """One network of the latest build, with a drawing of it."""
+    return NetworkGraph.model_validate(
+        network_views.network_graph(context.store, principal, network)
+    )
+
+
+@router.get(
+    "/networks/builds/latest/graphml",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/graphml+xml": {}}}},
+    openapi_extra=_RULE,
+)
+def graphml(principal: Caller, context: Context) -> StreamingResponse:
+    """The latest build's whole graph as GraphML (as ``interlink networks export``)."""
+    name, pieces = network_views.graphml(context.store, principal)
+    return StreamingResponse(
+        pieces,
+        media_type="application/graphml+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

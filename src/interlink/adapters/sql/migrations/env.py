@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from interlink.adapters.sql import (
+    agency_settings,  # noqa: F401  (registers its table)
     chat_schema,  # noqa: F401  (registers the chat tables)
     reviews,  # noqa: F401  (registers media_reviews)
 )

@@ -1,0 +1,68 @@
+"""``/api/v1/referrals``: the referral package of each country of the latest network build,
+as ``interlink referrals`` writes them (JSON, and the stand-alone HTML page)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+
+from interlink.api import rules
+from interlink.api.deps import Caller, Context
+from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.domain.principal import Capability
+from interlink.services import network_views
+
+router = APIRouter(prefix="/referrals", tags=["networks"])
+_RULE = rules.needs(Capability.NETWORKS)
+Country = Annotated[str, Path(min_length=1, max_length=20, description="ISO 3166-1 alpha-2.")]
+
+
+class CountrySummary(BaseModel):
+    """What a country's package holds."""
+
+    country: str
+    build: str
+    accounts: int
+    networks: int
+    media: int
+    known_media: int
+
+
+@router.get("", response_model=Page[CountrySummary], openapi_extra=_RULE)
+def countries(
+    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+) -> Page[CountrySummary]:
+    """One row per country with a referral package in the latest build, by country code."""
+    rows = network_views.referral_list(context.store, principal)
+    page, after = paginate(rows, lambda r: str(r["country"]), cursor, limit)
+    return Page[CountrySummary](
+        items=[CountrySummary.model_validate(r) for r in page], next_cursor=after
+    )
+
+
+@router.get("/{country}", response_model=dict[str, Any], openapi_extra=_RULE)
+def package(country: Country, principal: Caller, context: Context) -> dict[str, Any]:
+    """A country's referral package (the CLI's ``referral-<CC>.json``)."""
+    found = network_views.referral(context.store, principal, country)
+    return network_views.referral_document(found)
+
+
+@router.get(
+    "/{country}/html",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+    openapi_extra=_RULE,
+)
+def package_html(country: Country, principal: Caller, context: Context) -> HTMLResponse:
+    """A country's referral package as a page to send (the CLI's ``referral-<CC>.html``)."""
+    found = network_views.referral(context.store, principal, country)
+    return HTMLResponse(
+        network_views.referral_page(found),
+        headers={
+            "Content-Disposition": f'attachment; filename="referral-{found.country}.html"',
+            "Cache-Control": "no-store",
+        },
+    )
