@@ -127,6 +127,8 @@ def run_bench(
         host="127.0.0.1",
         dashboard_address=None,
         worker_dashboard_address=None,
+        # The scheduler's HTTP routes go on a free port, not 8787 (taken by any other cluster).
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
     ) as cluster:
         scan(folder, ScanOptions(workers=workers, inline_below=0), None)  # warm the page cache
         for _ in range(repeat):

@@ -42,6 +42,8 @@ def cluster() -> Iterator[LocalCluster]:
             host="127.0.0.1",
             dashboard_address=None,
             worker_dashboard_address=None,
+            # The scheduler's HTTP routes go on a free port, not 8787 (taken by any other cluster).
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as local,
     ):
         yield local
