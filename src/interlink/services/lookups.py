@@ -3,7 +3,8 @@ a distance (at most each list's threshold), answered with list, entry and catego
 
 Each enabled list's indexes are built once per import of that list and kept by the
 ``LookupIndex`` the caller holds (one per server process, ``services.lookup_index``), so a
-lookup costs one index query per enabled list and one read of the matched entries' records.
+lookup costs one index query per enabled list and reads nothing from the database (the
+matched entries' labels are kept with the indexes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import InvalidFieldError, TooLargeError
 from interlink.domain.principal import Capability, Principal
+from interlink.index.base import Hit
 from interlink.services.lookup_index import LookupIndex
 from interlink.signals import pdq
 from interlink.signals.registry import get as signal_type
@@ -88,42 +90,39 @@ def lookup(
     if len(queries) > MAX_BATCH:
         raise TooLargeError("queries", MAX_BATCH, "queries")
     wanted = [normalise(q, i if batch else None) for i, q in enumerate(queries)]
-    found: list[list[tuple[int, str, int]]] = [[] for _ in wanted]
+    found: list[list[LookupMatch]] = [[] for _ in wanted]
     perceptual = [i for i, q in enumerate(wanted) if q.type == pdq.NAME]
     kinds = {q.type for q in wanted if q.type != pdq.NAME}
     for held in index.current(store):
-        indexes, threshold = held.indexes, held.state.threshold
+        indexes, labels = held.indexes, held.labels
+        hits: list[tuple[int, str, list[Hit]]] = []
         if perceptual and len(indexes.pdq):
-            radii = [_radius(wanted[i].distance, threshold) for i in perceptual]
-            hits = indexes.pdq.query_batch([wanted[i].value for i in perceptual], radii)
-            for i, pdq_row in zip(perceptual, hits, strict=True):
-                found[i].extend((hit.id, pdq.NAME, hit.distance) for hit in pdq_row)
+            radii = [_radius(wanted[i].distance, held.state.threshold) for i in perceptual]
+            rows = indexes.pdq.query_batch([wanted[i].value for i in perceptual], radii)
+            hits.extend((i, pdq.NAME, row) for i, row in zip(perceptual, rows, strict=True))
         for name in kinds:
             exact = indexes.exact.get(name)
-            if exact is None:
-                continue
-            positions = [i for i, q in enumerate(wanted) if q.type == name]
-            exact_hits = exact.query_batch([wanted[i].value for i in positions])
-            for i, exact_row in zip(positions, exact_hits, strict=True):
-                found[i].extend((hit.id, name, 0) for hit in exact_row)
-    info = store.lists.info({entry for row in found for entry, _, _ in row})
-    results = []
-    for query, row in zip(wanted, found, strict=True):
-        matches = []
-        for entry_id, kind, distance in sorted(row, key=lambda m: (m[2], m[0])):
-            entry = info.get(entry_id)
-            if entry is None:
-                continue
-            matches.append(
-                LookupMatch(
-                    list=entry.list_name,
-                    entry_id=entry_id,
-                    external_id=None,
-                    category=entry.category.display() if entry.category else None,
-                    series=entry.series,
-                    signal_type=kind,
-                    distance=distance,
-                )
-            )
-        results.append(LookupResult(query, tuple(matches)))
+            if exact is not None:
+                positions = [i for i, q in enumerate(wanted) if q.type == name]
+                rows = exact.query_batch([wanted[i].value for i in positions])
+                hits.extend((i, name, row) for i, row in zip(positions, rows, strict=True))
+        for i, kind, row in hits:
+            for hit in row:
+                label = labels.get(hit.id)
+                if label is not None:
+                    found[i].append(
+                        LookupMatch(
+                            list=held.state.name,
+                            entry_id=hit.id,
+                            external_id=None,
+                            category=label.category,
+                            series=label.series,
+                            signal_type=kind,
+                            distance=hit.distance,
+                        )
+                    )
+    results = [
+        LookupResult(query, tuple(sorted(row, key=lambda m: (m.distance, m.entry_id))))
+        for query, row in zip(wanted, found, strict=True)
+    ]
     return results
