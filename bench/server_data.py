@@ -139,14 +139,20 @@ def fill(url: str, count: int, seed: int) -> None:
         store.close()
 
 
-def token(url: str) -> str:
-    """A new API token of the benchmark's investigator (a day long)."""
+def tokens(url: str, count: int) -> list[str]:
+    """``count`` new API tokens of the benchmark's investigator (a day long): one per client,
+    as each script or person has its own (the server limits requests per token)."""
     store = SqlStore.open(url, migrate_schema=False)
     try:
         agency = store.cases.agency("bench")
         root = Principal.local(agency.id, agency.name, "bench")
-        _, secret = authentication.create_token(store, root, user="loader", days=1)
-        return secret
+        made = []
+        for number in range(count):
+            _, secret = authentication.create_token(
+                store, root, user="loader", label=f"bench client {number}", days=1
+            )
+            made.append(secret)
+        return made
     finally:
         store.close()
 
@@ -302,4 +308,4 @@ def sample(count: int, seed: int, size: int) -> list[str]:
     return hex_rows(rows[picks])
 
 
-__all__ = ["codes", "prepared", "sample", "token"]
+__all__ = ["codes", "prepared", "sample", "tokens"]
