@@ -25,6 +25,8 @@ from interlink.settings import Settings
 THREADS = 16
 #: Database connections per worker process beyond one per thread.
 SPARE_CONNECTIONS = 4
+#: Seconds a worker may take to answer the supervisor's ping before it is killed, restarted.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 class _ThreadLimit:
@@ -70,6 +72,9 @@ def run(host: str, port: int, workers: int) -> None:
         proxy_headers=False,
         server_header=False,
         loop="uvloop",
+        # A busy worker's answer to the supervisor's ping waits for the interpreter lock;
+        # uvicorn's 5 s killed healthy workers under load (and every request they held).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         http="httptools",
         log_level="info",
     )
