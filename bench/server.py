@@ -230,15 +230,15 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: l
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("the server did not start")
             await asyncio.sleep(0.5)
-        # Every worker opens the lists' indexes on its first lookup: warm them all.
+        # Every worker opens the lists' indexes on its first lookup and counts the lists'
+        # entries for its first report (once per import): warm them all, as a server that has
+        # been up for a while.
         clients = [
             Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=600)
             for _ in range(8)
         ]
-        for _ in range(3):
-            await asyncio.gather(
-                *(c.request("GET", f"/api/v1/lookups/pdq/{codes[0]}") for c in clients)
-            )
+        for path in [f"/api/v1/lookups/pdq/{codes[0]}", "/api/v1/cases/BENCH-1/report"] * 3:
+            await asyncio.gather(*(c.request("GET", path) for c in clients))
         for each in [http, *clients]:
             await each.close()
 

@@ -3,7 +3,9 @@ worker processes call (settings from the environment).
 
 Each worker process runs the synchronous routes in a thread pool of ``THREADS`` threads and
 keeps a pool of as many database connections (plus a few for the audit's group commit and the
-lookup index's refresh), opened once and reused: a request never opens a connection. The lists'
+lookup index's refresh), opened once and reused: a request never opens a connection, and
+connections are not pinged on every checkout (a report checks out dozens); after a database
+restart the requests in flight fail once and SQLAlchemy discards the whole pool. The lists'
 indexes and the token cache live in the process (``api/deps.py``).
 """
 
@@ -51,7 +53,9 @@ def app_from_environment() -> FastAPI:
     migrated it before starting the workers)."""
     options = ServerOptions(cookie_secure=os.environ.get("INTERLINK_INSECURE_COOKIES") != "1")
     settings = Settings.load()
-    engine = make_engine(settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS)
+    engine = make_engine(
+        settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False
+    )
     app = create_app(settings, store=SqlStore(engine), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     return app

@@ -42,6 +42,7 @@ from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entrie
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.categories import Category
 from interlink.domain.errors import IndexCorruptError
+from interlink.index._lsm import touch_pages
 from interlink.index.codes import codes_from_hex
 from interlink.index.exact import ExactIndex
 from interlink.signals import pdq
@@ -238,8 +239,8 @@ def open_list_index(
     with _file_lock(folder / f"{state.id}.lock"):
         if directory.exists():
             try:
-                return KnownIndexes.load(directory / "indexes"), EntryLabels.load(
-                    directory / "labels"
+                return _resident(
+                    KnownIndexes.load(directory / "indexes"), EntryLabels.load(directory / "labels")
                 )
             except IndexCorruptError:
                 shutil.rmtree(directory, ignore_errors=True)
@@ -255,7 +256,21 @@ def open_list_index(
         for old in folder.glob(f"{state.id}-*"):
             if old != directory and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
-    return KnownIndexes.load(directory / "indexes"), EntryLabels.load(directory / "labels")
+    return _resident(
+        KnownIndexes.load(directory / "indexes"), EntryLabels.load(directory / "labels")
+    )
+
+
+def _resident(indexes: KnownIndexes, labels: EntryLabels) -> tuple[KnownIndexes, EntryLabels]:
+    """Fault the opened (memory-mapped) indexes and labels into this process at once: the
+    first lookups then do not wait on page faults, and memory does not creep up as queries
+    reach pages for the first time."""
+    indexes.pdq.prefault()
+    for exact in indexes.exact.values():
+        exact.prefault()
+    touch_pages(labels.ids)
+    touch_pages(labels.label_of)
+    return indexes, labels
 
 
 class LookupIndex:

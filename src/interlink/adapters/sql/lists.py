@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,6 +83,7 @@ class ListRepository:
         # Entry counts by (list id, import generation): every change of a list's entries is
         # an import, which starts a new generation, so a count never goes stale.
         self._counts: dict[tuple[int, int], int] = {}
+        self._counting = threading.Lock()
 
     def find(self, connection: Connection, name: str) -> int | None:
         """The id of the list called ``name``, if it exists."""
@@ -185,17 +187,22 @@ class ListRepository:
         )
         with self._engine.connect() as connection:
             rows = list(connection.execute(query))
-            missing = [
-                int(r.id) for r in rows if (int(r.id), int(r.generation)) not in self._counts
-            ]
-            if missing:
-                # One statement, one snapshot: the count and the generation it belongs to.
-                fresh = connection.execute(
-                    select(hash_lists, counted.label("entries")).where(hash_lists.c.id.in_(missing))
-                )
-                by_id = {int(r.id): r for r in fresh}
-                for row in by_id.values():
-                    self._counts[(int(row.id), int(row.generation))] = int(row.entries)
+            if any((int(r.id), int(r.generation)) not in self._counts for r in rows):
+                with self._counting:  # concurrent readers wait for one count, then use it
+                    missing = [
+                        int(r.id)
+                        for r in rows
+                        if (int(r.id), int(r.generation)) not in self._counts
+                    ]
+                    # One statement, one snapshot: the count and the generation it is of.
+                    fresh = connection.execute(
+                        select(hash_lists, counted.label("entries")).where(
+                            hash_lists.c.id.in_(missing)
+                        )
+                    )
+                    by_id = {int(r.id): r for r in fresh}
+                    for row in by_id.values():
+                        self._counts[(int(row.id), int(row.generation))] = int(row.entries)
                 rows = [by_id.get(int(r.id), r) for r in rows]
         return [
             StoredList(
