@@ -68,6 +68,51 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
+def _cpu(processes: list[psutil.Process]) -> float:
+    """CPU seconds (user + system) of these processes and their children so far."""
+    total = 0.0
+    seen: set[int] = set()
+    for process in processes:
+        try:
+            tree = [process, *process.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for each in tree:
+            if each.pid in seen:
+                continue
+            seen.add(each.pid)
+            try:
+                times = each.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+    return total
+
+
+def _postgres_backends(url: str) -> list[psutil.Process]:
+    """The PostgreSQL server processes serving connections to this benchmark's database."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                sqlalchemy.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            found = []
+            for pid in pids:
+                try:
+                    found.append(psutil.Process(int(pid)))
+                except psutil.Error:
+                    pass
+            return found
+    finally:
+        engine.dispose()
+
+
 def _load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
@@ -343,12 +388,28 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                 background["import_ok"] = importer.returncode == 0
             await asyncio.gather(*tasks)
             rss["at_end"] = _rss(process)
+            cpu["server_end"] = _cpu([process])
+            for backend in _postgres_backends(url):
+                cpu["postgres_end"] += _cpu([backend]) - backends.get(backend.pid, 0.0)
 
+        # Database CPU: the connections' backends, from now (new ones: all of theirs).
+        backends = {b.pid: _cpu([b]) for b in _postgres_backends(url)}
+        me = psutil.Process()
+        cpu = {"server_start": _cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
+        clients_cpu = me.cpu_times()
         before = _load_average()
         started = time.perf_counter()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
         after = _load_average()
+        clients_now = me.cpu_times()
+        cpu_seconds = {
+            "server": round(cpu["server_end"] - cpu["server_start"], 1),
+            "postgres_server_connections": round(cpu["postgres_end"] - cpu["postgres_start"], 1),
+            "clients": round(
+                clients_now.user + clients_now.system - clients_cpu.user - clients_cpu.system, 1
+            ),
+        }
     finally:
         for child in (importer, worker, server):
             if child is not None and child.poll() is None:
@@ -384,6 +445,12 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             "total": round((stats.looked["single"] + stats.looked["batch"]) / elapsed, 1),
         },
         "rss_mib": {k: round(v / 2**20, 1) for k, v in rss.items()},
+        "cpu_seconds": cpu_seconds,
+        "pdq_lookups_per_server_cpu_s": round(
+            (stats.looked["single"] + stats.looked["batch"])
+            / max(1e-9, cpu_seconds["server"] + cpu_seconds["postgres_server_connections"]),
+            1,
+        ),
         "rss_growth_pct": round(100.0 * (rss["at_end"] - rss["at_10s"]) / rss["at_10s"], 2),
         "background": background,
     }
@@ -494,6 +561,10 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio {report['ratio_total_to_anchor_batch']}"
     )
     print(f"server RSS {report['rss_mib']} MiB, growth {report['rss_growth_pct']} %")
+    print(
+        f"CPU seconds {report['cpu_seconds']}; PDQ lookups per CPU second of the server and "
+        f"its database connections: {report['pdq_lookups_per_server_cpu_s']}"
+    )
     print(f"background: {report['background']}")
     if report["first_error"]:
         print(f"first error: {report['first_error']}")
