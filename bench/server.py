@@ -339,6 +339,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                         f"run-{time.time_ns()}-{number}",
                         "--list",
                         "known",
+                        "--json",
                     ],
                     env=job_env,
                     capture_output=True,
