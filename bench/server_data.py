@@ -196,10 +196,8 @@ def _bulk(store: SqlStore, rows: np.ndarray[Any, np.dtype[np.uint8]]) -> None:
                 chunk = hex_rows(rows[start : start + step])
                 copy.write("".join(f"{start + i}\t{c}\n" for i, c in enumerate(chunk)))
         indexes = _drop_indexes(cursor)
-        cursor.execute("SELECT max(id) FROM list_entries")
-        entry_base = int(cursor.fetchone()[0]) + 1
-        cursor.execute("SELECT max(id) FROM entry_signals")
-        signal_base = int(cursor.fetchone()[0]) + 1
+        entry_base = _next_id(cursor, "list_entries")
+        signal_base = _next_id(cursor, "entry_signals")
         cursor.execute(
             "INSERT INTO list_entries (id, list_id, external_id, category_scheme, category_code,"
             " series, victim_identified, offender_identified, distributed, media_kind, extra,"
@@ -246,6 +244,14 @@ def _bulk(store: SqlStore, rows: np.ndarray[Any, np.dtype[np.uint8]]) -> None:
         raw.commit()
     finally:
         raw.close()
+
+
+def _next_id(cursor: Any, table: str) -> int:
+    cursor.execute(f"SELECT max(id) FROM {table}")
+    found = cursor.fetchone()
+    if found is None or found[0] is None:
+        raise RuntimeError(f"{table} is empty: the import of the first entries failed")
+    return int(found[0]) + 1
 
 
 def _json(value: Any) -> str:
