@@ -118,7 +118,10 @@ class ListRepository:
         )
 
     def clear(self, connection: Connection, list_id: int) -> int:
-        """Delete every entry of a list; return how many there were."""
+        """Delete every entry of a list; return how many there were. It is a new generation
+        of the list, as any change of its entries (indexes and counts of the old one are not
+        used again)."""
+        self.begin_import(connection, list_id)
         connection.execute(delete(entry_signals).where(entry_signals.c.list_id == list_id))
         result = connection.execute(delete(list_entries).where(list_entries.c.list_id == list_id))
         return int(result.rowcount)
