@@ -1,17 +1,25 @@
 """Benchmark: the API under load. ``--clients`` concurrent clients for ``--seconds`` against
-``interlink serve`` (on 127.0.0.1 only), mixing single PDQ lookups, batch PDQ lookups, case
-reads and report pages, on a store holding a known list of ``--codes`` random PDQ codes.
+``interlink serve --workers N`` (127.0.0.1 only) on PostgreSQL holding ``--codes`` stored PDQ
+codes, mixing single PDQ lookups, batch lookups, case reads and case reports, while a scan
+job runs in ``interlink worker`` and a second list is imported with ``interlink lists import``.
 
-Reported: requests and errors per endpoint with p50/p99 latency; PDQ hashes looked up per
-second through the API (single and batch requests, each and together); the server's memory
-(RSS of its process tree) at the 10th second and at the end, and the growth between them.
-The anchor, timed in this process on the same store, is the lookup service called directly
-(no HTTP, no authentication, no audit), batch and single: the ratio shows what the API costs.
+Reported: requests, errors, p50 and p99 per endpoint; PDQ hashes looked up per second through
+the API (single and batch requests, each and together); the server's memory (RSS of its
+process tree) at the 10th second and at the end, and the growth between them; the machine's
+load average before and after; what the scan and the import did meanwhile. The anchor, timed
+in this process on the same store and index, is the lookup service called directly (no
+HTTP, no authentication, no audit), single and batch: the ratio shows what the API costs.
 
-    python -m bench.server [--db URL] [--codes 100000] [--clients 50] [--seconds 60]
-        [--workers 2] [--batch 100] [--json]
+Each client loops: pick a request (single 45 %, batch of ``--batch`` 25 %, case 20 %, report
+10 %), send it, wait for the answer, then wait ``--think-ms`` on average (exponentially
+distributed; 0 for a closed loop that saturates the server).
 
-Without ``--db`` the store is a fresh schema in the PostgreSQL test database (127.0.0.1:5432).
+    python -m bench.server [--codes 1e7] [--prepared-db NAME] [--clients 50] [--seconds 60]
+        [--workers 2] [--batch 100] [--think-ms 0] [--no-background] [--json]
+
+The database ``--prepared-db`` (default ``bench_server_<codes>``) is filled once by
+``bench/server_data.py`` and reused by later runs; the indexes the server builds are kept
+under ``--home`` (default ``bench/out/server-home``) and reused too.
 """
 
 from __future__ import annotations
@@ -26,96 +34,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psutil  # type: ignore[import-untyped]
-import sqlalchemy
-from sqlalchemy.engine import make_url
 
-from interlink.adapters.sql.store import SqlStore
-from interlink.domain.principal import Principal, Role
-from interlink.services import accounts, authentication, casefile, lookups
-from interlink.services.cases import acting_agency
-from interlink.services.lists import import_list
+from bench import server_data
+from bench.server_client import Connection, HttpError
 
-PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _fresh_schema() -> tuple[str, str]:
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    engine = sqlalchemy.create_engine(PG)
-    with engine.begin() as connection:
-        connection.execute(sqlalchemy.text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    url = make_url(PG).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
-
-
-def _drop_schema(schema: str) -> None:
-    engine = sqlalchemy.create_engine(PG)
-    with engine.begin() as connection:
-        connection.execute(sqlalchemy.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-def _codes(count: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [f"{rng.getrandbits(256):064x}" for _ in range(count)]
-
-
-def prepare(url: str, codes: list[str], folder: Path) -> dict[str, Any]:
-    """Fill the store: a list of ``codes``, one investigator with a token, a case."""
-    store = SqlStore.open(url)
-    try:
-        agency = acting_agency(store, "bench", actor="bench")
-        root = Principal.local(agency.id, agency.name, "bench")
-        accounts.add_user(
-            store,
-            root,
-            "loader",
-            agency="bench",
-            roles=frozenset({Role.INVESTIGATOR}),
-            password=None,
-        )
-        _, token = authentication.create_token(store, root, user="loader", days=1)
-        casefile.open_case(store, root, "BENCH-1")
-        listing = folder / "known.csv"
-        with listing.open("w") as out:
-            out.write("pdq,category\n")
-            for code in codes:
-                out.write(f"{code},uk:A\n")
-        started = time.perf_counter()
-        import_list(store, listing, name="known", actor="bench")
-        loaded = time.perf_counter() - started
-        return {"token": token, "case": "BENCH-1", "load_seconds": loaded}
-    finally:
-        store.close()
-
-
-def anchor(url: str, codes: list[str], batch: int, seconds: float = 5.0) -> dict[str, float]:
-    """The lookup service called in this process: single and batch lookups per second."""
-    store = SqlStore.open(url, migrate_schema=False)
-    try:
-        agency = store.cases.agency("bench")
-        principal = Principal.local(agency.id, agency.name, "bench")
-        index = lookups.LookupIndex()
-        lookups.lookup(store, principal, index, [lookups.HashQuery("pdq", codes[0])])
-        rates = {}
-        for size in (1, batch):
-            done = 0
-            started = time.perf_counter()
-            while time.perf_counter() - started < seconds:
-                queries = [lookups.HashQuery("pdq", random.choice(codes)) for _ in range(size)]
-                lookups.lookup(store, principal, index, queries)
-                done += size
-            rates["single" if size == 1 else "batch"] = done / (time.perf_counter() - started)
-        return rates
-    finally:
-        store.close()
+SEED = 1
+OUT = Path(__file__).parent / "out"
 
 
 def _free_port() -> int:
@@ -134,196 +63,476 @@ def _rss(process: psutil.Process) -> int:
     return total
 
 
-async def _client(
-    base: str,
-    token: str,
-    case: str,
-    codes: list[str],
-    batch: int,
-    until: float,
-    samples: dict[str, list[float]],
-    errors: dict[str, int],
-    looked: dict[str, int],
-) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as http:
-        while time.monotonic() < until:
-            pick = random.random()
-            if pick < 0.45:
-                name = "GET /lookups/pdq/{value}"
-                request = http.get(f"/api/v1/lookups/pdq/{random.choice(codes)}")
-                count = 1
-            elif pick < 0.70:
-                name = "POST /lookups (batch)"
-                queries = [{"type": "pdq", "value": random.choice(codes)} for _ in range(batch)]
-                request = http.post("/api/v1/lookups", json={"queries": queries})
-                count = batch
-            elif pick < 0.90:
-                name = "GET /cases/{case}"
-                request = http.get(f"/api/v1/cases/{case}")
-                count = 0
-            else:
-                name = "GET /cases/{case}/report"
-                request = http.get(f"/api/v1/cases/{case}/report")
-                count = 0
-            started = time.perf_counter()
-            try:
-                response = await request
-                ok = response.status_code < 400
-            except httpx.HTTPError:
-                ok = False
-            samples[name].append(time.perf_counter() - started)
-            if ok:
-                if count == 1:
-                    looked["single"] += 1
-                elif count:
-                    looked["batch"] += count
-            else:
-                errors[name] += 1
-
-
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def load(
-    url: str,
-    token: str,
-    case: str,
-    codes: list[str],
-    *,
-    clients: int,
-    seconds: float,
-    workers: int,
-    batch: int,
-) -> dict[str, Any]:
-    """Run the server and the clients; the figures."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "INTERLINK_DB": url}
-    server = subprocess.Popen(
+def _cpu(processes: list[psutil.Process]) -> float:
+    """CPU seconds (user + system) of these processes and their children so far."""
+    total = 0.0
+    seen: set[int] = set()
+    for process in processes:
+        try:
+            tree = [process, *process.children(recursive=True)]
+        except psutil.Error:
+            continue
+        for each in tree:
+            if each.pid in seen:
+                continue
+            seen.add(each.pid)
+            try:
+                times = each.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+    return total
+
+
+def _postgres_backends(url: str) -> list[psutil.Process]:
+    """The PostgreSQL server processes serving connections to this benchmark's database."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = connection.execute(
+                sqlalchemy.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            found = []
+            for pid in pids:
+                try:
+                    found.append(psutil.Process(int(pid)))
+                except psutil.Error:
+                    pass
+            return found
+    finally:
+        engine.dispose()
+
+
+def _load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def anchor(url: str, home: Path, codes: list[str], batch: int, seconds: float) -> dict[str, float]:
+    """The lookup service called in this process: single and batch lookups per second."""
+    from interlink.adapters.sql.store import SqlStore
+    from interlink.domain.principal import Principal
+    from interlink.services import lookups
+
+    store = SqlStore.open(url, migrate_schema=False)
+    try:
+        agency = store.cases.agency("bench")
+        principal = Principal.local(agency.id, agency.name, "bench")
+        index = lookups.LookupIndex(home=home)
+        started = time.perf_counter()
+        lookups.lookup(store, principal, index, [lookups.HashQuery("pdq", codes[0])])
+        rates = {"open_seconds": time.perf_counter() - started}
+        for size in (1, batch):
+            done = 0
+            started = time.perf_counter()
+            while time.perf_counter() - started < seconds:
+                queries = [lookups.HashQuery("pdq", random.choice(codes)) for _ in range(size)]
+                lookups.lookup(store, principal, index, queries)
+                done += size
+            rates["single" if size == 1 else "batch"] = done / (time.perf_counter() - started)
+        return rates
+    finally:
+        store.close()
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.samples: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.looked: dict[str, int] = defaultdict(int)
+        self.first_error: str | None = None
+
+
+async def _client(
+    port: int, token: str, codes: list[str], args: argparse.Namespace, until: float, stats: _Stats
+) -> None:
+    http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=60)
+    think = args.think_ms / 1000.0
+    try:
+        while time.monotonic() < until:
+            pick = random.random()
+            body = None
+            count = 0
+            if pick < 0.45:
+                name, method = "GET /lookups/pdq/{value}", "GET"
+                path, count = f"/api/v1/lookups/pdq/{random.choice(codes)}", 1
+            elif pick < 0.70:
+                name, method = f"POST /lookups (batch of {args.batch})", "POST"
+                path, count = "/api/v1/lookups", args.batch
+                body = {
+                    "queries": [
+                        {"type": "pdq", "value": random.choice(codes)} for _ in range(args.batch)
+                    ]
+                }
+            elif pick < 0.90:
+                name, method, path = "GET /cases/{case}", "GET", "/api/v1/cases/BENCH-1"
+            else:
+                name, method, path = (
+                    "GET /cases/{case}/report",
+                    "GET",
+                    "/api/v1/cases/BENCH-1/report",
+                )
+            started = time.perf_counter()
+            try:
+                status, content = await http.request(method, path, body)
+                ok = status < 400
+                problem = f"{status} {content[:200]!r}"
+            except HttpError as exc:
+                ok, problem = False, str(exc)
+            stats.samples[name].append(time.perf_counter() - started)
+            if ok:
+                stats.looked["single" if count == 1 else "batch"] += count
+            else:
+                stats.errors[name] += 1
+                stats.first_error = stats.first_error or f"{name}: {problem}"
+            if think:
+                await asyncio.sleep(random.expovariate(1.0 / think))
+    finally:
+        await http.close()
+
+
+def _interlink(*arguments: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """An ``interlink`` command in the background, its output into ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "interlink", *arguments],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def _scan_folder(files: int) -> Path:
+    """``files`` generated benign JPEGs (cached under bench/out)."""
+    from interlink.demo.images import encode, scene
+
+    folder = OUT / f"server-scan-{files}"
+    if len(list(folder.glob("*.jpg"))) != files:
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(files):
+            (folder / f"{number:05d}.jpg").write_bytes(encode(scene(number)))
+    return folder
+
+
+def _warm_scan_index(env: dict[str, str], folder: Path) -> float:
+    """Scan one image against ``known`` once, so the scan jobs' matcher (``known_cache``,
+    under the server's home) is built before the clock starts, as on a node that has scanned
+    before; the seconds it took (a few hundredths when it was already built)."""
+    from interlink.demo.images import encode, scene
+
+    one = folder / "warm"
+    one.mkdir()
+    (one / "warm.jpg").write_bytes(encode(scene(10**6)))
+    started = time.perf_counter()
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
             "interlink",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
+            "--agency",
+            "bench",
+            "scan",
+            str(one),
+            "--case",
+            "BENCH-WARM",
+            "--list",
+            "known",
             "--workers",
-            str(workers),
+            "0",
+            "--json",
         ],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=3600,
+        check=False,
     )
-    try:
-        deadline = time.monotonic() + 300
+    if done.returncode != 0:
+        raise RuntimeError(f"the warm-up scan failed: {done.stderr.decode()[-500:]}")
+    return round(time.perf_counter() - started, 1)
+
+
+def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: list[str]) -> None:
+    async def probe() -> None:
+        http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=300)
+        deadline = time.monotonic() + 600
         while True:
             try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                status, _ = await http.request("GET", "/readyz")
+                if status == 200:
                     break
-            except httpx.TransportError:
+            except HttpError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("the server did not start")
-            time.sleep(0.5)
-        # Warm every worker's lookup index before timing.
-        for _ in range(4 * workers):
-            httpx.get(
-                f"{base}/api/v1/lookups/pdq/{codes[0]}",
-                timeout=120,
-                headers={"Authorization": f"Bearer {token}"},
-            )
+            await asyncio.sleep(0.5)
+        # Every worker opens the lists' indexes on its first lookup and counts the lists'
+        # entries for its first report (once per import): warm them all, as a server that has
+        # been up for a while.
+        clients = [
+            Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=600)
+            for _ in range(8)
+        ]
+        for path in [f"/api/v1/lookups/pdq/{codes[0]}", "/api/v1/cases/BENCH-1/report"] * 3:
+            await asyncio.gather(*(c.request("GET", path) for c in clients))
+        for each in [http, *clients]:
+            await each.close()
+
+    asyncio.run(probe())
+
+
+def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    """Run the server, the background work and the clients; the figures."""
+    port = _free_port()
+    home = Path(args.home)
+    env = {**os.environ, "INTERLINK_DB": url, "INTERLINK_HOME": str(home)}
+    background: dict[str, Any] = {}
+    job_ids: list[str] = []
+    logs = OUT / "server-logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    server = _interlink(
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        env=env,
+        log=logs / "serve.log",
+    )
+    worker: subprocess.Popen[bytes] | None = None
+    importer: subprocess.Popen[bytes] | None = None
+    try:
+        _wait_ready(port, server, tokens[0], codes)
         process = psutil.Process(server.pid)
-        samples: dict[str, list[float]] = defaultdict(list)
-        errors: dict[str, int] = defaultdict(int)
-        looked: dict[str, int] = defaultdict(int)
+        stats = _Stats()
         rss: dict[str, int] = {}
+        folder = Path(tempfile.mkdtemp(prefix="bench-server-"))
+        if not args.no_background:
+            scans = _scan_folder(args.scan_files)
+            job_env = {**env, "INTERLINK_EVIDENCE_ROOTS": str(scans.parent)}
+            background["scan_index_warm_seconds"] = _warm_scan_index(env, folder)
+            for number in range(args.scan_jobs):
+                submit = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "interlink",
+                        "--agency",
+                        "bench",
+                        "jobs",
+                        "scan",
+                        str(scans),
+                        "--case",
+                        "BENCH-SCAN",
+                        "--exhibit-name",
+                        f"run-{time.time_ns()}-{number}",
+                        "--list",
+                        "known",
+                        "--json",
+                    ],
+                    env=job_env,
+                    capture_output=True,
+                    timeout=300,
+                    check=False,
+                )
+                if submit.returncode != 0:
+                    raise RuntimeError(f"jobs scan failed: {submit.stderr.decode()[-500:]}")
+                job_ids.append(str(json.loads(submit.stdout)["id"]))
+            incoming = folder / "incoming.csv"
+            extra = server_data.hex_rows(server_data.codes(args.import_codes, SEED + 7))
+            incoming.write_text("pdq,category\n" + "".join(f"{c},uk:B\n" for c in extra))
+            background["import_codes"] = args.import_codes
+            background["scan_files_per_job"] = args.scan_files
+            background["scan_jobs"] = args.scan_jobs
 
         async def run() -> None:
-            until = time.monotonic() + seconds
+            nonlocal worker, importer
+            started = time.monotonic()
+            until = started + args.seconds
+            if not args.no_background:
+                worker = _interlink("worker", env=job_env, log=logs / "worker.log")
             tasks = [
-                asyncio.create_task(
-                    _client(base, token, case, codes, batch, until, samples, errors, looked)
-                )
-                for _ in range(clients)
+                asyncio.create_task(_client(port, token, codes, args, until, stats))
+                for token in tokens
             ]
-            await asyncio.sleep(min(10.0, seconds / 6))
+            if not args.no_background:
+                await asyncio.sleep(min(5.0, args.seconds / 12))
+                importer = _interlink(
+                    "lists",
+                    "import",
+                    str(incoming),
+                    "--name",
+                    "incoming",
+                    env=env,
+                    log=logs / "import.log",
+                )
+                background["import_started_s"] = round(time.monotonic() - started, 1)
+            await asyncio.sleep(max(0.0, started + min(10.0, args.seconds / 6) - time.monotonic()))
             rss["at_10s"] = _rss(process)
+            while importer is not None and importer.poll() is None and time.monotonic() < until:
+                await asyncio.sleep(0.2)
+            if importer is not None and importer.returncode is not None:
+                background["import_seconds"] = round(
+                    time.monotonic() - started - background["import_started_s"], 1
+                )
+                background["import_ok"] = importer.returncode == 0
             await asyncio.gather(*tasks)
             rss["at_end"] = _rss(process)
+            cpu["server_end"] = _cpu([process])
+            for backend in _postgres_backends(url):
+                cpu["postgres_end"] += _cpu([backend]) - backends.get(backend.pid, 0.0)
 
+        # Database CPU: the connections' backends, from now (new ones: all of theirs).
+        backends = {b.pid: _cpu([b]) for b in _postgres_backends(url)}
+        me = psutil.Process()
+        cpu = {"server_start": _cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
+        clients_cpu = me.cpu_times()
+        before = _load_average()
         started = time.perf_counter()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
+        after = _load_average()
+        clients_now = me.cpu_times()
+        cpu_seconds = {
+            "server": round(cpu["server_end"] - cpu["server_start"], 1),
+            "postgres_server_connections": round(cpu["postgres_end"] - cpu["postgres_start"], 1),
+            "clients": round(
+                clients_now.user + clients_now.system - clients_cpu.user - clients_cpu.system, 1
+            ),
+        }
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        for child in (importer, worker, server):
+            if child is not None and child.poll() is None:
+                child.terminate()
+        for child in (importer, worker, server):
+            if child is not None:
+                try:
+                    child.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+    if job_ids:
+        background.update(_scan_progress(url, job_ids))
     endpoints = {
         name: {
             "requests": len(values),
-            "errors": errors.get(name, 0),
+            "errors": stats.errors.get(name, 0),
             "p50_ms": round(_percentile(values, 0.50) * 1000, 1),
             "p99_ms": round(_percentile(values, 0.99) * 1000, 1),
         }
-        for name, values in sorted(samples.items())
+        for name, values in sorted(stats.samples.items())
     }
     return {
         "seconds": round(elapsed, 1),
+        "load_average_before": before,
+        "load_average_after": after,
         "endpoints": endpoints,
-        "errors": sum(errors.values()),
+        "errors": sum(stats.errors.values()),
+        "first_error": stats.first_error,
         "pdq_lookups_per_s": {
-            "single": round(looked["single"] / elapsed, 1),
-            "batch": round(looked["batch"] / elapsed, 1),
-            "total": round((looked["single"] + looked["batch"]) / elapsed, 1),
+            "single": round(stats.looked["single"] / elapsed, 1),
+            "batch": round(stats.looked["batch"] / elapsed, 1),
+            "total": round((stats.looked["single"] + stats.looked["batch"]) / elapsed, 1),
         },
         "rss_mib": {k: round(v / 2**20, 1) for k, v in rss.items()},
+        "cpu_seconds": cpu_seconds,
+        "pdq_lookups_per_server_cpu_s": round(
+            (stats.looked["single"] + stats.looked["batch"])
+            / max(1e-9, cpu_seconds["server"] + cpu_seconds["postgres_server_connections"]),
+            1,
+        ),
         "rss_growth_pct": round(100.0 * (rss["at_end"] - rss["at_10s"]) / rss["at_10s"], 2),
+        "background": background,
     }
+
+
+def _scan_progress(url: str, job_ids: list[str]) -> dict[str, Any]:
+    """How far the scan jobs of this run got (files done, jobs by state)."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sqlalchemy.text(
+                    "SELECT state, count(*), sum(files_done) FROM jobs"
+                    " WHERE CAST(id AS text) IN :ids GROUP BY state"
+                ).bindparams(sqlalchemy.bindparam("ids", expanding=True)),
+                {"ids": job_ids},
+            ).all()
+        return {
+            "scan_jobs_by_state": {str(r[0]): int(r[1]) for r in rows},
+            "scan_files_done": sum(int(r[2] or 0) for r in rows),
+        }
+    except sqlalchemy.exc.DBAPIError:
+        return {}
+    finally:
+        engine.dispose()
+
+
+def _reset(url: str) -> None:
+    """Undo what a previous run added that would change this one: the imported list, the
+    scan jobs left queued."""
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DELETE FROM hash_lists WHERE name = 'incoming'"))
+            connection.execute(
+                sqlalchemy.text(
+                    "UPDATE jobs SET state = 'cancelled' WHERE state IN ('queued', 'running')"
+                )
+            )
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print a report, or JSON only with ``--json``."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--db", help="database URL (default: a fresh PostgreSQL schema)")
-    parser.add_argument("--codes", type=float, default=1e5, help="stored PDQ codes")
+    parser.add_argument("--codes", type=float, default=1e7, help="stored PDQ codes")
+    parser.add_argument("--prepared-db", help="database to fill once and reuse")
+    parser.add_argument("--home", default=str(OUT / "server-home"), help="server's data folder")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--batch", type=int, default=100, help="codes per batch lookup")
+    parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause between requests")
+    parser.add_argument("--scan-files", type=int, default=200, help="images per scan job")
+    parser.add_argument("--scan-jobs", type=int, default=3)
+    parser.add_argument("--import-codes", type=int, default=100_000, help="codes in the import")
+    parser.add_argument("--no-background", action="store_true", help="no scan, no import")
+    parser.add_argument("--anchor-seconds", type=float, default=5.0)
     parser.add_argument("--json", action="store_true", help="print machine-readable output only")
     args = parser.parse_args(argv)
-    schema = None
-    url = args.db
-    if url is None:
-        url, schema = _fresh_schema()
-    try:
-        codes = _codes(int(args.codes), seed=1)
-        with tempfile.TemporaryDirectory() as folder:
-            prepared = prepare(url, codes, Path(folder))
-        direct = anchor(url, codes, args.batch)
-        result = load(
-            url,
-            prepared["token"],
-            prepared["case"],
-            codes,
-            clients=args.clients,
-            seconds=args.seconds,
-            workers=args.workers,
-            batch=args.batch,
-        )
-    finally:
-        if schema is not None:
-            _drop_schema(schema)
+    count = int(args.codes)
+    name = args.prepared_db or f"bench_server_{count:.0e}".replace("+0", "").replace("+", "")
+    url, filled = server_data.prepared(name, count, SEED)
+    _reset(url)
+    tokens = server_data.tokens(url, args.clients)
+    codes = server_data.sample(count, SEED, 100_000)
+    direct = anchor(url, Path(args.home), codes, args.batch, args.anchor_seconds)
+    result = load(url, tokens, codes, args)
     report = {
-        "codes": int(args.codes),
+        "codes": count,
+        "database": name,
+        "prepared": filled,
         "clients": args.clients,
         "workers": args.workers,
         "batch": args.batch,
-        "load_seconds": round(prepared["load_seconds"], 1),
+        "think_ms": args.think_ms,
         **result,
         "anchor_lookups_per_s": {k: round(v, 1) for k, v in direct.items()},
         "ratio_total_to_anchor_batch": round(
@@ -334,12 +543,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report))
         return 0
     print(
-        f"{report['codes']} stored PDQ codes, {args.clients} clients, {args.workers} workers, "
-        f"{report['seconds']} s"
+        f"{count} stored PDQ codes, {args.clients} clients, {args.workers} workers, think "
+        f"{args.think_ms} ms, {report['seconds']} s; load average {report['load_average_before']}"
+        f" -> {report['load_average_after']}"
     )
-    for name, figures in report["endpoints"].items():
+    for endpoint, figures in report["endpoints"].items():
         print(
-            f"  {name:28} {figures['requests']:7} req  {figures['errors']:4} err  "
+            f"  {endpoint:32} {figures['requests']:7} req  {figures['errors']:4} err  "
             f"p50 {figures['p50_ms']:8.1f} ms  p99 {figures['p99_ms']:8.1f} ms"
         )
     rates = report["pdq_lookups_per_s"]
@@ -352,6 +562,13 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio {report['ratio_total_to_anchor_batch']}"
     )
     print(f"server RSS {report['rss_mib']} MiB, growth {report['rss_growth_pct']} %")
+    print(
+        f"CPU seconds {report['cpu_seconds']}; PDQ lookups per CPU second of the server and "
+        f"its database connections: {report['pdq_lookups_per_server_cpu_s']}"
+    )
+    print(f"background: {report['background']}")
+    if report["first_error"]:
+        print(f"first error: {report['first_error']}")
     return 0
 
 

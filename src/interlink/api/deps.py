@@ -13,7 +13,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from interlink.adapters import oidc
 from interlink.adapters.sql.store import SqlStore
-from interlink.auth import bearer
+from interlink.auth import bearer, token_cache
 from interlink.auth.ratelimit import RateLimiter
 from interlink.domain.errors import AccessDeniedError, AuthenticationError
 from interlink.domain.principal import Principal
@@ -40,6 +40,9 @@ class ServerOptions:
     lookup_recheck: float = 1.0
     #: How often the server checks whether an audit checkpoint is due (seconds).
     checkpoint_check_seconds: float = 60.0
+    #: How long a bearer token read from the database is trusted (seconds; 0: never cached).
+    #: A revocation in this process takes effect at once, in another within this time.
+    token_cache_seconds: float = token_cache.TTL
 
 
 @dataclass
@@ -50,13 +53,15 @@ class ServerContext:
     store: SqlStore
     options: ServerOptions
     lookups: LookupIndex = field(init=False)
+    tokens: token_cache.TokenCache = field(init=False)
     discover: Callable[[str], oidc.ProviderMetadata] = oidc.discover
     exchange: Callable[..., str] = oidc.exchange_code
     requests: RateLimiter = field(init=False)
     logins: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lookups = LookupIndex(self.options.lookup_recheck)
+        self.lookups = LookupIndex(self.options.lookup_recheck, home=self.settings.home)
+        self.tokens = token_cache.TokenCache(self.options.token_cache_seconds)
         self.requests = RateLimiter(
             self.options.requests_per_second, self.options.request_burst, what="requests"
         )
@@ -97,7 +102,9 @@ def caller(
         if token is None or not token.credentials.strip():
             raise AuthenticationError("not authenticated")
         context.requests.hit("t:" + bearer.digest(token.credentials)[:16])
-        return authentication.token_principal(context.store, token.credentials, client=client)
+        return authentication.token_principal(
+            context.store, token.credentials, client=client, cache=context.tokens
+        )
     if session:
         principal, csrf = authentication.session_principal(context.store, session)
         if request.method not in SAFE_METHODS:

@@ -1,17 +1,84 @@
-"""The application factory uvicorn's worker processes call: settings from the environment."""
+"""How ``interlink serve`` runs the API: uvicorn's options, and the application factory its
+worker processes call (settings from the environment).
+
+Each worker process runs the synchronous routes in a thread pool of ``THREADS`` threads and
+keeps a pool of as many database connections (plus a few for the audit's group commit and the
+lookup index's refresh), opened once and reused: a request never opens a connection, and
+connections are not pinged on every checkout (a report checks out dozens); after a database
+restart the requests in flight fail once and SQLAlchemy discards the whole pool. The lists'
+indexes and the token cache live in the process (``api/deps.py``).
+"""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from fastapi import FastAPI
 
+from interlink.adapters.sql.engine import make_engine
+from interlink.adapters.sql.store import SqlStore
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.settings import Settings
 
+#: Threads per worker process running synchronous routes (anyio's default is 40: more threads
+#: than that only contend for the interpreter lock on a small machine).
+THREADS = 16
+#: Database connections per worker process beyond one per thread.
+SPARE_CONNECTIONS = 4
+#: Seconds a worker may take to answer the supervisor's ping before it is killed, restarted.
+WORKER_HEALTHCHECK_SECONDS = 60
+
+
+class _ThreadLimit:
+    """Pure ASGI middleware: sets the worker's thread pool size on its event loop, once."""
+
+    def __init__(self, app: Any, threads: int = THREADS) -> None:
+        self.app = app
+        self._threads = threads
+        self._done = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if not self._done:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self._threads
+            self._done = True
+        await self.app(scope, receive, send)
+
 
 def app_from_environment() -> FastAPI:
-    """The API on the store ``INTERLINK_DB`` names (``interlink serve`` sets it)."""
+    """The API on the store ``INTERLINK_DB`` names (``interlink serve`` sets it, and has
+    migrated it before starting the workers)."""
     options = ServerOptions(cookie_secure=os.environ.get("INTERLINK_INSECURE_COOKIES") != "1")
-    return create_app(Settings.load(), options=options)
+    settings = Settings.load()
+    engine = make_engine(
+        settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False
+    )
+    app = create_app(settings, store=SqlStore(engine), options=options)
+    app.add_middleware(_ThreadLimit, threads=THREADS)
+    return app
+
+
+def run(host: str, port: int, workers: int) -> None:
+    """Serve the API with uvicorn: ``workers`` processes, the application factory above in
+    each, on uvloop's event loop and the httptools parser (both in C, cheaper per request
+    than asyncio's own loop and h11)."""
+    import uvicorn
+
+    uvicorn.run(
+        "interlink.api.server:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        loop="uvloop",
+        # A busy worker's answer to the supervisor's ping waits for the interpreter lock;
+        # uvicorn's 5 s killed healthy workers under load (and every request they held).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+        http="httptools",
+        log_level="info",
+    )

@@ -27,8 +27,7 @@ def serve(
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json, /healthz, /readyz)."""
     import os
 
-    import uvicorn
-
+    from interlink.api.server import run
     from interlink.domain.errors import ConfigurationError
 
     shared = state(ctx)
@@ -40,13 +39,4 @@ def serve(
     os.environ["INTERLINK_HOME"] = str(shared.settings.home)
     if insecure_cookies:
         os.environ["INTERLINK_INSECURE_COOKIES"] = "1"
-    uvicorn.run(
-        "interlink.api.server:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=False,
-        server_header=False,
-        log_level="info",
-    )
+    run(host, port, workers)

@@ -34,6 +34,17 @@ from interlink.index._store import (
 from interlink.index.bundle import open_bundle, write_bundle
 
 MERGE_RATIO = 4
+_PAGE = 4096
+
+
+def touch_pages(array: npt.NDArray[Any]) -> int:
+    """Read one byte of every page ``array`` spans (faulting a mapped file's pages in); return
+    its size in bytes."""
+    if array.size == 0 or not array.flags.c_contiguous:
+        return 0
+    raw = array.reshape(-1).view(np.uint8)
+    int(raw[::_PAGE].sum(dtype=np.uint64))
+    return int(raw.nbytes)
 
 
 class Segment(Protocol):
@@ -160,6 +171,17 @@ class SegmentedIndex(ABC, Generic[S]):
     def nbytes(self) -> int:
         """Bytes of every segment array (memory-mapped or not), bitmaps included."""
         return sum(s.nbytes for s in self._segments)
+
+    def prefault(self) -> int:
+        """Read one byte of every page of every segment's arrays, so that a memory-mapped
+        index is resident in this process now rather than page by page at its first queries
+        (steady latency, flat memory afterwards); return the bytes covered."""
+        covered = 0
+        for segment in self._segments:
+            arrays, _ = segment.bundle()
+            for array in arrays.values():
+                covered += touch_pages(array)
+        return covered
 
     def save(self, path: Path) -> None:
         """Persist to the directory ``path`` atomically: write the segment files it lacks, then

@@ -37,15 +37,13 @@ def audit_read(
     after: Any = None,
 ) -> None:
     """Append the record of a read of case data (who read what)."""
-    with store.transaction() as tx:
-        store.audit.append(
-            tx,
-            actor=principal.actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            after=after,
-        )
+    store.audit.record(
+        actor=principal.actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        after=after,
+    )
 
 
 def case_of(store: SqlStore, principal: Principal, name: str, need: Capability) -> Case:

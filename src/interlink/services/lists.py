@@ -415,11 +415,9 @@ def set_enabled(store: SqlStore, name: str, enabled: bool, *, actor: str = "loca
 
 def audit_read(store: SqlStore, what: str, names: Sequence[str], *, actor: str) -> None:
     """Record that ``actor`` read list data (``what``: show, diff, conflicts) of ``names``."""
-    with store.transaction() as tx:
-        store.audit.append(
-            tx,
-            actor=actor,
-            action=f"list.{what}",
-            object_type="list",
-            object_id=",".join(names) or "*",
-        )
+    store.audit.record(
+        actor=actor,
+        action=f"list.{what}",
+        object_type="list",
+        object_id=",".join(names) or "*",
+    )

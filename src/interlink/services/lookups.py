@@ -1,26 +1,27 @@
 """Hash lookups against the enabled known lists: exact for cryptographic hashes, PDQ within
 a distance (at most each list's threshold), answered with list, entry and category.
 
-The indexes are built once per state of the lists (``known_cache``) and kept in memory by
-the ``LookupIndex`` the caller holds (one per server process), so a lookup costs one index
-query and one read of the matched entries' records.
+Each enabled list's indexes are built once per import of that list and kept by the
+``LookupIndex`` the caller holds (one per server process, ``services.lookup_index``), so a
+lookup costs one index query per enabled list and reads nothing from the database (the
+matched entries' labels are kept with the indexes).
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import InvalidFieldError, TooLargeError
 from interlink.domain.principal import Capability, Principal
-from interlink.services.known_cache import chosen_lists, lists_state
+from interlink.index.base import Hit
+from interlink.services.lookup_index import LookupIndex
 from interlink.signals import pdq
 from interlink.signals.registry import get as signal_type
-from interlink.triage.known import EXACT_TYPES, KnownIndexes
+from interlink.triage.known import EXACT_TYPES
+
+__all__ = ["MAX_BATCH", "HashQuery", "LookupIndex", "LookupMatch", "LookupResult", "lookup"]
 
 #: Most queries one batch may carry.
 MAX_BATCH = 10_000
@@ -56,35 +57,6 @@ class LookupResult:
     matches: tuple[LookupMatch, ...]
 
 
-class LookupIndex:
-    """The enabled lists' indexes, rebuilt when the lists change (thread-safe). The lists'
-    state is checked at most every ``recheck`` seconds, so a change reaches lookups within
-    that time and a lookup does not pay for the check."""
-
-    def __init__(self, recheck: float = 1.0) -> None:
-        self._lock = threading.Lock()
-        self._key: tuple[str, str] | None = None
-        self._indexes = KnownIndexes()
-        self._thresholds: dict[int, int] = {}
-        self._recheck = recheck
-        self._checked = -math.inf
-
-    def current(self, store: SqlStore) -> tuple[KnownIndexes, dict[int, int]]:
-        """The indexes and PDQ thresholds of the lists enabled now."""
-        if time.monotonic() - self._checked < self._recheck:
-            with self._lock:
-                return self._indexes, self._thresholds
-        lists = chosen_lists(store, None)
-        key = lists_state(store, lists)
-        with self._lock:
-            self._checked = time.monotonic()
-            if key != self._key:
-                self._indexes = KnownIndexes.build(store.lists.signals([s.id for s in lists]))
-                self._thresholds = {s.id: s.pdq_threshold for s in lists}
-                self._key = key
-            return self._indexes, self._thresholds
-
-
 def normalise(query: HashQuery, position: int | None = None) -> HashQuery:
     """The query with its value validated and normalised; ``InvalidFieldError`` naming the
     field (``queries[i].value``) otherwise."""
@@ -118,45 +90,39 @@ def lookup(
     if len(queries) > MAX_BATCH:
         raise TooLargeError("queries", MAX_BATCH, "queries")
     wanted = [normalise(q, i if batch else None) for i, q in enumerate(queries)]
-    indexes, thresholds = index.current(store)
-    found: list[list[tuple[int, str, int]]] = [[] for _ in wanted]
+    found: list[list[LookupMatch]] = [[] for _ in wanted]
     perceptual = [i for i, q in enumerate(wanted) if q.type == pdq.NAME]
-    if perceptual and len(indexes.pdq):
-        limit = max(thresholds.values(), default=pdq.THRESHOLD)
-        radii = [_radius(wanted[i].distance, limit) for i in perceptual]
-        hits = indexes.pdq.query_batch([wanted[i].value for i in perceptual], radii)
-        for i, pdq_row in zip(perceptual, hits, strict=True):
-            explicit = wanted[i].distance is not None
-            for hit in pdq_row:
-                bound = thresholds.get(indexes.list_of(hit.id), pdq.THRESHOLD)
-                if explicit or hit.distance <= bound:
-                    found[i].append((hit.id, pdq.NAME, hit.distance))
-    for name in {q.type for q in wanted if q.type != pdq.NAME}:
-        exact = indexes.exact.get(name)
-        if exact is None:
-            continue
-        positions = [i for i, q in enumerate(wanted) if q.type == name]
-        exact_hits = exact.query_batch([wanted[i].value for i in positions])
-        for i, exact_row in zip(positions, exact_hits, strict=True):
-            found[i].extend((hit.id, name, 0) for hit in exact_row)
-    info = store.lists.info({entry for row in found for entry, _, _ in row})
-    results = []
-    for query, row in zip(wanted, found, strict=True):
-        matches = []
-        for entry_id, kind, distance in sorted(row, key=lambda m: (m[2], m[0])):
-            entry = info.get(entry_id)
-            if entry is None:
-                continue
-            matches.append(
-                LookupMatch(
-                    list=entry.list_name,
-                    entry_id=entry_id,
-                    external_id=None,
-                    category=entry.category.display() if entry.category else None,
-                    series=entry.series,
-                    signal_type=kind,
-                    distance=distance,
-                )
-            )
-        results.append(LookupResult(query, tuple(matches)))
+    kinds = {q.type for q in wanted if q.type != pdq.NAME}
+    for held in index.current(store):
+        indexes, labels = held.indexes, held.labels
+        hits: list[tuple[int, str, list[Hit]]] = []
+        if perceptual and len(indexes.pdq):
+            radii = [_radius(wanted[i].distance, held.state.threshold) for i in perceptual]
+            rows = indexes.pdq.query_batch([wanted[i].value for i in perceptual], radii)
+            hits.extend((i, pdq.NAME, row) for i, row in zip(perceptual, rows, strict=True))
+        for name in kinds:
+            exact = indexes.exact.get(name)
+            if exact is not None:
+                positions = [i for i, q in enumerate(wanted) if q.type == name]
+                rows = exact.query_batch([wanted[i].value for i in positions])
+                hits.extend((i, name, row) for i, row in zip(positions, rows, strict=True))
+        for i, kind, row in hits:
+            for hit in row:
+                label = labels.get(hit.id)
+                if label is not None:
+                    found[i].append(
+                        LookupMatch(
+                            list=held.state.name,
+                            entry_id=hit.id,
+                            external_id=None,
+                            category=label.category,
+                            series=label.series,
+                            signal_type=kind,
+                            distance=hit.distance,
+                        )
+                    )
+    results = [
+        LookupResult(query, tuple(sorted(row, key=lambda m: (m.distance, m.entry_id))))
+        for query, row in zip(wanted, found, strict=True)
+    ]
     return results

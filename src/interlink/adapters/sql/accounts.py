@@ -22,6 +22,7 @@ from interlink.adapters.sql.auth_schema import (
     users,
 )
 from interlink.adapters.sql.schema import agencies
+from interlink.auth import token_cache
 from interlink.domain.accounts import ApiToken, IdentityProvider, User
 from interlink.domain.errors import ConflictError, NotFoundError
 from interlink.domain.principal import AgencyScope, Capability, Role
@@ -176,6 +177,7 @@ class AccountRepository:
         if "roles" in values:
             values["roles"] = sorted(Role(r).value for r in values["roles"])
         connection.execute(update(users).where(users.c.id == user_id).values(**values))
+        token_cache.invalidate()
 
     # -- sessions -----------------------------------------------------------------------------
 
@@ -295,6 +297,7 @@ class AccountRepository:
         connection.execute(
             update(api_tokens).where(api_tokens.c.id == token_id).values(revoked_at=at)
         )
+        token_cache.invalidate()
 
     def touch_token(self, connection: Connection, token_id: uuid.UUID, at: datetime) -> None:
         """Record a token's last use."""

@@ -3,6 +3,11 @@
 Changing, inserting or deleting any record breaks the chain from that point, which ``verify``
 finds. Appends lock the single ``audit_head`` row, so concurrent writers (several API workers on
 PostgreSQL) still form one chain.
+
+A record that is not part of a change (a read of case data, a token's use) is appended with
+``record``: the records of many concurrent callers are written in one transaction by a group
+commit (``adapters/sql/audit_group.py``), each caller returning only once its record is
+committed, so the chain stays one linear chain and no record is ever only in memory.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
+from interlink.adapters.sql.audit_group import GroupCommit
 from interlink.adapters.sql.schema import audit_head, audit_log
 from interlink.audit_verifier import GENESIS, ChainCheck, Head, record_digest, verify_chain
 
@@ -63,6 +69,61 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._group = GroupCommit(self._append_all)
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> str:
+        """Append a record in a transaction of its own, shared with the records other threads
+        of this process append at the same moment (group commit); return its hash once it is
+        committed. A failed commit raises in every caller whose record it carried."""
+        fields = {
+            "actor": actor,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "before": before,
+            "after": after,
+        }
+        return self._group.submit(fields)
+
+    def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[str]:
+        with self._engine.begin() as connection:
+            return self._append_rows(connection, batch)
+
+    def _append_rows(self, connection: Connection, batch: Sequence[dict[str, Any]]) -> list[str]:
+        """Chain ``batch`` (field dicts) after the head, in order, under one lock of the head."""
+        head = _locked_head(connection)
+        if head is None:
+            connection.execute(audit_head.insert().values(id=1, hash=GENESIS, count=0))
+            prev_hash, count = GENESIS, 0
+        else:
+            prev_hash, count = str(head[0]), int(head[1])
+        rows: list[dict[str, Any]] = []
+        digests: list[str] = []
+        for each in batch:
+            at = datetime.now(UTC)
+            # Store exactly what was hashed: a JSON round trip normalises tuples, keys, types.
+            fields = json.loads(json.dumps(each, default=str))
+            digest = _digest(prev_hash, at, fields)
+            rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
+            digests.append(digest)
+            prev_hash = digest
+        if rows:
+            connection.execute(audit_log.insert(), rows)
+            connection.execute(
+                update(audit_head)
+                .where(audit_head.c.id == 1)
+                .values(hash=prev_hash, count=count + len(rows))
+            )
+        return digests
 
     def append(
         self,
@@ -76,13 +137,6 @@ class AuditLog:
         after: Any = None,
     ) -> str:
         """Add a record inside the caller's transaction; return its hash."""
-        head = _locked_head(connection)
-        if head is None:
-            connection.execute(audit_head.insert().values(id=1, hash=GENESIS, count=0))
-            prev_hash, count = GENESIS, 0
-        else:
-            prev_hash, count = str(head[0]), int(head[1])
-        at = datetime.now(UTC)
         fields = {
             "actor": actor,
             "action": action,
@@ -91,16 +145,7 @@ class AuditLog:
             "before": before,
             "after": after,
         }
-        # Store exactly what was hashed: a JSON round trip normalises tuples, keys and types.
-        fields = json.loads(json.dumps(fields, default=str))
-        digest = _digest(prev_hash, at, fields)
-        connection.execute(
-            audit_log.insert().values(at=at, prev_hash=prev_hash, hash=digest, **fields)
-        )
-        connection.execute(
-            update(audit_head).where(audit_head.c.id == 1).values(hash=digest, count=count + 1)
-        )
-        return digest
+        return self._append_rows(connection, [fields])[0]
 
     def records(
         self, *, limit: int | None = None, object_id: str | None = None

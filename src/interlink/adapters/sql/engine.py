@@ -23,9 +23,14 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None, pre_ping: bool = True) -> Engine:
     """An engine for ``url`` (``sqlite:///path``, ``sqlite://`` for memory, or
-    ``postgresql+psycopg://...``). SQLite gets WAL, foreign keys and a busy timeout."""
+    ``postgresql+psycopg://...``). SQLite gets WAL, foreign keys and a busy timeout.
+    ``pool_size``: PostgreSQL connections kept open (a server: one per thread), with as many
+    again allowed beyond it at a peak (SQLAlchemy's default: 5 and 10). ``pre_ping``: test
+    each PostgreSQL connection with a round trip when it leaves the pool (a server turns it
+    off: after a database restart the first statement on a dead connection fails, and
+    SQLAlchemy then discards every pooled connection)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -36,7 +41,11 @@ def make_engine(url: str) -> Engine:
         return _sqlite_engine(parsed.render_as_string(hide_password=False))
     if parsed.get_backend_name() != "postgresql":
         raise ConfigurationError(f"unsupported database {parsed.get_backend_name()!r}")
-    return create_engine(parsed, pool_pre_ping=True)
+    if pool_size is None:
+        return create_engine(parsed, pool_pre_ping=pre_ping)
+    return create_engine(
+        parsed, pool_pre_ping=pre_ping, pool_size=pool_size, max_overflow=pool_size // 2
+    )
 
 
 def _sqlite_engine(url: str) -> Engine:

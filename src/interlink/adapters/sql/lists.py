@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,6 +80,10 @@ class ListRepository:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # Entry counts by (list id, import generation): every change of a list's entries is
+        # an import, which starts a new generation, so a count never goes stale.
+        self._counts: dict[tuple[int, int], int] = {}
+        self._counting = threading.Lock()
 
     def find(self, connection: Connection, name: str) -> int | None:
         """The id of the list called ``name``, if it exists."""
@@ -113,7 +118,10 @@ class ListRepository:
         )
 
     def clear(self, connection: Connection, list_id: int) -> int:
-        """Delete every entry of a list; return how many there were."""
+        """Delete every entry of a list; return how many there were. It is a new generation
+        of the list, as any change of its entries (indexes and counts of the old one are not
+        used again)."""
+        self.begin_import(connection, list_id)
         connection.execute(delete(entry_signals).where(entry_signals.c.list_id == list_id))
         result = connection.execute(delete(list_entries).where(list_entries.c.list_id == list_id))
         return int(result.rowcount)
@@ -171,27 +179,44 @@ class ListRepository:
         raise NotFoundError("list", name)
 
     def all(self) -> list[StoredList]:
-        """Every list with its entry count, by name."""
-        counts = (
-            select(list_entries.c.list_id, func.count().label("n"))
-            .group_by(list_entries.c.list_id)
-            .subquery()
-        )
-        query = (
-            select(hash_lists, func.coalesce(counts.c.n, 0).label("entries"))
-            .select_from(hash_lists.outerjoin(counts, counts.c.list_id == hash_lists.c.id))
-            .order_by(hash_lists.c.name)
+        """Every list with its entry count, by name. A list's entries are counted once per
+        import generation (counting ten million entries takes seconds)."""
+        query = select(hash_lists).order_by(hash_lists.c.name)
+        counted = (
+            select(func.count())
+            .select_from(list_entries)
+            .where(list_entries.c.list_id == hash_lists.c.id)
+            .scalar_subquery()
         )
         with self._engine.connect() as connection:
-            return [
-                StoredList(
-                    int(row.id),
-                    HashList(row.name, row.source, row.version, row.imported_at, row.enabled),
-                    int(row.entries),
-                    int(row.pdq_threshold),
-                )
-                for row in connection.execute(query)
-            ]
+            rows = list(connection.execute(query))
+            if any((int(r.id), int(r.generation)) not in self._counts for r in rows):
+                with self._counting:  # concurrent readers wait for one count, then use it
+                    missing = [
+                        int(r.id)
+                        for r in rows
+                        if (int(r.id), int(r.generation)) not in self._counts
+                    ]
+                    # One statement, one snapshot: the count and the generation it is of.
+                    fresh = connection.execute(
+                        select(hash_lists, counted.label("entries")).where(
+                            hash_lists.c.id.in_(missing)
+                        )
+                    )
+                    by_id = {int(r.id): r for r in fresh}
+                    for row in by_id.values():
+                        self._counts[(int(row.id), int(row.generation))] = int(row.entries)
+                rows = [by_id.get(int(r.id), r) for r in rows]
+        return [
+            StoredList(
+                int(row.id),
+                HashList(row.name, row.source, row.version, row.imported_at, row.enabled),
+                self._counts[(int(row.id), int(row.generation))],
+                int(row.pdq_threshold),
+            )
+            for row in rows
+            if (int(row.id), int(row.generation)) in self._counts
+        ]
 
     def set_enabled(self, connection: Connection, list_id: int, enabled: bool) -> None:
         """Enable or disable matching against a list."""

@@ -1,0 +1,143 @@
+"""Group commit of audit records: many threads' records in few transactions, one linear chain
+that verifies, each caller returning only once its record is stored, and a failed write
+reported to every caller it carried."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from interlink.adapters.sql.audit_group import GroupCommit
+from interlink.adapters.sql.store import SqlStore
+
+
+def test_concurrent_records_form_one_verified_chain(store_url: str) -> None:
+    store = SqlStore.open(store_url)
+    try:
+        returned: list[tuple[str, str]] = []
+        lock = threading.Lock()
+        start = threading.Barrier(12)
+
+        def work(worker: int) -> None:
+            start.wait()
+            for i in range(15):
+                digest = store.audit.record(
+                    actor=f"w{worker}", action="case.read", object_type="case", object_id=str(i)
+                )
+                with lock:
+                    returned.append((f"w{worker}/{i}", digest))
+
+        threads = [threading.Thread(target=work, args=(n,)) for n in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        records = store.audit.records()
+        assert len(records) == 12 * 15
+        assert store.audit.verify().ok
+        stored = {r.hash: f"{r.actor}/{r.object_id}" for r in records}
+        assert all(stored[digest] == name for name, digest in returned)
+        # A worker's records are in the chain in the order it appended them.
+        for worker in range(12):
+            mine = [int(r.object_id) for r in records if r.actor == f"w{worker}"]
+            assert mine == list(range(15))
+    finally:
+        store.close()
+
+
+def test_records_of_concurrent_callers_share_a_transaction() -> None:
+    writes: list[int] = []
+
+    def write(items: Sequence[int]) -> list[int]:
+        writes.append(len(items))
+        time.sleep(0.05)  # a slow commit: the others arrive meanwhile
+        return [2 * item for item in items]
+
+    group: GroupCommit[int, int] = GroupCommit(write)
+    results: dict[int, int] = {}
+    threads = [
+        threading.Thread(target=lambda n=n: results.__setitem__(n, group.submit(n)))
+        for n in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == {n: 2 * n for n in range(20)}
+    assert sum(writes) == 20 and len(writes) < 20
+    assert (group.batches, group.items) == (len(writes), 20)
+
+
+def test_a_failed_write_raises_in_every_caller_it_carried() -> None:
+    entered = threading.Event()
+    release = threading.Event()
+    calls = 0
+
+    def write(items: Sequence[str]) -> list[str]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            entered.set()
+            release.wait(10)
+            return list(items)
+        raise RuntimeError("disk full")
+
+    group: GroupCommit[str, str] = GroupCommit(write)
+    outcomes: dict[str, str] = {}
+
+    def submit(item: str) -> None:
+        try:
+            outcomes[item] = group.submit(item)
+        except RuntimeError as exc:
+            outcomes[item] = f"error: {exc}"
+
+    first = threading.Thread(target=submit, args=("first",))
+    first.start()
+    assert entered.wait(10)
+    others = [threading.Thread(target=submit, args=(f"r{n}",)) for n in range(5)]
+    for thread in others:
+        thread.start()
+    time.sleep(0.2)  # all five wait behind the first write
+    release.set()
+    for thread in [first, *others]:
+        thread.join()
+    assert outcomes["first"] == "first"
+    assert {outcomes[f"r{n}"] for n in range(5)} == {"error: disk full"}
+    assert calls == 2
+
+
+def test_a_batch_never_exceeds_its_limit() -> None:
+    sizes: list[int] = []
+    gate = threading.Event()
+
+    def write(items: Sequence[int]) -> list[int]:
+        sizes.append(len(items))
+        gate.wait(10)
+        return list(items)
+
+    group: GroupCommit[int, int] = GroupCommit(write, max_batch=3)
+    threads = [threading.Thread(target=group.submit, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    gate.set()
+    for thread in threads:
+        thread.join()
+    assert sum(sizes) == 10 and max(sizes) <= 3
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_append_in_a_transaction_still_chains(store_url: str, count: int) -> None:
+    store = SqlStore.open(store_url)
+    try:
+        for i in range(count):
+            with store.transaction() as tx:
+                store.audit.append(tx, actor="a", action="x", object_type="t", object_id=str(i))
+            store.audit.record(actor="b", action="y", object_type="t", object_id=str(i))
+        assert len(store.audit.records()) == 2 * count
+        assert store.audit.verify().ok
+    finally:
+        store.close()
