@@ -25,6 +25,7 @@ from interlink.api.routes import (
     tokens,
     users,
 )
+from interlink.api.routes import federation as federation_routes
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
 from interlink.web.app import install as install_web
@@ -71,6 +72,7 @@ def create_app(
     )
     problems.install(app)
     app.include_router(health.router)
+    federation_routes.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=problems.RESPONSES)
     install_web(app)

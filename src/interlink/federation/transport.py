@@ -16,6 +16,8 @@ BATCH_PATH = "/federation/v1/batch"
 OVERLAP_OPEN_PATH = "/federation/v1/overlap/open"
 OVERLAP_QUERY_PATH = "/federation/v1/overlap/query"
 OVERLAP_REVEAL_PATH = "/federation/v1/overlap/reveal"
+#: A peer proves it pinned this node (and learns this node's name and agency).
+HELLO_PATH = "/federation/v1/hello"
 
 
 class Transport(Protocol):

@@ -24,6 +24,7 @@ from interlink.federation.signing import (
 )
 from interlink.federation.transport import (
     BATCH_PATH,
+    HELLO_PATH,
     LISTS_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
@@ -34,6 +35,10 @@ from interlink.services.peers import LocalNode, StoreNonces, pinned_peer
 
 Handler = Callable[[SqlStore, LocalNode, PeerRecord, bytes], bytes]
 SHARED_LISTS_TYPE = "interlink.shared-lists/1"
+HELLO_TYPE = "interlink.hello/1"
+#: Called with the authenticated peer before its request is routed (the HTTP adapter's
+#: per-peer rate limit); raises to refuse.
+Admit = Callable[[PeerRecord], None]
 
 
 def _json_body(body: bytes) -> dict[str, Any]:
@@ -62,6 +67,35 @@ def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
     return sign_document(node.identity, {"type": SHARED_LISTS_TYPE, "lists": found})
 
 
+def _hello(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    """The peer pinned this node and proved its key: the peering is mutual. Answer with this
+    node's name and agency (signed), and record the peer's name and agency for this node."""
+    request = _json_body(body)
+    agency = str(request.get("agency") or "")[:200] or None
+    with store.transaction() as tx:
+        current = store.peers.by_fingerprint(tx, peer.fingerprint)
+        if current is not None and current.public_key and agency and agency != current.agency:
+            store.peers.learn(tx, peer.id, public_key=current.public_key, agency=agency)
+        store.audit.append(
+            tx,
+            actor=f"peer:{peer.name}",
+            action="federation.hello",
+            object_type="peer",
+            object_id=peer.name,
+            after={"node": str(request.get("node") or ""), "agency": agency},
+        )
+    return sign_document(
+        node.identity,
+        {
+            "type": HELLO_TYPE,
+            "node": node.name,
+            "agency": node.agency,
+            "fingerprint": node.fingerprint,
+            "to": peer.fingerprint,
+        },
+    )
+
+
 def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
     from interlink.services.federation_sync import BATCH_LIMIT, export_batch
 
@@ -86,6 +120,7 @@ def _overlap(name: str) -> Handler:
 
 
 ROUTES: dict[tuple[str, str], Handler] = {
+    ("POST", HELLO_PATH): _hello,
     ("GET", LISTS_PATH): _lists,
     ("POST", BATCH_PATH): _batch,
     ("POST", OVERLAP_OPEN_PATH): _overlap("answer_open"),
@@ -137,14 +172,18 @@ def handle(
     method: str,
     path: str,
     body: bytes,
+    *,
+    admit: Admit | None = None,
 ) -> bytes:
-    """Answer one request from a peer: authenticate, route, return the response body.
-    Raises ``PeerAuthenticationError``, ``PolicyRefusalError``, ``NotFoundError`` or
-    ``FormatError``, which the HTTP adapter maps to 401, 403, 404 and 400."""
-    peer = authenticate(store, node, headers, method, path, body)
+    """Answer one request from a peer: authenticate, admit (``admit``: the per-peer rate
+    limit), route, return the response body. Raises ``PeerAuthenticationError``,
+    ``PolicyRefusalError``, ``NotFoundError``, ``FormatError`` or what ``admit`` raises."""
     handler = ROUTES.get((method.upper(), path))
     if handler is None:
         raise NotFoundError("federation route", f"{method} {path}")
+    peer = authenticate(store, node, headers, method, path, body)
+    if admit is not None:
+        admit(peer)
     return handler(store, node, peer, body)
 
 
@@ -166,6 +205,17 @@ class PeerClient:
     def call_json(self, path: str, request: dict[str, Any]) -> bytes:
         """POST a canonical JSON body."""
         return self.call("POST", path, canonical(request))
+
+    def hello(self) -> tuple[dict[str, Any], str]:
+        """Prove this node to the peer; its signed answer (verified) names it and its agency.
+        Returns the answer and the peer's key (hex). ``PeerAuthenticationError`` while the
+        peer has not pinned this node."""
+        body = {"node": self.node.name, "agency": self.node.agency}
+        data = self.call_json(HELLO_PATH, body)
+        payload = verify_document(data, self.peer.fingerprint)
+        if payload.get("type") != HELLO_TYPE or payload.get("to") != self.node.fingerprint:
+            raise FormatError("not a hello answer for this node", "response")
+        return payload, str(json.loads(data)["key"])
 
     def shared_lists(self) -> list[dict[str, Any]]:
         """The lists the peer shares with this node (a signed answer, verified)."""

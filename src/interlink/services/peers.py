@@ -20,6 +20,7 @@ from interlink.federation.identity import (
 )
 from interlink.federation.policy import parse_policy, policy_document
 from interlink.federation.signing import WINDOW
+from interlink.federation.transport import Transport
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,14 @@ def peer_document(store: SqlStore, record: PeerRecord) -> dict[str, Any]:
     """A peering as JSON: who, where, the pin, the policy and the pull cursors."""
     with store.engine.connect() as connection:
         cursors = store.peers.cursors(connection, record.id)
+    from interlink.services.federation_outbox import pending
+
     return {
         "name": record.name,
         "url": record.url,
         "fingerprint": record.fingerprint,
         "key_seen": record.public_key is not None,
+        "exchanges": pending(store, record),
         "agency": record.agency,
         "created_at": record.created_at.isoformat(),
         "policy": policy_document(parse_policy(record.policy)),
@@ -129,6 +133,31 @@ def get_peer(store: SqlStore, name: str) -> PeerRecord:
     """The peer called ``name`` (``NotFoundError`` if none)."""
     with store.engine.connect() as connection:
         return store.peers.get(connection, name)
+
+
+def confirm_peering(
+    store: SqlStore, node: LocalNode, peer: PeerRecord, transport: Transport, *, actor: str
+) -> PeerRecord:
+    """Say hello to ``peer`` over ``transport``: it answers (signed) only if it pinned this
+    node too, so a success proves the peering mutual; its key and agency are recorded here and
+    the confirmation audited. ``PeerAuthenticationError`` while the peer has not pinned this
+    node; ``OSError`` when it cannot be reached."""
+    from interlink.services.federation_node import PeerClient
+
+    answer, key = PeerClient(node, peer, transport).hello()
+    agency = str(answer.get("agency") or "")[:200] or None
+    with store.transaction() as tx:
+        store.peers.learn(tx, peer.id, public_key=key, agency=agency)
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="peer.confirmed",
+            object_type="peer",
+            object_id=peer.name,
+            after={"node": str(answer.get("node") or ""), "agency": agency},
+        )
+        record = store.peers.by_fingerprint(tx, peer.fingerprint)
+    return record or peer
 
 
 class StoreNonces:

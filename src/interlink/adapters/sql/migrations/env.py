@@ -5,7 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from interlink.adapters.sql import chat_schema  # noqa: F401  (registers the chat tables)
+from interlink.adapters.sql import (
+    chat_schema,  # noqa: F401  (registers the chat tables)
+    outbox,  # noqa: F401  (registers the federation outbox)
+)
 from interlink.adapters.sql.schema import metadata
 
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,51 @@
+"""federation outbox
+
+Revision ID: 0017
+Revises: 0011
+Create Date: 2026-12-07 04:30:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0017"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "federation_outbox",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("peer_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["peer_id"],
+            ["peers.id"],
+            name=op.f("fk_federation_outbox_peer_id_peers"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_federation_outbox")),
+        sa.UniqueConstraint(
+            "peer_id", "kind", "key", name=op.f("uq_federation_outbox_peer_id_kind_key")
+        ),
+    )
+    with op.batch_alter_table("federation_outbox", schema=None) as batch_op:
+        batch_op.create_index("ix_federation_outbox_state_next", ["state", "next_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("federation_outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_federation_outbox_state_next")
+    op.drop_table("federation_outbox")
