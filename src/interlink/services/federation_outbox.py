@@ -31,8 +31,10 @@ from interlink.federation.transport import Transport
 from interlink.services.peers import LocalNode
 
 HELLO, PULL = "hello", "pull"
+#: The state ``sync`` reports for an exchange another process is carrying out.
+RUNNING = "running"
 #: First retry after about this many seconds (``INTERLINK_FEDERATION_BACKOFF``), doubling
-#: each attempt up to ``BACKOFF_CAP``.
+#: each attempt up to ``BACKOFF_CAP`` (lower with ``INTERLINK_FEDERATION_BACKOFF_CAP``).
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 300.0
 #: How long a claimed exchange is protected from other processes (seconds).
@@ -55,7 +57,8 @@ def backoff(attempts: int, *, base: float | None = None, rng: random.Random | No
     jitter (half to all of it) so peers recovering together do not call back in step."""
     if base is None:
         base = float(os.environ.get("INTERLINK_FEDERATION_BACKOFF", BACKOFF_BASE))
-    delay = min(BACKOFF_CAP, base * 2 ** max(0, attempts - 1))
+    cap = float(os.environ.get("INTERLINK_FEDERATION_BACKOFF_CAP", BACKOFF_CAP))
+    delay = min(cap, BACKOFF_CAP, base * 2 ** max(0, attempts - 1))
     return float(delay * (0.5 + (rng or random).random() / 2))
 
 
@@ -111,7 +114,10 @@ def _perform(
         record = confirm_peering(store, node, peer, transport, actor=actor)
         return {"mutual": True, "agency": record.agency}
     if exchange.kind == PULL:
-        results = pull_peer(store, node, peer, transport, actor=actor)
+        from interlink.services.federation_sync import BATCH_LIMIT
+
+        limit = int(os.environ.get("INTERLINK_FEDERATION_BATCH", BATCH_LIMIT))
+        results = pull_peer(store, node, peer, transport, actor=actor, limit=limit)
         return {
             "batches": len(results),
             "added": sum(r.added for r in results),
@@ -231,7 +237,10 @@ def sync(
         enqueue(store, record, PULL)
         now = datetime.now(UTC)
         for exchange in repo.all(record.id):
-            if exchange.state == PENDING and exchange.next_at > now:
+            # Waiting for its backoff (never one another process holds: its lease is
+            # longer than any backoff).
+            waiting = now < exchange.next_at <= now + timedelta(seconds=BACKOFF_CAP)
+            if exchange.state == PENDING and waiting:
                 repo.finish(
                     exchange.id,
                     PENDING,
@@ -240,7 +249,10 @@ def sync(
                     next_at=now,
                     error=exchange.last_error,
                 )
-        outcomes += run_due(store, node, transport_for=transport_for, peer=record)
+        ran = run_due(store, node, transport_for=transport_for, peer=record)
+        if not ran:  # another process (the server's worker) holds it right now
+            ran = [Outcome(record.name, PULL, PULL, RUNNING, 0)]
+        outcomes += ran
     return outcomes
 
 
