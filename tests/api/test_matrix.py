@@ -190,6 +190,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "/federation/v1/overlap/reveal",
         {},
     ),
+    ("GET", "/federation/v1/watches"): lambda n, a, c: ("/federation/v1/watches", None),
+    ("POST", "/federation/v1/hits"): lambda n, a, c: ("/federation/v1/hits", {}),
 }
 
 

@@ -1,14 +1,17 @@
 """Three real nodes (``interlink serve`` on loopback, each on its own PostgreSQL database):
 mutual peering over HTTP, list sync with changes and tombstones, a private overlap query
 (A learns that B holds 12 of its 200 seizure files and whom to contact; C, peered without
-overlap rights, tells A nothing and audits its refusal), and a partner killed in the middle of
-a sync, restarted, and converged.
+overlap rights, tells A nothing and audits its refusal), a deconfliction hit across nodes
+(a watch on A, a scan on B: B's case owner sees the hit, A's owner is told as the policy and
+the watch's disclosure allow), and a partner killed in the middle of a sync, restarted, and
+converged.
 
 One test tells the whole story, in order, so the three servers start once (pytest-xdist
 would otherwise start them on each worker)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import time
@@ -20,20 +23,32 @@ import httpx
 import pytest
 
 from interlink.adapters.sql.outbox import OutboxRepository
+from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.images import encode, scene
 from interlink.domain.categories import Category
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
 from interlink.federation.http import HttpTransport
+from interlink.linking.deconfliction import Disclosure, TriggerKind
 from interlink.services.cases import acting_agency
 from interlink.services.federation_outbox import sync
+from interlink.services.federation_watches import reported_hits
 from interlink.services.peers import add_peer, confirm_peering, get_peer, peer_document
 from interlink.services.scan import ScanOptions, scan_exhibit
+from interlink.services.watches import TriggerSpec, add_watch, hit_views
 from tests.federation.cluster import Cluster, ServedNode
 
+A_FOR_B = """
+format = "interlink-federation-policy/1"
+[deconfliction]
+send_watches = true
+"""
 B_FOR_A = """
 format = "interlink-federation-policy/1"
+[deconfliction]
+report_hits = true
+
 [[lists]]
 name = "bka-known"
 disclosure = "category"
@@ -151,7 +166,7 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     print(f"servers ready: {time.monotonic() - clock:.1f} s")
 
     # -- Peering: A pins B first (not mutual yet), then B pins A: mutual, both sides know.
-    (tmp_path / "a-for-b.toml").write_text(NOTHING)
+    (tmp_path / "a-for-b.toml").write_text(A_FOR_B)
     (tmp_path / "b-for-a.toml").write_text(B_FOR_A)
     first = _cli_json(
         a,
@@ -182,7 +197,9 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     _until("A to learn B", lambda: get_peer(a.store, "bka").agency == "BKA")
     shown = peer_document(a.store, get_peer(a.store, "bka"))
     assert shown["key_seen"] is True and shown["agency"] == "BKA"
-    assert "peer.confirmed" in _actions(a) and "peer.confirmed" in _actions(b)
+    # A's hello, refused while B had not pinned A, is retried from A's outbox until it passes.
+    _until("A's queued hello", lambda: "peer.confirmed" in _actions(a))
+    assert "federation.exchange.retry" in _actions(a) and "peer.confirmed" in _actions(b)
     assert "federation.hello" in _actions(a) and "federation.hello" in _actions(b)
     # A and C peer with policies that let nothing flow.
     add_peer(a.store, c.url, c.node.fingerprint, NOTHING, name="politie", actor="t")
@@ -230,6 +247,39 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     assert "federation.overlap.refused" in _actions(a)
     assert {"federation.overlap.open", "federation.overlap.answer"} <= set(_actions(b))
 
+    # -- Deconfliction across nodes: a watch on A, a scan on B; both owners are told.
+    target = seizure[HELD + 5]
+    nca = acting_agency(a.store, "NCA", "GB", actor="t")
+    add_watch(
+        a.store,
+        nca,
+        [TriggerSpec(TriggerKind.SHA256, target.sha256)],
+        title="OP-1 series",
+        message="call the NCA CEOP desk",
+        disclosure=Disclosure.CASE,
+        case=a.store.cases.get("OP-1"),
+        actor="t",
+    )
+    _until("B to pull A's watch", lambda: bool(RemoteWatchRepository(b.store.engine).mapped()))
+    exhibit = tmp_path / "de-exhibit"
+    exhibit.mkdir()
+    for path in (tmp_path / "seizure").iterdir():
+        if hashlib.sha256(path.read_bytes()).hexdigest() == target.sha256:
+            (exhibit / "found.png").write_bytes(path.read_bytes())
+    bka = acting_agency(b.store, "BKA", "DE", actor="t")
+    scan_exhibit(b.store, exhibit, case="DE-2026-17", options=ScanOptions(workers=0), agency=bka)
+    hitter = [v for v in hit_views(b.store, bka) if v["side"] == "hitter"]
+    assert [v["title"] for v in hitter] == ["OP-1 series"]  # B's case owner sees the hit
+    assert hitter[0]["message"] == "call the NCA CEOP desk"
+    _until("A to hear of the hit", lambda: bool(reported_hits(a.store)), 30)
+    (report,) = reported_hits(a.store)
+    assert report["peer"] == "bka" and report["agency"]["name"] == "BKA"
+    assert report["case"] == "DE-2026-17" and report["items"] == 1
+    assert {"federation.watches.export", "federation.hit.received"} <= set(_actions(a))
+    assert "federation.watches.pull" in _actions(b)
+    assert not RemoteWatchRepository(c.store.engine).mapped()  # A sends C no watches
+    print(f"deconfliction: {time.monotonic() - clock:.1f} s")
+
     # -- A partner killed in the middle of a sync, restarted: the nodes converge.
     print(f"overlap: {time.monotonic() - clock:.1f} s")
     bulk = _create_list(b.store, "bka-bulk", [_random_entry(rng, 5000 + n) for n in range(BULK)])
@@ -259,4 +309,5 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     assert cursor is not None and cursor.cursor == head
     assert len(_mirror(a.store, "bka/bka-known")) == HELD + 300 + 3 - 2
     for node in (a, b, c):
-        assert node.store.audit.verify().ok
+        node.kill()  # no more appends while the chains are checked
+        assert node.store.audit.verify().ok, node.name

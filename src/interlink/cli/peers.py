@@ -206,6 +206,28 @@ def overlap(
             console.print(f"  {match['sha256'][:16]}... via {match['via']}: {contacts or '-'}")
 
 
+@peers_app.command("hits")
+def hits(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Hits partners reported on this node's watches (as each watch's disclosure allows)."""
+    from interlink.services.federation_watches import reported_hits
+
+    found = reported_hits(state(ctx).store)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("peer", "watch", "agency", "case", "items", "received")
+    for hit in found:
+        table.add_row(
+            hit["peer"],
+            hit.get("title") or hit["watch"][:8],
+            (hit.get("agency") or {}).get("name", ""),
+            hit.get("case") or "-",
+            str(hit.get("items", "")),
+            hit["received_at"][:19],
+        )
+    console.print(table)
+
+
 @node_app.command("identity")
 def identity(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """This node's fingerprints (created on first use): give the key fingerprint to partners

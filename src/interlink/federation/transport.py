@@ -18,6 +18,9 @@ OVERLAP_QUERY_PATH = "/federation/v1/overlap/query"
 OVERLAP_REVEAL_PATH = "/federation/v1/overlap/reveal"
 #: A peer proves it pinned this node (and learns this node's name and agency).
 HELLO_PATH = "/federation/v1/hello"
+#: Deconfliction: the watches a peer offers; hit reports on this node's watches.
+WATCHES_PATH = "/federation/v1/watches"
+HITS_PATH = "/federation/v1/hits"
 
 
 class Transport(Protocol):

@@ -25,10 +25,12 @@ from interlink.federation.signing import (
 from interlink.federation.transport import (
     BATCH_PATH,
     HELLO_PATH,
+    HITS_PATH,
     LISTS_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
     OVERLAP_REVEAL_PATH,
+    WATCHES_PATH,
     Transport,
 )
 from interlink.services.peers import LocalNode, StoreNonces, pinned_peer
@@ -52,9 +54,11 @@ def _json_body(body: bytes) -> dict[str, Any]:
 
 
 def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    from interlink.federation.policy import parse_policy
     from interlink.services.federation_sync import shared_lists
 
     found = shared_lists(store, peer)
+    watches = parse_policy(peer.policy).deconfliction.send_watches
     with store.transaction() as tx:
         store.audit.append(
             tx,
@@ -64,7 +68,9 @@ def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
             object_id=peer.name,
             after={"lists": [item["list"] for item in found]},
         )
-    return sign_document(node.identity, {"type": SHARED_LISTS_TYPE, "lists": found})
+    return sign_document(
+        node.identity, {"type": SHARED_LISTS_TYPE, "lists": found, "watches": watches}
+    )
 
 
 def _hello(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
@@ -109,6 +115,16 @@ def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
     return export_batch(store, node, peer, name, since, limit=limit)
 
 
+def _deconfliction(name: str) -> Handler:
+    def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+        from interlink.services import federation_watches
+
+        handler: Handler = getattr(federation_watches, name)
+        return handler(store, node, peer, body)
+
+    return run
+
+
 def _overlap(name: str) -> Handler:
     def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
         from interlink.services import federation_overlap
@@ -126,6 +142,8 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", OVERLAP_OPEN_PATH): _overlap("answer_open"),
     ("POST", OVERLAP_QUERY_PATH): _overlap("answer_query"),
     ("POST", OVERLAP_REVEAL_PATH): _overlap("answer_reveal"),
+    ("GET", WATCHES_PATH): _deconfliction("answer_watches"),
+    ("POST", HITS_PATH): _deconfliction("answer_hit"),
 }
 
 
@@ -194,6 +212,8 @@ class PeerClient:
         self.node = node
         self.peer = peer
         self.transport = transport
+        #: The peer's last shared-lists answer (it also says whether it sends watches).
+        self.offer: dict[str, Any] = {}
 
     def call(self, method: str, path: str, body: bytes = b"") -> bytes:
         """Send one signed request; return the raw response body."""
@@ -222,6 +242,7 @@ class PeerClient:
         payload = verify_document(self.call("GET", LISTS_PATH), self.peer.fingerprint)
         if payload.get("type") != SHARED_LISTS_TYPE or not isinstance(payload.get("lists"), list):
             raise FormatError("not a shared-lists answer", "response")
+        self.offer = payload
         return list(payload["lists"])
 
     def batch(self, list_name: str, since: int, limit: int) -> bytes:

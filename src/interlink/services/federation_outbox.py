@@ -95,21 +95,33 @@ class Outcome:
         }
 
 
-def enqueue(store: SqlStore, peer: PeerRecord, kind: str, key: str = "", body: str = "") -> bool:
-    """Owe ``kind`` (``key``) to ``peer``, due now; ``False`` if it was already pending."""
+def enqueue(
+    store: SqlStore,
+    peer: PeerRecord,
+    kind: str,
+    key: str = "",
+    body: str = "",
+    *,
+    rearm: bool = True,
+) -> bool:
+    """Owe ``kind`` (``key``) to ``peer``, due now; ``False`` if it was already pending (or,
+    without ``rearm``, already owed at all: a one-off exchange such as a hit report)."""
     with store.transaction() as tx:
         return OutboxRepository(store.engine).enqueue(
-            tx, peer.id, kind, key or kind, body, now=datetime.now(UTC)
+            tx, peer.id, kind, key or kind, body, now=datetime.now(UTC), rearm=rearm
         )
 
 
 def _perform(
     store: SqlStore, node: LocalNode, peer: PeerRecord, exchange: Exchange, transport: Transport
 ) -> dict[str, Any]:
+    from interlink.services import federation_watches
+    from interlink.services.federation_node import PeerClient
     from interlink.services.federation_sync import pull_peer
     from interlink.services.peers import confirm_peering
 
     actor = f"node:{node.name}"
+    client = PeerClient(node, peer, transport)
     if exchange.kind == HELLO:
         record = confirm_peering(store, node, peer, transport, actor=actor)
         return {"mutual": True, "agency": record.agency}
@@ -117,14 +129,22 @@ def _perform(
         from interlink.services.federation_sync import BATCH_LIMIT
 
         limit = int(os.environ.get("INTERLINK_FEDERATION_BATCH", BATCH_LIMIT))
-        results = pull_peer(store, node, peer, transport, actor=actor, limit=limit)
+        results = pull_peer(store, node, peer, transport, actor=actor, limit=limit, client=client)
+        watches = None
+        if client.offer.get("watches"):
+            watches = federation_watches.pull_watches(store, node, peer, client, actor=actor)
+        reports = federation_watches.queue_hit_reports(store, peer)
         return {
+            "watches": watches,
+            "hit_reports_queued": reports,
             "batches": len(results),
             "added": sum(r.added for r in results),
             "changed": sum(r.changed for r in results),
             "deleted": sum(r.deleted for r in results),
             "lists": sorted({r.local_list for r in results}),
         }
+    if exchange.kind == federation_watches.HIT:
+        return federation_watches.deliver_hit(client, exchange.body)
     raise NotFoundError("exchange kind", exchange.kind)
 
 

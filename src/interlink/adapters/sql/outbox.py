@@ -101,8 +101,10 @@ class OutboxRepository:
         body: str = "",
         *,
         now: datetime,
+        rearm: bool = True,
     ) -> bool:
-        """Owe ``kind``/``key`` to the peer, due now; ``False`` if it was already pending."""
+        """Owe ``kind``/``key`` to the peer, due now; ``False`` if it was already pending (or
+        owed at all, without ``rearm``)."""
         found = connection.execute(
             select(federation_outbox.c.id, federation_outbox.c.state).where(
                 (federation_outbox.c.peer_id == peer_id)
@@ -127,7 +129,7 @@ class OutboxRepository:
                 )
             )
             return True
-        if found.state == PENDING:
+        if found.state == PENDING or not rearm:
             return False
         connection.execute(
             update(federation_outbox)

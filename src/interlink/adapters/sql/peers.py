@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from interlink.adapters.sql.outbox import federation_outbox
+from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.adapters.sql.schema import (
     federated_entries,
     federation_nonces,
@@ -138,6 +139,7 @@ class PeerRepository:
         connection.execute(
             delete(federation_outbox).where(federation_outbox.c.peer_id == record.id)
         )
+        RemoteWatchRepository(self._engine).forget_peer(connection, record.id)
         connection.execute(delete(peers).where(peers.c.id == record.id))
         return record
 

@@ -24,10 +24,12 @@ from interlink.domain.errors import PeerAuthenticationError
 from interlink.federation.transport import (
     BATCH_PATH,
     HELLO_PATH,
+    HITS_PATH,
     LISTS_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
     OVERLAP_REVEAL_PATH,
+    WATCHES_PATH,
 )
 from interlink.services.peers import LocalNode, local_node
 
@@ -116,6 +118,8 @@ _route("POST", BATCH_PATH, "A signed batch of one shared list's changes after a 
 _route("POST", OVERLAP_OPEN_PATH, "Open a private overlap query (policy and quota apply).")
 _route("POST", OVERLAP_QUERY_PATH, "The PSI answer to an overlap query (signed frame).")
 _route("POST", OVERLAP_REVEAL_PATH, "Contacts and verified near-duplicates of the matches.")
+_route("GET", WATCHES_PATH, "This node's watches, for a peer the policy sends them to (signed).")
+_route("POST", HITS_PATH, "A partner reports a hit on one of this node's watches.")
 
 
 def install(app: FastAPI) -> None:
