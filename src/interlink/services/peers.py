@@ -88,8 +88,19 @@ def add_peer(
 
 
 def remove_peer(store: SqlStore, name: str, *, actor: str) -> PeerRecord:
-    """End a peering (lists pulled from the peer stay, as lists); audited."""
+    """End a peering (lists pulled from the peer stay, as lists; watches pulled from it are
+    withdrawn); audited."""
+    from datetime import UTC, datetime
+
+    from interlink.adapters.sql.remote_watches import RemoteWatchRepository
+
     with store.transaction() as tx:
+        record = store.peers.get(tx, name)
+        now = datetime.now(UTC)
+        pulled = RemoteWatchRepository(store.engine).mapped(record.id)
+        for watch in store.watches.alerts(ids=list(pulled)):
+            if watch.withdrawn_at is None:
+                store.watches.withdraw(tx, watch.id, now)
         record = store.peers.remove(tx, name)
         store.audit.append(
             tx,
@@ -97,7 +108,11 @@ def remove_peer(store: SqlStore, name: str, *, actor: str) -> PeerRecord:
             action="peer.remove",
             object_type="peer",
             object_id=name,
-            before={"url": record.url, "fingerprint": record.fingerprint},
+            before={
+                "url": record.url,
+                "fingerprint": record.fingerprint,
+                "watches_pulled": len(pulled),
+            },
         )
     return record
 
