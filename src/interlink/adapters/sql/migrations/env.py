@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 from interlink.adapters.sql import (
     chat_schema,  # noqa: F401  (registers the chat tables)
     outbox,  # noqa: F401  (registers the federation outbox)
+    remote_watches,  # noqa: F401  (registers the federated watches and reported hits)
 )
 from interlink.adapters.sql.schema import metadata
 
