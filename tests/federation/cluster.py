@@ -20,8 +20,9 @@ from sqlalchemy.engine import make_url
 from interlink.adapters.sql.store import SqlStore
 from interlink.services.peers import LocalNode, local_node
 
-#: Seconds a server may take to answer ``/readyz`` (a loaded 2-core machine).
-READY_WITHIN = 60.0
+#: Seconds a server may take to answer ``/readyz`` (three start at once on a loaded 2-core
+#: machine: at a load average of 30 one took over 60 s; ``tests/cli/test_serve.py`` allows 240).
+READY_WITHIN = 240.0
 
 
 def free_port() -> int:

@@ -247,6 +247,8 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     assert "federation.overlap.refused" in _actions(a)
     assert {"federation.overlap.open", "federation.overlap.answer"} <= set(_actions(b))
 
+    print(f"overlap: {time.monotonic() - clock:.1f} s")
+
     # -- Deconfliction across nodes: a watch on A, a scan on B; both owners are told.
     target = seizure[HELD + 5]
     nca = acting_agency(a.store, "NCA", "GB", actor="t")
@@ -281,7 +283,6 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     print(f"deconfliction: {time.monotonic() - clock:.1f} s")
 
     # -- A partner killed in the middle of a sync, restarted: the nodes converge.
-    print(f"overlap: {time.monotonic() - clock:.1f} s")
     bulk = _create_list(b.store, "bka-bulk", [_random_entry(rng, 5000 + n) for n in range(BULK)])
     _until("the bulk pull to start", lambda: 0 < _count(a.store, "bka/bka-bulk"), 60)
     b.kill()
