@@ -357,6 +357,24 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("GET", "/login/oidc/{agency}"): lambda n, a, c: (f"/login/oidc/{a}", None),
     ("POST", "/api/v1/auth/step-up"): lambda n, a, c: ("/api/v1/auth/step-up", {"code": "000000"}),
+    # Node to node (a pinned peer's signed request; see the peer test below).
+    ("POST", "/federation/v1/hello"): lambda n, a, c: ("/federation/v1/hello", {}),
+    ("GET", "/federation/v1/lists"): lambda n, a, c: ("/federation/v1/lists", None),
+    ("POST", "/federation/v1/batch"): lambda n, a, c: (
+        "/federation/v1/batch",
+        {"list": "known", "since": 0, "limit": 10},
+    ),
+    ("POST", "/federation/v1/overlap/open"): lambda n, a, c: (
+        "/federation/v1/overlap/open",
+        {"items": 1},
+    ),
+    ("POST", "/federation/v1/overlap/query"): lambda n, a, c: ("/federation/v1/overlap/query", {}),
+    ("POST", "/federation/v1/overlap/reveal"): lambda n, a, c: (
+        "/federation/v1/overlap/reveal",
+        {},
+    ),
+    ("GET", "/federation/v1/watches"): lambda n, a, c: ("/federation/v1/watches", None),
+    ("POST", "/federation/v1/hits"): lambda n, a, c: ("/federation/v1/hits", {}),
 }
 
 
@@ -447,7 +465,8 @@ def _as_role(
         status = _call(node, node.tokens[("alpha", role)], method, url, body)
         cell = f"{where} as {role.value} on {target}'s: {status}"
         if not allowed:
-            if status != 403:
+            # A user is not a peer: a node-to-node route refuses the missing signature.
+            if status not in ((401, 403) if rule.peer else (403,)):
                 wrong.append(f"{cell}, expected 403")
         elif target == "alpha" or across:
             if status in (401, 403) or status >= 500:
@@ -488,3 +507,50 @@ def test_a_route_without_a_rule_fails_the_matrix(node: Node) -> None:
 def test_the_matrix_covers_every_route(node: Node) -> None:
     declared = {(m, p) for m, p, _ in routes(node)}
     assert declared == set(SAMPLES)
+
+
+def _peer_call(node: Node, identity: Any, method: str, url: str, body: Any) -> Any:
+    from interlink.federation.signing import canonical, sign_request
+    from interlink.services.peers import local_node
+
+    settings = node.app.state.interlink.settings
+    server = local_node(settings.home, settings.agency, settings.agency)
+    data = b"" if body is None else canonical(body)
+    signed = sign_request(identity, method, url, data, recipient=server.fingerprint)
+    client = node.__dict__.setdefault("_peer_client", node.client())
+    return client.request(method, url, content=data, headers=signed.headers())
+
+
+def test_node_to_node_routes_answer_a_pinned_peer_only(
+    node: Node, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from interlink.federation.identity import load_or_create_identity
+    from interlink.services.peers import add_peer, remove_peer
+
+    home = tmp_path_factory.mktemp("peer")
+    pinned = load_or_create_identity(home / "pinned", "pinned")
+    stranger = load_or_create_identity(home / "stranger", "stranger")
+    add_peer(
+        node.store,
+        "https://pinned.example",
+        pinned.fingerprint,
+        'format = "interlink-federation-policy/1"\n',
+        name="pinned",
+        actor="matrix",
+    )
+    try:
+        wrong = []
+        for method, path, rule in routes(node):
+            if rule is None or not rule.peer:
+                continue
+            url, body = SAMPLES[(method, path)](node, "alpha", "peer")
+            status = _peer_call(node, pinned, method, url, body).status_code
+            # Authenticated: the answer is the policy's (a refusal is 403), never 401.
+            if status == 401 or status >= 500:
+                wrong.append(f"{method} {path} as a pinned peer: {status}")
+            status = _peer_call(node, stranger, method, url, body).status_code
+            if status != 401:
+                wrong.append(f"{method} {path} as an unpinned node: {status}, expected 401")
+        assert not wrong, "\n".join(wrong)
+    finally:
+        remove_peer(node.store, "pinned", actor="matrix")

@@ -32,6 +32,7 @@ from interlink.api.routes import (
     users,
 )
 from interlink.api.routes import casework as casework_routes
+from interlink.api.routes import federation as federation_routes
 from interlink.api.routes import grading as grading_routes
 from interlink.bootstrap import open_store
 from interlink.settings import Settings
@@ -87,6 +88,7 @@ def create_app(
     )
     problems.install(app)
     app.include_router(health.router)
+    federation_routes.install(app)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=problems.RESPONSES)
     install_web(app)

@@ -27,9 +27,13 @@ class Rule:
     all_of: bool = False
     reach: tuple[Capability, ...] = ()
     second_factor: bool = False
+    #: Node to node: only a pinned peer's signed request (no user, whatever their role).
+    peer: bool = False
 
     def allows(self, held: Iterable[Capability]) -> bool:
         """Whether a principal holding ``held`` passes the capability check."""
+        if self.peer:
+            return False
         have = set(held)
         if self.all_of:
             return set(self.capabilities) <= have
@@ -45,6 +49,7 @@ def _extra(rule: Rule) -> dict[str, Any]:
             "all_of": rule.all_of,
             "reach": [c.value for c in rule.reach],
             "second_factor": rule.second_factor,
+            "peer": rule.peer,
         }
     }
 
@@ -52,6 +57,11 @@ def _extra(rule: Rule) -> dict[str, Any]:
 def public() -> dict[str, Any]:
     """``openapi_extra`` of a route anyone may call."""
     return _extra(Rule(public=True))
+
+
+def peer() -> dict[str, Any]:
+    """``openapi_extra`` of a node-to-node route: a pinned peer's signed request only."""
+    return _extra(Rule(peer=True))
 
 
 def authenticated(*, scoped: bool = False, reach: Iterable[Capability] = ()) -> dict[str, Any]:
@@ -91,4 +101,5 @@ def rule_of(openapi_extra: dict[str, Any] | None) -> Rule | None:
         all_of=bool(raw.get("all_of", False)),
         reach=tuple(Capability(c) for c in raw.get("reach", ())),
         second_factor=bool(raw.get("second_factor", False)),
+        peer=bool(raw.get("peer", False)),
     )

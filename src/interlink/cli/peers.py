@@ -35,6 +35,11 @@ def _show(detail: dict[str, Any]) -> None:
     )
     for pulled in detail["pulled"]:
         console.print(f"  pulled {pulled['list']} to change {pulled['cursor']}")
+    for owed in detail.get("exchanges", []):
+        console.print(
+            f"  {owed['kind']}: {owed['state']} after {owed['attempts']} attempt(s)"
+            + (f", last error {owed['last_error']}" if owed["last_error"] else "")
+        )
 
 
 @peers_app.command("add")
@@ -54,19 +59,31 @@ def add(
     name: Annotated[str | None, typer.Option("--name", help="Name of the peering.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Peer with the node at URL, pinned to its key's fingerprint, under a policy file."""
-    from interlink.services import peers
+    """Peer with the node at URL, pinned to its key's fingerprint, under a policy file; then
+    say hello to it (the peering is mutual once it has run the same for this node; until
+    then the hello is queued and retried)."""
+    from interlink.services import federation_outbox, peers
 
     shared = state(ctx)
     text, _ = peers.read_policy_file(policy)
     record = peers.add_peer(
         shared.store, url, fingerprint, text, name=name, actor=shared.settings.actor
     )
-    detail = peers.peer_document(shared.store, record)
+    node = _local_node(ctx)
+    federation_outbox.enqueue(shared.store, record, federation_outbox.HELLO)
+    outcomes = federation_outbox.run_due(shared.store, node, peer=record)
+    detail = peers.peer_document(shared.store, peers.get_peer(shared.store, record.name))
+    waiting = next((o.error for o in outcomes if o.state != "done"), None)
+    detail["mutual"] = waiting is None and bool(outcomes)
     if as_json:
         print_json(detail)
+    elif detail["mutual"]:
+        console.print(f"peer {record.name} added; the peering is mutual")
     else:
-        console.print(f"peer {record.name} added; run the same on {record.name} for this node")
+        console.print(
+            f"peer {record.name} added; waiting for it to add this node "
+            f"(fingerprint {node.fingerprint}); the hello is retried"
+        )
 
 
 @peers_app.command("list")
@@ -123,6 +140,92 @@ def remove(
         print_json({"removed": record.name, "fingerprint": record.fingerprint})
     else:
         console.print(f"peer {record.name} removed")
+
+
+def _local_node(ctx: typer.Context) -> Any:
+    from interlink.services.peers import local_node
+
+    settings = state(ctx).settings
+    return local_node(settings.home, settings.agency, settings.agency)
+
+
+@peers_app.command("sync")
+def sync(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(help="The peering to pull from (default: every peer).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Pull the lists peers share with this node now (a peer that cannot be reached is
+    retried with backoff by the server's federation worker)."""
+    from interlink.services import federation_outbox, peers
+
+    shared = state(ctx)
+    chosen = [peers.get_peer(shared.store, name)] if name else shared.store.peers.all()
+    outcomes = federation_outbox.sync(shared.store, _local_node(ctx), chosen)
+    if as_json:
+        print_json([o.document() for o in outcomes])
+        return
+    for o in outcomes:
+        if o.state == "done":
+            console.print(f"{o.peer}: {o.kind} done {o.detail}")
+        else:
+            console.print(f"{o.peer}: {o.kind} {o.state} ({o.error})")
+
+
+@peers_app.command("overlap")
+def overlap(
+    ctx: typer.Context,
+    case: Annotated[str, typer.Argument(help="The case whose media are compared.")],
+    peer: Annotated[
+        str | None, typer.Option("--peer", help="Ask only this peer (default: every peer).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Ask peers privately which media of CASE they hold, and whom to contact (PSI: the
+    case's hashes are never sent in the clear; what is learnt is each peer's policy's)."""
+    from interlink.services import federation_queries, peers
+
+    shared = state(ctx)
+    chosen = [peers.get_peer(shared.store, peer)] if peer else shared.store.peers.all()
+    answers = federation_queries.ask_peers(
+        shared.store, _local_node(ctx), chosen, case, actor=shared.settings.actor
+    )
+    if as_json:
+        print_json(answers)
+        return
+    for answer in answers:
+        if "refused" in answer or "unavailable" in answer:
+            why = answer.get("refused") or answer.get("unavailable")
+            console.print(f"{answer['peer']}: no answer ({why})")
+            continue
+        console.print(f"{answer['peer']}: holds {answer['shared']} of {answer['items']} media")
+        for match in answer["matches"]:
+            contacts = ", ".join(f"{c['agency']} ({c['reference']})" for c in match["contacts"])
+            console.print(f"  {match['sha256'][:16]}... via {match['via']}: {contacts or '-'}")
+
+
+@peers_app.command("hits")
+def hits(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """Hits partners reported on this node's watches (as each watch's disclosure allows)."""
+    from interlink.services.federation_watches import reported_hits
+
+    found = reported_hits(state(ctx).store)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("peer", "watch", "agency", "case", "items", "received")
+    for hit in found:
+        table.add_row(
+            hit["peer"],
+            hit.get("title") or hit["watch"][:8],
+            (hit.get("agency") or {}).get("name", ""),
+            hit.get("case") or "-",
+            str(hit.get("items", "")),
+            hit["received_at"][:19],
+        )
+    console.print(table)
 
 
 @node_app.command("identity")

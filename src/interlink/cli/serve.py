@@ -37,6 +37,7 @@ def serve(
     shared.close()
     os.environ["INTERLINK_DB"] = shared.settings.database_url
     os.environ["INTERLINK_HOME"] = str(shared.settings.home)
+    os.environ.setdefault("INTERLINK_FEDERATION_INTERVAL", "60")  # periodic pulls from peers
     if insecure_cookies:
         os.environ["INTERLINK_INSECURE_COOKIES"] = "1"
     run(host, port, workers)

@@ -16,6 +16,11 @@ BATCH_PATH = "/federation/v1/batch"
 OVERLAP_OPEN_PATH = "/federation/v1/overlap/open"
 OVERLAP_QUERY_PATH = "/federation/v1/overlap/query"
 OVERLAP_REVEAL_PATH = "/federation/v1/overlap/reveal"
+#: A peer proves it pinned this node (and learns this node's name and agency).
+HELLO_PATH = "/federation/v1/hello"
+#: Deconfliction: the watches a peer offers; hit reports on this node's watches.
+WATCHES_PATH = "/federation/v1/watches"
+HITS_PATH = "/federation/v1/hits"
 
 
 class Transport(Protocol):

@@ -24,16 +24,23 @@ from interlink.federation.signing import (
 )
 from interlink.federation.transport import (
     BATCH_PATH,
+    HELLO_PATH,
+    HITS_PATH,
     LISTS_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
     OVERLAP_REVEAL_PATH,
+    WATCHES_PATH,
     Transport,
 )
 from interlink.services.peers import LocalNode, StoreNonces, pinned_peer
 
 Handler = Callable[[SqlStore, LocalNode, PeerRecord, bytes], bytes]
 SHARED_LISTS_TYPE = "interlink.shared-lists/1"
+HELLO_TYPE = "interlink.hello/1"
+#: Called with the authenticated peer before its request is routed (the HTTP adapter's
+#: per-peer rate limit); raises to refuse.
+Admit = Callable[[PeerRecord], None]
 
 
 def _json_body(body: bytes) -> dict[str, Any]:
@@ -47,9 +54,11 @@ def _json_body(body: bytes) -> dict[str, Any]:
 
 
 def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    from interlink.federation.policy import parse_policy
     from interlink.services.federation_sync import shared_lists
 
     found = shared_lists(store, peer)
+    watches = parse_policy(peer.policy).deconfliction.send_watches
     with store.transaction() as tx:
         store.audit.append(
             tx,
@@ -59,7 +68,38 @@ def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
             object_id=peer.name,
             after={"lists": [item["list"] for item in found]},
         )
-    return sign_document(node.identity, {"type": SHARED_LISTS_TYPE, "lists": found})
+    return sign_document(
+        node.identity, {"type": SHARED_LISTS_TYPE, "lists": found, "watches": watches}
+    )
+
+
+def _hello(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    """The peer pinned this node and proved its key: the peering is mutual. Answer with this
+    node's name and agency (signed), and record the peer's name and agency for this node."""
+    request = _json_body(body)
+    agency = str(request.get("agency") or "")[:200] or None
+    with store.transaction() as tx:
+        current = store.peers.by_fingerprint(tx, peer.fingerprint)
+        if current is not None and current.public_key and agency and agency != current.agency:
+            store.peers.learn(tx, peer.id, public_key=current.public_key, agency=agency)
+        store.audit.append(
+            tx,
+            actor=f"peer:{peer.name}",
+            action="federation.hello",
+            object_type="peer",
+            object_id=peer.name,
+            after={"node": str(request.get("node") or ""), "agency": agency},
+        )
+    return sign_document(
+        node.identity,
+        {
+            "type": HELLO_TYPE,
+            "node": node.name,
+            "agency": node.agency,
+            "fingerprint": node.fingerprint,
+            "to": peer.fingerprint,
+        },
+    )
 
 
 def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
@@ -75,6 +115,16 @@ def _batch(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
     return export_batch(store, node, peer, name, since, limit=limit)
 
 
+def _deconfliction(name: str) -> Handler:
+    def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+        from interlink.services import federation_watches
+
+        handler: Handler = getattr(federation_watches, name)
+        return handler(store, node, peer, body)
+
+    return run
+
+
 def _overlap(name: str) -> Handler:
     def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
         from interlink.services import federation_overlap
@@ -86,11 +136,14 @@ def _overlap(name: str) -> Handler:
 
 
 ROUTES: dict[tuple[str, str], Handler] = {
+    ("POST", HELLO_PATH): _hello,
     ("GET", LISTS_PATH): _lists,
     ("POST", BATCH_PATH): _batch,
     ("POST", OVERLAP_OPEN_PATH): _overlap("answer_open"),
     ("POST", OVERLAP_QUERY_PATH): _overlap("answer_query"),
     ("POST", OVERLAP_REVEAL_PATH): _overlap("answer_reveal"),
+    ("GET", WATCHES_PATH): _deconfliction("answer_watches"),
+    ("POST", HITS_PATH): _deconfliction("answer_hit"),
 }
 
 
@@ -137,14 +190,18 @@ def handle(
     method: str,
     path: str,
     body: bytes,
+    *,
+    admit: Admit | None = None,
 ) -> bytes:
-    """Answer one request from a peer: authenticate, route, return the response body.
-    Raises ``PeerAuthenticationError``, ``PolicyRefusalError``, ``NotFoundError`` or
-    ``FormatError``, which the HTTP adapter maps to 401, 403, 404 and 400."""
-    peer = authenticate(store, node, headers, method, path, body)
+    """Answer one request from a peer: authenticate, admit (``admit``: the per-peer rate
+    limit), route, return the response body. Raises ``PeerAuthenticationError``,
+    ``PolicyRefusalError``, ``NotFoundError``, ``FormatError`` or what ``admit`` raises."""
     handler = ROUTES.get((method.upper(), path))
     if handler is None:
         raise NotFoundError("federation route", f"{method} {path}")
+    peer = authenticate(store, node, headers, method, path, body)
+    if admit is not None:
+        admit(peer)
     return handler(store, node, peer, body)
 
 
@@ -155,6 +212,8 @@ class PeerClient:
         self.node = node
         self.peer = peer
         self.transport = transport
+        #: The peer's last shared-lists answer (it also says whether it sends watches).
+        self.offer: dict[str, Any] = {}
 
     def call(self, method: str, path: str, body: bytes = b"") -> bytes:
         """Send one signed request; return the raw response body."""
@@ -167,11 +226,23 @@ class PeerClient:
         """POST a canonical JSON body."""
         return self.call("POST", path, canonical(request))
 
+    def hello(self) -> tuple[dict[str, Any], str]:
+        """Prove this node to the peer; its signed answer (verified) names it and its agency.
+        Returns the answer and the peer's key (hex). ``PeerAuthenticationError`` while the
+        peer has not pinned this node."""
+        body = {"node": self.node.name, "agency": self.node.agency}
+        data = self.call_json(HELLO_PATH, body)
+        payload = verify_document(data, self.peer.fingerprint)
+        if payload.get("type") != HELLO_TYPE or payload.get("to") != self.node.fingerprint:
+            raise FormatError("not a hello answer for this node", "response")
+        return payload, str(json.loads(data)["key"])
+
     def shared_lists(self) -> list[dict[str, Any]]:
         """The lists the peer shares with this node (a signed answer, verified)."""
         payload = verify_document(self.call("GET", LISTS_PATH), self.peer.fingerprint)
         if payload.get("type") != SHARED_LISTS_TYPE or not isinstance(payload.get("lists"), list):
             raise FormatError("not a shared-lists answer", "response")
+        self.offer = payload
         return list(payload["lists"])
 
     def batch(self, list_name: str, since: int, limit: int) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -30,6 +30,9 @@ from interlink.federation.signing import sign_document, verify_document
 from interlink.federation.transport import Transport
 from interlink.services.peers import LocalNode
 from interlink.signals import pdq
+
+if TYPE_CHECKING:
+    from interlink.services.federation_node import PeerClient
 
 #: Changes per batch when the peer does not ask for fewer.
 BATCH_LIMIT = 5000
@@ -320,13 +323,14 @@ def pull_peer(
     *,
     actor: str,
     limit: int = BATCH_LIMIT,
+    client: PeerClient | None = None,
 ) -> list[ApplyResult]:
     """Pull every list ``peer`` shares with this node, from each list's cursor, batch after
     batch until the peer has no more; return what each batch did. A failure leaves every
     batch applied before it (and its cursor) in place, so pulling again resumes."""
     from interlink.services.federation_node import PeerClient
 
-    client = PeerClient(node, peer, transport)
+    client = client or PeerClient(node, peer, transport)
     results: list[ApplyResult] = []
     for item in client.shared_lists():
         name = str(item["list"])

@@ -20,6 +20,7 @@ from interlink.federation.identity import (
 )
 from interlink.federation.policy import parse_policy, policy_document
 from interlink.federation.signing import WINDOW
+from interlink.federation.transport import Transport
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +88,19 @@ def add_peer(
 
 
 def remove_peer(store: SqlStore, name: str, *, actor: str) -> PeerRecord:
-    """End a peering (lists pulled from the peer stay, as lists); audited."""
+    """End a peering (lists pulled from the peer stay, as lists; watches pulled from it are
+    withdrawn); audited."""
+    from datetime import UTC, datetime
+
+    from interlink.adapters.sql.remote_watches import RemoteWatchRepository
+
     with store.transaction() as tx:
+        record = store.peers.get(tx, name)
+        now = datetime.now(UTC)
+        pulled = RemoteWatchRepository(store.engine).mapped(record.id)
+        for watch in store.watches.alerts(ids=list(pulled)):
+            if watch.withdrawn_at is None:
+                store.watches.withdraw(tx, watch.id, now)
         record = store.peers.remove(tx, name)
         store.audit.append(
             tx,
@@ -96,7 +108,11 @@ def remove_peer(store: SqlStore, name: str, *, actor: str) -> PeerRecord:
             action="peer.remove",
             object_type="peer",
             object_id=name,
-            before={"url": record.url, "fingerprint": record.fingerprint},
+            before={
+                "url": record.url,
+                "fingerprint": record.fingerprint,
+                "watches_pulled": len(pulled),
+            },
         )
     return record
 
@@ -105,11 +121,14 @@ def peer_document(store: SqlStore, record: PeerRecord) -> dict[str, Any]:
     """A peering as JSON: who, where, the pin, the policy and the pull cursors."""
     with store.engine.connect() as connection:
         cursors = store.peers.cursors(connection, record.id)
+    from interlink.services.federation_outbox import pending
+
     return {
         "name": record.name,
         "url": record.url,
         "fingerprint": record.fingerprint,
         "key_seen": record.public_key is not None,
+        "exchanges": pending(store, record),
         "agency": record.agency,
         "created_at": record.created_at.isoformat(),
         "policy": policy_document(parse_policy(record.policy)),
@@ -129,6 +148,31 @@ def get_peer(store: SqlStore, name: str) -> PeerRecord:
     """The peer called ``name`` (``NotFoundError`` if none)."""
     with store.engine.connect() as connection:
         return store.peers.get(connection, name)
+
+
+def confirm_peering(
+    store: SqlStore, node: LocalNode, peer: PeerRecord, transport: Transport, *, actor: str
+) -> PeerRecord:
+    """Say hello to ``peer`` over ``transport``: it answers (signed) only if it pinned this
+    node too, so a success proves the peering mutual; its key and agency are recorded here and
+    the confirmation audited. ``PeerAuthenticationError`` while the peer has not pinned this
+    node; ``OSError`` when it cannot be reached."""
+    from interlink.services.federation_node import PeerClient
+
+    answer, key = PeerClient(node, peer, transport).hello()
+    agency = str(answer.get("agency") or "")[:200] or None
+    with store.transaction() as tx:
+        store.peers.learn(tx, peer.id, public_key=key, agency=agency)
+        store.audit.append(
+            tx,
+            actor=actor,
+            action="peer.confirmed",
+            object_type="peer",
+            object_id=peer.name,
+            after={"node": str(answer.get("node") or ""), "agency": agency},
+        )
+        record = store.peers.by_fingerprint(tx, peer.fingerprint)
+    return record or peer
 
 
 class StoreNonces:

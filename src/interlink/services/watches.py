@@ -85,9 +85,11 @@ def add_watch(
     case: Case | None = None,
     expires_at: datetime | None = None,
     actor: str = "local",
+    alert_id: uuid.UUID | None = None,
 ) -> PlacedWatch:
     """Place a watch of ``agency`` (for its ``case``), check it against everything already
-    held, and record (and audit) the hits it makes."""
+    held, and record (and audit) the hits it makes. ``alert_id``: a chosen id (a watch pulled
+    from a peer gets one derived from the peer's, so pulling again adds nothing)."""
     now = datetime.now(UTC)
     if not specs:
         raise InvalidFieldError("watch", title, "give at least one trigger")
@@ -101,7 +103,7 @@ def add_watch(
         (s.kind, trigger_value(s.kind, s.text, port=s.port, service=s.service)) for s in specs
     ]
     alert = Alert(
-        uuid.uuid4(),
+        alert_id or uuid.uuid4(),
         agency.id,
         title.strip(),
         priority,

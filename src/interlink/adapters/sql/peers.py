@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from interlink.adapters.sql.outbox import federation_outbox
+from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.adapters.sql.schema import (
     federated_entries,
     federation_nonces,
@@ -134,6 +136,10 @@ class PeerRepository:
         record = self.get(connection, name)
         connection.execute(delete(peer_cursors).where(peer_cursors.c.peer_id == record.id))
         connection.execute(delete(overlap_sessions).where(overlap_sessions.c.peer_id == record.id))
+        connection.execute(
+            delete(federation_outbox).where(federation_outbox.c.peer_id == record.id)
+        )
+        RemoteWatchRepository(self._engine).forget_peer(connection, record.id)
         connection.execute(delete(peers).where(peers.c.id == record.id))
         return record
 
