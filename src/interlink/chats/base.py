@@ -37,6 +37,8 @@ class ExportFile:
 
 def clean(text: str) -> str:
     """``text`` without invisible direction marks; narrow no-break spaces become spaces."""
+    if text.isascii():
+        return text
     return _INVISIBLE.sub("", text).replace("\u202f", " ").replace("\u00a0", " ")
 
 

@@ -51,6 +51,12 @@ _INVITES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("signal", re.compile(r"signal\.group/#([A-Za-z0-9_%=+/-]{10,})", re.I)),
 )
 _TRAILING = ".,;:!?)]}>'\""
+#: Cheap necessary conditions, tested before the patterns they guard: a digit (a phone needs
+#: seven), a dot followed by a letter or digit (a bare domain), a scheme or ``www.`` (a URL),
+#: the host of an invite link.
+_DIGIT = re.compile(r"\d")
+_DOTTED = re.compile(r"\.[A-Za-z0-9]")
+_INVITE_HOSTS = ("t.me", "telegram.", "tg://", "whatsapp.com", "discord", "signal.group")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,20 +161,25 @@ def extract(
                 add(Found("mention", match.group(0).casefold(), match.group(0)))
     if "." in text or "tg://" in text:
         _links(text, add)
-    if sum(ch.isdigit() for ch in text) >= 7:
+    if _DIGIT.search(text) and len(_DIGIT.findall(text)) >= 7:
         for match in _PHONE.finditer(text):
             add(phone(match.group(0).strip(), region))
     return list(found.values())
 
 
 def _links(text: str, add: Callable[[Found | None], None]) -> None:
-    for item in _invites(text):
-        add(item)
+    lowered = text.lower()
+    if any(host in lowered for host in _INVITE_HOSTS):
+        for item in _invites(text):
+            add(item)
     spans: list[tuple[int, int]] = []
-    for match in _URL.finditer(text):
-        written = match.group(0).rstrip(_TRAILING)
-        spans.append((match.start(), match.end()))
-        add(Found("url", _url_value(written), written))
+    if "://" in text or "www." in lowered:
+        for match in _URL.finditer(text):
+            written = match.group(0).rstrip(_TRAILING)
+            spans.append((match.start(), match.end()))
+            add(Found("url", _url_value(written), written))
+    if not _DOTTED.search(text):
+        return
     for match in _BARE.finditer(text):
         if (
             any(a <= match.start() < b for a, b in spans)
