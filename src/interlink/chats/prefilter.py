@@ -112,29 +112,27 @@ _DIGIT = re.compile(r"\d")
 
 class Screen:
     """Finds which of many guarded patterns may match a text. Each pattern is filed under the
-    literals of its most telling group; every literal of every group is found in the text in
-    one pass, and the patterns filed under a literal present are checked further (each of
-    their groups present) and then tried. Patterns without literals are always tried (those
-    needing a digit only on a text holding one)."""
+    literals of its most telling group; those literals are found in the text in one pass,
+    and only the patterns filed under a literal present are checked further (each of their
+    groups present) and then tried. Patterns without literals are always tried (those needing
+    a digit only on a text holding one)."""
 
     def __init__(self, patterns: Sequence[Guarded]) -> None:
         self.patterns = tuple(patterns)
         self._by_literal: dict[str, list[int]] = {}
         self._always: list[int] = []
         self._digit: list[int] = []
-        self._automaton: Any = ahocorasick.Automaton()
         for index, item in enumerate(self.patterns):
-            for group in item.literals:
-                for s in group:
-                    self._automaton.add_word(s, s)
             best = _best(list(item.literals))
             if best is None:
                 (self._digit if item.digit else self._always).append(index)
                 continue
             for s in best:
                 self._by_literal.setdefault(s, []).append(index)
-        self._empty = not self._by_literal
-        if not self._empty:
+        self._automaton: Any = ahocorasick.Automaton()
+        for s in self._by_literal:
+            self._automaton.add_word(s, s)
+        if self._by_literal:
             self._automaton.make_automaton()
 
     def candidates(self, lowered: str) -> list[int]:
@@ -142,16 +140,17 @@ class Screen:
         chosen = set(self._always)
         if self._digit and _DIGIT.search(lowered):
             chosen.update(self._digit)
-        if not self._empty:
-            present = {s for _, s in self._automaton.iter(lowered)}
-            for s in present:
-                found = self._by_literal.get(s)
-                if found:
-                    chosen.update(found)
-            if present:
-                return [
-                    i
-                    for i in sorted(chosen)
-                    if all(not group.isdisjoint(present) for group in self.patterns[i].literals)
-                ]
-        return sorted(i for i in chosen if not self.patterns[i].literals)
+        if self._by_literal:
+            for s in {s for _, s in self._automaton.iter(lowered)}:
+                chosen.update(self._by_literal[s])
+        found = []
+        for i in sorted(chosen):
+            for group in self.patterns[i].literals:
+                for s in group:
+                    if s in lowered:
+                        break
+                else:
+                    break  # no literal of this group: the pattern cannot match
+            else:
+                found.append(i)
+        return found
