@@ -20,6 +20,7 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.chats import identifiers as extraction
 from interlink.chats import readers
 from interlink.chats.exports import Found, Root, find_exports
+from interlink.chats.invites import invites
 from interlink.chats.triage import Detected, detect
 from interlink.domain.cases import Agency, Case, Identifier, IdentifierKind
 from interlink.domain.chats import (
@@ -38,11 +39,12 @@ from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 #: Messages stored per transaction.
 BATCH = 10_000
 #: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
-#: every kind).
+#: every kind; @mentions link as accounts of the conversation's platform).
 _LINKED = {
     "phone": IdentifierKind.PHONE,
     "email": IdentifierKind.EMAIL,
     "invite": IdentifierKind.INVITE,
+    "url": IdentifierKind.URL,
 }
 
 
@@ -276,6 +278,8 @@ class _Importer:
             key = f"account:{platform}/{item.value}"
             if key not in self.linked:
                 self.linked[key] = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
+        elif item.kind == "url" and next(invites(item.value), None) is not None:
+            return  # an invite link: linked as the invite (once, not twice)
         elif item.kind in _LINKED:
             key = f"{item.kind}:{item.value}"
             if key not in self.linked:
