@@ -137,12 +137,15 @@ class Screen:
 
     def candidates(self, lowered: str) -> list[int]:
         """Indexes of the patterns that may match the lower-cased text, ascending."""
+        hits = {s for _, s in self._automaton.iter(lowered)} if self._by_literal else ()
+        digit = bool(self._digit) and _DIGIT.search(lowered) is not None
+        if not hits and not digit and not self._always:
+            return []  # most texts: nothing to try
         chosen = set(self._always)
-        if self._digit and _DIGIT.search(lowered):
+        if digit:
             chosen.update(self._digit)
-        if self._by_literal:
-            for s in {s for _, s in self._automaton.iter(lowered)}:
-                chosen.update(self._by_literal[s])
+        for s in hits:
+            chosen.update(self._by_literal[s])
         found = []
         for i in sorted(chosen):
             for group in self.patterns[i].literals:

@@ -218,11 +218,13 @@ class _Importer:
         rows = []
         #: Per message needing its id: attachments, identifiers found, cues found.
         needs: list[tuple[Root, Message, list[extraction.Found], list[Detected]]] = []
+        last: Participant | None = None
         for root, message in messages:
             sender = message.sender
-            if sender is not None:
+            if sender is not None and sender is not last:  # readers reuse a sender's record
                 people.setdefault(sender.key, sender)
                 self.participant(key, platform, sender)
+                last = sender
             for person in message.recipients:
                 people.setdefault(person.key, person)
                 self.participant(key, platform, person)
