@@ -12,6 +12,7 @@ the same as Core's.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, Table
@@ -20,6 +21,40 @@ from interlink.adapters.sql.dialect import CHUNK
 
 #: Rows per ``executemany`` call.
 ROWS = 5000
+
+
+#: Times a faster formatter must render as Core's processor does before it replaces it.
+_SAMPLES = (
+    datetime(2024, 1, 31, 23, 59, 58),
+    datetime(2024, 1, 31, 23, 59, 58, 120, tzinfo=UTC),
+    datetime(999, 2, 3, 4, 5, 6, 7),
+    datetime(2024, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2))),
+)
+
+
+def _iso_time(value: Any) -> Any:
+    if type(value) is datetime:
+        return value.isoformat(" ", "microseconds")[:26]
+    raise TypeError("not a datetime")
+
+
+def _faster(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``processor``, or the same rendering of times by ``datetime.isoformat`` (in C) when
+    ``processor`` renders times as text exactly so (SQLite's ``DateTime``: a third of the
+    conversion time of a message row); anything but a plain ``datetime`` still goes to
+    ``processor``."""
+    try:
+        if any(processor(sample) != _iso_time(sample) for sample in _SAMPLES):
+            return processor
+    except (TypeError, ValueError, AttributeError):
+        return processor
+
+    def convert(value: Any) -> Any:
+        if type(value) is datetime:
+            return value.isoformat(" ", "microseconds")[:26]
+        return processor(value)
+
+    return convert
 
 
 class BulkInsert:
@@ -40,7 +75,7 @@ class BulkInsert:
             marks.append(f"CAST({mark} AS {cast})" if cast else mark)
             processor = column_type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self.convert.append((index, processor))
+                self.convert.append((index, _faster(processor)))
         self.sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
             f"VALUES ({', '.join(marks)}) "
