@@ -92,6 +92,7 @@ class _Importer:
         self.store = store
         self.case = case
         self.root = root  # the root of the export being read (a zip inside a folder has its own)
+        self.top = root  # open until the import ends
         self.region = region
         self.conversations: dict[str, tuple[int, str | None, str]] = {}
         self.participants: set[tuple[str, str]] = set()
@@ -148,6 +149,8 @@ class _Importer:
             self.problems.append(missing)
             notes.append(("problem", missing.source, missing.position, missing.reason))
         self.notes.extend(notes)
+        if found.root is not self.top:
+            self.flush()  # a zip inside a folder is closed after its exports: hash them now
 
     def conversation(self, tx: Connection, item: Conversation, region: str | None) -> None:
         ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
