@@ -4,10 +4,14 @@ Generates, in a temporary folder, a Telegram Desktop whole-account ``result.json
 WhatsApp Android ``.txt`` of ``--messages`` messages each (100 conversations; one message in
 ten carries a phone number, an e-mail, a URL or an invite link, one in a hundred a cue), then
 imports each with ``services.chats.import_chats`` into a fresh SQLite store, in a child
-process of its own so that its peak memory (max RSS) is its own. Rates are per CPU second of
-that process (``time.process_time``: the import runs on one core, and the machine is shared,
-so wall time would measure the neighbours). The anchor, in the same run,
-is the reader alone (parse only, nothing extracted or stored). Peak memory is measured at
+process of its own so that its peak memory (max RSS) is its own.
+
+Rates are per CPU second of that process (``time.process_time``: the import runs on one core,
+and the machine is shared, so wall time would measure the neighbours); the wall time is
+reported beside. Two anchors run in the same run, each in its own process: plain parsing of
+the same export, nothing built, extracted or stored (Telegram: ``ijson.items`` over the
+messages with the C backend; WhatsApp: each line decoded and split by the Android header
+pattern), whose ratio is printed; and Interlink's reader alone. Peak memory is measured at
 ``--messages`` and at a tenth of it: flat in the export size means the two are close.
 
     python -m bench.chats [--messages 1000000] [--formats telegram whatsapp] [--json]
@@ -109,14 +113,35 @@ def _messages(items: Iterator[Any]) -> int:
     return sum(1 for item in items if isinstance(item, Message))
 
 
-def _import(path: str, db: str, anchor: bool, queue: Any) -> None:
+def _plain(path: Path) -> int:
+    """Messages in the export by plain parsing: the anchor."""
+    if path.is_file():
+        import ijson
+
+        with path.open("rb") as stream:
+            return sum(1 for _ in ijson.items(stream, "chats.list.item.messages.item"))
+    import re
+
+    header = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2} - ([^:]*): (.*)$")
+    count = 0
+    for file in sorted(path.iterdir()):
+        with file.open("rb") as stream:
+            for raw in stream:
+                if header.match(raw.decode("utf-8").rstrip("\r\n")):
+                    count += 1
+    return count
+
+
+def _import(path: str, db: str, mode: str, queue: Any) -> None:
     from interlink.adapters.sql.store import SqlStore
     from interlink.chats import readers
     from interlink.chats.exports import Found, Root, find_exports
     from interlink.services.chats import import_chats
 
-    started = time.process_time()
-    if anchor:
+    started, wall = time.process_time(), time.perf_counter()
+    if mode == "plain":
+        count = _plain(Path(path))
+    elif mode == "reader":
         count = 0
         with Root(Path(path)) as root:
             for found in find_exports(root):
@@ -124,21 +149,23 @@ def _import(path: str, db: str, anchor: bool, queue: Any) -> None:
                     count += _messages(readers.read(found.format, found.file))
     else:
         store = SqlStore.open(db)
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         result = import_chats(store, Path(path), case="BENCH", match_attachments=False)
         count = result.messages
         store.close()
-    seconds = time.process_time() - started
-    queue.put((count, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    seconds, wall = time.process_time() - started, time.perf_counter() - wall
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((count, seconds, wall, peak))
 
 
-def run_child(path: Path, db: str, anchor: bool) -> tuple[int, float, float]:
-    """``(messages, CPU seconds, peak MB)`` of one import (or anchor) in a fresh process."""
+def run_child(path: Path, db: str, mode: str) -> tuple[int, float, float, float]:
+    """``(messages, CPU seconds, wall seconds, peak MB)`` of one import (``mode``
+    ``import``), plain parse (``plain``) or reader pass (``reader``) in a fresh process."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_import, args=(str(path), db, anchor, queue))
+    process = context.Process(target=_import, args=(str(path), db, mode, queue))
     process.start()
-    found: tuple[int, float, float] = queue.get()
+    found: tuple[int, float, float, float] = queue.get()
     process.join()
     return found
 
@@ -159,16 +186,22 @@ def measure(messages: int, folder: Path, formats: tuple[str, ...] = FORMATS) -> 
     out: dict[str, Any] = {}
     for name, path in paths:
         db = f"sqlite:///{folder / (name + '.db')}"
-        count, seconds, peak = run_child(path, db, anchor=False)
-        _, anchor_seconds, anchor_peak = run_child(path, db, anchor=True)
+        count, seconds, wall, peak = run_child(path, db, "import")
+        plain_count, plain_seconds, _, plain_peak = run_child(path, db, "plain")
+        _, reader_seconds, _, _ = run_child(path, db, "reader")
         out[name] = {
             "messages": count,
             "seconds": round(seconds, 2),
+            "wall_seconds": round(wall, 2),
             "messages_per_s": round(count / seconds),
+            "messages_per_wall_s": round(count / wall),
             "peak_mb": round(peak, 1),
-            "anchor_parse_only_messages_per_s": round(count / anchor_seconds),
-            "anchor_peak_mb": round(anchor_peak, 1),
-            "ratio_to_anchor": round(seconds / anchor_seconds, 2),
+            "anchor_plain_parse_messages": plain_count,
+            "anchor_plain_parse_messages_per_s": round(plain_count / plain_seconds),
+            "anchor_plain_parse_peak_mb": round(plain_peak, 1),
+            "ratio_to_plain_parse": round(seconds / plain_seconds, 2),
+            "reader_only_messages_per_s": round(count / reader_seconds),
+            "ratio_to_reader": round(seconds / reader_seconds, 2),
             "bytes": sum(p.stat().st_size for p in ([path] if path.is_file() else path.iterdir())),
         }
     return out
@@ -201,8 +234,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     for name, row in full.items():
         print(
-            f"{name}: {row['messages']} messages in {row['seconds']} s = {row['messages_per_s']}/s "
-            f"(parse only {row['anchor_parse_only_messages_per_s']}/s, x{row['ratio_to_anchor']}); "
+            f"{name}: {row['messages']} messages in {row['seconds']} CPU s "
+            f"({row['wall_seconds']} s wall) = {row['messages_per_s']}/s per core; plain parse "
+            f"{row['anchor_plain_parse_messages_per_s']}/s (x{row['ratio_to_plain_parse']}), "
+            f"reader alone {row['reader_only_messages_per_s']}/s (x{row['ratio_to_reader']}); "
             f"peak {row['peak_mb']} MB (a tenth: {tenth[name]['peak_mb']} MB)"
         )
 

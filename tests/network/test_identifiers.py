@@ -40,3 +40,23 @@ def test_keys_are_idempotent(text: str) -> None:
 def test_phone_separators_never_matter(number: str, separator: str) -> None:
     spaced = separator.join(number[i : i + 3] for i in range(0, len(number), 3))
     assert ids.phone_key(spaced) == ids.phone_key(number)
+
+
+def test_url_keys_keep_only_what_tells_pages_apart() -> None:
+    page = "files.example.org/a/B7x?k=1"
+    for written in (
+        "https://Files.Example.ORG/a/B7x?k=1",
+        "http://files.example.org:80/a/B7x?k=1",
+        "HTTPS://files.example.org.:443/a/B7x?k=1",
+        "files.example.org/a/B7x?k=1",
+    ):
+        assert ids.url_key(written) == page
+    assert ids.url_key("https://files.example.org/a/b7x?k=1") != page  # paths keep their case
+    assert ids.url_key("example.org") == "example.org/"
+    assert ids.url_key("ftp://Host/A") == "ftp://host/A"
+    assert ids.url_key("http://[2001:DB8::1]:8080/x") == "[2001:db8::1]:8080/x"
+
+
+@given(st.text(alphabet="aAbB.:/?#@[]-09 ", max_size=30))
+def test_url_keys_are_idempotent(text: str) -> None:
+    assert ids.url_key(ids.url_key(text)) == ids.url_key(text)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from tests.chats.exports import (
     telegram_export,
     telegram_message,
     write_json,
+    write_zip,
 )
 
 INLINE = ScanOptions(workers=0)
@@ -212,3 +214,27 @@ def test_a_file_left_out_of_the_export_is_linked_when_a_scan_finds_it(
     scan_exhibit(store, tmp_path / "phone", case="C4", options=INLINE, agency=agency)
     [after] = store.chats.attachments(case_id)
     assert after["found_by_scan"] and after["media_sha256"] == hashlib.sha256(clip).hexdigest()
+
+
+def test_attachments_of_a_zip_inside_a_folder_are_hashed(
+    store: SqlStore, agency: Agency, tmp_path: Path
+) -> None:
+    image = encode(scene(5, (64, 48)))
+    chat = telegram_chat(
+        [
+            telegram_message(1, "Sam", "user1", "", photo="photos/p.jpg"),
+            telegram_message(2, "Sam", "user1", "see you"),
+        ]
+    )
+    folder = tmp_path / "seized"
+    folder.mkdir()
+    write_zip(
+        folder / "export.zip",
+        {"result.json": json.dumps(chat).encode("utf-8"), "photos/p.jpg": image},
+    )
+    telegram_export(folder / "tg")  # a second export after the zip, read while it is closed
+    result = import_chats(store, folder, case="C9", agency=agency, scan=INLINE)
+    assert not result.problems and result.messages == 8
+    rows = store.chats.attachments(cases.own_case(store, "C9", agency).id)
+    hashed = [row for row in rows if row["sha256"] == hashlib.sha256(image).hexdigest()]
+    assert len(hashed) == 1 and hashed[0]["present"]

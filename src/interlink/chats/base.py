@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 #: Opens the export file afresh, read-only, at its start.
@@ -37,6 +37,8 @@ class ExportFile:
 
 def clean(text: str) -> str:
     """``text`` without invisible direction marks; narrow no-break spaces become spaces."""
+    if text.isascii():
+        return text
     return _INVISIBLE.sub("", text).replace("\u202f", " ").replace("\u00a0", " ")
 
 
@@ -48,11 +50,17 @@ def digest(*parts: object) -> str:
     ]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def from_epoch(seconds: float | int | str | None) -> datetime | None:
     """The UTC time of a Unix time in seconds, or ``None`` when absent or not a number."""
     if seconds is None or seconds == "":
         return None
     try:
+        if isinstance(seconds, str) and seconds.isascii() and seconds.isdigit():
+            # Whole seconds as text (Telegram's ``date_unixtime``): the same time, cheaper.
+            return _EPOCH + timedelta(seconds=int(seconds))
         return datetime.fromtimestamp(float(seconds), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return None

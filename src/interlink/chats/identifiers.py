@@ -14,13 +14,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
 import tldextract
 
+from interlink.chats.invites import invites
 from interlink.network import identifiers as ids
 
 KINDS = ("phone", "email", "url", "invite", "mention")
@@ -35,22 +36,12 @@ _BARE = re.compile(
     re.I,
 )
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d \t().\-/]{5,18}\d(?!\w)")
-_INVITES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "telegram",
-        re.compile(
-            r"(?:t(?:elegram)?\.me|telegram\.dog)/(?:joinchat/|\+)([A-Za-z0-9_-]{8,})", re.I
-        ),
-    ),
-    ("telegram", re.compile(r"tg://join\?invite=([A-Za-z0-9_-]{8,})", re.I)),
-    ("whatsapp", re.compile(r"chat\.whatsapp\.com/(?:invite/)?([A-Za-z0-9]{10,})", re.I)),
-    (
-        "discord",
-        re.compile(r"(?:discord\.gg|discord(?:app)?\.com/invite)/([A-Za-z0-9-]{2,})", re.I),
-    ),
-    ("signal", re.compile(r"signal\.group/#([A-Za-z0-9_%=+/-]{10,})", re.I)),
-)
 _TRAILING = ".,;:!?)]}>'\""
+#: Cheap necessary conditions, tested before the patterns they guard: a digit (a phone needs
+#: seven), a dot followed by a letter or digit (a bare domain), a scheme or ``www.`` (a URL);
+#: ``chats.invites`` tests for the host of an invite link.
+_DIGIT = re.compile(r"\d")
+_DOTTED = re.compile(r"\.[A-Za-z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +112,6 @@ def region_of(number: str) -> str | None:
     return None if region in (None, "ZZ", "001") else region
 
 
-def _invites(text: str) -> Iterator[Found]:
-    for service, pattern in _INVITES:
-        for match in pattern.finditer(text):
-            yield Found("invite", f"{service}:{match.group(1)}", match.group(0))
-
-
 def extract(
     text: str, region: str | None = None, entities: Iterable[tuple[str, str]] = ()
 ) -> list[Found]:
@@ -155,20 +140,24 @@ def extract(
                 add(Found("mention", match.group(0).casefold(), match.group(0)))
     if "." in text or "tg://" in text:
         _links(text, add)
-    if sum(ch.isdigit() for ch in text) >= 7:
+    if _DIGIT.search(text) and len(_DIGIT.findall(text)) >= 7:
         for match in _PHONE.finditer(text):
             add(phone(match.group(0).strip(), region))
     return list(found.values())
 
 
 def _links(text: str, add: Callable[[Found | None], None]) -> None:
-    for item in _invites(text):
-        add(item)
+    for value, written in invites(text):
+        add(Found("invite", value, written))
+    lowered = text.lower()
     spans: list[tuple[int, int]] = []
-    for match in _URL.finditer(text):
-        written = match.group(0).rstrip(_TRAILING)
-        spans.append((match.start(), match.end()))
-        add(Found("url", _url_value(written), written))
+    if "://" in text or "www." in lowered:
+        for match in _URL.finditer(text):
+            written = match.group(0).rstrip(_TRAILING)
+            spans.append((match.start(), match.end()))
+            add(Found("url", _url_value(written), written))
+    if not _DOTTED.search(text):
+        return
     for match in _BARE.finditer(text):
         if (
             any(a <= match.start() < b for a, b in spans)

@@ -11,6 +11,7 @@ to the export folder, or the placeholder Telegram writes when media was not expo
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 import ijson
@@ -71,6 +72,8 @@ def _text(value: Any) -> str:
 def _entities(message: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     parts = message.get("text_entities")
+    if not parts and isinstance(parts, list) and isinstance(message.get("text"), str):
+        return ()  # the common case: plain text, nothing marked
     if not isinstance(parts, list):
         raw = message.get("text")
         parts = [p for p in raw if isinstance(p, dict)] if isinstance(raw, list) else []
@@ -85,6 +88,8 @@ def _entities(message: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 
 def _attachments(message: Mapping[str, Any], export: ExportFile) -> tuple[Attachment, ...]:
+    if "photo" not in message and "file" not in message and "thumbnail" not in message:
+        return ()
     found = []
     for key, kind in MEDIA_KEYS.items():
         value = message.get(key)
@@ -129,12 +134,15 @@ def _attachments(message: Mapping[str, Any], export: ExportFile) -> tuple[Attach
 
 def _participant(account: Any, name: Any, owner: str | None) -> Participant | None:
     account_text = str(account) if account not in (None, "") else None
-    name_text = clean(name) if isinstance(name, str) else None
-    if account_text is None and name_text is None:
+    return _person(account_text, name if isinstance(name, str) else None, owner)
+
+
+@lru_cache(maxsize=4096)
+def _person(account: str | None, name: str | None, owner: str | None) -> Participant | None:
+    name_text = clean(name) if name is not None else None
+    if account is None and name_text is None:
         return None
-    return Participant(
-        account_text, name_text, owner=account_text is not None and account_text == owner
-    )
+    return Participant(account, name_text, owner=account is not None and account == owner)
 
 
 def message(

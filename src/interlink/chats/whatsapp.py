@@ -12,12 +12,14 @@ limits of the source.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import PurePosixPath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from interlink.chats import whatsapp_markers as markers
 from interlink.chats.base import ExportFile, clean, digest
@@ -96,7 +98,13 @@ def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | 
 
 
 def _local_time(match: re.Match[str], order: bool | None) -> datetime | None:
-    a, b, c, hour, minute, second, meridian = match.groups()[:7]
+    return _clock(match.group(1, 2, 3, 4, 5, 6, 7), order)
+
+
+@lru_cache(maxsize=8192)
+def _clock(groups: tuple[str | Any, ...], order: bool | None) -> datetime | None:
+    """The time of a header's date and time groups (cached: a chat repeats its minutes)."""
+    a, b, c, hour, minute, second, meridian = groups
     if len(a) == 4:
         year, month, day = int(a), int(b), int(c)
     elif order is None:
@@ -123,6 +131,7 @@ def _title(source: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
+@lru_cache(maxsize=4096)
 def _sender(name: str) -> Participant:
     if _PHONE_NAME.match(name):
         return Participant(phone=name.strip())
@@ -209,31 +218,34 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
 
 
 def _finish(draft: _Draft, conversation: str, export: ExportFile, seen: dict[str, int]) -> Message:
-    text = "\n".join(draft.lines).strip()
+    lines = draft.lines
+    text = (lines[0] if len(lines) == 1 else "\n".join(lines)).strip()
     edited = False
-    for marker in markers.EDITED:
-        if text.endswith(marker):
-            text, edited = text[: -len(marker)].rstrip(), True
+    if text.endswith(">"):  # every marker of an edit ends so
+        for marker in markers.EDITED:
+            if text.endswith(marker):
+                text, edited = text[: -len(marker)].rstrip(), True
     deleted = text in markers.DELETED
     attachments: list[Attachment] = []
-    for match in _IOS_FILE.finditer(text):
-        attachments.append(_attachment(match.group(2).strip(), export))
-    text = _IOS_FILE.sub("", text).strip()
-    for match in _ANDROID_FILE.finditer(text):
-        attachments.append(_attachment(match.group(1).strip(), export))
-    text = _ANDROID_FILE.sub("", text).strip()
+    if "<" in text:  # every iOS attachment marker starts so
+        for match in _IOS_FILE.finditer(text):
+            attachments.append(_attachment(match.group(2).strip(), export))
+        text = _IOS_FILE.sub("", text).strip()
+    if "(" in text:  # every Android attachment marker starts so
+        for match in _ANDROID_FILE.finditer(text):
+            attachments.append(_attachment(match.group(1).strip(), export))
+        text = _ANDROID_FILE.sub("", text).strip()
     if text in markers.MEDIA_OMITTED:
         attachments.append(
             Attachment(kind="media", present=False, note="media omitted from the export")
         )
         text = ""
     sender_key = draft.sender.key if draft.sender else ""
-    identity = (draft.time_text, sender_key, text)
-    base = digest(*identity)
-    seen[base] = seen.get(base, 0) + 1
+    base = _digest(f"{draft.time_text}\x1f{sender_key}\x1f{text}")
+    rank = seen[base] = seen.get(base, 0) + 1
     return Message(
         conversation=conversation,
-        key=digest(base, seen[base]),
+        key=_digest(f"{base}\x1f{rank}"),
         position=f"line {draft.line}",
         sender=draft.sender,
         time_text=draft.time_text,
@@ -244,6 +256,13 @@ def _finish(draft: _Draft, conversation: str, export: ExportFile, seen: dict[str
         edited=edited,
         attachments=tuple(attachments),
     )
+
+
+def _digest(text: str) -> str:
+    """``base.digest`` of parts already joined (the same key, without the join per part)."""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()[
+        :20
+    ]
 
 
 def _attachment(name: str, export: ExportFile) -> Attachment:

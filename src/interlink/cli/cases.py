@@ -106,7 +106,7 @@ def identifier(
     ctx: typer.Context,
     case: Annotated[str, typer.Argument(help="Case reference.")],
     kind: Annotated[
-        IdentifierKind, typer.Argument(help="account, email, phone, ip, device or invite.")
+        IdentifierKind, typer.Argument(help="account, email, phone, ip, device, invite or url.")
     ],
     value: Annotated[str, typer.Argument(help="The identifier as met.")],
     service_name: Annotated[

@@ -249,6 +249,8 @@ class IdentifierKind(StrEnum):
     DEVICE = "device"
     #: A group's invite link, as ``service:code`` (``telegram:AbCd...``, ``whatsapp:...``).
     INVITE = "invite"
+    #: A web address (``network.identifiers.url_key`` says when two are one).
+    URL = "url"
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,7 @@ class TriggerKind(StrEnum):
     IP = "ip"
     DEVICE = "device"
     INVITE = "invite"
+    URL = "url"
 
 
 HASH_KINDS = frozenset({TriggerKind.SHA256, TriggerKind.MD5, TriggerKind.SHA1, TriggerKind.PDQ})
@@ -65,6 +66,7 @@ IDENTIFIER_KINDS: Mapping[TriggerKind, IdentifierKind] = {
     TriggerKind.IP: IdentifierKind.IP,
     TriggerKind.DEVICE: IdentifierKind.DEVICE,
     TriggerKind.INVITE: IdentifierKind.INVITE,
+    TriggerKind.URL: IdentifierKind.URL,
 }
 #: The camera key of a watch on a serial whatever the make.
 ANY_MAKE = "*"

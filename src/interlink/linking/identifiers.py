@@ -2,7 +2,8 @@
 conservative normalisation (``interlink.network.identifiers``).
 
 A key starts with its kind: ``email:``, ``phone:``, ``account:``, ``device:``, ``ip:``,
-``invite:`` (a group invite link as ``invite:SERVICE:CODE``; the code is case-sensitive). An IP
+``invite:`` (a group invite link as ``invite:SERVICE:CODE``, given so or as the link itself; the
+code is case-sensitive), ``url:`` (a web address, ``network.identifiers.url_key``). An IP
 key is ``ip:ADDRESS|PORT`` (``-`` without a port); a watch may use ``ip:ADDRESS|*`` for any
 port of an address.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 from datetime import datetime, timedelta
 
+from interlink.chats.invites import invite_value
 from interlink.domain.cases import Identifier, IdentifierKind
 from interlink.domain.reports import DeviceId
 from interlink.network import identifiers as ids
@@ -40,8 +42,9 @@ def identifier_key(identifier: Identifier) -> str:
     if kind is IdentifierKind.ACCOUNT:
         return f"account:{ids.account_key(identifier.service, identifier.value)}"
     if kind is IdentifierKind.INVITE:
-        service, _, code = identifier.value.strip().partition(":")
-        return f"invite:{service.casefold()}:{code}"
+        return f"invite:{invite_value(identifier.value)}"
+    if kind is IdentifierKind.URL:
+        return f"url:{ids.url_key(identifier.value)}"
     if kind is IdentifierKind.DEVICE:
         return f"device:{ids.device_key(DeviceId(identifier.service or '', identifier.value))}"
     port = "-" if identifier.port is None else str(identifier.port)

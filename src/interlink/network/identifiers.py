@@ -65,3 +65,38 @@ def group_key(esp_service: str | None, group_identifier: str) -> str:
 def ip_key(address: str, port: int | None, window: str) -> str:
     """``address|port|window``: the key of one IP window node (``-`` when there is no port)."""
     return f"{address}|{'-' if port is None else port}|{window}"
+
+
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def url_key(url: str) -> str:
+    """A web address as two mentions of one page meet: ``host/path?query#fragment``.
+
+    The scheme and host are case-folded (they are case-insensitive), a host's trailing dot and
+    the scheme's default port are dropped, an empty path is ``/``; a link written without a
+    scheme (``example.org/p``) is a web link. ``http`` and ``https`` are one key (the same
+    page by either); any other scheme stays in the key (``ftp://host/...``). The path, query
+    and fragment are kept as written: they may be case-sensitive.
+    """
+    text = url.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep or not scheme or not scheme.replace("+", "").replace("-", "").isalnum():
+        scheme, rest = "http", text
+    scheme = scheme.casefold()
+    split = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    host, tail = rest[:split], rest[split:]
+    userinfo, at, hostport = host.rpartition("@")
+    if hostport.startswith("["):  # an IPv6 address: the port follows the bracket
+        end = hostport.find("]") + 1 or len(hostport)
+        name, colon, port = hostport[:end], hostport[end : end + 1], hostport[end + 1 :]
+    else:
+        name, colon, port = hostport.partition(":")
+    if colon and port == _DEFAULT_PORTS.get(scheme):
+        colon, port = "", ""
+    host = f"{userinfo}{at}{name.casefold().rstrip('.')}{colon}{port}"
+    if not tail.startswith("/"):
+        tail = "/" + tail
+    if scheme in _DEFAULT_PORTS:
+        return f"{host}{tail}"
+    return f"{scheme}://{host}{tail}"

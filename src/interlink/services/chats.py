@@ -9,16 +9,19 @@ line or message), the rest is imported; importing the same export again adds not
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
+from interlink.adapters.sql.chat_batch import ChatBatch
 from interlink.adapters.sql.store import SqlStore
 from interlink.chats import identifiers as extraction
 from interlink.chats import readers
 from interlink.chats.exports import Found, Root, find_exports
-from interlink.chats.triage import detect
+from interlink.chats.invites import invites
+from interlink.chats.triage import Detected, detect
 from interlink.domain.cases import Agency, Case, Identifier, IdentifierKind
 from interlink.domain.chats import (
     Attachment,
@@ -34,13 +37,14 @@ from interlink.services import cases as case_service
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 #: Messages stored per transaction.
-BATCH = 2000
+BATCH = 10_000
 #: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
-#: every kind).
+#: every kind; @mentions link as accounts of the conversation's platform).
 _LINKED = {
     "phone": IdentifierKind.PHONE,
     "email": IdentifierKind.EMAIL,
     "invite": IdentifierKind.INVITE,
+    "url": IdentifierKind.URL,
 }
 
 
@@ -88,9 +92,11 @@ class _Importer:
         self.store = store
         self.case = case
         self.root = root  # the root of the export being read (a zip inside a folder has its own)
+        self.top = root  # open until the import ends
         self.region = region
         self.conversations: dict[str, tuple[int, str | None, str]] = {}
         self.participants: set[tuple[str, str]] = set()
+        self.met: set[tuple[str, Participant]] = set()
         self.identifiers: set[tuple[str, str]] = set()
         self.linked: dict[str, Identifier] = {}
         self.messages = 0
@@ -98,7 +104,11 @@ class _Importer:
         self.present = 0
         self.problems: list[ChatProblem] = []
         self.limits: list[SourceLimit] = []
-        self.pending: list[Message] = []
+        #: Read and not yet stored, in order: (the export's root, a conversation with the
+        #: export's region, or a message).
+        self.pending: list[tuple[Root, Conversation | Message, str | None]] = []
+        self.waiting = 0  # messages in ``pending``
+        self.notes: list[tuple[str, str, str, str]] = []
         #: Attachments the current export names but does not hold: (count, first message).
         self.missing: tuple[int, str] = (0, "")
 
@@ -116,19 +126,18 @@ class _Importer:
                     if attachment.path and not attachment.present:
                         count, first = self.missing
                         self.missing = (count + 1, first or item.position)
-                self.pending.append(item)
-                if len(self.pending) >= BATCH:
+                self.pending.append((self.root, item, None))
+                self.waiting += 1
+                if self.waiting >= BATCH:
                     self.flush()
             elif isinstance(item, Conversation):
-                self.flush()
-                self.conversation(item, export.region)
+                self.pending.append((self.root, item, export.region))
             elif isinstance(item, SourceLimit):
                 self.limits.append(item)
                 notes.append(("limit", item.source, "", item.limit))
             else:
                 self.problems.append(item)
                 notes.append(("problem", item.source, item.position, item.reason))
-        self.flush()
         count, first = self.missing
         if count:
             # The export names files it does not hold: a media folder left behind.
@@ -139,16 +148,13 @@ class _Importer:
             )
             self.problems.append(missing)
             notes.append(("problem", missing.source, missing.position, missing.reason))
-        self.note(notes)
+        self.notes.extend(notes)
+        if found.root is not self.top:
+            self.flush()  # a zip inside a folder is closed after its exports: hash them now
 
-    def note(self, notes: Iterable[tuple[str, str, str, str]]) -> None:
-        with self.store.transaction() as tx:
-            self.store.chats.add_notes(tx, self.case.id, notes)
-
-    def conversation(self, item: Conversation, region: str | None) -> None:
-        with self.store.transaction() as tx:
-            ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
-            self.store.chats.add_participants(tx, ident, item.participants)
+    def conversation(self, tx: Connection, item: Conversation, region: str | None) -> None:
+        ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
+        self.store.chats.add_participants(tx, ident, item.participants)
         owner_region = next(
             (
                 extraction.region_of(p.phone)
@@ -162,6 +168,9 @@ class _Importer:
             self.participant(item.key, item.platform, person)
 
     def participant(self, conversation: str, platform: str, person: Participant) -> None:
+        if (conversation, person) in self.met:
+            return  # the same participant met before: its identifiers are taken
+        self.met.add((conversation, person))
         self.participants.add((conversation, person.key))
         if person.account and not person.account.startswith("name:"):
             identifier = Identifier(IdentifierKind.ACCOUNT, person.account, service=platform)
@@ -174,82 +183,121 @@ class _Importer:
                 )
 
     def flush(self) -> None:
-        if not self.pending:
+        """Store what is pending in one transaction, in the order read: each conversation,
+        and each run of messages between them grouped by conversation."""
+        if not self.pending and not self.notes:
             return
-        by_conversation: dict[str, list[Message]] = {}
-        for message in self.pending:
-            by_conversation.setdefault(message.conversation, []).append(message)
-        self.pending = []
+        pending, self.pending, self.waiting = self.pending, [], 0
+        with self.store.transaction() as tx:
+            run: list[tuple[Root, Message]] = []
+            for root, item, region in pending:
+                if isinstance(item, Message):
+                    run.append((root, item))
+                    continue
+                self._messages(tx, run)
+                run = []
+                self.conversation(tx, item, region)
+            self._messages(tx, run)
+            if self.notes:
+                self.store.chats.add_notes(tx, self.case.id, self.notes)
+                self.notes = []
+
+    def _messages(self, tx: Connection, run: list[tuple[Root, Message]]) -> None:
+        by_conversation: dict[str, list[tuple[Root, Message]]] = {}
+        for root, message in run:
+            by_conversation.setdefault(message.conversation, []).append((root, message))
         for key, messages in by_conversation.items():
             if key not in self.conversations:
                 self.problems.append(
-                    ChatProblem(key, messages[0].position, "message outside any conversation")
+                    ChatProblem(key, messages[0][1].position, "message outside any conversation")
                 )
                 continue
-            self._store(key, messages)
+            self._store(tx, key, messages)
 
-    def _store(self, key: str, messages: list[Message]) -> None:
+    def _store(self, tx: Connection, key: str, messages: list[tuple[Root, Message]]) -> None:
         conversation_id, region, platform = self.conversations[key]
         region = region or self.region
         people: dict[str, Participant] = {}
         rows = []
-        for message in messages:
-            for person in (message.sender, *message.recipients):
-                if person is not None:
-                    people.setdefault(person.key, person)
-                    self.participant(key, platform, person)
+        #: Per message needing its id: attachments, identifiers found, cues found.
+        needs: list[tuple[Root, Message, list[extraction.Found], list[Detected]]] = []
+        last: Participant | None = None
+        for root, message in messages:
+            sender = message.sender
+            if sender is not None and sender is not last:  # readers reuse a sender's record
+                people.setdefault(sender.key, sender)
+                self.participant(key, platform, sender)
+                last = sender
+            for person in message.recipients:
+                people.setdefault(person.key, person)
+                self.participant(key, platform, person)
             rows.append(_row(message))
+            text = message.text
+            found = (
+                extraction.extract(text, region, message.entities)
+                if text or message.entities
+                else []
+            )
+            cues = detect(text) if text else []
+            if found or cues or message.attachments:
+                needs.append((root, message, found, cues))
         chats = self.store.chats
-        with self.store.transaction() as tx:
-            chats.add_participants(tx, conversation_id, people.values())
-            ids = chats.add_messages(tx, conversation_id, rows)
-            attachment_rows: list[dict[str, Any]] = []
-            found: dict[tuple[str, str], bool] = {}
-            occurrences: list[tuple[tuple[str, str], int]] = []
-            cue_rows: list[dict[str, Any]] = []
-            for message in messages:
-                message_id = ids[message.key]
-                for ordinal, attachment in enumerate(message.attachments):
-                    attachment_rows.append(self._attachment(attachment, message_id, ordinal))
-                for item in extraction.extract(message.text, region, message.entities):
-                    pair = (item.kind, item.value)
-                    found[pair] = item.e164
-                    occurrences.append((pair, message_id))
-                    self._linkable(item, platform)
-                for cue in detect(message.text):
-                    cue_rows.append(
-                        {
-                            "conversation_id": conversation_id,
-                            "message_id": message_id,
-                            "cue": cue.cue,
-                            "spans": [[s.start, s.end] for s in cue.spans],
-                            "age": cue.age,
-                        }
+        chats.add_participants(tx, conversation_id, people.values())
+        batch = ChatBatch(tx)
+        batch.messages(conversation_id, rows)
+        ids = batch.message_ids(conversation_id, [m.key[:100] for _, m, _, _ in needs])
+        attachment_rows: list[dict[str, Any]] = []
+        identifiers: dict[tuple[str, str], bool] = {}
+        occurrences: list[tuple[tuple[str, str], int]] = []
+        cue_rows: list[tuple[Any, ...]] = []
+        for root, message, found, cues in needs:
+            message_id = ids[message.key[:100]]
+            for ordinal, attachment in enumerate(message.attachments):
+                attachment_rows.append(self._attachment(root, attachment, message_id, ordinal))
+            for item in found:
+                pair = (item.kind, item.value)
+                identifiers[pair] = item.e164
+                occurrences.append((pair, message_id))
+                self._linkable(item, platform)
+            for cue in cues:
+                cue_rows.append(
+                    (
+                        conversation_id,
+                        message_id,
+                        cue.cue,
+                        [[s.start, s.end] for s in cue.spans],
+                        cue.age,
                     )
-            chats.add_attachments(tx, attachment_rows)
-            identifier_ids = chats.add_identifiers(tx, self.case.id, found)
-            chats.link_identifiers(tx, ((identifier_ids[p], m) for p, m in occurrences))
-            chats.add_cues(tx, cue_rows)
-        self.identifiers.update(found)
+                )
+        chats.add_attachments(tx, attachment_rows)
+        identifier_ids = batch.identifiers(self.case.id, identifiers)
+        batch.link_identifiers((identifier_ids[p], m) for p, m in occurrences)
+        batch.cues(cue_rows)
+        self.identifiers.update(identifiers)
         self.messages += len(messages)
 
     def _linkable(self, item: extraction.Found, platform: str) -> None:
         if item.kind == "phone" and not item.e164:
             return
         if item.kind == "mention":
-            identifier = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
-            self.linked.setdefault(f"account:{platform}/{item.value}", identifier)
+            key = f"account:{platform}/{item.value}"
+            if key not in self.linked:
+                self.linked[key] = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
+        elif item.kind == "url" and next(invites(item.value), None) is not None:
+            return  # an invite link: linked as the invite (once, not twice)
         elif item.kind in _LINKED:
-            self.linked.setdefault(
-                f"{item.kind}:{item.value}", Identifier(_LINKED[item.kind], item.value)
-            )
+            key = f"{item.kind}:{item.value}"
+            if key not in self.linked:
+                self.linked[key] = Identifier(_LINKED[item.kind], item.value)
 
-    def _attachment(self, attachment: Attachment, message_id: int, ordinal: int) -> dict[str, Any]:
+    def _attachment(
+        self, root: Root, attachment: Attachment, message_id: int, ordinal: int
+    ) -> dict[str, Any]:
         self.attachments += 1
         sha256, md5 = attachment.sha256, attachment.md5
         if attachment.present and attachment.path:
             try:
-                sha256, md5 = _hash(self.root, attachment.path)
+                sha256, md5 = _hash(root, attachment.path)
                 self.present += 1
             except OSError as exc:
                 self.problems.append(ChatProblem(attachment.path, "file", f"cannot be read: {exc}"))
@@ -269,26 +317,27 @@ class _Importer:
         }
 
 
-def _row(message: Message) -> dict[str, Any]:
+def _row(message: Message) -> tuple[Any, ...]:
+    """A message as a row in ``chat_batch.MESSAGE_COLUMNS`` order."""
     sender = message.sender
-    return {
-        "key": message.key[:100],
-        "position": message.position,
-        "sender_key": sender.key[:400] if sender else None,
-        "sender_name": sender.name if sender else None,
-        "recipients": [p.key for p in message.recipients] or None,
-        "sent_at": message.sent_at,
-        "time_text": message.time_text[:100],
-        "local_time": message.local_time,
-        "text": message.text,
-        "service": message.service,
-        "action": (message.action or None) and message.action[:100],
-        "reply_to": message.reply_to[:100] if message.reply_to else None,
-        "forwarded_from": message.forwarded_from,
-        "edited": message.edited,
-        "edited_at": message.edited_at,
-        "deleted": message.deleted,
-    }
+    return (
+        message.key[:100],
+        message.position,
+        sender.key[:400] if sender else None,
+        sender.name if sender else None,
+        [p.key for p in message.recipients] or None,
+        message.sent_at,
+        message.time_text[:100],
+        message.local_time,
+        message.text,
+        message.service,
+        (message.action or None) and message.action[:100],
+        message.reply_to[:100] if message.reply_to else None,
+        message.forwarded_from,
+        message.edited,
+        message.edited_at,
+        message.deleted,
+    )
 
 
 def import_chats(
@@ -320,9 +369,10 @@ def import_chats(
         for item in find_exports(root, fmt, region):
             if isinstance(item, ChatProblem):
                 importer.problems.append(item)
-                importer.note([("problem", item.source, item.position, item.reason)])
+                importer.notes.append(("problem", item.source, item.position, item.reason))
             else:
                 importer.run(item)
+        importer.flush()
         scan_root = root.path if root.zip is not None or path.is_dir() else root.base
     scanned = None
     if match_attachments and importer.present:
