@@ -1,8 +1,10 @@
 // Changes from pages go through the API: a <form data-api="URL" data-method="POST"> is sent
 // as JSON (fields named a.0.b build nested objects and lists; data-list splits on commas;
-// empty fields are left out), or as multipart with data-multipart, with the session's CSRF
-// token. On success the page reloads (or goes to data-next); a refusal shows the API's
-// problem detail in the form's .error element. Nothing loaded from elsewhere.
+// checkboxes sharing a name (or marked data-list) make a list; number inputs are numbers; empty fields are left
+// out), or as multipart with data-multipart, with the session's CSRF token. A secret in the
+// answer (a new token, a TOTP secret) is shown once in the form's <output>; otherwise the
+// page reloads (or goes to data-next). A refusal shows the API's problem detail in the
+// form's .error element (or its <output>). Nothing loaded from elsewhere.
 "use strict";
 (function () {
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -19,8 +21,17 @@
 
   function json(form) {
     const data = {};
+    const boxes = {};
+    for (const field of form.elements) {
+      if (field.type === "checkbox" && field.name) boxes[field.name] = (boxes[field.name] || 0) + 1;
+    }
     for (const field of form.elements) {
       if (!field.name || field.disabled || field.type === "submit") continue;
+      if (field.type === "checkbox" && (boxes[field.name] > 1 || field.dataset.list !== undefined)) {
+        if (!(field.name in data)) data[field.name] = [];
+        if (field.checked) data[field.name].push(field.value);
+        continue;
+      }
       if ((field.type === "checkbox" || field.type === "radio") && !field.checked) continue;
       let value = field.value;
       if (value === "") continue;
@@ -32,6 +43,20 @@
       put(data, field.name, value);
     }
     return data;
+  }
+
+  function secret(output, data) {
+    output.className = "secret";
+    output.textContent = "";
+    const label = document.createElement("p");
+    label.textContent = data.token ? "Your new token. It is shown this once: copy it now (reload the page to see it listed)." :
+      "The user's authenticator secret. It is shown this once: give it to the user now.";
+    const code = document.createElement("code");
+    code.id = "secret";
+    code.textContent = data.token || data.totp_secret;
+    output.append(label, code);
+    if (data.totp_uri) { const uri = document.createElement("p"); uri.className = "hash"; uri.textContent = data.totp_uri; output.append(uri); }
+    output.hidden = false;
   }
 
   for (const form of document.querySelectorAll("form[data-api]")) {
@@ -53,13 +78,18 @@
         method: form.dataset.method || "POST", headers: headers, body: body,
       });
       if (button) button.disabled = false;
+      const output = form.querySelector("output");
+      let data = null;
+      try { data = await answer.json(); } catch (_) { /* no body */ }
       if (answer.ok) {
+        if (output && data && (data.token || data.totp_secret)) { secret(output, data); return; }
         window.location.assign(form.dataset.next || window.location.href);
         return;
       }
-      let detail = "Refused (" + answer.status + ").";
-      try { detail = (await answer.json()).detail || detail; } catch (_) { /* not JSON */ }
-      if (error) { error.textContent = detail; error.hidden = false; } else { window.alert(detail); }
+      const detail = (data && (data.detail || data.title)) || ("Refused (" + answer.status + ").");
+      if (error) { error.textContent = detail; error.hidden = false; }
+      else if (output) { output.textContent = detail; output.className = "error"; output.hidden = false; }
+      else { window.alert(detail); }
     });
   }
 })();

@@ -111,10 +111,9 @@
     window.addEventListener("pagehide", blur);
     document.addEventListener("visibilitychange", () => { if (document.hidden) blur(); });
   }
-  // Changes from a page go through the API with the session's CSRF token: a form with
-  // data-api sends its fields as JSON (checkboxes of one name as a list, number inputs as
-  // numbers); a button with data-api sends no body. A secret in the answer (a new token, a
-  // TOTP secret) is shown once in the form's output; otherwise the page reloads.
+  // A button with data-api sends its data-body (or none) through the API with the session's
+  // CSRF token (forms with data-api: actions.js). A secret in the answer (a new token, a TOTP
+  // secret) is shown once in the page's #result output; otherwise the page reloads.
   async function send(method, url, body, output) {
     const answer = await fetch(url, {
       method: method,
@@ -144,23 +143,6 @@
       return;
     }
     window.location.reload();
-  }
-  for (const f of document.querySelectorAll("form[data-api]")) {
-    f.addEventListener("submit", async (e) => {
-      e.preventDefault();
-      const body = {};
-      for (const el of f.elements) {
-        if (!el.name) continue;
-        if (el.type === "checkbox") {
-          if (!(el.name in body)) body[el.name] = [];
-          if (el.checked) body[el.name].push(el.value);
-          continue;
-        }
-        if (el.value === "" && !el.required) continue;
-        body[el.name] = el.type === "number" ? Number(el.value) : el.value;
-      }
-      await send(f.dataset.method || "POST", f.dataset.api, body, f.querySelector("output"));
-    });
   }
   for (const b of document.querySelectorAll("button[data-api]")) {
     b.addEventListener("click", async () => {
