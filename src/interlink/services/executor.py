@@ -47,8 +47,9 @@ def executor(workers: int) -> Executor:
     for name, value in _WORKER_ENVIRONMENT.items():
         os.environ.setdefault(name, value)
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports what workers run, not the caller's main module.
-    context.set_forkserver_preload(["interlink.services.worker"])
+    # The fork server imports what workers run, and its children skip the caller's main module
+    # (``services.worker_boot``).
+    context.set_forkserver_preload(["interlink.services.worker_boot"])
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     threading.Thread(target=_start, args=(pool, workers), daemon=True).start()
     return pool
