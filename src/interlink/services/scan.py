@@ -24,6 +24,7 @@ from interlink.services.reports import exhibit_summary
 from interlink.services.scan_options import ScanOptions, ScanResult
 from interlink.services.scan_pipeline import run_pipeline
 from interlink.services.scan_size import count_files, is_small
+from interlink.services.scan_workers import from_main
 from interlink.services.scan_writer import BatchWriter
 from interlink.sources.exhibit import open_exhibit
 
@@ -61,7 +62,7 @@ def scan_exhibit(
     else:
         small = is_small(root, options.inline_below, options.inline_bytes)
         # Workers start in the background while the store and indexes are prepared.
-        pool = executor(0 if small else options.workers)
+        pool = executor(0 if small else options.workers, main=from_main(options))
     try:
         return _scan(store, root, case, exhibit, options, progress, actor, agency, pool)
     finally:

@@ -8,19 +8,25 @@ from concurrent.futures import BrokenExecutor, Executor, Future
 from typing import TYPE_CHECKING
 
 from interlink.domain.problems import ProblemKind
-from interlink.services.executor import executor, in_flight
+from interlink.services.executor import CHUNK_BYTES, batching, executor
 from interlink.services.progress import Progress
 from interlink.services.scan_options import ScanOptions
 from interlink.services.scan_record import Pending, record
 from interlink.services.scan_writer import BatchWriter
-from interlink.services.worker import WorkItem, WorkResult
+from interlink.services.worker import WorkItem, WorkResult, run_many
 
 if TYPE_CHECKING:  # the indexes load numba: imported only when there is something to match
     from interlink.triage.known import KnownMatcher
 
+_Chunk = list[tuple[WorkItem, Pending]]
+
 
 class Workers:
     """Worker processes with a bounded number of items in flight.
+
+    Items go to the workers a few at a time (``executor.batching``): one task, one result
+    message, for up to ``CHUNK_ITEMS`` files (or ``CHUNK_BYTES`` of content the coordinator
+    read), and at once while fewer tasks than workers are in flight.
 
     If a worker dies (a decoder crashing on hostile input kills the whole pool), the items
     that were in flight are retried one at a time in a fresh process: the one that kills it
@@ -47,45 +53,66 @@ class Workers:
         self._writer = writer
         self._progress = progress
         self._pool = pool
-        self._limit = in_flight(pool, options.workers)
-        self._in_flight: dict[Future[WorkResult], tuple[WorkItem, Pending]] = {}
+        self._chunk_items, self._limit = batching(pool, options.workers)
+        self._chunk: _Chunk = []
+        self._chunk_bytes = 0
+        self._in_flight: dict[Future[list[WorkResult]], _Chunk] = {}
         # Futures report themselves here when done, so collecting one costs O(1) whatever
         # the number in flight.
-        self._done: queue.SimpleQueue[Future[WorkResult]] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[Future[list[WorkResult]]] = queue.SimpleQueue()
         self.ingested = 0
 
     def submit(self, work: WorkItem, pending: Pending) -> None:
-        future = self._pool.submit(self._options.runner, work)
-        self._in_flight[future] = (work, pending)
+        """Hand ``work`` to the workers (with the next ones, when they go a few at a time)."""
+        self._chunk.append((work, pending))
+        if work.path is None or work.spooled:  # content the coordinator read: bounded
+            self._chunk_bytes += pending.entry.size
+        if (
+            len(self._chunk) >= self._chunk_items
+            or self._chunk_bytes >= CHUNK_BYTES
+            or len(self._in_flight) < self._options.workers  # a worker may be waiting
+        ):
+            self._submit_chunk()
+        self._collect(block=False)
+
+    def _submit_chunk(self) -> None:
+        chunk, self._chunk, self._chunk_bytes = self._chunk, [], 0
+        items = [work for work, _ in chunk]
+        future = self._pool.submit(run_many, self._options.runner, items)
+        self._in_flight[future] = chunk
         future.add_done_callback(self._done.put)
         while len(self._in_flight) >= self._limit:
             self._collect(block=True)
-        self._collect(block=False)
 
     def drain(self) -> None:
+        """Wait for every item handed over, and record them."""
+        if self._chunk:
+            self._submit_chunk()
         while self._in_flight:
             self._collect(block=True)
 
     def close(self) -> None:
+        """Stop the workers."""
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _collect(self, *, block: bool) -> None:
-        """Finish what is done: at least one item when ``block``."""
+        """Finish what is done: at least one task when ``block``."""
         while self._in_flight:
             try:
                 future = self._done.get(block=block)
             except queue.Empty:
                 return
-            entry = self._in_flight.pop(future, None)
-            if entry is None:
+            chunk = self._in_flight.pop(future, None)
+            if chunk is None:
                 continue  # from a pool that broke; its items were retried
-            work, pending = entry
             try:
-                result = future.result()
+                results = future.result()
             except BrokenExecutor:
-                self._recover([(work, pending), *self._in_flight.values()])
+                suspects = [item for waiting in self._in_flight.values() for item in waiting]
+                self._recover([*chunk, *suspects])
                 return
-            self._finish(result, pending)
+            for result, (_, pending) in zip(results, chunk, strict=True):
+                self._finish(result, pending)
             block = False
 
     def record_carved(self) -> None:
@@ -108,11 +135,12 @@ class Workers:
             self._seen.add(result.analysis.sha256)
         self.ingested += record(result, pending, self._matcher, self._writer)
 
-    def _recover(self, suspects: list[tuple[WorkItem, Pending]]) -> None:
+    def _recover(self, suspects: _Chunk) -> None:
         self._in_flight.clear()
         self._pool.shutdown(wait=True, cancel_futures=True)
+        main = from_main(self._options)
         for work, pending in suspects:
-            with executor(1) as alone:
+            with executor(1, main=main) as alone:
                 try:
                     result = alone.submit(self._options.runner, work).result()
                 except BrokenExecutor:
@@ -120,4 +148,9 @@ class Workers:
                         work.key, None, (ProblemKind.CORRUPT, "the analysis crashed on this file")
                     )
             self._finish(result, pending)
-        self._pool = executor(self._options.workers)
+        self._pool = executor(self._options.workers, main=main)
+
+
+def from_main(options: ScanOptions) -> bool:
+    """Whether the scan's runner is defined in the main module (workers must import it)."""
+    return getattr(options.runner, "__module__", None) == "__main__"

@@ -5,25 +5,33 @@ the coordinating process:
 
 - the modules every worker needs for its first file (the analysis, OpenCV for the ORB signal,
   Pillow's JPEG reader), so that each worker does not import them again;
-- workers do not import the caller's main module. ``multiprocessing`` does that in each new
-  process, in case the work is a function defined there; a scan's work is
-  ``services.worker.run`` (or a runner from an importable module), and the main module is the
-  whole CLI, or a benchmark: imported again per worker, it cost a third of a second of CPU each.
+- a worker the executor named lean (``executor.LEAN_WORKER``) does not import the caller's
+  main module. ``multiprocessing`` does that in each new process in case the work is a
+  function defined there; a scan's work is ``services.worker.run`` or a runner from an
+  importable module, and the main module is the whole CLI, or a benchmark: imported again in
+  each worker, it cost a third of a second of CPU per worker. Other processes of the fork
+  server (``executor(..., main=True)``) import it as usual.
 """
 
 from __future__ import annotations
 
-from multiprocessing import spawn
+from collections.abc import Callable
+from multiprocessing import process, spawn
 
 import cv2  # noqa: F401  (for the ORB signal of the first image)
 from PIL import JpegImagePlugin, PngImagePlugin  # noqa: F401
 
 import interlink.services.worker  # noqa: F401
+from interlink.services.executor import LEAN_WORKER
 
 
-def _keep_main(_: str) -> None:
-    """Leave ``__main__`` as the fork server has it (see the module's docstring)."""
+def _unless_lean(fixup: Callable[[str], None]) -> Callable[[str], None]:
+    def fixup_main(where: str) -> None:
+        if not process.current_process().name.startswith(LEAN_WORKER):
+            fixup(where)
+
+    return fixup_main
 
 
-spawn._fixup_main_from_name = _keep_main  # type: ignore[attr-defined]
-spawn._fixup_main_from_path = _keep_main  # type: ignore[attr-defined]
+spawn._fixup_main_from_name = _unless_lean(spawn._fixup_main_from_name)  # type: ignore[attr-defined]
+spawn._fixup_main_from_path = _unless_lean(spawn._fixup_main_from_path)  # type: ignore[attr-defined]
