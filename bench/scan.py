@@ -209,9 +209,7 @@ def run(
         scans.append(scan_rate(folder, workers))
         anchors.append(hashing_rate(folder, workers))
         loads.append(round(os.getloadavg()[0], 2))
-    shares = [
-        scan[0] / ((anchors[n][0] + anchors[n + 1][0]) / 2) for n, scan in enumerate(scans)
-    ]
+    shares = [scan[0] / ((anchors[n][0] + anchors[n + 1][0]) / 2) for n, scan in enumerate(scans)]
     anchor_cpu = statistics.median(cpu for _, cpu in anchors)
     scan_cpu = statistics.median(cpu for _, cpu, _ in scans)
     result: dict[str, Any] = {
