@@ -25,8 +25,8 @@ class Workers:
     """Worker processes with a bounded number of items in flight.
 
     Items go to the workers a few at a time (``executor.batching``): one task, one result
-    message, for up to ``CHUNK_ITEMS`` files (or ``CHUNK_BYTES`` of content the coordinator
-    read), and at once while fewer tasks than workers are in flight.
+    message, for up to ``CHUNK_ITEMS`` files or ``CHUNK_BYTES`` of evidence (a larger file
+    goes alone), and at once while fewer tasks than workers are in flight.
 
     If a worker dies (a decoder crashing on hostile input kills the whole pool), the items
     that were in flight are retried one at a time in a fresh process: the one that kills it
@@ -65,8 +65,7 @@ class Workers:
     def submit(self, work: WorkItem, pending: Pending) -> None:
         """Hand ``work`` to the workers (with the next ones, when they go a few at a time)."""
         self._chunk.append((work, pending))
-        if work.path is None or work.spooled:  # content the coordinator read: bounded
-            self._chunk_bytes += pending.entry.size
+        self._chunk_bytes += pending.entry.size
         if (
             len(self._chunk) >= self._chunk_items
             or self._chunk_bytes >= CHUNK_BYTES
