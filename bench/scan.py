@@ -1,30 +1,36 @@
-"""``interlink scan`` end to end on a folder of JPEGs, against the hashing rate it is built on.
+"""``interlink scan`` end to end on a folder of JPEGs, against the hashing rate of the same cores.
 
-In one run, over the same folder:
+In one run, over the same folder, alternately:
 
-1. the hashing rate on one core: for each file, read it, then MD5 + SHA-1 + SHA-256 + decode +
-   PDQ (``bench.hashing``'s "ours" path), with and without the scan's 256-pixel thumbnail;
+1. **the anchor, hashing alone**: ``--workers`` processes (forked, so nothing is imported while
+   timed), each given its share of the files up front, do for each file the per-file analysis a
+   scan's worker does: read it, MD5 + SHA-1 + SHA-256, one (reduced) decode, PDQ with its 8
+   variants, the ORB signal and the 256-pixel thumbnail (``analyse_image(..., robust=True)``);
+   no store, no coordinator, no inter-process traffic;
 2. ``scan_exhibit`` into a fresh SQLite store with ``--workers`` worker processes (everything a
-   scan does: enumeration, hashing, PDQ, thumbnails, clues, matching against a list, batched
-   commits), once with the ORB signal (``signals.orb``, the default) and once with it off
-   (``INTERLINK_ROBUST_SIGNAL=off``): ``robust_on_share`` is the rate with it on over the rate
-   with it off.
+   scan does: enumeration, the same analysis plus EXIF/XMP clues, collecting results, the
+   batched commits, the exhibit summary and the case-linking hook).
 
-It prints the scan's rate as a share of ``workers`` times the one-core hashing rate: the share of
-the machine's hashing capacity a real scan delivers. On a shared machine wall-clock rates move
-with everyone else's load, so it also prints the CPU time per file of each (the scan's counts
-its own process, the fork server and the workers): ``cpu_share_of_hashing`` is the hashing CPU
-per file over the scan's, the share an idle machine would show with perfect parallelism.
+The order is anchor, scan, anchor, scan, ..., anchor (``--rounds`` scans); each scan's share is
+its rate over the mean of the two anchors around it, so a change of load during the run moves
+both sides alike. ``share_of_hashing`` is the median of the rounds. It also prints the CPU time
+per file of each (the scan's counts its own process, the fork server and the workers):
+``cpu_share_of_hashing`` is the anchor's CPU per file over the scan's, the share an idle machine
+would show with perfect parallelism. ``--robust-off`` adds a scan with the ORB signal off
+(``robust_on_share``: the rate with it on over the rate with it off).
 
-    PYTHONPATH=src python -m bench.scan [--photos DIR] [--count N] [--megapixels MP] [--json]
+    PYTHONPATH=src:. python -m bench.scan [--photos DIR] [--count N] [--megapixels MP]
+        [--workers N] [--rounds N] [--robust-off] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -127,17 +133,42 @@ class ProcessCpu:
         self.seconds = own + sum(self._seen.values())
 
 
-def hashing_rate(folder: Path, thumbnail: bool) -> tuple[float, float]:
-    """Files per second on one core: read, crypto hashes, decode, PDQ (and the thumbnail);
-    and the CPU seconds per file."""
+def analyse_file(path: Path) -> None:
+    """The anchor's work on one file: read, crypto hashes, decode, PDQ, ORB, thumbnail."""
+    data = path.read_bytes()
+    crypto_hashes(data)
+    analyse_image(data, robust=True)
+
+
+def _hash_share(paths: list[Path], start: Any, results: Any) -> None:
+    """One anchor process: wait for the start, analyse its files, report CPU seconds."""
+    start.wait()
+    cpu = time.process_time()
+    for path in paths:
+        analyse_file(path)
+    results.put(time.process_time() - cpu)
+
+
+def hashing_rate(folder: Path, processes: int) -> tuple[float, float]:
+    """Files per second of ``processes`` forked processes analysing their share of the files
+    (timed from a common start to the last one's end), and their CPU seconds per file."""
     files = sorted(folder.glob("*.jpg"))
-    started, cpu = time.perf_counter(), time.process_time()
-    for path in files:
-        data = path.read_bytes()
-        crypto_hashes(data)
-        analyse_image(data, thumbnail_size=256 if thumbnail else 0)
-    per_file = (time.process_time() - cpu) / len(files)
-    return len(files) / (time.perf_counter() - started), per_file
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(processes + 1)
+    results = context.SimpleQueue()
+    workers = [
+        context.Process(target=_hash_share, args=(files[n::processes], start, results))
+        for n in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    started = time.perf_counter()
+    cpu = sum(results.get() for _ in workers)
+    elapsed = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    return len(files) / elapsed, cpu / len(files)
 
 
 def scan_rate(
@@ -159,68 +190,86 @@ def scan_rate(
     return files / elapsed, used / files, result.summary.to_json()
 
 
-def run(photos: Path | None, count: int, megapixels: float, workers: int) -> dict[str, Any]:
+def run(
+    photos: Path | None,
+    count: int,
+    megapixels: float,
+    workers: int,
+    rounds: int = 1,
+    robust_off: bool = False,
+) -> dict[str, Any]:
     folder = build_folder(photos, count, megapixels)
     cores = len(os.sched_getaffinity(0))
-    load_before = os.getloadavg()[0]
-    # One core for the hashing rate: pin this process, measure, then release it for the scan.
-    everything = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {min(everything)})
-    try:
-        hashing_rate(folder, thumbnail=False)  # warm the page cache and the code paths
-        bare, bare_cpu = hashing_rate(folder, thumbnail=False)
-        with_thumbnail, thumbnail_cpu = hashing_rate(folder, thumbnail=True)
-    finally:
-        os.sched_setaffinity(0, everything)
-    scanned_off, _, _ = scan_rate(folder, workers, robust=False)
-    scanned, scan_cpu, summary = scan_rate(folder, workers)
-    return {
+    loads = [round(os.getloadavg()[0], 2)]
+    for path in sorted(folder.glob("*.jpg")):
+        path.read_bytes()  # the page cache, for both sides alike
+    anchors = [hashing_rate(folder, workers)]
+    scans: list[tuple[float, float, dict[str, Any]]] = []
+    for _ in range(rounds):
+        scans.append(scan_rate(folder, workers))
+        anchors.append(hashing_rate(folder, workers))
+        loads.append(round(os.getloadavg()[0], 2))
+    shares = [scan[0] / ((anchors[n][0] + anchors[n + 1][0]) / 2) for n, scan in enumerate(scans)]
+    anchor_cpu = statistics.median(cpu for _, cpu in anchors)
+    scan_cpu = statistics.median(cpu for _, cpu, _ in scans)
+    result: dict[str, Any] = {
         "source": str(photos) if photos else "generated",
         "files": count,
         "megapixels": megapixels,
         "cores": cores,
         "workers": workers,
-        "hashing_rate_1core": round(bare, 2),
-        "hashing_rate_with_thumbnail_1core": round(with_thumbnail, 2),
-        "scan_rate": round(scanned, 2),
-        "share_of_hashing": round(scanned / (workers * bare), 3),
-        "share_of_hashing_with_thumbnail": round(scanned / (workers * with_thumbnail), 3),
+        "hashing_rates": [round(rate, 2) for rate, _ in anchors],
+        "scan_rates": [round(rate, 2) for rate, _, _ in scans],
+        "shares": [round(share, 3) for share in shares],
+        "hashing_rate": round(statistics.median(rate for rate, _ in anchors), 2),
+        "scan_rate": round(statistics.median(rate for rate, _, _ in scans), 2),
+        "share_of_hashing": round(statistics.median(shares), 3),
         "cpu_ms_per_file": {
-            "hashing": round(bare_cpu * 1000, 3),
-            "hashing_with_thumbnail": round(thumbnail_cpu * 1000, 3),
+            "hashing": round(anchor_cpu * 1000, 3),
             "scan": round(scan_cpu * 1000, 3),
         },
-        "cpu_share_of_hashing": round(bare_cpu / scan_cpu, 3),
-        "cpu_share_of_hashing_with_thumbnail": round(thumbnail_cpu / scan_cpu, 3),
-        "scan_rate_robust_off": round(scanned_off, 2),
-        "robust_on_share": round(scanned / scanned_off, 3),
-        "scan_files": summary["files"],
-        "load_average_before": round(load_before, 2),
-        "load_average_after": round(os.getloadavg()[0], 2),
+        "cpu_share_of_hashing": round(anchor_cpu / scan_cpu, 3),
+        "scan_files": scans[-1][2]["files"],
+        "load_averages": loads,
     }
+    if robust_off:
+        off = scan_rate(folder, workers, robust=False)[0]
+        result["scan_rate_robust_off"] = round(off, 2)
+        result["robust_on_share"] = round(scans[-1][0] / off, 3)
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = folder_arguments(__doc__)
+    parser.add_argument("--rounds", type=int, default=1, help="scans, each between anchors")
+    parser.add_argument("--robust-off", action="store_true", help="also scan without ORB")
     args = parser.parse_args(argv)
-    result = run(args.photos, args.count, args.megapixels, args.workers)
+    if args.rounds < 1 or args.workers < 1:
+        parser.error("--rounds and --workers must be at least 1")
+    result = run(
+        args.photos, args.count, args.megapixels, args.workers, args.rounds, args.robust_off
+    )
     if args.json:
         print(json.dumps(result))
         return 0
+    workers = result["workers"]
     print(
         f"{result['files']} JPEGs of {result['megapixels']} MP ({result['source']}):\n"
-        f"  hashing, one core:           {result['hashing_rate_1core']:8.1f} files/s\n"
-        f"  hashing + thumbnail, 1 core: {result['hashing_rate_with_thumbnail_1core']:8.1f}"
-        " files/s\n"
-        f"  interlink scan, {result['workers']} workers:   {result['scan_rate']:8.1f} files/s\n"
-        f"  the same, ORB signal off:    {result['scan_rate_robust_off']:8.1f} files/s"
-        f" (on: {result['robust_on_share']:.0%} of off)\n"
-        f"  share of {result['workers']} x hashing rate:  {result['share_of_hashing']:.0%}"
-        f" ({result['share_of_hashing_with_thumbnail']:.0%} of hashing + thumbnail)\n"
+        f"  hashing alone, {workers} processes: {result['hashing_rate']:8.1f} files/s"
+        f" {result['hashing_rates']}\n"
+        f"  interlink scan, {workers} workers:  {result['scan_rate']:8.1f} files/s"
+        f" {result['scan_rates']}\n"
+        f"  share of hashing:              {result['share_of_hashing']:.1%}"
+        f" {result['shares']}\n"
         f"  CPU per file: hashing {result['cpu_ms_per_file']['hashing']:.2f} ms, scan"
         f" {result['cpu_ms_per_file']['scan']:.2f} ms: {result['cpu_share_of_hashing']:.0%}\n"
-        f"  load average {result['load_average_before']} -> {result['load_average_after']}"
+        f"  load averages {result['load_averages']}"
     )
+    if "robust_on_share" in result:
+        print(
+            f"  scan with the ORB signal off: {result['scan_rate_robust_off']:8.1f} files/s"
+            f" (on: {result['robust_on_share']:.0%} of off)"
+        )
     return 0
 
 

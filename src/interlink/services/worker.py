@@ -7,6 +7,7 @@ folder exhibits; archive members arrive as bytes or as a spooled temporary file.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -75,3 +76,10 @@ def run(item: WorkItem) -> WorkResult:
     except OSError as exc:
         return WorkResult(item.key, None, read_failure(exc))
     return WorkResult(item.key, analysis)
+
+
+def run_many(
+    runner: Callable[[WorkItem], WorkResult], items: Sequence[WorkItem]
+) -> list[WorkResult]:
+    """``runner`` on each item in turn: one task for a worker process, several files."""
+    return [runner(item) for item in items]
