@@ -9,7 +9,7 @@ from PIL import Image
 
 from interlink.domain.errors import InvalidSignalError
 from interlink.index.base import Hit
-from interlink.index.orb import KEY_BITS, TABLES, OrbIndex, keys
+from interlink.index.orb import KEY_BITS, TABLES, OrbIndex, keys, stable_order
 from interlink.media.synthetic import scene
 from interlink.signals import orb
 
@@ -79,9 +79,7 @@ def test_bad_input_is_refused() -> None:
     assert index.query(orb.dumps(orb.EMPTY)) == []
 
 
-def _noisy_copies(
-    features: orb.Features, flips: int, rng: np.random.Generator
-) -> orb.Features:
+def _noisy_copies(features: orb.Features, flips: int, rng: np.random.Generator) -> orb.Features:
     """``features`` with ``flips`` random bits of each descriptor flipped and the points
     jittered: near the pairing distance, so the distance test decides."""
     bits = np.unpackbits(features.descriptors, axis=1)
@@ -121,3 +119,11 @@ def test_the_fast_search_finds_what_the_reference_finds(values: list[str]) -> No
             hits += len(fast)
     assert hits > 3 * len(queries)  # the noisy copies are found too, not only the originals
     assert index.query_features(orb.EMPTY, 1) == index.query_features_reference(orb.EMPTY, 1)
+
+
+def test_the_radix_order_is_the_stable_sort() -> None:
+    rng = np.random.default_rng(3)
+    for top in (4, 1 << KEY_BITS, 1 << 32):
+        table_keys = rng.integers(0, top, 5000, dtype=np.uint64).astype(np.uint32)
+        expected = np.argsort(table_keys, kind="stable")
+        assert np.array_equal(stable_order(table_keys), expected)

@@ -58,6 +58,14 @@ def keys(descriptors: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
     return out
 
 
+def stable_order(table_keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+    """``np.argsort(table_keys, kind="stable")``, as two stable passes over the 16-bit halves:
+    NumPy sorts 16-bit integers by radix (linear time), 32-bit ones by merging."""
+    order = np.argsort((table_keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (table_keys[order] >> 16).astype(np.uint16)
+    return order[np.argsort(high, kind="stable")]
+
+
 class OrbIndex:
     """ORB feature sets by id; see the module docstring."""
 
@@ -151,7 +159,7 @@ class OrbIndex:
         size = 1 << KEY_BITS
         self._rows = np.empty((TABLES, len(self._descriptors)), np.uint32)
         for table in range(TABLES):
-            order = np.argsort(table_keys[table], kind="stable")
+            order = stable_order(table_keys[table])
             self._rows[table] = order
             counts = np.bincount(table_keys[table], minlength=size)
             self._directory[table, 1:] = np.cumsum(counts)
