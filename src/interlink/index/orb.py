@@ -79,6 +79,7 @@ class OrbIndex:
         self._pending: list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float32], int]] = []
         self._directory = np.zeros((TABLES, (1 << KEY_BITS) + 1), np.uint32)
         self._rows = np.zeros((TABLES, 0), np.uint32)
+        self._row_owners = np.zeros((TABLES, 0), np.int32)  # image row of each table row
         self._built = 0  # descriptor rows the tables cover
 
     # Adding and removing -------------------------------------------------------------------
@@ -158,9 +159,11 @@ class OrbIndex:
         table_keys = keys(self._descriptors)
         size = 1 << KEY_BITS
         self._rows = np.empty((TABLES, len(self._descriptors)), np.uint32)
+        self._row_owners = np.empty((TABLES, len(self._descriptors)), np.int32)
         for table in range(TABLES):
             order = stable_order(table_keys[table])
             self._rows[table] = order
+            self._row_owners[table] = self._owner[order]
             counts = np.bincount(table_keys[table], minlength=size)
             self._directory[table, 1:] = np.cumsum(counts)
         self._built = len(self._descriptors)
@@ -187,13 +190,25 @@ class OrbIndex:
         first = (low + tables * self._built).ravel()  # rows of all tables, one flat array
         ends = np.cumsum(lengths)
         positions = np.arange(total) + np.repeat(first - (ends - lengths), lengths)
-        rows = self._rows.reshape(-1)[positions]
         which = np.repeat(np.tile(np.arange(count), TABLES), lengths)
+        # An image needs MIN_VOTES query descriptors within reach to be verified, so only the
+        # candidates of images found at least that often (duplicates counted: a superset)
+        # need their descriptors read. The owners lie in table order, bucket by bucket, so
+        # reading them is nearly sequential; the descriptors are spread over the whole array.
+        owners = self._row_owners.reshape(-1)[positions]
+        tally = np.zeros(len(self._ids), np.int32)
+        np.add.at(tally, owners, 1)
+        keep = np.flatnonzero(tally[owners] >= MIN_VOTES)
+        if not len(keep):
+            return []
+        rows = self._rows.reshape(-1)[positions[keep]]
+        which, owners = which[keep], owners[keep]
         words = self._descriptors.view(np.uint64)
         query_words = np.ascontiguousarray(query.descriptors).view(np.uint64)
-        distances = np.bitwise_count(words[rows] ^ query_words[which]).sum(axis=1)
+        differ = np.bitwise_count(words[rows] ^ query_words[which])
+        distances = differ[:, 0] + differ[:, 1] + differ[:, 2] + differ[:, 3]  # uint8: <= 256
         close = distances <= orb.PAIR_DISTANCE
-        return self._verify(query, self._owner[rows[close]], which[close], min_score)
+        return self._verify(query, owners[close], which[close], min_score)
 
     def query_features_reference(
         self, query: orb.Features, min_score: int
@@ -280,7 +295,7 @@ class OrbIndex:
         """Bytes the index holds in memory."""
         self.freeze()
         arrays = (self._descriptors, self._points, self._owner, self._starts, self._ids)
-        tables = self._rows.nbytes + self._directory.nbytes
+        tables = self._rows.nbytes + self._row_owners.nbytes + self._directory.nbytes
         return sum(a.nbytes for a in arrays) + tables + self._deleted.nbytes
 
     # Persistence ---------------------------------------------------------------------------
