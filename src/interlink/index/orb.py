@@ -196,8 +196,7 @@ class OrbIndex:
         # need their descriptors read. The owners lie in table order, bucket by bucket, so
         # reading them is nearly sequential; the descriptors are spread over the whole array.
         owners = self._row_owners.reshape(-1)[positions]
-        tally = np.zeros(len(self._ids), np.int32)
-        np.add.at(tally, owners, 1)
+        tally = np.bincount(owners, minlength=len(self._ids))
         keep = np.flatnonzero(tally[owners] >= MIN_VOTES)
         if not len(keep):
             return []
