@@ -15,7 +15,8 @@ The index follows ``SignalIndex``: values are ORB signal values, and a hit's ``d
 ``orb.THRESHOLD`` by default semantics: every image within ``radius`` *among the verified
 candidates*. Unlike the Hamming index this search is approximate: an image whose descriptors
 never collide, or that is not among the ``VERIFY`` best-voted, is missed (``bench/robust.py``
-measures how often). ``query_features`` is the array path.
+measures how often). ``query_features`` is the array path; ``query_features_reference`` is
+the first, plainer search, kept as the reference the fast one must agree with.
 
 Adds are buffered and the tables rebuilt (one sort per table) before the next query; removal
 marks images deleted. ``save`` writes one ``.npz`` file atomically (``bundle.atomic_file``).
@@ -171,10 +172,11 @@ class OrbIndex:
     # Querying ------------------------------------------------------------------------------
     def query_features(self, query: orb.Features, min_score: int) -> list[tuple[int, int]]:
         """``(id, score)`` of every verified image with at least ``min_score`` agreeing pairs,
-        best first (then by id). Gives exactly what ``query_features_reference`` gives, faster:
-        the buckets of all tables are gathered in one pass, and the Hamming distances are
-        ``np.bitwise_count`` over four ``uint64`` words per descriptor instead of a byte
-        lookup table over 32 bytes."""
+        best first (then by id). Gives exactly what ``query_features_reference`` gives, faster
+        (about 3x at 10^6 stored): the buckets of all tables are gathered in one pass, only
+        the candidates of images found at least ``MIN_VOTES`` times have their descriptors
+        read, and the Hamming distances are ``np.bitwise_count`` over four ``uint64`` words
+        per descriptor instead of a byte lookup table over 32 bytes."""
         self.freeze()
         if not len(query) or not self._built:
             return []
