@@ -9,7 +9,7 @@ from PIL import Image
 
 from interlink.domain.errors import InvalidSignalError
 from interlink.index.base import Hit
-from interlink.index.orb import KEY_BITS, TABLES, OrbIndex, keys
+from interlink.index.orb import KEY_BITS, TABLES, OrbIndex, keys, stable_order
 from interlink.media.synthetic import scene
 from interlink.signals import orb
 
@@ -77,3 +77,53 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValueError, match="negative"):
         index.query(orb.dumps(orb.EMPTY), -1)
     assert index.query(orb.dumps(orb.EMPTY)) == []
+
+
+def _noisy_copies(features: orb.Features, flips: int, rng: np.random.Generator) -> orb.Features:
+    """``features`` with ``flips`` random bits of each descriptor flipped and the points
+    jittered: near the pairing distance, so the distance test decides."""
+    bits = np.unpackbits(features.descriptors, axis=1)
+    for row in bits:
+        row[rng.choice(256, flips, replace=False)] ^= 1
+    points = features.points + rng.normal(0, 2, features.points.shape).astype(np.float32)
+    return orb.Features(np.packbits(bits, axis=1), points)
+
+
+def test_the_fast_search_finds_what_the_reference_finds(values: list[str]) -> None:
+    """``query_features`` against ``query_features_reference`` (the first implementation) on
+    generated scenes, their noisy copies (descriptors 40-80 bits away, around
+    ``orb.PAIR_DISTANCE``), random distractors and a removed image: the same hits and
+    scores for every query, at several score thresholds."""
+    rng = np.random.default_rng(5)
+    index = OrbIndex()
+    stored = [orb.loads(v) for v in values]
+    index.add_features(stored, list(range(len(stored))))
+    ident = 100
+    for features in stored:
+        for flips in (40, 56, 64, 72, 80):
+            index.add_features([_noisy_copies(features, flips, rng)], [ident])
+            ident += 1
+    count = 3000
+    index.add_arrays(
+        rng.integers(0, 256, (count, orb.MAX_FEATURES, 32), dtype=np.uint8),
+        rng.uniform(0, orb.FRAME, (count, orb.MAX_FEATURES, 2)).astype(np.float32),
+        np.arange(10_000, 10_000 + count, dtype=np.int64),
+    )
+    index.remove([101])
+    queries = [orb.loads(_cropped_turned(seed)) for seed in range(len(values))] + stored
+    hits = 0
+    for query in queries:
+        for min_score in (1, 6, orb.MIN_INLIERS):
+            fast = index.query_features(query, min_score)
+            assert fast == index.query_features_reference(query, min_score)
+            hits += len(fast)
+    assert hits > 3 * len(queries)  # the noisy copies are found too, not only the originals
+    assert index.query_features(orb.EMPTY, 1) == index.query_features_reference(orb.EMPTY, 1)
+
+
+def test_the_radix_order_is_the_stable_sort() -> None:
+    rng = np.random.default_rng(3)
+    for top in (4, 1 << KEY_BITS, 1 << 32):
+        table_keys = rng.integers(0, top, 5000, dtype=np.uint64).astype(np.uint32)
+        expected = np.argsort(table_keys, kind="stable")
+        assert np.array_equal(stable_order(table_keys), expected)

@@ -15,7 +15,8 @@ The index follows ``SignalIndex``: values are ORB signal values, and a hit's ``d
 ``orb.THRESHOLD`` by default semantics: every image within ``radius`` *among the verified
 candidates*. Unlike the Hamming index this search is approximate: an image whose descriptors
 never collide, or that is not among the ``VERIFY`` best-voted, is missed (``bench/robust.py``
-measures how often). ``query_features`` is the array path.
+measures how often). ``query_features`` is the array path; ``query_features_reference`` is
+the first, plainer search, kept as the reference the fast one must agree with.
 
 Adds are buffered and the tables rebuilt (one sort per table) before the next query; removal
 marks images deleted. ``save`` writes one ``.npz`` file atomically (``bundle.atomic_file``).
@@ -58,6 +59,14 @@ def keys(descriptors: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint32]:
     return out
 
 
+def stable_order(table_keys: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+    """``np.argsort(table_keys, kind="stable")``, as two stable passes over the 16-bit halves:
+    NumPy sorts 16-bit integers by radix (linear time), 32-bit ones by merging."""
+    order = np.argsort((table_keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = (table_keys[order] >> 16).astype(np.uint16)
+    return order[np.argsort(high, kind="stable")]
+
+
 class OrbIndex:
     """ORB feature sets by id; see the module docstring."""
 
@@ -71,6 +80,7 @@ class OrbIndex:
         self._pending: list[tuple[npt.NDArray[np.uint8], npt.NDArray[np.float32], int]] = []
         self._directory = np.zeros((TABLES, (1 << KEY_BITS) + 1), np.uint32)
         self._rows = np.zeros((TABLES, 0), np.uint32)
+        self._row_owners = np.zeros((TABLES, 0), np.int32)  # image row of each table row
         self._built = 0  # descriptor rows the tables cover
 
     # Adding and removing -------------------------------------------------------------------
@@ -150,9 +160,11 @@ class OrbIndex:
         table_keys = keys(self._descriptors)
         size = 1 << KEY_BITS
         self._rows = np.empty((TABLES, len(self._descriptors)), np.uint32)
+        self._row_owners = np.empty((TABLES, len(self._descriptors)), np.int32)
         for table in range(TABLES):
-            order = np.argsort(table_keys[table], kind="stable")
+            order = stable_order(table_keys[table])
             self._rows[table] = order
+            self._row_owners[table] = self._owner[order]
             counts = np.bincount(table_keys[table], minlength=size)
             self._directory[table, 1:] = np.cumsum(counts)
         self._built = len(self._descriptors)
@@ -160,7 +172,51 @@ class OrbIndex:
     # Querying ------------------------------------------------------------------------------
     def query_features(self, query: orb.Features, min_score: int) -> list[tuple[int, int]]:
         """``(id, score)`` of every verified image with at least ``min_score`` agreeing pairs,
-        best first (then by id)."""
+        best first (then by id). Gives exactly what ``query_features_reference`` gives, faster
+        (about 3x at 10^6 stored): the buckets of all tables are gathered in one pass, only
+        the candidates of images found at least ``MIN_VOTES`` times have their descriptors
+        read, and the Hamming distances are ``np.bitwise_count`` over four ``uint64`` words
+        per descriptor instead of a byte lookup table over 32 bytes."""
+        self.freeze()
+        if not len(query) or not self._built:
+            return []
+        count = len(query)
+        query_keys = keys(query.descriptors)
+        tables = np.arange(TABLES)[:, None]
+        low = self._directory[tables, query_keys].astype(np.int64)
+        high = self._directory[tables, query_keys + 1].astype(np.int64)
+        lengths = (high - low).ravel()
+        total = int(lengths.sum())
+        if not total:
+            return []
+        first = (low + tables * self._built).ravel()  # rows of all tables, one flat array
+        ends = np.cumsum(lengths)
+        positions = np.arange(total) + np.repeat(first - (ends - lengths), lengths)
+        which = np.repeat(np.tile(np.arange(count), TABLES), lengths)
+        # An image needs MIN_VOTES query descriptors within reach to be verified, so only the
+        # candidates of images found at least that often (duplicates counted: a superset)
+        # need their descriptors read. The owners lie in table order, bucket by bucket, so
+        # reading them is nearly sequential; the descriptors are spread over the whole array.
+        owners = self._row_owners.reshape(-1)[positions]
+        tally = np.bincount(owners, minlength=len(self._ids))
+        keep = np.flatnonzero(tally[owners] >= MIN_VOTES)
+        if not len(keep):
+            return []
+        rows = self._rows.reshape(-1)[positions[keep]]
+        which, owners = which[keep], owners[keep]
+        words = self._descriptors.view(np.uint64)
+        query_words = np.ascontiguousarray(query.descriptors).view(np.uint64)
+        differ = np.bitwise_count(words[rows] ^ query_words[which])
+        distances = differ[:, 0] + differ[:, 1] + differ[:, 2] + differ[:, 3]  # uint8: <= 256
+        close = distances <= orb.PAIR_DISTANCE
+        return self._verify(query, owners[close], which[close], min_score)
+
+    def query_features_reference(
+        self, query: orb.Features, min_score: int
+    ) -> list[tuple[int, int]]:
+        """The first, plainer form of ``query_features`` (table by table, distances by a byte
+        lookup table), kept as the reference the fast path is tested and benchmarked
+        against (``bench/robust.py``)."""
         self.freeze()
         if not len(query) or not self._built:
             return []
@@ -184,13 +240,23 @@ class OrbIndex:
         which = np.concatenate(owners_parts)
         distances = orb.POPCOUNT[self._descriptors[rows] ^ query.descriptors[which]].sum(axis=1)
         close = distances <= orb.PAIR_DISTANCE
-        images = self._owner[rows[close]].astype(np.int64)
-        voters = which[close].astype(np.int64)
-        alive = ~self._deleted[images]
-        images, voters = images[alive], voters[alive]
-        if not len(images):
+        return self._verify(query, self._owner[rows[close]], which[close], min_score)
+
+    def _verify(
+        self,
+        query: orb.Features,
+        images: npt.NDArray[np.int32],
+        voters: npt.NDArray[np.intp],
+        min_score: int,
+    ) -> list[tuple[int, int]]:
+        """Votes per stored image (each query descriptor once), then RANSAC on the ``VERIFY``
+        best-voted with at least ``MIN_VOTES``."""
+        image_rows = images.astype(np.int64)
+        alive = ~self._deleted[image_rows]
+        image_rows, voter_rows = image_rows[alive], voters[alive].astype(np.int64)
+        if not len(image_rows):
             return []
-        pairs = np.unique(images * len(query) + voters)  # each query descriptor votes once
+        pairs = np.unique(image_rows * len(query) + voter_rows)  # each descriptor votes once
         votes = np.bincount(pairs // len(query))
         ranked = np.nonzero(votes >= MIN_VOTES)[0]
         ranked = ranked[np.lexsort((ranked, -votes[ranked]))][:VERIFY]
@@ -230,7 +296,7 @@ class OrbIndex:
         """Bytes the index holds in memory."""
         self.freeze()
         arrays = (self._descriptors, self._points, self._owner, self._starts, self._ids)
-        tables = self._rows.nbytes + self._directory.nbytes
+        tables = self._rows.nbytes + self._row_owners.nbytes + self._directory.nbytes
         return sum(a.nbytes for a in arrays) + tables + self._deleted.nbytes
 
     # Persistence ---------------------------------------------------------------------------
