@@ -16,9 +16,10 @@ cannot convert exactly as Typer would without it. Without pydantic it converts:
   (``_parse_cli_str`` then pydantic's ``str``);
 - a ``str`` value of a ``Path`` parameter (no ``path_type``, no ``parser``), which Typer's
   adapter turns into ``Path(value)`` (pydantic's ``Path``) before its own checks
-  (``coerce_cli_path``): those checks are run here on ``Path(value)`` the same way. A check that
-  raises ``ValueError`` (a NUL byte in a path) goes through Typer's converter, which reports it
-  as a bad parameter.
+  (``coerce_cli_path``): those checks are run here on ``Path(value)`` the same way, when that
+  path reads exactly as the value (its messages quote the value: ``""``, ``"a/"`` or ``"./a"``
+  go to Typer's converter). A check that raises ``ValueError`` (a NUL byte in a path) goes
+  through Typer's converter too, which reports it as a bad parameter.
 
 Everything else (numbers, choices, lists, dates, files, parsers) goes to Typer's converter, built on
 first use. ``tests/cli/test_params.py`` checks both give the same values and the same errors.
@@ -58,10 +59,15 @@ class DeferredParam(_coercion.RuntimeParam):
         if type(value) is str and self.parameter_info.parser is None:
             if self.annotation is str:
                 return value
-            if self.annotation is Path and self.parameter_info.path_type is None:
+            path = Path(value)
+            if (
+                self.annotation is Path
+                and self.parameter_info.path_type is None
+                and str(path) == value
+            ):
                 try:
                     return coerce_cli_path(
-                        Path(value), self.parameter_info, path_type=Path, param=param, ctx=ctx
+                        path, self.parameter_info, path_type=Path, param=param, ctx=ctx
                     )
                 except ValueError:
                     pass  # Typer's converter turns it into a bad-parameter error
