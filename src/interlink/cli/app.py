@@ -21,11 +21,11 @@ from typing import Annotated
 
 import typer
 
-from interlink.cli.context import State
-from interlink.cli.exit_codes import exit_code_for
+from interlink.cli import params, rich_help
 from interlink.cli.lazy import LazyCommand, lazy_group
-from interlink.domain.errors import InterlinkError
-from interlink.settings import Settings
+
+params.install()  # parameters converted without pydantic where it changes nothing
+rich_help.install()  # help and error panels without the Markdown and traceback renderers
 
 # fmt: off
 COMMANDS = (
@@ -76,6 +76,9 @@ def _root(
     ] = None,
 ) -> None:
     """Interlink command line. Every command that shows data also takes --json."""
+    from interlink.cli.context import State
+    from interlink.settings import Settings
+
     ctx.obj = State(Settings.load(home=home, database_url=db, agency=agency))
     ctx.call_on_close(ctx.obj.close)
 
@@ -86,11 +89,16 @@ def main(argv: list[str] | None = None) -> None:
     exit code of their kind; Typer handles usage errors and ``Exit``."""
     try:
         app(args=argv)
-    except (InterlinkError, OSError) as exc:
+    except Exception as exc:
+        from interlink.domain.errors import InterlinkError
+
+        if not isinstance(exc, InterlinkError | OSError):
+            raise
         if not isinstance(exc, InterlinkError) and exc.filename is None:
             raise  # not about a named file: a fault, with its traceback
         from rich.markup import escape
 
+        from interlink.cli.exit_codes import exit_code_for
         from interlink.cli.output import errors
 
         message = str(exc) if isinstance(exc, InterlinkError) else _os_message(exc)

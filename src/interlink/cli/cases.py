@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from interlink.cli.context import state
 from interlink.cli.output import console, print_json
@@ -19,7 +18,6 @@ from interlink.domain.cases import (
     VictimStatus,
 )
 from interlink.domain.errors import InvalidFieldError
-from interlink.services import case_links, operations, victims
 from interlink.services import cases as service
 
 app = typer.Typer(
@@ -41,6 +39,8 @@ def cases(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if as_json:
         print_json({"agency": shared.agency.name, "cases": rows})
         return
+    from rich.table import Table
+
     table = Table("Case", "Status", "Exhibits", "Linked cases", "Watch hits")
     for row in rows:
         table.add_row(
@@ -152,6 +152,8 @@ def victim(
     ] = None,
 ) -> None:
     """Record a victim (unidentified), or move one on with --status."""
+    from interlink.services import victims
+
     shared = state(ctx)
     actor = shared.settings.actor
     if status_ is None:
@@ -175,6 +177,8 @@ def suspect(
     case: Annotated[str | None, typer.Option("--case", help="Case of a new suspect.")] = None,
 ) -> None:
     """Record a suspect (unidentified), or move one on with --status."""
+    from interlink.services import victims
+
     shared = state(ctx)
     actor = shared.settings.actor
     if status_ is None:
@@ -191,11 +195,15 @@ def links(
     as_json: JsonFlag = False,
 ) -> None:
     """Show what links CASE with other cases, the series it shows and its watch hits."""
+    from interlink.services import case_links
+
     shared = state(ctx)
     view = case_links.case_links(shared.store, case, shared.agency)
     if as_json:
         print_json(view)
         return
+    from rich.table import Table
+
     table = Table("Linked case", "Agency", "Country", "Contact", "Strength", "Evidence")
     for link in view["links"]:
         card = link["agency"] or {}
@@ -227,6 +235,8 @@ def operation_create(
     description: Annotated[str, typer.Option("--description", help="What it is.")] = "",
 ) -> None:
     """Create an operation."""
+    from interlink.services import operations
+
     shared = state(ctx)
     operations.create_operation(
         shared.store, name, shared.agency, description=description, actor=shared.settings.actor
@@ -241,6 +251,8 @@ def operation_add(
     case: Annotated[str, typer.Argument(help="A case of the acting agency.")],
 ) -> None:
     """Put a case of the acting agency in an operation."""
+    from interlink.services import operations
+
     shared = state(ctx)
     added = operations.add_to_operation(
         shared.store, name, case, shared.agency, actor=shared.settings.actor
@@ -255,11 +267,15 @@ def operation_show(
     as_json: JsonFlag = False,
 ) -> None:
     """Show an operation's figures, cases and links."""
+    from interlink.services import operations
+
     shared = state(ctx)
     view = operations.operation_view(shared.store, name, shared.agency)
     if as_json:
         print_json(view)
         return
+    from rich.table import Table
+
     figures = Table(title=f"Operation {view['operation']}", show_header=False)
     labels = {
         "cases": "Cases",

@@ -56,7 +56,12 @@ class State:
         return Principal.local(agency.id, agency.name, self.settings.actor)
 
     def close(self) -> None:
-        """Sign an audit checkpoint if one is due, then close the store, if it was opened."""
+        """Sign an audit checkpoint if one is due, then close the store, if it was opened.
+        Without a key file nothing is signed (``checkpoint_if_due``), so the audit service is
+        not even imported."""
+        if self._store is not None and not self.settings.audit_key_path.exists():
+            self._store.close()
+            self._store = None
         if self._store is not None:
             from interlink.cli.output import errors
             from interlink.domain.errors import AuditKeyError

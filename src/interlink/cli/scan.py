@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, print_json
@@ -107,6 +106,8 @@ def result_json(result: ScanResult) -> dict[str, object]:
 
 def show(result: ScanResult) -> None:
     """Print a scan result for people."""
+    from rich.table import Table
+
     s = result.summary
     table = Table(title=f"{result.case} / {result.exhibit}", show_header=False)
     rows: list[tuple[str, object]] = [

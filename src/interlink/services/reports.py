@@ -14,15 +14,12 @@ from interlink.adapters.files import atomic_output, output_folder
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency
 from interlink.domain.lists import EntryInfo
-from interlink.services.case_links import report_links
 from interlink.services.cases import own_case
-from interlink.services.chat_views import report_section
 from interlink.signals import vpdq
 from interlink.signals.vpdq_clips import find_clips
 from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL, find_excerpt
 from interlink.triage.duplicates import PdqSignal
 from interlink.triage.excerpts import excerpt_json
-from interlink.triage.links import add_links
 from interlink.triage.report import CaseData, MatchRow, Summary, build_report, summarise
 
 
@@ -106,6 +103,11 @@ def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summar
 def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[str, Any]:
     """The JSON-ready report of a case, with its links to other cases (as its agency sees
     them)."""
+    # Imported here: a scan needs only ``exhibit_summary`` of this module (start-up time).
+    from interlink.services.case_links import report_links
+    from interlink.services.chat_views import report_section
+    from interlink.triage.links import add_links
+
     report = build_report(load_case(store, case, trusted_votes=trusted_votes))
     report["conversations"] = report_section(store, store.cases.get(case).id)
     return add_links(report, report_links(store, case))

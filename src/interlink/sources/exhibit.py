@@ -24,11 +24,9 @@ from interlink.sources.compressed import SUFFIXES, CompressedSource, decompresso
 from interlink.sources.disk_probe import probe_image
 from interlink.sources.folder import FolderSource
 from interlink.sources.readonly import open_readonly
-from interlink.sources.sevenzip import SevenZipSource
 from interlink.sources.single import FileSource
 from interlink.sources.spooling import RatioGuard, spool_stream
 from interlink.sources.tar_archive import TarSource
-from interlink.sources.zip_archive import ZipSource
 
 DEFAULT_LIMITS = Limits()
 
@@ -157,9 +155,13 @@ class Exhibit:
             except EvidenceReadError as exc:
                 yield Problem(item.ref, ProblemKind(exc.kind), exc.reason)
                 return
-            if kind == "zip":
+            if kind == "zip":  # archive readers are imported when met (py7zr is slow to load)
+                from interlink.sources.zip_archive import ZipSource
+
                 yield from ZipSource(stream, item.ref, budget).entries()
             else:
+                from interlink.sources.sevenzip import SevenZipSource
+
                 yield from SevenZipSource(stream, item.ref, budget).entries()
 
 

@@ -57,3 +57,15 @@ def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
+
+
+def test_the_revision_lines_read_as_parsing_the_migration_would() -> None:
+    from interlink.adapters.sql.engine import _module_constants, _parsed_constants
+
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert _module_constants(source) == _parsed_constants(source), path
+    merge = (
+        'revision: str = "9"\ndown_revision: tuple[str, str] | None = (\n    "7",\n    "8",\n)\n'
+    )
+    assert _module_constants(merge) == {"revision": "9", "down_revision": ("7", "8")}

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 #: Rows per INSERT statement in bulk writes (keeps SQLite under its variable limit).
 CHUNK = 500
@@ -22,10 +21,14 @@ def insert_ignore(
     name = connection.dialect.name
     for start in range(0, len(rows), CHUNK):
         chunk = list(rows[start : start + CHUNK])
-        if name == "postgresql":
+        if name == "postgresql":  # each dialect imported when used: start-up time
+            from sqlalchemy.dialects import postgresql
+
             pg = postgresql.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
             connection.execute(pg, chunk)
         else:
+            from sqlalchemy.dialects import sqlite
+
             lite = sqlite.insert(table).on_conflict_do_nothing(index_elements=conflict or None)
             connection.execute(lite, chunk)
 

@@ -7,6 +7,7 @@ Alembic: the newest revision is read from the migration files themselves (``head
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,8 +135,25 @@ def head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
+#: A module-level ``revision = ...`` or ``down_revision: ... = ...`` on one line.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.*?)\s*$", re.MULTILINE)
+
+
 def _module_constants(source: str) -> dict[str, object]:
-    """The literal values assigned to ``revision`` and ``down_revision`` at module level."""
+    """The literal values assigned to ``revision`` and ``down_revision`` at module level: read
+    from their lines (parsing the whole file costs more than the rest of opening a store), or,
+    when a value does not fit on its line, by parsing the file."""
+    found: dict[str, object] = {}
+    for match in _ASSIGNMENT.finditer(source):
+        try:
+            found[match[1]] = ast.literal_eval(match[2])
+        except (SyntaxError, ValueError):
+            return _parsed_constants(source)
+    return found
+
+
+def _parsed_constants(source: str) -> dict[str, object]:
+    """``_module_constants`` by parsing the whole module."""
     found: dict[str, object] = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
