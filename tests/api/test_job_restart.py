@@ -23,7 +23,11 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.domain.principal import Role
 from interlink.services import accounts, authentication, casefile
 from tests.api.node import operator
-from tests.cli.test_jobs import FILES, _exhibit, _start_worker, _stop
+from tests.cli.test_jobs import _exhibit, _start_worker, _stop
+
+#: Enough files that the scan is still running when it is killed, however fast the machine:
+#: workers take up to eight files a task.
+FILES = 200
 
 
 def _free_port() -> int:
@@ -80,7 +84,7 @@ def test_a_scan_job_resumes_after_the_server_and_worker_restart(
     store_url: str, tmp_path: Path
 ) -> None:
     roots = tmp_path / "evidence"
-    _exhibit(roots / "seized")
+    _exhibit(roots / "seized", FILES)
     store = SqlStore.open(store_url)
     root = operator(store)
     accounts.add_user(

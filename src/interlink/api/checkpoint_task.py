@@ -6,9 +6,11 @@ CLI command does when it ends and the job worker after each job), and once more 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
+from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,10 +40,20 @@ async def run(store: SqlStore, settings: Settings, every: float) -> None:
         await asyncio.to_thread(sign_if_due, store, settings)
 
 
+async def _call_all(handlers: list[Callable[[], Any]]) -> None:
+    for handler in handlers:
+        result = handler()
+        if inspect.isawaitable(result):
+            await result
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The application's lifespan: the periodic checkpoint task while it serves."""
+    """The application's lifespan: the periodic checkpoint task while it serves, and the
+    start-up and shutdown handlers other parts registered (the federation worker), which a
+    custom lifespan would otherwise leave uncalled."""
     context = app.state.interlink
+    await _call_all(app.router.on_startup)
     task = asyncio.create_task(
         run(context.store, context.settings, context.options.checkpoint_check_seconds)
     )
@@ -51,4 +63,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+        await _call_all(app.router.on_shutdown)
         await asyncio.to_thread(sign_if_due, context.store, context.settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import queue
 from concurrent.futures import BrokenExecutor, Executor, Future
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from interlink.domain.problems import ProblemKind
 from interlink.services.executor import CHUNK_BYTES, batching, executor
@@ -56,10 +56,10 @@ class Workers:
         self._chunk_items, self._limit = batching(pool, options.workers)
         self._chunk: _Chunk = []
         self._chunk_bytes = 0
-        self._in_flight: dict[Future[list[WorkResult]], _Chunk] = {}
+        self._in_flight: dict[Future[Any], _Chunk] = {}
         # Futures report themselves here when done, so collecting one costs O(1) whatever
         # the number in flight.
-        self._done: queue.SimpleQueue[Future[list[WorkResult]]] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         self.ingested = 0
 
     def submit(self, work: WorkItem, pending: Pending) -> None:
@@ -77,7 +77,12 @@ class Workers:
     def _submit_chunk(self) -> None:
         chunk, self._chunk, self._chunk_bytes = self._chunk, [], 0
         items = [work for work, _ in chunk]
-        future = self._pool.submit(run_many, self._options.runner, items)
+        future: Future[Any]
+        if self._chunk_items == 1 and len(items) == 1:
+            # One item per task (a cluster's executor takes ``runner(item)`` only).
+            future = self._pool.submit(self._options.runner, items[0])
+        else:
+            future = self._pool.submit(run_many, self._options.runner, items)
         self._in_flight[future] = chunk
         future.add_done_callback(self._done.put)
         while len(self._in_flight) >= self._limit:
@@ -105,11 +110,12 @@ class Workers:
             if chunk is None:
                 continue  # from a pool that broke; its items were retried
             try:
-                results = future.result()
+                outcome = future.result()
             except BrokenExecutor:
                 suspects = [item for waiting in self._in_flight.values() for item in waiting]
                 self._recover([*chunk, *suspects])
                 return
+            results: list[WorkResult] = outcome if isinstance(outcome, list) else [outcome]
             for result, (_, pending) in zip(results, chunk, strict=True):
                 self._finish(result, pending)
             block = False
