@@ -30,7 +30,11 @@ from interlink.services.jobs import cancel_job, get_job, submit_scan
 from interlink.settings import Settings
 from tests.cli.test_app import run
 
-FILES = 16
+#: Enough files that a scan is still running when the test kills its worker, however fast the
+#: machine (workers take several files a task).
+FILES = 100
+#: The exhibit whose scan is cancelled midway.
+LARGE = 128
 
 
 def _exhibit(folder: Path, count: int = FILES) -> None:
@@ -141,13 +145,13 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
 
         # Cancelled while running: an exhibit large enough that the scan cannot finish in the
         # time the cancellation takes to be seen, however idle the machine.
-        _exhibit(roots / "large", FILES * 8)
+        _exhibit(roots / "large", LARGE)
         second = submit("C2", "large")
         _wait(store, second, agency.id, lambda j: j.files_done >= 1)
         asked = cancel_job(store, queue, second, agency_id=agency.id, actor="examiner")
         assert asked.state is JobState.CANCELLING
         final = _wait(store, second, agency.id, lambda j: j.state.final)
-        assert final.state is JobState.CANCELLED and final.files_done < FILES * 8
+        assert final.state is JobState.CANCELLED and final.files_done < LARGE
 
         # A clean run of the same exhibit gives the summary the resumed one gave.
         clean = _wait(store, submit("C3"), agency.id, lambda j: j.state.final)

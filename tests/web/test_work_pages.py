@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -69,10 +69,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 def _until(site: Site) -> WebDriverWait[webdriver.Chrome]:
-    """A wait that outlasts the page reloading under it (a change reloads the page)."""
-    return WebDriverWait(
-        site.driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
-    )
+    """A wait that outlasts the page reloading under it (a change reloads the page): an
+    element found in the old page and read in the new one is a stale reference, or, caught
+    mid-reload, Chromium's "node does not belong to the document" (a plain WebDriverException)."""
+    return WebDriverWait(site.driver, 30, ignored_exceptions=(WebDriverException,))
 
 
 def _main(site: Site) -> str:
