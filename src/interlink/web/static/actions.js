@@ -4,7 +4,9 @@
 // out), or as multipart with data-multipart, with the session's CSRF token. A secret in the
 // answer (a new token, a TOTP secret) is shown once in the form's <output>; otherwise the
 // page reloads (or goes to data-next). A refusal shows the API's problem detail in the
-// form's .error element (or its <output>). Nothing loaded from elsewhere.
+// form's .error element (or its <output>). A <button data-api> outside a form sends its
+// data-body (or nothing) after its data-confirm question, answering in the page's #result
+// output the same way. Nothing loaded from elsewhere.
 "use strict";
 (function () {
   const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
@@ -59,6 +61,35 @@
     output.hidden = false;
   }
 
+  // What the API answered: a secret shown once, else the page reloads (or goes to ``next``);
+  // a refusal's detail in ``error`` (or ``output``, else an alert).
+  async function answered(answer, output, error, next) {
+    let data = null;
+    try { data = await answer.json(); } catch (_) { /* no body */ }
+    if (answer.ok) {
+      if (output && data && (data.token || data.totp_secret)) { secret(output, data); return; }
+      window.location.assign(next || window.location.href);
+      return;
+    }
+    const detail = (data && (data.detail || data.title)) || ("Refused (" + answer.status + ").");
+    if (error) { error.textContent = detail; error.hidden = false; }
+    else if (output) { output.textContent = detail; output.className = "error"; output.hidden = false; }
+    else { window.alert(detail); }
+  }
+
+  for (const button of document.querySelectorAll("button[data-api]")) {
+    button.addEventListener("click", async () => {
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+      const body = button.dataset.body;
+      const headers = { "X-CSRF-Token": csrf };
+      if (body) headers["Content-Type"] = "application/json";
+      const answer = await fetch(button.dataset.api, {
+        method: button.dataset.method || "POST", headers: headers, body: body || undefined,
+      });
+      await answered(answer, document.getElementById("result"), null, null);
+    });
+  }
+
   for (const form of document.querySelectorAll("form[data-api]")) {
     form.addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -78,18 +109,7 @@
         method: form.dataset.method || "POST", headers: headers, body: body,
       });
       if (button) button.disabled = false;
-      const output = form.querySelector("output");
-      let data = null;
-      try { data = await answer.json(); } catch (_) { /* no body */ }
-      if (answer.ok) {
-        if (output && data && (data.token || data.totp_secret)) { secret(output, data); return; }
-        window.location.assign(form.dataset.next || window.location.href);
-        return;
-      }
-      const detail = (data && (data.detail || data.title)) || ("Refused (" + answer.status + ").");
-      if (error) { error.textContent = detail; error.hidden = false; }
-      else if (output) { output.textContent = detail; output.className = "error"; output.hidden = false; }
-      else { window.alert(detail); }
+      await answered(answer, form.querySelector("output"), error, form.dataset.next);
     });
   }
 })();

@@ -111,44 +111,4 @@
     window.addEventListener("pagehide", blur);
     document.addEventListener("visibilitychange", () => { if (document.hidden) blur(); });
   }
-  // A button with data-api sends its data-body (or none) through the API with the session's
-  // CSRF token (forms with data-api: actions.js). A secret in the answer (a new token, a TOTP
-  // secret) is shown once in the page's #result output; otherwise the page reloads.
-  async function send(method, url, body, output) {
-    const answer = await fetch(url, {
-      method: method,
-      headers: Object.assign({ "X-CSRF-Token": csrf }, body ? { "Content-Type": "application/json" } : {}),
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    let data = null;
-    try { data = await answer.json(); } catch (_) { /* no body */ }
-    if (!answer.ok) {
-      const detail = (data && (data.detail || data.title)) || ("Refused (" + answer.status + ").");
-      if (output) { output.textContent = detail; output.className = "error"; output.hidden = false; }
-      return;
-    }
-    const secret = data && (data.token || data.totp_secret);
-    if (secret && output) {
-      output.className = "secret";
-      output.textContent = "";
-      const label = document.createElement("p");
-      label.textContent = data.token ? "Your new token. It is shown this once: copy it now (reload the page to see it listed)." :
-        "The user's authenticator secret. It is shown this once: give it to the user now.";
-      const code = document.createElement("code");
-      code.id = "secret";
-      code.textContent = secret;
-      output.append(label, code);
-      if (data.totp_uri) { const uri = document.createElement("p"); uri.className = "hash"; uri.textContent = data.totp_uri; output.append(uri); }
-      output.hidden = false;
-      return;
-    }
-    window.location.reload();
-  }
-  for (const b of document.querySelectorAll("button[data-api]")) {
-    b.addEventListener("click", async () => {
-      if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) return;
-      const output = document.getElementById("result");
-      await send(b.dataset.method || "POST", b.dataset.api, b.dataset.body ? JSON.parse(b.dataset.body) : null, output);
-    });
-  }
 })();
