@@ -10,8 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
 from interlink.domain.cases import SuspectStatus, VictimStatus
 from interlink.domain.principal import Role
@@ -133,7 +136,7 @@ def test_an_agency_admin_creates_a_token_shown_once_and_revokes_it(ops_site: Sit
     site.shot("tokens")
     row.find_element(By.XPATH, ".//button[text()='Revoke']").click()
     site.wait(30).until(ec.alert_is_present()).accept()
-    site.wait(30).until(ec.staleness_of(row))
+    _reloaded(site, row)
     assert http.get("/api/v1/auth/me").status_code == 401
 
 
@@ -155,6 +158,13 @@ def test_an_agency_admin_adds_a_user_and_sets_the_budget(ops_site: Site) -> None
     field.clear()
     field.send_keys("12")
     site.driver.find_element(By.CSS_SELECTOR, "#budget-form button").click()
-    site.wait(30).until(ec.staleness_of(field))
+    _reloaded(site, field)
     assert site.driver.find_element(By.ID, "budget").get_attribute("value") == "12"
     assert _json(site, "/api/v1/exposure")["budget"] == 12
+
+
+def _reloaded(site: Site, element: WebElement) -> None:
+    """Wait until the page that held ``element`` is gone. Caught mid-reload, Chromium answers
+    "node does not belong to the document" (a plain WebDriverException): ask again."""
+    wait = WebDriverWait(site.driver, 30, ignored_exceptions=(WebDriverException,))
+    wait.until(ec.staleness_of(element))
