@@ -265,3 +265,18 @@ def test_a_vpdq_file_is_a_list_of_one_known_video(store: SqlStore, tmp_path: Pat
     (tmp_path / "bad.vpdq").write_text("0,100,zz,0.0\n")
     with pytest.raises(NothingReadError, match="no frame could be read"):
         service.import_list(store, tmp_path / "bad.vpdq", name="bad", fmt="vpdq")
+
+
+def test_a_list_of_votes_cannot_be_imported_or_added_to(store: SqlStore, tmp_path: Path) -> None:
+    """``grades-<agency>`` holds an agency's votes: a file imported under that name would
+    replace them in full (or forge another agency's), so only grading writes it."""
+    votes = write_csv(tmp_path / "grades-bka.csv", [("1", md5(1), "uk:A")])
+    with pytest.raises(InvalidFieldError, match="grading votes"):
+        service.import_list(store, votes)
+    with pytest.raises(InvalidFieldError, match="grading votes"):
+        service.import_list(store, votes, name="grades-nca")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 64), (90, 120, 30)).save(photo)
+    with pytest.raises(InvalidFieldError, match="grading votes"):
+        service.add_files(store, "grades-bka", [photo])
+    assert not [s for s in store.lists.all() if s.list.name.startswith("grades-")]

@@ -8,7 +8,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from interlink.domain.categories import Category
+from interlink.domain.errors import InvalidFieldError
 from interlink.domain.signals import Signal
+
+#: Lists whose names start so hold an agency's grading votes; only grading writes them.
+GRADES_PREFIX = "grades-"
+
+
+def writable_list_name(name: str) -> str:
+    """``name`` if a list file or a folder of files may be written into the list so named;
+    ``InvalidFieldError`` for a list of votes (``grades-<agency>``), which an import would
+    silently replace or forge (votes come only from the grading service)."""
+    if name.startswith(GRADES_PREFIX):
+        raise InvalidFieldError(
+            "name", name, f"lists named {GRADES_PREFIX}... hold grading votes; vote instead"
+        )
+    return name
 
 
 @dataclass(frozen=True, slots=True)

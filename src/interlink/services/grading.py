@@ -23,15 +23,13 @@ from interlink.adapters.sql.list_views import IDENTIFYING
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.categories import SCHEMES, Category, known_scheme
 from interlink.domain.errors import InvalidFieldError, NotFoundError
-from interlink.domain.lists import HashList, ListEntry
+from interlink.domain.lists import GRADES_PREFIX, HashList, ListEntry
 from interlink.domain.principal import Capability, Principal
 from interlink.domain.scan import EntryMatch
 from interlink.domain.signals import Signal
 from interlink.services.casefile import audit_read, case_of
 from interlink.signals import pdq
 
-#: The list holding an agency's votes is this prefix and the agency's name.
-GRADES_PREFIX = "grades-"
 _HEX = {"md5": 32, "sha1": 40, "sha256": 64}
 
 

@@ -25,7 +25,7 @@ from interlink.adapters.files import atomic_output, open_input
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.categories import Category, known_scheme
 from interlink.domain.errors import FormatError, NotFoundError, NothingReadError
-from interlink.domain.lists import HashList, ListEntry
+from interlink.domain.lists import HashList, ListEntry, writable_list_name
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem
 from interlink.domain.scan import EntryMatch
@@ -170,7 +170,7 @@ def import_list(
     scheme = None if category_scheme is None else known_scheme(category_scheme)
     fmt = detect_format(path) if fmt == "auto" else fmt
     reader = registry.get(fmt).read
-    list_name = name or path.stem
+    list_name = writable_list_name(name or path.stem)
     with store.transaction() as tx, open_input(path) as stream:
         list_id = store.lists.find(tx, list_name)
         if list_id is None:
@@ -326,6 +326,7 @@ def add_files(
     the list ``name`` (created if new), then match the store against it. The files are read
     only; nothing of them but their hashes is kept (with ``robust``, images' ORB signals
     too)."""
+    writable_list_name(name)
     progress = progress or NoProgress()
     problems: list[Problem] = []
 
