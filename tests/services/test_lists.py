@@ -280,3 +280,13 @@ def test_a_list_of_votes_cannot_be_imported_or_added_to(store: SqlStore, tmp_pat
     with pytest.raises(InvalidFieldError, match="grading votes"):
         service.add_files(store, "grades-bka", [photo])
     assert not [s for s in store.lists.all() if s.list.name.startswith("grades-")]
+
+
+@pytest.mark.parametrize("name", ["conflicts", "Votes"])
+def test_a_list_cannot_take_the_name_of_a_view_of_all_lists(
+    store: SqlStore, tmp_path: Path, name: str
+) -> None:
+    with pytest.raises(InvalidFieldError, match="view of all lists"):
+        service.import_list(
+            store, write_csv(tmp_path / "l.csv", [("1", md5(1), "uk:A")]), name=name
+        )

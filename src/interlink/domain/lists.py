@@ -13,16 +13,22 @@ from interlink.domain.signals import Signal
 
 #: Lists whose names start so hold an agency's grading votes; only grading writes them.
 GRADES_PREFIX = "grades-"
+#: Names the API and the pages give to views of all lists (``/lists/conflicts``,
+#: ``/lists/votes/...``): a list so named could not be reached at its own address.
+RESERVED_NAMES = frozenset({"conflicts", "votes"})
 
 
 def writable_list_name(name: str) -> str:
     """``name`` if a list file or a folder of files may be written into the list so named;
     ``InvalidFieldError`` for a list of votes (``grades-<agency>``), which an import would
-    silently replace or forge (votes come only from the grading service)."""
+    silently replace or forge (votes come only from the grading service), and for the
+    ``RESERVED_NAMES``."""
     if name.startswith(GRADES_PREFIX):
         raise InvalidFieldError(
             "name", name, f"lists named {GRADES_PREFIX}... hold grading votes; vote instead"
         )
+    if name.strip().lower() in RESERVED_NAMES:
+        raise InvalidFieldError("name", name, "the address of a view of all lists; choose another")
     return name
 
 
