@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from interlink.adapters.secret_box import SecretBox
 from interlink.adapters.sql.store import SqlStore
 from interlink.job_queue import JobQueue
 from interlink.settings import Settings
 
 
 def open_store(settings: Settings) -> SqlStore:
-    """The store the settings name, its schema brought up to date."""
-    return SqlStore.open(settings.database_url)
+    """The store the settings name, its schema brought up to date, sealing the secrets it
+    keeps with the node's audit key (read when a secret is first sealed or opened)."""
+    return SqlStore.open(settings.database_url, secrets=secret_box(settings))
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    """What seals the secrets the store keeps: the node's audit key (``settings``)."""
+    return SecretBox(settings.audit_key_path)
 
 
 def open_queue(settings: Settings, store: SqlStore, *, stalled_seconds: float = 30.0) -> JobQueue:

@@ -11,8 +11,10 @@ import pytest
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.auth import passwords
+from interlink.bootstrap import open_store
 from interlink.cli.exit_codes import ExitCode
 from interlink.services import authentication
+from interlink.settings import Settings
 from tests.cli.test_app import run
 
 
@@ -26,7 +28,14 @@ def cheap_passwords() -> Iterator[None]:
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("INTERLINK_ACTOR", "operator")
+    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("INTERLINK_AUDIT_KEY", raising=False)
     return f"sqlite:///{tmp_path / 'node.db'}"
+
+
+def _open(db: str) -> SqlStore:
+    """The store as the CLI opens it: its secrets sealed with the home's audit key."""
+    return open_store(Settings.load(database_url=db))
 
 
 def test_users_and_tokens_from_the_shell(
@@ -63,7 +72,7 @@ def test_users_and_tokens_from_the_shell(
     code, out, _ = run(["--db", db, "tokens", "list", "--json"], capsys)
     listed = json.loads(out)
     assert [t["id"] for t in listed] == [made["id"]] and "token" not in listed[0]
-    store = SqlStore.open(db)
+    store = _open(db)
     try:
         assert authentication.token_principal(store, made["token"]).name == "eve"
         code, _, _ = run(["--db", db, "tokens", "revoke", made["id"]], capsys)
@@ -132,7 +141,7 @@ def test_an_agency_provider_is_set_from_the_shell(
         capsys,
     )
     assert code == 0 and "https://idp.example" in out
-    store = SqlStore.open(db)
+    store = _open(db)
     try:
         provider = store.accounts.provider(store.cases.agency("alpha").id)
         assert provider is not None and provider.client_secret == "client-secret"

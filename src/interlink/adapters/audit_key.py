@@ -38,6 +38,20 @@ class NodeKey:
         """The Ed25519 signature of ``message``, in hex."""
         return self._private.sign(message).hex()
 
+    def derive(self, info: bytes, length: int) -> bytes:
+        """A key of ``length`` bytes for the purpose ``info``, derived from the private key
+        with HKDF-SHA256 (so the one file outside the database also seals stored secrets,
+        each purpose under its own key)."""
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        raw = self._private.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        return HKDF(algorithm=hashes.SHA256(), length=length, salt=None, info=info).derive(raw)
+
 
 def create_key(path: Path) -> NodeKey:
     """Write a new key to ``path`` (mode 0600; never over an existing file) and return it."""

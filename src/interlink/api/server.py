@@ -20,6 +20,7 @@ from interlink.adapters.sql.engine import make_engine
 from interlink.adapters.sql.store import SqlStore
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
+from interlink.bootstrap import secret_box
 from interlink.settings import Settings
 
 #: Threads per worker process running synchronous routes (anyio's default is 40: more threads
@@ -56,7 +57,7 @@ def app_from_environment() -> FastAPI:
     engine = make_engine(
         settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False
     )
-    app = create_app(settings, store=SqlStore(engine), options=options)
+    app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     return app
 

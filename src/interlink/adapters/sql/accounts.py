@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from interlink.adapters.secret_box import SecretBox, is_sealed
 from interlink.adapters.sql.auth_schema import (
     api_tokens,
     identity_providers,
@@ -24,7 +25,7 @@ from interlink.adapters.sql.auth_schema import (
 from interlink.adapters.sql.schema import agencies
 from interlink.auth import token_cache
 from interlink.domain.accounts import ApiToken, IdentityProvider, User
-from interlink.domain.errors import ConflictError, NotFoundError
+from interlink.domain.errors import ConfigurationError, ConflictError, NotFoundError
 from interlink.domain.principal import AgencyScope, Capability, Role
 
 
@@ -92,8 +93,23 @@ _TOKEN_COLUMNS = (*api_tokens.c, users.c.name.label("user"))
 class AccountRepository:
     """Create, find and change accounts, sessions and tokens."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, secrets: SecretBox | None = None) -> None:
         self._engine = engine
+        self._secrets = secrets
+
+    def _seal(self, value: str | None, purpose: str) -> str | None:
+        """``value`` as stored: sealed when the store has a secret box (the server's and
+        the CLI's stores do; a bare library store keeps what it is given)."""
+        if value is None or self._secrets is None:
+            return value
+        return self._secrets.seal(value, purpose)
+
+    def _open(self, value: str | None, purpose: str) -> str | None:
+        if value is None or not is_sealed(value):
+            return value
+        if self._secrets is None:
+            raise ConfigurationError("a stored secret is sealed, but this store has no node key")
+        return self._secrets.open(value, purpose)
 
     # -- users --------------------------------------------------------------------------------
 
@@ -119,7 +135,7 @@ class AccountRepository:
                 agency_id=agency_id,
                 roles=sorted(r.value for r in roles),
                 password_hash=password_hash,
-                totp_secret=totp_secret,
+                totp_secret=self._seal(totp_secret, f"totp:{user_id}"),
                 disabled=False,
                 failed_logins=0,
                 created_at=datetime.now(UTC),
@@ -140,14 +156,27 @@ class AccountRepository:
                 row = own.execute(query).first()
         if row is None:
             return None
-        return Credentials(_user(row), row.password_hash, row.totp_secret)
+        secret = self._open(row.totp_secret, f"totp:{row.id}")
+        if secret is not None and self._secrets is not None and not is_sealed(row.totp_secret):
+            sealing = (
+                update(users)  # written before sealing existed: seal it now
+                .where(users.c.id == row.id, users.c.totp_secret == row.totp_secret)
+                .values(totp_secret=self._seal(secret, f"totp:{row.id}"))
+            )
+            if connection is not None:
+                connection.execute(sealing)
+            else:
+                with self._engine.begin() as own_tx:
+                    own_tx.execute(sealing)
+        return Credentials(_user(row), row.password_hash, secret)
 
     def user(self, name: str) -> User:
-        """The user called ``name``; ``NotFoundError`` if none."""
-        found = self.credentials(name)
-        if found is None:
+        """The user called ``name``; ``NotFoundError`` if none (its secrets are not read)."""
+        with self._engine.connect() as connection:
+            row = connection.execute(self._user_query().where(users.c.name == name)).first()
+        if row is None:
             raise NotFoundError("user", name)
-        return found.user
+        return _user(row)
 
     def user_by_id(self, user_id: uuid.UUID) -> User | None:
         """The user with this id, or ``None``."""
@@ -176,6 +205,8 @@ class AccountRepository:
         failed_logins, locked_until, oidc_subject)."""
         if "roles" in values:
             values["roles"] = sorted(Role(r).value for r in values["roles"])
+        if "totp_secret" in values:
+            values["totp_secret"] = self._seal(values["totp_secret"], f"totp:{user_id}")
         connection.execute(update(users).where(users.c.id == user_id).values(**values))
         token_cache.invalidate()
 
@@ -317,7 +348,7 @@ class AccountRepository:
                 agency_id=provider.agency_id,
                 issuer=provider.issuer,
                 client_id=provider.client_id,
-                client_secret=provider.client_secret,
+                client_secret=self._seal(provider.client_secret, f"oidc:{provider.agency_id}"),
             )
         )
 
@@ -329,7 +360,8 @@ class AccountRepository:
             ).first()
         if row is None:
             return None
-        return IdentityProvider(row.agency_id, row.issuer, row.client_id, row.client_secret)
+        secret = self._open(row.client_secret, f"oidc:{row.agency_id}")
+        return IdentityProvider(row.agency_id, row.issuer, row.client_id, secret)
 
     def add_pending_login(
         self,

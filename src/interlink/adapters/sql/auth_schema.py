@@ -26,7 +26,7 @@ users = Table(
     Column("agency_id", Uuid, ForeignKey("agencies.id"), nullable=False, index=True),
     Column("roles", JSON, nullable=False),
     Column("password_hash", Text, nullable=True),
-    Column("totp_secret", String(64), nullable=True),
+    Column("totp_secret", Text, nullable=True),
     # "issuer sub" of the identity-provider account this user logs in with, if any.
     Column("oidc_subject", String(600), nullable=True, unique=True),
     Column("disabled", Boolean, nullable=False, default=False),

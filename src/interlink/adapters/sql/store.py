@@ -16,6 +16,7 @@ from interlink.adapters.sql.engine import make_engine, migrate
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
+    from interlink.adapters.secret_box import SecretBox
     from interlink.adapters.sql.accounts import AccountRepository
     from interlink.adapters.sql.audit import AuditLog
     from interlink.adapters.sql.audit_checkpoints import CheckpointRepository
@@ -42,8 +43,11 @@ class SqlStore:
     commits (or rolls back) as a whole, audit record included.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, secrets: SecretBox | None = None) -> None:
         self.engine = engine
+        #: Seals the secrets the store keeps (TOTP, IdP client secrets); ``None`` in a bare
+        #: library store, which keeps them as given.
+        self.secrets = secrets
 
     @cached_property
     def cases(self) -> CaseRepository:
@@ -127,7 +131,7 @@ class SqlStore:
     def accounts(self) -> AccountRepository:
         from interlink.adapters.sql.accounts import AccountRepository
 
-        return AccountRepository(self.engine)
+        return AccountRepository(self.engine, self.secrets)
 
     @cached_property
     def scoped_cases(self) -> ScopedCases:
@@ -148,12 +152,15 @@ class SqlStore:
         return ReviewRepository(self.engine)
 
     @classmethod
-    def open(cls, url: str, *, migrate_schema: bool = True) -> SqlStore:
-        """Connect to ``url`` and (by default) bring its schema up to date."""
+    def open(
+        cls, url: str, *, migrate_schema: bool = True, secrets: SecretBox | None = None
+    ) -> SqlStore:
+        """Connect to ``url`` and (by default) bring its schema up to date; ``secrets`` seals
+        the secrets it keeps."""
         engine = make_engine(url)
         if migrate_schema:
             migrate(engine)
-        return cls(engine)
+        return cls(engine, secrets)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
