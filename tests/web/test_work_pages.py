@@ -192,6 +192,27 @@ def test_a_list_is_imported_compared_and_disabled(site: Site, tmp_path: Path) ->
     site.driver.find_element(By.LINK_TEXT, "with known").click()
     figures = site.wait().until(ec.presence_of_element_located((By.ID, "diff")))
     assert figures.find_element(By.CSS_SELECTOR, '[data-figure="only_a"]').text == "2"
+    # A second version: c moves from B to A, d is gone, e is new.
+    upload.write_text(f"md5,category\n{'c' * 32},uk:A\n{'e' * 32},uk:C\n")
+    site.go("/lists")
+    site.driver.find_element(By.ID, "list-file").send_keys(str(upload))
+    site.driver.find_element(By.ID, "list-name").send_keys("partner")
+    form = site.driver.find_element(By.ID, "import-list")
+    site.driver.find_element(By.ID, "import").click()
+    _until(site).until(ec.staleness_of(form))  # imported: the page reloads
+    site.go("/lists/partner")
+    assert len(site.driver.find_elements(By.CSS_SELECTOR, "#versions tr[data-generation]")) == 2
+    site.driver.find_element(By.LINK_TEXT, "what it changed").click()
+    counts = site.wait().until(ec.presence_of_element_located((By.ID, "changes-figures")))
+    assert [
+        counts.find_element(By.CSS_SELECTOR, f'[data-figure="{k}"]').text
+        for k in ("added", "removed", "changed")
+    ] == ["1", "1", "1"]
+    changed = site.driver.find_element(By.CSS_SELECTOR, '#changes tr[data-change="changed"]')
+    assert "uk:B" in changed.text and "uk:A" in changed.text
+    twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
+    assert "/api/v1/lists/partner/changes?from=" in twin
+    site.shot("list-changes")
     site.go("/lists")
     site.driver.find_element(
         By.CSS_SELECTOR, '#lists tr[data-list="partner"] button.toggle'

@@ -75,7 +75,8 @@ def review(
     cursor: Cursor = None,
 ) -> Response:
     """The case's media to review, blurred: new first, known ones folded by series,
-    duplicates stacked, clue badges, the viewer's reviewed marks (JSON twin:
+    duplicates stacked, clue badges, the viewer's reviewed marks, and a category vote on each
+    item (the grading service's, as on the media page; JSON twin:
     ``GET /api/v1/cases/{case}/review``)."""
     rows = [_queue_row(r) for r in review_queue.review_queue(context.store, who.principal, case)]
     shown = table(rows, columns=REVIEW_COLUMNS, sort=sort, query=q, cursor=cursor)
@@ -89,6 +90,8 @@ def review(
         entries=_folded(shown.rows, shown.sort == "queue"),
         new=sum(not r["reviewed"] for r in rows),
         columns=REVIEW_COLUMNS,
+        categories=grading.categories(),
+        votes_list=grading.grades_list(who.principal.agency),
     )
 
 
