@@ -5,6 +5,7 @@ another agency's user getting 404 on these pages of agency A's case."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,6 +96,27 @@ def test_a_category_vote_makes_the_grade_trusted(site: Site) -> None:
     site.go("/audit?q=grade.vote")
     rows = site.driver.find_elements(By.CSS_SELECTOR, 'tr[data-action="grade.vote"]')
     assert any("alpha/alpha-desk" in r.text and "uk:A" in r.text for r in rows)
+
+
+def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
+    site.login("alpha-desk")
+    sha = site.node.media["alpha"]
+    site.go(f"/cases/{CASES['alpha']}/review?q={sha[:16]}")
+    item = f'#queue li.item[data-sha="{sha}"]'
+    Select(site.driver.find_element(By.CSS_SELECTOR, f"{item} select")).select_by_value(
+        "projectvic-us:2"
+    )
+    button = site.driver.find_element(By.CSS_SELECTOR, f"{item} .vote-button")
+    button.click()
+    _until(site).until(ec.staleness_of(button))  # voted: the queue reloads
+    label = _until(site).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, f"{item} form.vote label"))
+    )
+    assert "Voted" in label.text and "projectvic-us:2" in label.text
+    site.shot("review-vote")
+    site.go(f"/api/v1/cases/{CASES['alpha']}/media/{sha}/votes")
+    votes = json.loads(site.driver.find_element(By.TAG_NAME, "body").text)["votes"]
+    assert any(v["category"] == "projectvic-us:2" and v["yours"] for v in votes)
 
 
 def test_a_link_to_another_agencys_case_shows_only_what_it_discloses(site: Site) -> None:
