@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -103,9 +104,10 @@ def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
     sha = site.node.media["alpha"]
     site.go(f"/cases/{CASES['alpha']}/review?q={sha[:16]}")
     item = f'#queue li.item[data-sha="{sha}"]'
-    Select(site.driver.find_element(By.CSS_SELECTOR, f"{item} select")).select_by_value(
-        "projectvic-us:2"
-    )
+    ActionChains(site.driver).send_keys("j").send_keys("v").perform()  # v: to the vote
+    focused = site.driver.switch_to.active_element
+    assert focused == site.driver.find_element(By.CSS_SELECTOR, f"{item} select")
+    Select(focused).select_by_value("projectvic-us:2")
     button = site.driver.find_element(By.CSS_SELECTOR, f"{item} .vote-button")
     button.click()
     _until(site).until(ec.staleness_of(button))  # voted: the queue reloads
