@@ -32,6 +32,17 @@ from interlink.domain.lists import (
 from interlink.domain.signals import Signal
 
 BATCH = 2000
+#: What an entry's history needs of it (``list_history.describe_row``), with its id.
+_DESCRIBED_COLUMNS = (
+    list_entries.c.id,
+    list_entries.c.entry_key,
+    list_entries.c.category_scheme,
+    list_entries.c.category_code,
+    list_entries.c.series,
+    list_entries.c.victim_identified,
+    list_entries.c.offender_identified,
+    list_entries.c.distributed,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +334,7 @@ class ListRepository:
         rows = {
             row.entry_key: row
             for row in connection.execute(
-                select(list_entries)
+                select(*_DESCRIBED_COLUMNS, list_entries.c.content_hash)
                 .where(list_entries.c.list_id == list_id)
                 .where(list_entries.c.entry_key.in_(list(by_key)))
             )
@@ -402,7 +413,7 @@ class ListRepository:
         for start in range(0, len(keys), 500):
             rows = list(
                 connection.execute(
-                    select(list_entries).where(
+                    select(*_DESCRIBED_COLUMNS).where(
                         list_entries.c.list_id == list_id,
                         list_entries.c.entry_key.in_(keys[start : start + 500]),
                     )
@@ -416,7 +427,7 @@ class ListRepository:
         the list); return how many."""
         rows = list(
             connection.execute(
-                select(list_entries).where(
+                select(*_DESCRIBED_COLUMNS).where(
                     list_entries.c.list_id == list_id,
                     (list_entries.c.seen_in.is_(None)) | (list_entries.c.seen_in != generation),
                 )
