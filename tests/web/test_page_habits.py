@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIRoute
 
 from interlink.api.rules import rule_of
@@ -105,7 +106,7 @@ def test_every_list_sorts_filters_and_pages(pages: dict[str, tuple[APIRoute, str
     for path, (route, html) in pages.items():
         if "data-rows" not in html:
             continue
-        taken = {p.alias for p in route.dependant.query_params}
+        taken = {p.alias for p in get_flat_params(route.dependant)}
         if not LIST_PARAMETERS <= taken:
             wrong.append(
                 f"{path}: a list, but the route takes {sorted(taken)}, not sort, q, cursor"

@@ -3,22 +3,19 @@ the service its JSON twin ``GET /api/v1/cases/{case}/clues`` calls."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
 from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.services import case_clues
-from interlink.web.listing import table
+from interlink.web.listing import Listing, ListQuery, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 CAMERA_COLUMNS = ("camera", "serial", "count")
 
 
@@ -28,9 +25,7 @@ def clues(
     case: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """Cameras (sorted, filtered, paged), places (filtered alike, the most used first) and
     the capture timeline of the case's media."""
@@ -52,7 +47,9 @@ def clues(
         case=case,
         clues=view,
         widest=widest,
-        table=table(cameras, columns=CAMERA_COLUMNS, sort=sort or "-count", query=q, cursor=cursor),
-        places=table(places, columns=("count", "place"), sort="-count", query=q, cursor=None),
+        table=table(cameras, columns=CAMERA_COLUMNS, listing=listing, default_sort="-count"),
+        places=table(
+            places, columns=("count", "place"), listing=ListQuery("-count", listing.query)
+        ),
         base=f"/cases/{quote(case, safe='')}/clues",
     )

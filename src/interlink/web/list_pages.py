@@ -16,12 +16,10 @@ from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.formats import registry
 from interlink.services import grading, list_compare, shared_lists
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 LIST_COLUMNS = ("name", "source", "version", "imported_at", "enabled", "entries")
 CONFLICT_COLUMNS = ("item", "categories")
 DIFF_COLUMNS = ("difference", "item", "details")
@@ -33,13 +31,11 @@ def lists(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """Every list with its size; import, enable, disable (JSON twin: ``GET /api/v1/lists``)."""
     rows = shared_lists.all_lists(context.store, who.principal)
-    shown = table(rows, columns=LIST_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=LIST_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -55,9 +51,7 @@ def conflicts(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """Items the enabled lists put in different categories, every vote shown, with the
     curator's own vote (JSON twin: ``GET /api/v1/lists/votes``)."""
@@ -69,7 +63,7 @@ def conflicts(
         }
         for r in shared_lists.votes(context.store, who.principal, 10_000)
     ]
-    shown = table(rows, columns=CONFLICT_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=CONFLICT_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -105,9 +99,7 @@ def diff(
     other: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """Two lists compared item by item: exact counts, and examples of each difference
     (JSON twin: ``GET /api/v1/lists/{name}/diff/{other}``)."""
@@ -126,7 +118,7 @@ def diff(
         for kind, label in kinds.items()
         for row in result.samples.get(kind, [])
     ]
-    shown = table(rows, columns=DIFF_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=DIFF_COLUMNS, listing=listing)
     base = f"/lists/{quote(name, safe='')}/diff/{quote(other, safe='')}"
     return show(
         request,
@@ -146,17 +138,15 @@ def changes(
     name: str,
     who: PageViewer,
     context: Context,
+    listing: Listing,
     after: Annotated[int | None, Query(alias="from", ge=0)] = None,
     upto: Annotated[int | None, Query(alias="to", ge=0)] = None,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
 ) -> Response:
     """What a version of the list changed since an older one: entries added, removed and
     changed in category (JSON twin: ``GET /api/v1/lists/{name}/changes``)."""
     found = shared_lists.changes(context.store, who.principal, name, after, upto)
     rows = [{**r, "changed_fields": ", ".join(r["fields"])} for r in found["items"]]
-    shown = table(rows, columns=CHANGE_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=CHANGE_COLUMNS, listing=listing)
     span = f"from={found['from']}&to={found['to']}"
     return show(
         request,
