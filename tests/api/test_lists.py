@@ -107,3 +107,37 @@ def test_platform_reports_are_imported_and_networks_built(node: Node) -> None:
         "/api/v1/platform-reports", files={"file": ("big.json", b" " * (LIMIT + 1))}
     )
     assert too_big.status_code == 413
+
+
+def test_a_second_version_shows_what_it_changed(node: Node) -> None:
+    curator = node.client(node.tokens[("alpha", Role.CURATOR)])
+    for body in (
+        f"md5,category\n{'1' * 32},uk:A\n{'2' * 32},uk:B\n",
+        f"md5,category\n{'1' * 32},uk:C\n{'3' * 32},uk:B\n",
+    ):
+        response = curator.post(
+            "/api/v1/lists",
+            data={"name": "versioned", "format": "csv"},
+            files={"file": ("v.csv", body.encode(), "text/csv")},
+        )
+        assert response.status_code == 201, response.text
+    versions = curator.get("/api/v1/lists/versioned/versions").json()
+    assert [(v["added"], v["changed"], v["removed"]) for v in versions] == [
+        (None, None, None),
+        (1, 1, 1),
+    ]
+    changes = curator.get("/api/v1/lists/versioned/changes").json()
+    assert (changes["from"], changes["to"]) == (
+        versions[0]["generation"],
+        versions[1]["generation"],
+    )
+    by_change = {r["change"]: r for r in changes["items"]}
+    assert by_change["changed"]["category_before"] == "uk:A"
+    assert by_change["changed"]["category_after"] == "uk:C"
+    assert by_change["removed"]["item"] == f"md5:{'2' * 32}"
+    bad = curator.get("/api/v1/lists/versioned/changes", params={"from": 99})
+    assert bad.status_code == 404
+    page = curator.get(f"/lists/versioned/changes?from={changes['from']}&to={changes['to']}")
+    assert page.status_code == 200
+    assert f'href="/api/v1/lists/versioned/changes?from={changes["from"]}&amp;to=' in page.text
+    assert 'data-change="changed"' in page.text

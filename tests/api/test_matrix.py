@@ -187,6 +187,11 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/api/v1/lists/{name}/export"): lambda n, a, c: ("/api/v1/lists/known/export", None),
+    ("GET", "/api/v1/lists/{name}/versions"): lambda n, a, c: (
+        "/api/v1/lists/known/versions",
+        None,
+    ),
+    ("GET", "/api/v1/lists/{name}/changes"): lambda n, a, c: ("/api/v1/lists/known/changes", None),
     ("GET", "/api/v1/cases/{case}/media"): lambda n, a, c: (
         f"/api/v1/cases/{CASES[a]}/media",
         None,
@@ -277,6 +282,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/lists/conflicts"): lambda n, a, c: ("/lists/conflicts", None),
     ("GET", "/lists/{name}"): lambda n, a, c: ("/lists/known", None),
     ("GET", "/lists/{name}/diff/{other}"): lambda n, a, c: ("/lists/known/diff/spare", None),
+    ("GET", "/lists/{name}/changes"): lambda n, a, c: ("/lists/known/changes?sort=-item", None),
     # Scans as jobs, exhibits, media items, the review queue and clues.
     ("POST", "/api/v1/cases/{case}/scans"): lambda n, a, c: (
         f"/api/v1/cases/{CASES[a]}/scans",

@@ -128,3 +128,31 @@ def test_add_takes_a_bare_category_with_its_scheme(
     assert code == ExitCode.OK
     code, out, _ = run([*db, "lists", "show", "K", "--json"], capsys)
     assert json.loads(out)["by_category"] == {"projectvic-us:2": 1}
+
+
+def test_list_versions_and_what_a_version_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", f"sqlite:///{tmp_path / 'v.db'}"]
+    for label, body in (
+        ("v1", f"md5,category\n{md5(1)},uk:A\n{md5(2)},uk:B\n"),
+        ("v2", f"md5,category\n{md5(1)},uk:C\n{md5(3)},uk:B\n"),
+    ):
+        (tmp_path / "L.csv").write_text(body)
+        code, _, _ = run(
+            [*db, "lists", "import", str(tmp_path / "L.csv"), "--version", label], capsys
+        )
+        assert code == ExitCode.OK
+    code, out, _ = run([*db, "lists", "versions", "L", "--json"], capsys)
+    versions = json.loads(out)
+    assert [(v["version"], v["added"], v["removed"]) for v in versions] == [
+        ("v1", None, None),
+        ("v2", 1, 1),
+    ]
+    code, out, _ = run([*db, "lists", "changes", "L", "--json"], capsys)
+    changes = json.loads(out)
+    assert (changes["added"], changes["removed"], changes["changed"]) == (1, 1, 1)
+    code, out, _ = run([*db, "lists", "changes", "L"], capsys)
+    assert code == ExitCode.OK and "uk:A → uk:C" in out
+    code, _, err = run([*db, "lists", "changes", "L", "--from", "99"], capsys)
+    assert code != ExitCode.OK and "Traceback" not in err

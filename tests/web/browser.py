@@ -73,7 +73,7 @@ def serving(app: FastAPI) -> Iterator[str]:
 
 @contextmanager
 def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
-    """A headless Chromium with a fresh profile in ``profile``, at 1280x800."""
+    """A headless Chromium with a fresh profile in ``profile``, its pages 1280x800."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in FLAGS:
@@ -81,6 +81,11 @@ def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     driver.implicitly_wait(0)
+    # The page itself 1280x800 (the window's frame would otherwise take some of it).
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
     try:
         yield driver
     finally:

@@ -155,6 +155,10 @@ def test_another_agencys_case_is_not_found(site: Site) -> None:
     site.login("beta-lead")
     site.go(f"/cases/{CASES['alpha']}")
     assert site.driver.find_element(By.TAG_NAME, "h1").text == "Not found"
+    status = site.driver.execute_async_script(
+        "fetch(arguments[0]).then(r => arguments[1](r.status))", site.driver.current_url
+    )
+    assert status == 404  # the page's own answer, as the browser got it
     site.go(f"/cases/{CASES['alpha']}/media/{site.node.media['alpha']}")
     assert site.driver.find_element(By.TAG_NAME, "h1").text == "Not found"
     site.shot("not-found")

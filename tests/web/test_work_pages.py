@@ -5,12 +5,14 @@ another agency's user getting 404 on these pages of agency A's case."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -95,6 +97,28 @@ def test_a_category_vote_makes_the_grade_trusted(site: Site) -> None:
     site.go("/audit?q=grade.vote")
     rows = site.driver.find_elements(By.CSS_SELECTOR, 'tr[data-action="grade.vote"]')
     assert any("alpha/alpha-desk" in r.text and "uk:A" in r.text for r in rows)
+
+
+def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
+    site.login("alpha-desk")
+    sha = site.node.media["alpha"]
+    site.go(f"/cases/{CASES['alpha']}/review?q={sha[:16]}")
+    item = f'#queue li.item[data-sha="{sha}"]'
+    ActionChains(site.driver).send_keys("j").send_keys("v").perform()  # v: to the vote
+    focused = site.driver.switch_to.active_element
+    assert focused == site.driver.find_element(By.CSS_SELECTOR, f"{item} select")
+    Select(focused).select_by_value("projectvic-us:2")
+    button = site.driver.find_element(By.CSS_SELECTOR, f"{item} .vote-button")
+    button.click()
+    _until(site).until(ec.staleness_of(button))  # voted: the queue reloads
+    label = _until(site).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, f"{item} form.vote label"))
+    )
+    assert "Voted" in label.text and "projectvic-us:2" in label.text
+    site.shot("review-vote")
+    site.go(f"/api/v1/cases/{CASES['alpha']}/media/{sha}/votes")
+    votes = json.loads(site.driver.find_element(By.TAG_NAME, "body").text)["votes"]
+    assert any(v["category"] == "projectvic-us:2" and v["yours"] for v in votes)
 
 
 def test_a_link_to_another_agencys_case_shows_only_what_it_discloses(site: Site) -> None:
@@ -192,6 +216,27 @@ def test_a_list_is_imported_compared_and_disabled(site: Site, tmp_path: Path) ->
     site.driver.find_element(By.LINK_TEXT, "with known").click()
     figures = site.wait().until(ec.presence_of_element_located((By.ID, "diff")))
     assert figures.find_element(By.CSS_SELECTOR, '[data-figure="only_a"]').text == "2"
+    # A second version: c moves from B to A, d is gone, e is new.
+    upload.write_text(f"md5,category\n{'c' * 32},uk:A\n{'e' * 32},uk:C\n")
+    site.go("/lists")
+    site.driver.find_element(By.ID, "list-file").send_keys(str(upload))
+    site.driver.find_element(By.ID, "list-name").send_keys("partner")
+    form = site.driver.find_element(By.ID, "import-list")
+    site.driver.find_element(By.ID, "import").click()
+    _until(site).until(ec.staleness_of(form))  # imported: the page reloads
+    site.go("/lists/partner")
+    assert len(site.driver.find_elements(By.CSS_SELECTOR, "#versions tr[data-generation]")) == 2
+    site.driver.find_element(By.LINK_TEXT, "what it changed").click()
+    counts = site.wait().until(ec.presence_of_element_located((By.ID, "changes-figures")))
+    assert [
+        counts.find_element(By.CSS_SELECTOR, f'[data-figure="{k}"]').text
+        for k in ("added", "removed", "changed")
+    ] == ["1", "1", "1"]
+    changed = site.driver.find_element(By.CSS_SELECTOR, '#changes tr[data-change="changed"]')
+    assert "uk:B" in changed.text and "uk:A" in changed.text
+    twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
+    assert "/api/v1/lists/partner/changes?from=" in twin
+    site.shot("list-changes")
     site.go("/lists")
     site.driver.find_element(
         By.CSS_SELECTOR, '#lists tr[data-list="partner"] button.toggle'

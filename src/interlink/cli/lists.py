@@ -13,7 +13,7 @@ from interlink.cli.context import state
 from interlink.cli.output import JsonFlag, RichProgress, console, errors, print_json
 from interlink.domain.categories import SCHEMES, read_category
 from interlink.formats import registry
-from interlink.services import list_compare
+from interlink.services import list_compare, list_versions
 from interlink.services import lists as service
 
 app = typer.Typer(no_args_is_help=True, help="Known-material lists.")
@@ -327,3 +327,52 @@ def enable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
 def disable(ctx: typer.Context, name: Annotated[str, typer.Argument()]) -> None:
     """Stop matching scans against this list (its entries are kept)."""
     _toggle(ctx, name, False)
+
+
+@app.command("versions")
+def versions(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """A list's versions, oldest first, with how many entries each added, changed, removed."""
+    shared = state(ctx)
+    found = list_versions.versions(shared.store, name)
+    service.audit_read(shared.store, "versions", [name], actor=shared.settings.actor)
+    if as_json:
+        print_json(found)
+        return
+    table = Table("Version #", "Label", "Imported", "Added", "Changed", "Removed", "Source")
+    for v in found:
+        counts = [("first" if v[k] is None else str(v[k])) for k in ("added", "changed", "removed")]
+        table.add_row(str(v["generation"]), v["version"], v["imported_at"], *counts, v["source"])
+    console.print(table)
+
+
+@app.command("changes")
+def changes(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The list.")],
+    after: Annotated[
+        int | None, typer.Option("--from", help="The older version # (default: the one before).")
+    ] = None,
+    upto: Annotated[
+        int | None, typer.Option("--to", help="The newer version # (default: the newest).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What a newer version of a list changed since an older one: entries added, removed, and
+    changed in category, series or flags (version numbers from ``lists versions``)."""
+    shared = state(ctx)
+    found = list_versions.changes(shared.store, name, after=after, upto=upto)
+    service.audit_read(shared.store, "changes", [name], actor=shared.settings.actor)
+    if as_json:
+        print_json(found)
+        return
+    console.print(
+        f"{escape(name)} version {found['from']} → {found['to']}: {found['added']} added, "
+        f"{found['removed']} removed, {found['changed']} changed"
+    )
+    for row in found["items"][:SHOWN]:
+        was, now = row["category_before"] or "—", row["category_after"] or "—"
+        console.print(f"  {row['change']:8} {escape(row['item'])}  {was} → {now}")

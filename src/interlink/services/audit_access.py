@@ -13,13 +13,21 @@ from interlink.settings import Settings
 
 
 def audit_page(
-    store: SqlStore, principal: Principal, *, after_id: int = 0, limit: int = 100
+    store: SqlStore,
+    principal: Principal,
+    *,
+    after_id: int = 0,
+    limit: int = 100,
+    newest_first: bool = False,
 ) -> list[AuditRecord]:
-    """Records after ``after_id`` in chain order that the principal may read (the local
-    operator: all of them; an agency admin: those of its agency's users)."""
+    """Records after ``after_id`` in chain order (``newest_first``: before it, newest first)
+    that the principal may read (the local operator: all of them; an agency admin: those of
+    its agency's users)."""
     principal.require(Capability.AUDIT_READ)
     prefix = None if principal.method is AuthMethod.LOCAL else f"{principal.agency}/"
-    return AuditPages(store.engine).page(after_id=after_id, limit=limit, actor_prefix=prefix)
+    return AuditPages(store.engine).page(
+        after_id=after_id, limit=limit, actor_prefix=prefix, newest_first=newest_first
+    )
 
 
 def verify(store: SqlStore, principal: Principal) -> ChainCheck:

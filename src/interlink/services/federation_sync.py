@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from interlink.adapters.sql.lists import _list_entry
+from interlink.adapters.sql.list_rows import list_entry as _list_entry
 from interlink.adapters.sql.peers import Origin, PeerRecord
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
 from interlink.adapters.sql.store import SqlStore

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from interlink.adapters.sql.list_history import describe
 from interlink.adapters.sql.store import SqlStore
-from interlink.domain.lists import ListEntry, hash_key
+from interlink.domain.lists import hash_key
 
 #: Examples kept of each kind of difference.
 SAMPLES = 20
@@ -30,20 +31,10 @@ class ListDiff:
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def _described(entry: ListEntry) -> dict[str, Any]:
-    return {
-        "category": entry.category.display() if entry.category else None,
-        "series": entry.series,
-        "victim_identified": entry.victim_identified,
-        "offender_identified": entry.offender_identified,
-        "distributed": entry.distributed,
-    }
-
-
 def diff_lists(store: SqlStore, a: str, b: str) -> ListDiff:
     """How list ``b`` differs from list ``a``."""
     first = {
-        key: _described(entry)
+        key: describe(entry)
         for _, entry in store.lists.entries(store.lists.get(a).id)
         if (key := hash_key(entry)) is not None
     }
@@ -53,7 +44,7 @@ def diff_lists(store: SqlStore, a: str, b: str) -> ListDiff:
         key = hash_key(entry)
         if key is None:
             continue
-        theirs = _described(entry)
+        theirs = describe(entry)
         mine = first.pop(key, None)
         if mine is None:
             only_b += 1

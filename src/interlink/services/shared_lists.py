@@ -13,7 +13,7 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import InvalidFieldError, TooLargeError
 from interlink.domain.principal import Capability, Principal
 from interlink.formats import registry
-from interlink.services import list_compare
+from interlink.services import list_compare, list_versions
 from interlink.services import lists as service
 
 _CHUNK = 1 << 20
@@ -67,6 +67,25 @@ def diff(store: SqlStore, principal: Principal, a: str, b: str) -> list_compare.
     result = list_compare.diff_lists(store, a, b)
     service.audit_read(store, "diff", [a, b], actor=principal.actor)
     return result
+
+
+def versions(store: SqlStore, principal: Principal, name: str) -> list[dict[str, Any]]:
+    """The list's versions, oldest first, with what each changed (audited)."""
+    principal.require(Capability.LISTS_READ)
+    found = list_versions.versions(store, name)
+    service.audit_read(store, "versions", [name], actor=principal.actor)
+    return found
+
+
+def changes(
+    store: SqlStore, principal: Principal, name: str, after: int | None, upto: int | None
+) -> dict[str, Any]:
+    """What version ``upto`` of the list changed since version ``after`` (defaults: the
+    newest and the one before it), entry by entry (audited)."""
+    principal.require(Capability.LISTS_READ)
+    found = list_versions.changes(store, name, after=after, upto=upto)
+    service.audit_read(store, "changes", [name], actor=principal.actor)
+    return found
 
 
 def conflict_json(conflict: Conflict) -> dict[str, Any]:

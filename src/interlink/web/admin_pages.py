@@ -4,9 +4,7 @@ Changes are the API's, sent by the page's script with the session's CSRF token."
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
@@ -14,12 +12,10 @@ from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.domain.principal import Role
 from interlink.services import accounts, authentication, exposure
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 USER_COLUMNS = (
     "name",
     "agency",
@@ -37,16 +33,14 @@ def users(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The users the admin manages (JSON twin: ``GET /api/v1/users``)."""
     rows = [
         {**accounts.user_card(u), "roles": ", ".join(sorted(r.value for r in u.roles))}
         for u in accounts.list_users(context.store, who.principal)
     ]
-    shown = table(rows, columns=USER_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=USER_COLUMNS, listing=listing)
     roles = [r.value for r in Role if who.principal.can(C.USERS_NODE) or r is not Role.NODE_ADMIN]
     return show(request, who, "users.html", twin="/api/v1/users", table=shown, roles=roles)
 
@@ -56,9 +50,7 @@ def tokens(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The viewer's API tokens (JSON twin: ``GET /api/v1/tokens``)."""
     rows = []
@@ -66,7 +58,7 @@ def tokens(
         card = authentication.token_card(token)
         scopes = card["scopes"]
         rows.append({**card, "scopes": ", ".join(scopes) if isinstance(scopes, list) else "all"})
-    shown = table(rows, columns=TOKEN_COLUMNS, sort=sort or "-created_at", query=q, cursor=cursor)
+    shown = table(rows, columns=TOKEN_COLUMNS, listing=listing, default_sort="-created_at")
     held = sorted(c.value for c in who.principal.capabilities)
     return show(request, who, "tokens.html", twin="/api/v1/tokens", table=shown, held=held)
 

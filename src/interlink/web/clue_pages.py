@@ -3,6 +3,8 @@ the service its JSON twin ``GET /api/v1/cases/{case}/clues`` calls."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -10,16 +12,33 @@ from interlink.api import rules
 from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.services import case_clues
+from interlink.web.listing import Listing, ListQuery, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
+CAMERA_COLUMNS = ("camera", "serial", "count")
 
 
 @router.get("/cases/{case}/clues", openapi_extra=rules.needs(C.MEDIA_BLURRED, scoped=True))
-def clues(request: Request, case: str, who: PageViewer, context: Context) -> Response:
-    """Cameras, places and the capture timeline of the case's media."""
+def clues(
+    request: Request,
+    case: str,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """Cameras (sorted, filtered, paged), places (filtered alike, the most used first) and
+    the capture timeline of the case's media."""
     view = case_clues.case_clues(context.store, who.principal, case)
     widest = max((len(d["media"]) for d in view["timeline"]), default=1)
+    cameras = [
+        {**c, "camera": " ".join(v for v in (c["make"], c["model"]) if v), "count": len(c["media"])}
+        for c in view["cameras"]
+    ]
+    places = [
+        {**p, "place": f"{p['latitude']:.4f}, {p['longitude']:.4f}", "count": len(p["media"])}
+        for p in view["places"]
+    ]
     return show(
         request,
         who,
@@ -28,4 +47,9 @@ def clues(request: Request, case: str, who: PageViewer, context: Context) -> Res
         case=case,
         clues=view,
         widest=widest,
+        table=table(cameras, columns=CAMERA_COLUMNS, listing=listing, default_sort="-count"),
+        places=table(
+            places, columns=("count", "place"), listing=ListQuery("-count", listing.query)
+        ),
+        base=f"/cases/{quote(case, safe='')}/clues",
     )

@@ -3,21 +3,19 @@ its case (JSON twin: ``GET /api/v1/jobs``). Live progress is on each case's page
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
 from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.services import scan_jobs_view
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 JOB_COLUMNS = ("submitted_at", "state", "case", "path", "files_done", "submitted_by", "id")
 #: The page sorts and filters the agency's newest jobs, up to this many.
 NEWEST = 500
@@ -39,14 +37,12 @@ def jobs(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The agency's newest scan jobs (JSON twin: ``GET /api/v1/jobs``)."""
     found = scan_jobs_view.list_jobs(context.store, who.principal, limit=NEWEST)
     rows = [_row(j) for j in found["items"]]
-    shown = table(rows, columns=JOB_COLUMNS, sort=sort or "-submitted_at", query=q, cursor=cursor)
+    shown = table(rows, columns=JOB_COLUMNS, listing=listing, default_sort="-submitted_at")
     return show(
         request,
         who,

@@ -5,13 +5,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Depends, Query
 
 from interlink.api.pagination import decode, encode
 from interlink.domain.errors import InvalidFieldError
 
 #: Rows a page shows.
 PAGE_ROWS = 50
+Text = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=500)]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What a page's list was asked for: ``sort`` (a column, ``-`` before it for descending),
+    the filter text ``query`` and the ``cursor`` of the page."""
+
+    sort: str | None = None
+    query: str | None = None
+    cursor: str | None = None
+
+
+def list_query(sort: Text = None, q: Text = None, cursor: Cursor = None) -> ListQuery:
+    """A page's ``?sort=&q=&cursor=``."""
+    return ListQuery(sort, q, cursor)
+
+
+#: The list parameters of a page route.
+Listing = Annotated[ListQuery, Depends(list_query)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +62,15 @@ def table(
     rows: Sequence[Mapping[str, Any]],
     *,
     columns: Sequence[str],
-    sort: str | None,
-    query: str | None,
-    cursor: str | None,
+    listing: ListQuery,
+    default_sort: str | None = None,
     limit: int = PAGE_ROWS,
 ) -> Table:
-    """The page of ``rows`` after ``cursor`` whose ``columns`` contain ``query`` (any case),
-    sorted by ``sort`` (a column, ``-`` before it for descending; default the first)."""
-    wanted = (sort or columns[0]).strip()
+    """The page of ``rows`` after the listing's cursor whose ``columns`` contain its query
+    (any case), sorted by its sort (a column, ``-`` before it for descending; default
+    ``default_sort``, else the first column)."""
+    sort, query, cursor = listing.sort, listing.query, listing.cursor
+    wanted = (sort or default_sort or columns[0]).strip()
     descending = wanted.startswith("-")
     column = wanted.lstrip("-")
     if column not in columns:

@@ -4,9 +4,9 @@ reveal itself is the API's ``POST .../reveal``, called by the page's script)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
@@ -15,12 +15,10 @@ from interlink.domain.errors import NotFoundError
 from interlink.domain.principal import Capability as C
 from interlink.services import case_media, grading, review_queue
 from interlink.services.exposure import FRESH_SECOND_FACTOR, exposure_of
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, Viewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 REVIEW_COLUMNS = ("queue", "path", "copies", "serial", "captured", "gps", "series", "sha256")
 
 
@@ -70,15 +68,14 @@ def review(
     case: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The case's media to review, blurred: new first, known ones folded by series,
-    duplicates stacked, clue badges, the viewer's reviewed marks (JSON twin:
+    duplicates stacked, clue badges, the viewer's reviewed marks, and a category vote on each
+    item (the grading service's, as on the media page; JSON twin:
     ``GET /api/v1/cases/{case}/review``)."""
     rows = [_queue_row(r) for r in review_queue.review_queue(context.store, who.principal, case)]
-    shown = table(rows, columns=REVIEW_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=REVIEW_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -89,6 +86,8 @@ def review(
         entries=_folded(shown.rows, shown.sort == "queue"),
         new=sum(not r["reviewed"] for r in rows),
         columns=REVIEW_COLUMNS,
+        categories=grading.categories(),
+        votes_list=grading.grades_list(who.principal.agency),
     )
 
 

@@ -4,9 +4,9 @@ referral packages per country. Each calls the service its JSON twin calls."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
@@ -15,12 +15,10 @@ from interlink.domain.errors import NotFoundError
 from interlink.domain.principal import Capability as C
 from interlink.services import network_access, network_views
 from interlink.web.graph_svg import picture
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 NETWORK_COLUMNS = ("network", "members", "media", "known_media", "countries", "last_seen")
 MEMBER_COLUMNS = ("label", "key", "country", "capital", "degree", "betweenness", "media")
 REFERRAL_COLUMNS = ("country", "accounts", "networks", "media", "known_media")
@@ -37,9 +35,7 @@ def networks(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The latest build's networks (JSON twin: ``GET /api/v1/networks/builds/latest``)."""
     try:
@@ -47,7 +43,7 @@ def networks(
     except NotFoundError:
         build = None
     rows = [_network_row(n) for n in build["networks"]] if build else []
-    shown = table(rows, columns=NETWORK_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=NETWORK_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -64,16 +60,14 @@ def network(
     network: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """One network drawn, with its members (JSON twin:
     ``GET /api/v1/networks/builds/latest/networks/{network}``)."""
     view = network_views.network_graph(context.store, who.principal, network)
     key_players = set(view["key_players"])
     rows = [{**m, "key_player": m["key"] in key_players} for m in view["members"]]
-    shown = table(rows, columns=MEMBER_COLUMNS, sort=sort or "-capital", query=q, cursor=cursor)
+    shown = table(rows, columns=MEMBER_COLUMNS, listing=listing, default_sort="-capital")
     return show(
         request,
         who,
@@ -91,16 +85,14 @@ def referrals(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The referral package of each country (JSON twin: ``GET /api/v1/referrals``)."""
     try:
         rows = network_views.referral_list(context.store, who.principal)
     except NotFoundError:
         rows = []
-    shown = table(rows, columns=REFERRAL_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=REFERRAL_COLUMNS, listing=listing)
     return show(request, who, "referrals.html", twin="/api/v1/referrals", table=shown)
 
 
@@ -110,9 +102,7 @@ def referral(
     country: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """One country's referral package (JSON twin: ``GET /api/v1/referrals/{country}``)."""
     package = network_views.referral_document(
@@ -126,7 +116,7 @@ def referral(
         }
         for a in package["accounts"]
     ]
-    shown = table(rows, columns=ACCOUNT_COLUMNS, sort=sort or "-capital", query=q, cursor=cursor)
+    shown = table(rows, columns=ACCOUNT_COLUMNS, listing=listing, default_sort="-capital")
     return show(
         request,
         who,

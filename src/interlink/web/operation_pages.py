@@ -4,21 +4,17 @@ safeguarded, in all and country by country. Each calls the service its JSON twin
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
 from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.services import casefile, operation_dashboard
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 OPERATION_COLUMNS = ("operation", "description", "created_at", "cases", "own_cases")
 COUNTRY_COLUMNS = (
     "country",
@@ -35,13 +31,11 @@ def operations(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The agency's operations (JSON twin: ``GET /api/v1/operations``)."""
     rows = operation_dashboard.operation_list(context.store, who.principal)
-    shown = table(rows, columns=OPERATION_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=OPERATION_COLUMNS, listing=listing)
     return show(request, who, "operations.html", twin="/api/v1/operations", table=shown)
 
 
@@ -51,13 +45,11 @@ def operation(
     name: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """An operation's dashboard (JSON twin: ``GET /api/v1/operations/{name}/dashboard``)."""
     board = operation_dashboard.dashboard(context.store, who.principal, name)
-    shown = table(board["countries"], columns=COUNTRY_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(board["countries"], columns=COUNTRY_COLUMNS, listing=listing)
     own = (
         [r["case"] for r in casefile.list_cases(context.store, who.principal)]
         if who.principal.can(C.CASES_WRITE) and who.principal.can(C.CASES_READ)

@@ -4,9 +4,9 @@ its JSON twin calls, with nothing added but presentation (sorting, filtering, pa
 
 from __future__ import annotations
 
-from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
@@ -16,13 +16,12 @@ from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import Capability as C
 from interlink.services import audit_access, casefile, scan_jobs_view
 from interlink.services.exposure import exposure_of
-from interlink.web.listing import PAGE_ROWS, table
+from interlink.web.listing import PAGE_ROWS, Listing, Table, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 CASE_COLUMNS = ("case", "status", "created_at", "exhibits", "linked_cases", "watch_hits")
+EXHIBIT_COLUMNS = ("name", "description", "acquisition_hash")
 
 
 @router.get("/cases", openapi_extra=rules.needs(C.CASES_READ))
@@ -30,13 +29,11 @@ def cases(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The agency's cases (JSON twin: ``GET /api/v1/cases``)."""
     rows = casefile.list_cases(context.store, who.principal)
-    shown = table(rows, columns=CASE_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=CASE_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -48,18 +45,28 @@ def cases(
 
 
 @router.get("/cases/{case}", openapi_extra=rules.needs(C.CASES_READ, scoped=True))
-def case(request: Request, case: str, who: PageViewer, context: Context) -> Response:
-    """One case: summary, exhibits and linked cases (JSON twins: ``GET /api/v1/cases/{case}``
+def case(
+    request: Request,
+    case: str,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """One case: summary, its exhibits (sorted, filtered, paged), its newest scan jobs and
+    linked cases, each of which has its own full list (JSON twins: ``GET /api/v1/cases/{case}``
     and ``/links``)."""
     shown = casefile.show_case(context.store, who.principal, case)
     links = casefile.links(context.store, who.principal, case)
     scans = scan_jobs_view.list_jobs(context.store, who.principal, case=case, limit=20)
+    exhibits = table(shown["exhibits"], columns=EXHIBIT_COLUMNS, listing=listing)
     return show(
         request,
         who,
         "case.html",
         twin=f"/api/v1/cases/{case}",
         case=shown,
+        table=exhibits,
+        base=f"/cases/{quote(case, safe='')}",
         links=links,
         jobs=scans["items"],
         roots=[str(r) for r in context.settings.evidence_roots],
@@ -86,32 +93,38 @@ def audit(
     request: Request,
     who: PageViewer,
     context: Context,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
-    """The audit log in chain order, a page at a time, filtered by a text within the page
-    (JSON twin: ``GET /api/v1/audit``)."""
-    after = decode(cursor) or 0
+    """The audit log a page at a time, newest first (``sort=id``: chain order), filtered by
+    a text within the page (JSON twin: ``GET /api/v1/audit``)."""
+    order = (listing.sort or "-id").strip()
+    if order not in ("id", "-id"):
+        raise InvalidFieldError("sort", order, "sort by id or -id (newest first)")
+    after = decode(listing.cursor) or 0
     if not isinstance(after, int) or after < 0:
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+        raise InvalidFieldError("cursor", str(listing.cursor)[:40], "not a cursor of this listing")
     found = audit_access.audit_page(
-        context.store, who.principal, after_id=after, limit=PAGE_ROWS + 1
+        context.store,
+        who.principal,
+        after_id=after,
+        limit=PAGE_ROWS + 1,
+        newest_first=order == "-id",
     )
     records = found[:PAGE_ROWS]
     more = len(found) > PAGE_ROWS
-    text = (q or "").strip().casefold()
+    text = (listing.query or "").strip().casefold()
     rows = [
         r
         for r in records
         if not text
         or text in f"{r.actor} {r.action} {r.object_type} {r.object_id} {r.after}".casefold()
     ]
+    next_cursor = encode(records[-1].id) if more and records else None
     return show(
         request,
         who,
         "audit.html",
         twin="/api/v1/audit",
         records=rows,
-        query=q or "",
-        next_cursor=encode(records[-1].id) if more and records else None,
+        table=Table([], len(rows), "id", order == "-id", listing.query or "", next_cursor),
     )

@@ -5,9 +5,9 @@ sent by the page's script (``static/actions.js``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
@@ -15,12 +15,10 @@ from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.linking.deconfliction import Disclosure, TriggerKind
 from interlink.services import casefile, casework_access, link_access
-from interlink.web.listing import table
+from interlink.web.listing import Listing, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
-Text = Annotated[str | None, Query(max_length=200)]
-Cursor = Annotated[str | None, Query(max_length=500)]
 LINK_COLUMNS = ("case", "agency_name", "country", "strength", "evidence_kinds")
 WATCH_COLUMNS = ("title", "priority", "disclosure", "case", "active", "hit_cases", "created_at")
 SERIES_COLUMNS = ("series", "victims", "unidentified", "identified", "safeguarded")
@@ -43,15 +41,13 @@ def links(
     case: str,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The case's links to other agencies' cases and its watch hits, with their evidence
     and disclosure (JSON twin: ``GET /api/v1/cases/{case}/links``)."""
     view = casefile.links(context.store, who.principal, case)
     rows = [_link_row(r) for r in view["links"]]
-    shown = table(rows, columns=LINK_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=LINK_COLUMNS, listing=listing)
     return show(
         request,
         who,
@@ -86,14 +82,12 @@ def watches(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The agency's watches (place, withdraw) and the hits it made or received (JSON twins:
     ``GET /api/v1/watches`` and ``GET /api/v1/watches/hits``)."""
     rows = casefile.watch_list(context.store, who.principal)
-    shown = table(rows, columns=WATCH_COLUMNS, sort=sort or "-created_at", query=q, cursor=cursor)
+    shown = table(rows, columns=WATCH_COLUMNS, listing=listing, default_sort="-created_at")
     hits = casefile.hits(context.store, who.principal)
     return show(
         request,
@@ -112,13 +106,11 @@ def series(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """Every series with its victims' identified status (JSON twin: ``GET /api/v1/series``)."""
     rows = casework_access.series_list(context.store, who.principal)
-    shown = table(rows, columns=SERIES_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=SERIES_COLUMNS, listing=listing)
     return show(request, who, "series.html", twin="/api/v1/series", table=shown)
 
 
@@ -127,16 +119,14 @@ def victims(
     request: Request,
     who: PageViewer,
     context: Context,
-    sort: Text = None,
-    q: Text = None,
-    cursor: Cursor = None,
+    listing: Listing,
 ) -> Response:
     """The agency's victims: record one, move one on (JSON twin: ``GET /api/v1/victims``)."""
     rows = [
         {**r, "series_names": ", ".join(r["series"])}
         for r in casework_access.victim_list(context.store, who.principal)
     ]
-    shown = table(rows, columns=VICTIM_COLUMNS, sort=sort, query=q, cursor=cursor)
+    shown = table(rows, columns=VICTIM_COLUMNS, listing=listing)
     return show(
         request,
         who,

@@ -10,8 +10,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
+from interlink.adapters.sql.list_history import ListHistory, describe, describe_row
+from interlink.adapters.sql.list_rows import (
+    category_of,
+    entry_row,
+    generation_of,
+    list_entry,
+    signal_row,
+)
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries, media_matches
-from interlink.domain.categories import Category
 from interlink.domain.errors import NotFoundError
 from interlink.domain.lists import (
     EntryInfo,
@@ -25,6 +32,17 @@ from interlink.domain.lists import (
 from interlink.domain.signals import Signal
 
 BATCH = 2000
+#: What an entry's history needs of it (``list_history.describe_row``), with its id.
+_DESCRIBED_COLUMNS = (
+    list_entries.c.id,
+    list_entries.c.entry_key,
+    list_entries.c.category_scheme,
+    list_entries.c.category_code,
+    list_entries.c.series,
+    list_entries.c.victim_identified,
+    list_entries.c.offender_identified,
+    list_entries.c.distributed,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,35 +62,6 @@ class SyncCounts:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
-
-
-def _entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
-    return {
-        "list_id": list_id,
-        "external_id": entry.external_id,
-        "category_scheme": entry.category.scheme if entry.category else None,
-        "category_code": entry.category.code if entry.category else None,
-        "series": entry.series,
-        "victim_identified": entry.victim_identified,
-        "offender_identified": entry.offender_identified,
-        "distributed": entry.distributed,
-        "media_kind": entry.media_kind,
-        "extra": dict(entry.extra) if entry.extra else None,
-    }
-
-
-def _signal_row(entry_id: int, list_id: int, signal: Signal) -> dict[str, Any]:
-    return {
-        "entry_id": entry_id,
-        "list_id": list_id,
-        "type": signal.type,
-        "value": signal.value,
-        "quality": signal.quality,
-    }
-
-
-def _category(scheme: str | None, code: str | None) -> Category | None:
-    return Category(scheme, code) if scheme and code else None
 
 
 class ListRepository:
@@ -110,12 +99,15 @@ class ListRepository:
         return int(result.scalar_one())
 
     def touch(self, connection: Connection, list_id: int, *, source: str, version: str) -> None:
-        """Record that the list was imported again now, from ``source`` at ``version``."""
+        """Record that the list was imported again now, from ``source`` at ``version`` (the
+        label of its newest generation too)."""
         connection.execute(
             update(hash_lists)
             .where(hash_lists.c.id == list_id)
             .values(source=source, version=version, imported_at=datetime.now(UTC))
         )
+        generation = generation_of(connection, list_id)
+        ListHistory.label(connection, list_id, generation, version=version, source=source)
 
     def clear(self, connection: Connection, list_id: int) -> int:
         """Delete every entry of a list; return how many there were. It is a new generation
@@ -154,7 +146,7 @@ class ListRepository:
         batch: Sequence[ListEntry],
         extra_columns: Sequence[dict[str, Any]] | None = None,
     ) -> int:
-        rows = [_entry_row(list_id, entry) for entry in batch]
+        rows = [entry_row(list_id, entry) for entry in batch]
         if extra_columns is not None:
             rows = [{**row, **more} for row, more in zip(rows, extra_columns, strict=True)]
         result = connection.execute(
@@ -163,7 +155,7 @@ class ListRepository:
         )
         ids = [int(row.id) for row in result]
         signal_rows = [
-            _signal_row(entry_id, list_id, signal)
+            signal_row(entry_id, list_id, signal)
             for entry_id, entry in zip(ids, batch, strict=True)
             for signal in entry.signals
         ]
@@ -259,12 +251,12 @@ class ListRepository:
             for row in connection.execution_options(yield_per=10_000).execute(query):
                 if row.id != current:
                     if current is not None:
-                        yield current, _list_entry(row_of, signals)
+                        yield current, list_entry(row_of, signals)
                     current, row_of, signals = row.id, row, []
                 if row.type is not None:
                     signals.append(Signal(row.type, row.value, row.quality))
         if current is not None:
-            yield current, _list_entry(row_of, signals)
+            yield current, list_entry(row_of, signals)
 
     def info(self, entry_ids: Iterable[int]) -> dict[int, EntryInfo]:
         """What each entry is known as, for the given ids."""
@@ -284,7 +276,7 @@ class ListRepository:
                         row.id,
                         row.list_id,
                         row.list_name,
-                        _category(row.category_scheme, row.category_code),
+                        category_of(row.category_scheme, row.category_code),
                         row.series,
                         row.victim_identified,
                         row.agency,
@@ -310,14 +302,13 @@ class ListRepository:
     # -- versioned imports -------------------------------------------------------------------
 
     def begin_import(self, connection: Connection, list_id: int) -> int:
-        """Start a new import generation of the list; return its number."""
-        current = connection.execute(
-            select(hash_lists.c.generation).where(hash_lists.c.id == list_id)
-        ).scalar_one()
-        generation = int(current) + 1
+        """Start a new import generation of the list (recorded in its history); return its
+        number."""
+        generation = generation_of(connection, list_id) + 1
         connection.execute(
             update(hash_lists).where(hash_lists.c.id == list_id).values(generation=generation)
         )
+        ListHistory.begin(connection, list_id, generation)
         return generation
 
     def sync(
@@ -340,14 +331,15 @@ class ListRepository:
                 by_key[key] = entry
         if not by_key:
             return SyncCounts()
-        existing = {
-            row.entry_key: (int(row.id), row.content_hash)
+        rows = {
+            row.entry_key: row
             for row in connection.execute(
-                select(list_entries.c.id, list_entries.c.entry_key, list_entries.c.content_hash)
+                select(*_DESCRIBED_COLUMNS, list_entries.c.content_hash)
                 .where(list_entries.c.list_id == list_id)
                 .where(list_entries.c.entry_key.in_(list(by_key)))
             )
         }
+        existing = {key: (int(row.id), row.content_hash) for key, row in rows.items()}
         new: list[tuple[str, ListEntry]] = []
         changed: list[tuple[int, str, ListEntry]] = []
         same: list[int] = []
@@ -379,7 +371,7 @@ class ListRepository:
                 update(list_entries)
                 .where(list_entries.c.id == ident)
                 .values(
-                    **_entry_row(list_id, entry),
+                    **entry_row(list_id, entry),
                     entry_key=key,
                     content_hash=digests[key],
                     seen_in=generation,
@@ -393,7 +385,7 @@ class ListRepository:
             connection.execute(
                 entry_signals.insert(),
                 [
-                    _signal_row(ident, list_id, signal)
+                    signal_row(ident, list_id, signal)
                     for ident, _, entry in changed
                     for signal in entry.signals
                 ],
@@ -404,38 +396,60 @@ class ListRepository:
                 .where(list_entries.c.id.in_(same[start : start + 500]))
                 .values(seen_in=generation)
             )
+        if generation > 1:  # a list's first generation added everything: not recorded
+            ListHistory.record(
+                connection,
+                list_id,
+                generation,
+                [(key, None, describe(entry)) for key, entry in new]
+                + [(key, describe_row(rows[key]), describe(entry)) for _, key, entry in changed],
+            )
         return SyncCounts(len(new), len(changed), len(same))
 
     def withdraw(self, connection: Connection, list_id: int, keys: Sequence[str]) -> int:
         """Delete the entries with these ``entry_key``s (a list's tombstones); return how many."""
         removed = 0
+        generation = generation_of(connection, list_id)
         for start in range(0, len(keys), 500):
-            ids = list(
+            rows = list(
                 connection.execute(
-                    select(list_entries.c.id).where(
+                    select(*_DESCRIBED_COLUMNS).where(
                         list_entries.c.list_id == list_id,
                         list_entries.c.entry_key.in_(keys[start : start + 500]),
                     )
-                ).scalars()
+                )
             )
-            removed += self._delete_ids(connection, ids)
+            removed += self._delete_rows(connection, list_id, generation, rows)
         return removed
 
     def drop_unseen(self, connection: Connection, list_id: int, generation: int) -> int:
         """Delete the entries the import ``generation`` did not carry (a full version replaces
         the list); return how many."""
-        ids = list(
+        rows = list(
             connection.execute(
-                select(list_entries.c.id).where(
+                select(*_DESCRIBED_COLUMNS).where(
                     list_entries.c.list_id == list_id,
                     (list_entries.c.seen_in.is_(None)) | (list_entries.c.seen_in != generation),
                 )
-            ).scalars()
+            )
         )
         removed = 0
-        for start in range(0, len(ids), 500):
-            removed += self._delete_ids(connection, ids[start : start + 500])
+        for start in range(0, len(rows), 500):
+            removed += self._delete_rows(connection, list_id, generation, rows[start : start + 500])
         return removed
+
+    @classmethod
+    def _delete_rows(
+        cls, connection: Connection, list_id: int, generation: int, rows: Sequence[Any]
+    ) -> int:
+        """Delete these entries, recorded as removed by ``generation``."""
+        ListHistory.record(
+            connection,
+            list_id,
+            generation,
+            [(row.entry_key or f"entry:{row.id}", describe_row(row), None) for row in rows],
+        )
+        return cls._delete_ids(connection, [int(row.id) for row in rows])
 
     @staticmethod
     def _delete_ids(connection: Connection, ids: Sequence[int]) -> int:
@@ -445,18 +459,3 @@ class ListRepository:
         connection.execute(delete(entry_signals).where(entry_signals.c.entry_id.in_(ids)))
         connection.execute(delete(list_entries).where(list_entries.c.id.in_(ids)))
         return len(ids)
-
-
-def _list_entry(row: Any, signals: list[Signal]) -> ListEntry:
-    extra = tuple(sorted((str(k), str(v)) for k, v in (row.extra or {}).items()))
-    return ListEntry(
-        signals=tuple(signals),
-        category=_category(row.category_scheme, row.category_code),
-        series=row.series,
-        victim_identified=row.victim_identified,
-        offender_identified=row.offender_identified,
-        distributed=row.distributed,
-        external_id=row.external_id,
-        media_kind=row.media_kind,
-        extra=extra,
-    )

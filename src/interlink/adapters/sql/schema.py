@@ -230,6 +230,33 @@ list_entries = Table(
     Index("ix_list_entries_list_key", "list_id", "entry_key", unique=True),
 )
 
+# Each import generation of a list (its version label, source and time), from the first one
+# this store recorded on: the versions a list's changes are compared between.
+list_versions = Table(
+    "list_versions",
+    metadata,
+    Column("list_id", BigId, ForeignKey("hash_lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("generation", BigInteger, primary_key=True),
+    Column("version", String(100), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+# What each generation after a list's first changed, entry by entry: the entry as described
+# before (``None``: added) and after (``None``: removed). A list's first import is not
+# recorded (everything was added), so history costs only what later versions change.
+list_changes = Table(
+    "list_changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("list_id", BigId, ForeignKey("hash_lists.id", ondelete="CASCADE"), nullable=False),
+    Column("generation", BigInteger, nullable=False),
+    Column("entry_key", String(300), nullable=False),
+    Column("before", JSON(none_as_null=True), nullable=True),
+    Column("after", JSON(none_as_null=True), nullable=True),
+    Index("ix_list_changes_list_generation", "list_id", "generation"),
+)
+
 entry_signals = Table(
     "entry_signals",
     metadata,

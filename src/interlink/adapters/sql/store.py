@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from interlink.adapters.sql.holdings import HoldingsRepository
     from interlink.adapters.sql.jobs import JobRepository
     from interlink.adapters.sql.links import LinkRepository
+    from interlink.adapters.sql.list_history import ListHistory
     from interlink.adapters.sql.list_views import ListViews
     from interlink.adapters.sql.lists import ListRepository
     from interlink.adapters.sql.media import MediaRepository
@@ -60,6 +61,12 @@ class SqlStore:
         from interlink.adapters.sql.lists import ListRepository
 
         return ListRepository(self.engine)
+
+    @cached_property
+    def list_history(self) -> ListHistory:
+        from interlink.adapters.sql.list_history import ListHistory
+
+        return ListHistory(self.engine)
 
     @cached_property
     def list_views(self) -> ListViews:

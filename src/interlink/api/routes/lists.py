@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
@@ -175,6 +175,65 @@ def diff(name: str, other: str, principal: Caller, context: Context) -> Diff:
         different=result.different,
         samples=result.samples,
     )
+
+
+class Version(BaseModel):
+    """One version (import generation) of a list and what it changed (``None``: the first
+    version recorded, whose entries were all new)."""
+
+    generation: int
+    version: str
+    source: str
+    imported_at: str
+    added: int | None
+    changed: int | None
+    removed: int | None
+
+
+class Change(BaseModel):
+    """An entry a newer version added, removed or described differently."""
+
+    item: str
+    change: Literal["added", "removed", "changed"]
+    category_before: str | None
+    category_after: str | None
+    fields: list[str]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class Changes(BaseModel):
+    """What version ``to`` of list ``name`` holds differently from version ``from``."""
+
+    name: str
+    from_: int = Field(alias="from")
+    to: int
+    added: int
+    removed: int
+    changed: int
+    items: list[Change]
+    truncated: bool
+
+
+@router.get("/{name}/versions", response_model=list[Version], openapi_extra=_READ)
+def versions(name: str, principal: Caller, context: Context) -> list[Version]:
+    """The list's versions, oldest first, with how many entries each added, changed, removed."""
+    found = shared_lists.versions(context.store, principal, name)
+    return [Version.model_validate(v) for v in found]
+
+
+@router.get("/{name}/changes", response_model=Changes, openapi_extra=_READ)
+def changes(
+    name: str,
+    principal: Caller,
+    context: Context,
+    after: Annotated[int | None, Query(alias="from", ge=0)] = None,
+    upto: Annotated[int | None, Query(alias="to", ge=0)] = None,
+) -> Changes:
+    """What version ``to`` (default: the newest) changed since version ``from`` (default: the
+    one before): entries added, removed, and changed in category, series or flags."""
+    found = shared_lists.changes(context.store, principal, name, after, upto)
+    return Changes.model_validate(found)
 
 
 @router.get("/{name}/export", response_class=Response, openapi_extra=_READ)

@@ -1,5 +1,6 @@
 // The review queue: r marks the selected item (or every item of a folded series) reviewed for
-// you, or new again, through the API (stored and audited), then moves to the next item.
+// you, or new again, through the API (stored and audited), then moves to the next item; v
+// goes to the selected item's category vote.
 // No framework; nothing loaded from elsewhere.
 "use strict";
 (function () {
@@ -35,10 +36,15 @@
 
   document.addEventListener("keydown", async (e) => {
     const typing = /^(INPUT|TEXTAREA|SELECT)$/.test((e.target && e.target.tagName) || "");
-    if (typing || e.ctrlKey || e.metaKey || e.altKey || e.key !== "r") return;
+    if (typing || e.ctrlKey || e.metaKey || e.altKey || (e.key !== "r" && e.key !== "v")) return;
     const row = queue.querySelector("li.item.selected");
     if (!row) return;
     e.preventDefault();
+    if (e.key === "v") {  // v: to the selected item's category vote
+      const select = row.querySelector("form.vote select");
+      if (select) select.focus();
+      return;
+    }
     if (await toggle(row)) document.dispatchEvent(new KeyboardEvent("keydown", { key: "j" }));
   });
 })();

@@ -43,7 +43,8 @@
     const at = new Date(job.submitted_at);
     const time = text("time", isNaN(at) ? job.submitted_at : format.format(at));
     time.dateTime = job.submitted_at;
-    time.title = job.submitted_at;
+    // UTC on hover, as the pages' ``when`` macro writes it.
+    time.title = isNaN(at) ? job.submitted_at : at.toISOString().slice(0, 19).replace("T", " ") + " UTC";
     cell(row, time);
     cell(row, text("span", job.submitted_by));
     const actions = cell(row);

@@ -1,0 +1,64 @@
+"""Rows of the list tables as the list repository writes and reads them: an entry's row and
+its signals' rows, a stored row back as an entry, and a list's current import generation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from interlink.adapters.sql.schema import hash_lists
+from interlink.domain.categories import Category
+from interlink.domain.lists import ListEntry
+from interlink.domain.signals import Signal
+
+
+def entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
+    return {
+        "list_id": list_id,
+        "external_id": entry.external_id,
+        "category_scheme": entry.category.scheme if entry.category else None,
+        "category_code": entry.category.code if entry.category else None,
+        "series": entry.series,
+        "victim_identified": entry.victim_identified,
+        "offender_identified": entry.offender_identified,
+        "distributed": entry.distributed,
+        "media_kind": entry.media_kind,
+        "extra": dict(entry.extra) if entry.extra else None,
+    }
+
+
+def signal_row(entry_id: int, list_id: int, signal: Signal) -> dict[str, Any]:
+    return {
+        "entry_id": entry_id,
+        "list_id": list_id,
+        "type": signal.type,
+        "value": signal.value,
+        "quality": signal.quality,
+    }
+
+
+def category_of(scheme: str | None, code: str | None) -> Category | None:
+    return Category(scheme, code) if scheme and code else None
+
+
+def generation_of(connection: Connection, list_id: int) -> int:
+    found = connection.execute(
+        select(hash_lists.c.generation).where(hash_lists.c.id == list_id)
+    ).scalar_one()
+    return int(found)
+
+
+def list_entry(row: Any, signals: list[Signal]) -> ListEntry:
+    extra = tuple(sorted((str(k), str(v)) for k, v in (row.extra or {}).items()))
+    return ListEntry(
+        signals=tuple(signals),
+        category=category_of(row.category_scheme, row.category_code),
+        series=row.series,
+        victim_identified=row.victim_identified,
+        offender_identified=row.offender_identified,
+        distributed=row.distributed,
+        external_id=row.external_id,
+        media_kind=row.media_kind,
+        extra=extra,
+    )
