@@ -20,7 +20,7 @@ from interlink.services import federation_operations, operation_dashboard, victi
 from interlink.services.cases import acting_agency, open_case
 from interlink.services.federation_outbox import run_due
 from interlink.services.operations import add_to_operation, create_operation
-from interlink.services.peers import get_peer
+from interlink.services.peers import get_peer, peer_document
 from tests.federation.nodes import Node, make_node, peer, transport
 
 SHARE = """
@@ -117,6 +117,9 @@ def test_joined_operations_add_the_partners_figures_to_the_dashboard(
         assert secret not in wire
     assert {"operation.partner.link", "federation.operation.figures.received"} <= set(_actions(a))
     assert {"operation.partner.link", "federation.operation.figures.export"} <= set(_actions(b))
+    (shown,) = peer_document(a.store, get_peer(a.store, "bka"))["operations"]
+    assert shown["operation"] == "TANGO-UK" and shown["reference"] == REFERENCE
+    assert shown["received_at"] is not None
 
 
 def transport_bytes(a: Node, b: Node) -> list[bytes]:
@@ -263,3 +266,19 @@ def test_a_partners_answer_keeps_counts_only_and_refuses_anything_else() -> None
     ):
         with pytest.raises(FormatError):
             federation_operations.clean_figures(bad)
+
+
+def test_a_partner_that_stops_sharing_has_its_figures_forgotten(
+    sharing: tuple[Node, Node, Principal, Principal],
+) -> None:
+    a, b, on_a, on_b = sharing
+    _join_both(a, b, on_a, on_b)
+    assert _run(a, b) == [DONE]
+    assert operation_dashboard.dashboard(a.store, on_a, "TANGO-UK")["partners"][0]["figures"]
+    assert federation_operations.unlink_partner(b.store, on_b, "TANGO-DE", "nca") is True
+    federation_operations.queue_figure_pulls(a.store, get_peer(a.store, "bka"))
+    assert _run(a, b) == [FAILED]
+    (partner,) = operation_dashboard.dashboard(a.store, on_a, "TANGO-UK")["partners"]
+    assert partner["figures"] is None and partner["received_at"] is None
+    assert "federation.operation.figures.forgotten" in _actions(a)
+    assert "operation.partner.unlink" in _actions(b)

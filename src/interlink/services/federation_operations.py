@@ -11,7 +11,8 @@
   it shares figures), retried with backoff; the origin answers with a signed document of
   counts only (``answer_figures``: figures in all and per country, its agency, the time it
   computed them); the answer replaces the one held (``deliver_figures``: idempotent, an older
-  answer never overwrites a newer one).
+  answer never overwrites a newer one). When the origin refuses (it no longer shares, or left
+  the join), the figures it shared before are forgotten.
 - **Showing.** ``partner_figures`` is what the dashboard lists for each partner (its agency,
   the reference, when its figures were computed and received); ``total`` adds them up.
 
@@ -29,7 +30,12 @@ from interlink.adapters.sql.operation_partners import OperationPartnerRepository
 from interlink.adapters.sql.peers import PeerRecord
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Operation
-from interlink.domain.errors import AccessDeniedError, FormatError, InvalidFieldError
+from interlink.domain.errors import (
+    AccessDeniedError,
+    FormatError,
+    InvalidFieldError,
+    PolicyRefusalError,
+)
 from interlink.domain.principal import Capability, Principal
 from interlink.federation.policy import parse_policy
 from interlink.federation.signing import canonical, sign_document, verify_document
@@ -141,8 +147,6 @@ def unlink_partner(store: SqlStore, principal: Principal, name: str, peer_name: 
 
 
 def _refuse(store: SqlStore, peer: PeerRecord, reference: str, reason: str) -> AccessDeniedError:
-    from interlink.domain.errors import PolicyRefusalError
-
     _audit(
         store,
         f"peer:{peer.name}",
@@ -229,10 +233,30 @@ def clean_figures(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _forget(store: SqlStore, peer: PeerRecord, reference: str) -> None:
+    """The partner no longer shares (its policy, or it left the join): the figures it
+    shared before stop showing (audited)."""
+    repo = OperationPartnerRepository(store.engine)
+    with store.transaction() as tx:
+        if repo.forget_figures(tx, peer.id, reference):
+            store.audit.append(
+                tx,
+                actor="federation",
+                action="federation.operation.figures.forgotten",
+                object_type="peer",
+                object_id=peer.name,
+                after={"reference": reference},
+            )
+
+
 def deliver_figures(store: SqlStore, client: Any, reference: str) -> dict[str, Any]:
     """Pull the peer's figures for ``reference`` and keep them (audited)."""
     peer: PeerRecord = client.peer
-    answer = client.call("POST", OPERATION_FIGURES_PATH, canonical({"reference": reference}))
+    try:
+        answer = client.call("POST", OPERATION_FIGURES_PATH, canonical({"reference": reference}))
+    except PolicyRefusalError:
+        _forget(store, peer, reference)
+        raise
     payload = verify_document(answer, peer.fingerprint)
     if payload.get("type") != FIGURES_TYPE or payload.get("reference") != reference:
         raise FormatError("not the operation figures asked for", "response")

@@ -196,6 +196,19 @@ class OperationPartnerRepository:
         )
         return True
 
+    def forget_figures(self, connection: Connection, peer_id: uuid.UUID, reference: str) -> bool:
+        """Drop the figures held for a join (the join stays); whether there were any."""
+        done = connection.execute(
+            update(operation_partners)
+            .where(
+                (operation_partners.c.peer_id == peer_id)
+                & (operation_partners.c.reference == reference)
+                & operation_partners.c.figures.is_not(None)
+            )
+            .values(figures=None, agency=None, generated_at=None, received_at=None)
+        )
+        return bool(done.rowcount)
+
     def forget_peer(self, connection: Connection, peer_id: uuid.UUID) -> None:
         """Drop the joins with a peer being removed."""
         connection.execute(
