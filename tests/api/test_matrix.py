@@ -344,6 +344,14 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         f"/api/v1/operations/{OPERATIONS[a]}/dashboard",
         None,
     ),
+    ("POST", "/api/v1/operations/{name}/partners"): lambda n, a, c: (
+        f"/api/v1/operations/{OPERATIONS[a]}/partners",
+        {"peer": "no-such-peer", "reference": "EU-TANGO"},
+    ),
+    ("DELETE", "/api/v1/operations/{name}/partners/{peer}"): lambda n, a, c: (
+        f"/api/v1/operations/{OPERATIONS[a]}/partners/no-such-peer",
+        None,
+    ),
     ("GET", "/api/v1/exposure/budget"): lambda n, a, c: ("/api/v1/exposure/budget", None),
     ("PUT", "/api/v1/exposure/budget"): lambda n, a, c: ("/api/v1/exposure/budget", {"budget": 50}),
     ("POST", "/api/v1/audit/checkpoints"): lambda n, a, c: ("/api/v1/audit/checkpoints", None),
@@ -381,6 +389,10 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("GET", "/federation/v1/watches"): lambda n, a, c: ("/federation/v1/watches", None),
     ("POST", "/federation/v1/hits"): lambda n, a, c: ("/federation/v1/hits", {}),
+    ("POST", "/federation/v1/operations/figures"): lambda n, a, c: (
+        "/federation/v1/operations/figures",
+        {"reference": "EU-TANGO"},
+    ),
 }
 
 

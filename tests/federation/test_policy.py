@@ -72,3 +72,19 @@ def test_mistakes_name_the_field(text: str, field: str) -> None:
         parse_policy(text, source="p.toml")
     assert caught.value.field == field
     assert "p.toml" in str(caught.value)
+
+
+def test_operation_figures_are_shared_only_when_the_policy_says_so() -> None:
+    assert parse_policy(_example()).operations.share_figures is True
+    assert PeerPolicy().operations.share_figures is False
+    text = 'format = "interlink-federation-policy/1"\n[operations]\n'
+    assert parse_policy(text).operations.share_figures is False
+    shared = parse_policy(text + "share_figures = true\n")
+    assert policy_document(shared)["operations"] == {"share_figures": True}
+    for wrong, field in (
+        ('share_figures = "yes"', "operations.share_figures"),
+        ("figures = true", "operations.figures"),
+    ):
+        with pytest.raises(PolicyError) as caught:
+            parse_policy(f"{text}{wrong}\n")
+        assert caught.value.field == field

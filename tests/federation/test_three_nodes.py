@@ -3,7 +3,9 @@ mutual peering over HTTP, list sync with changes and tombstones, a private overl
 (A learns that B holds 12 of its 200 seizure files and whom to contact; C, peered without
 overlap rights, tells A nothing and audits its refusal), a deconfliction hit across nodes
 (a watch on A, a scan on B: B's case owner sees the hit, A's owner is told as the policy and
-the watch's disclosure allow), and a partner killed in the middle of a sync, restarted, and
+the watch's disclosure allow), an operation spanning nodes (A and B join theirs: B's figures
+show on A's dashboard through the API; C, whose policy from A shares no operation figures,
+gets nothing and A audits the refusal), and a partner killed in the middle of a sync, restarted, and
 converged.
 
 One test tells the whole story, in order, so the three servers start once (pytest-xdist
@@ -22,18 +24,23 @@ from pathlib import Path
 import httpx
 import pytest
 
+from interlink.adapters.sql.operation_partners import OperationPartnerRepository
 from interlink.adapters.sql.outbox import OutboxRepository
 from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.images import encode, scene
+from interlink.domain.cases import VictimStatus
 from interlink.domain.categories import Category
 from interlink.domain.lists import HashList, ListEntry
+from interlink.domain.principal import Principal, Role
 from interlink.domain.signals import Signal
 from interlink.federation.http import HttpTransport
 from interlink.linking.deconfliction import Disclosure, TriggerKind
+from interlink.services import accounts, authentication, federation_operations, victims
 from interlink.services.cases import acting_agency
 from interlink.services.federation_outbox import sync
 from interlink.services.federation_watches import reported_hits
+from interlink.services.operations import add_to_operation, create_operation
 from interlink.services.peers import add_peer, confirm_peering, get_peer, peer_document
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.services.watches import TriggerSpec, add_watch, hit_views
@@ -43,6 +50,8 @@ A_FOR_B = """
 format = "interlink-federation-policy/1"
 [deconfliction]
 send_watches = true
+[operations]
+share_figures = true
 """
 B_FOR_A = """
 format = "interlink-federation-policy/1"
@@ -62,6 +71,9 @@ mode = "intersection"
 per_day = 5
 lists = ["bka-known"]
 contact = true
+
+[operations]
+share_figures = true
 """
 NOTHING = 'format = "interlink-federation-policy/1"\n'
 SEIZURE = 200
@@ -136,6 +148,70 @@ def _seize(node: ServedNode, root: Path) -> None:
         (root / f"img-{n:03d}.png").write_bytes(encode(scene(n, (48, 36)), "PNG"))
     owner = acting_agency(node.store, node.agency, "GB", actor="t")
     scan_exhibit(node.store, root, case="OP-1", options=ScanOptions(workers=0), agency=owner)
+
+
+def _investigator(node: ServedNode, agency: str, country: str) -> Principal:
+    record = acting_agency(node.store, agency, country, actor="t")
+    return Principal.local(record.id, record.name, f"{node.name}-investigator")
+
+
+def _operation_across_nodes(a: ServedNode, b: ServedNode, c: ServedNode) -> None:
+    """A and B join their operations under one reference; B's figures reach A's dashboard
+    (the API, as a user of A reads it). C joins one too, but A's policy for C shares no
+    operation figures: C gets nothing and both sides audit the refusal."""
+    on_b = _investigator(b, "BKA", "DE")
+    bka = acting_agency(b.store, "BKA", "DE", actor="t")
+    create_operation(b.store, "TANGO-DE", bka, actor="t")
+    add_to_operation(b.store, "TANGO-DE", "DE-2026-17", bka, actor="t")
+    victims.add_victim(b.store, "kid-1", bka, case="DE-2026-17", actor="t")
+    for status in (VictimStatus.IDENTIFIED, VictimStatus.SAFEGUARDED):
+        victims.advance_victim(b.store, "kid-1", status, bka, actor="t")
+    federation_operations.link_partner(b.store, on_b, "TANGO-DE", "nca", "EU-TANGO")
+    on_a = _investigator(a, "NCA", "GB")
+    nca = acting_agency(a.store, "NCA", actor="t")
+    create_operation(a.store, "TANGO-UK", nca, actor="t")
+    add_to_operation(a.store, "TANGO-UK", "OP-1", nca, actor="t")
+    federation_operations.link_partner(a.store, on_a, "TANGO-UK", "bka", "EU-TANGO")
+    on_c = _investigator(c, "Politie", "NL")
+    create_operation(c.store, "TANGO-NL", acting_agency(c.store, "Politie", actor="t"), actor="t")
+    federation_operations.link_partner(c.store, on_c, "TANGO-NL", "nca", "EU-TANGO")
+    bka_on_a = get_peer(a.store, "bka").id
+    partners = OperationPartnerRepository(a.store.engine)
+    _until(
+        "B's figures on A",
+        lambda: bool((found := partners.by_reference(bka_on_a, "EU-TANGO")) and found.figures),
+    )
+    accounts.add_user(
+        a.store, on_a, "ivy", agency="NCA", roles=frozenset({Role.INVESTIGATOR}), password=None
+    )
+    _, secret = authentication.create_token(a.store, on_a, user="ivy")
+    board = httpx.get(
+        f"{a.url}/api/v1/operations/TANGO-UK/dashboard",
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=30,
+    )
+    assert board.status_code == 200, board.text
+    body = board.json()
+    (partner,) = body["partners"]
+    assert partner["agency"] == "BKA" and partner["reference"] == "EU-TANGO"
+    assert partner["received_at"] and partner["figures"]["children_safeguarded"] == 1
+    assert body["total"]["figures"]["children_safeguarded"] == (
+        body["figures"]["children_safeguarded"] + 1
+    )
+    assert body["total"]["figures"]["cases"] == 2 and body["total"]["partners"] == 1
+    assert "federation.operation.figures.export" in _actions(b)
+    assert "federation.operation.figures.received" in _actions(a)
+
+    def refused_c() -> bool:
+        return any(
+            r.action == "federation.operation.refused" and r.object_id == "politie"
+            for r in a.store.audit.records()
+        )
+
+    _until("A's refusal of C", refused_c)
+    _until("C's failed pull", lambda: "federation.exchange.failed" in _actions(c))
+    (nothing,) = OperationPartnerRepository(c.store.engine).partners()
+    assert nothing.figures is None and nothing.received_at is None
 
 
 @pytest.mark.slow
@@ -281,6 +357,8 @@ def test_three_nodes_peer_sync_query_and_converge(cluster: Cluster, tmp_path: Pa
     assert "federation.watches.pull" in _actions(b)
     assert not RemoteWatchRepository(c.store.engine).mapped()  # A sends C no watches
     print(f"deconfliction: {time.monotonic() - clock:.1f} s")
+    _operation_across_nodes(a, b, c)
+    print(f"operation: {time.monotonic() - clock:.1f} s")
 
     # -- A partner killed in the middle of a sync, restarted: the nodes converge.
     bulk = _create_list(b.store, "bka-bulk", [_random_entry(rng, 5000 + n) for n in range(BULK)])

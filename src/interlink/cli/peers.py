@@ -33,8 +33,14 @@ def _show(detail: dict[str, Any]) -> None:
         f"  watches sent {deconfliction['send_watches']}, hits reported "
         f"{deconfliction['report_hits']}"
     )
+    console.print(f"  op. figures  {policy['operations']['share_figures']} (shared with it)")
     for pulled in detail["pulled"]:
         console.print(f"  pulled {pulled['list']} to change {pulled['cursor']}")
+    for joined in detail.get("operations", []):
+        console.print(
+            f"  operation {joined['operation']} joined as {joined['reference']}, figures "
+            + (f"received {joined['received_at']}" if joined["received_at"] else "not yet received")
+        )
     for owed in detail.get("exchanges", []):
         console.print(
             f"  {owed['kind']}: {owed['state']} after {owed['attempts']} attempt(s)"

@@ -3,8 +3,9 @@ rules that apply it.
 
 A ``PeerPolicy`` is held by *this* node about *one* peer and governs only what this node lets
 flow *to* that peer: the lists it shares and at which disclosure level, whether deconfliction
-watches and hits cross, and whether (and how often) the peer may run private overlap queries
-against this node. What a peer lets flow back is governed by the peer's own policy.
+watches and hits cross, whether (and how often) the peer may run private overlap queries
+against this node, and whether the figures of joined operations are shared. What a peer lets
+flow back is governed by the peer's own policy.
 """
 
 from __future__ import annotations
@@ -78,6 +79,14 @@ class OverlapRules:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationRules:
+    """Whether the figures of this node's operations joined with the peer's (both sides
+    linked the same operation reference) are shared with it: aggregate counts only."""
+
+    share_figures: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PeerPolicy:
     """What this node lets flow to one peer. The default policy lets nothing flow."""
 
@@ -85,6 +94,7 @@ class PeerPolicy:
     lists: tuple[SharedList, ...] = ()
     deconfliction: DeconflictionRules = DeconflictionRules()
     overlap: OverlapRules = OverlapRules()
+    operations: OperationRules = OperationRules()
 
     def disclosure(self, list_name: str) -> Disclosure | None:
         """The disclosure level at which ``list_name`` is shared, or ``None`` if it is not."""

@@ -16,6 +16,7 @@ from interlink.domain.errors import PolicyError
 from interlink.domain.federation import (
     DeconflictionRules,
     Disclosure,
+    OperationRules,
     OverlapMode,
     OverlapRules,
     PeerPolicy,
@@ -26,9 +27,10 @@ FORMAT = "interlink-federation-policy/1"
 
 _E = TypeVar("_E", bound=Enum)
 
-_TOP = {"format", "peer", "lists", "deconfliction", "overlap"}
+_TOP = {"format", "peer", "lists", "deconfliction", "overlap", "operations"}
 _LIST = {"name", "disclosure"}
 _DECONFLICTION = {"send_watches", "report_hits"}
+_OPERATIONS = {"share_figures"}
 _OVERLAP = {"mode", "per_day", "lists", "cases", "contact", "near_duplicates", "pdq_radius"}
 
 
@@ -94,7 +96,21 @@ def parse_policy(text: str, *, source: str | None = None) -> PeerPolicy:
             report_hits=read.boolean(table.get("report_hits", False), "deconfliction.report_hits"),
         )
     overlap = _overlap(read, top["overlap"]) if "overlap" in top else OverlapRules()
-    return PeerPolicy(peer=peer, lists=lists, deconfliction=deconfliction, overlap=overlap)
+    operations = OperationRules()
+    if "operations" in top:
+        table = read.table(top["operations"], "operations", _OPERATIONS)
+        operations = OperationRules(
+            share_figures=read.boolean(
+                table.get("share_figures", False), "operations.share_figures"
+            )
+        )
+    return PeerPolicy(
+        peer=peer,
+        lists=lists,
+        deconfliction=deconfliction,
+        overlap=overlap,
+        operations=operations,
+    )
 
 
 def _lists(read: _Reader, value: Any) -> tuple[SharedList, ...]:
@@ -163,4 +179,5 @@ def policy_document(policy: PeerPolicy) -> dict[str, Any]:
             "near_duplicates": policy.overlap.near_duplicates,
             "pdq_radius": policy.overlap.pdq_radius,
         },
+        "operations": {"share_figures": policy.operations.share_figures},
     }

@@ -21,6 +21,8 @@ HELLO_PATH = "/federation/v1/hello"
 #: Deconfliction: the watches a peer offers; hit reports on this node's watches.
 WATCHES_PATH = "/federation/v1/watches"
 HITS_PATH = "/federation/v1/hits"
+#: The figures of this node's operation joined with the peer's (counts only).
+OPERATION_FIGURES_PATH = "/federation/v1/operations/figures"
 
 
 class Transport(Protocol):

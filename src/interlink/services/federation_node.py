@@ -27,6 +27,7 @@ from interlink.federation.transport import (
     HELLO_PATH,
     HITS_PATH,
     LISTS_PATH,
+    OPERATION_FIGURES_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
     OVERLAP_REVEAL_PATH,
@@ -58,7 +59,8 @@ def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
     from interlink.services.federation_sync import shared_lists
 
     found = shared_lists(store, peer)
-    watches = parse_policy(peer.policy).deconfliction.send_watches
+    policy = parse_policy(peer.policy)
+    watches = policy.deconfliction.send_watches
     with store.transaction() as tx:
         store.audit.append(
             tx,
@@ -69,7 +71,13 @@ def _lists(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> b
             after={"lists": [item["list"] for item in found]},
         )
     return sign_document(
-        node.identity, {"type": SHARED_LISTS_TYPE, "lists": found, "watches": watches}
+        node.identity,
+        {
+            "type": SHARED_LISTS_TYPE,
+            "lists": found,
+            "watches": watches,
+            "operations": policy.operations.share_figures,
+        },
     )
 
 
@@ -125,6 +133,12 @@ def _deconfliction(name: str) -> Handler:
     return run
 
 
+def _figures(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
+    from interlink.services.federation_operations import answer_figures
+
+    return answer_figures(store, node, peer, body)
+
+
 def _overlap(name: str) -> Handler:
     def run(store: SqlStore, node: LocalNode, peer: PeerRecord, body: bytes) -> bytes:
         from interlink.services import federation_overlap
@@ -144,6 +158,7 @@ ROUTES: dict[tuple[str, str], Handler] = {
     ("POST", OVERLAP_REVEAL_PATH): _overlap("answer_reveal"),
     ("GET", WATCHES_PATH): _deconfliction("answer_watches"),
     ("POST", HITS_PATH): _deconfliction("answer_hit"),
+    ("POST", OPERATION_FIGURES_PATH): _figures,
 }
 
 
@@ -212,7 +227,8 @@ class PeerClient:
         self.node = node
         self.peer = peer
         self.transport = transport
-        #: The peer's last shared-lists answer (it also says whether it sends watches).
+        #: The peer's last shared-lists answer (it also says whether it sends watches and
+        #: shares operation figures).
         self.offer: dict[str, Any] = {}
 
     def call(self, method: str, path: str, body: bytes = b"") -> bytes:

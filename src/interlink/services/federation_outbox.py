@@ -115,7 +115,7 @@ def enqueue(
 def _perform(
     store: SqlStore, node: LocalNode, peer: PeerRecord, exchange: Exchange, transport: Transport
 ) -> dict[str, Any]:
-    from interlink.services import federation_watches
+    from interlink.services import federation_operations, federation_watches
     from interlink.services.federation_node import PeerClient
     from interlink.services.federation_sync import pull_peer
     from interlink.services.peers import confirm_peering
@@ -134,9 +134,13 @@ def _perform(
         if client.offer.get("watches"):
             watches = federation_watches.pull_watches(store, node, peer, client, actor=actor)
         reports = federation_watches.queue_hit_reports(store, peer)
+        figures = 0
+        if client.offer.get("operations"):
+            figures = federation_operations.queue_figure_pulls(store, peer)
         return {
             "watches": watches,
             "hit_reports_queued": reports,
+            "figure_pulls_queued": figures,
             "batches": len(results),
             "added": sum(r.added for r in results),
             "changed": sum(r.changed for r in results),
@@ -145,6 +149,8 @@ def _perform(
         }
     if exchange.kind == federation_watches.HIT:
         return federation_watches.deliver_hit(client, exchange.body)
+    if exchange.kind == federation_operations.FIGURES:
+        return federation_operations.deliver_figures(store, client, exchange.key)
     raise NotFoundError("exchange kind", exchange.kind)
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from interlink.adapters.sql.networks import SqlNetworkRepository
 from interlink.adapters.sql.store import SqlStore
-from interlink.domain.cases import VictimStatus
+from interlink.domain.cases import Operation, VictimStatus
+from interlink.domain.errors import AccessDeniedError
 from interlink.domain.principal import Capability, Principal
 from interlink.network.model import Relation
 from interlink.network.pipeline import NetworkBuild
@@ -99,56 +100,88 @@ def _networks_of_cases(found: NetworkBuild, case_names: set[str]) -> dict[str, s
     return result
 
 
-def dashboard(store: SqlStore, principal: Principal, name: str) -> dict[str, Any]:
-    """The figures of an operation the principal's agency takes part in (audited): networks
-    identified (networks of the latest build reported in its cases), offenders identified,
-    children safeguarded, victims identified and cases, in all and per country."""
-    principal.require(Capability.FIGURES_READ)
-    viewer = agency_of(store, principal)
-    view = operations.operation_view(store, name, viewer)  # refuses an outsider
-    operation = store.casework.operation(name)
+#: The columns of a country's row, in order.
+COLUMNS = (
+    "cases",
+    "networks_identified",
+    "offenders_identified",
+    "children_safeguarded",
+    "victims_identified",
+)
+
+
+def operation_figures(store: SqlStore, operation: Operation, actor: str) -> dict[str, Any]:
+    """An operation's figures as counts only (no case, agency, person or media named):
+    ``figures`` in all, ``countries`` (one row a country) and ``build``, the network build
+    the networks come from. What the dashboard shows and what a joined partner receives."""
     case_ids = store.casework.operation_case_ids(operation.id)
     cases = store.cases.by_ids(case_ids)
-    country = {a.id: a.country or UNKNOWN for a in store.cases.agencies()}
+    agencies = {a.id: a for a in store.cases.agencies()}
+    country = {ident: a.country or UNKNOWN for ident, a in agencies.items()}
     rows: dict[str, Counter[str]] = defaultdict(Counter)
     for case in cases.values():
         rows[country.get(case.agency_id, UNKNOWN) if case.agency_id else UNKNOWN]["cases"] += 1
-    for victim in store.casework.victims(case_ids=case_ids):
+    victims = store.casework.victims(case_ids=case_ids)
+    for victim in victims:
         where = rows[country.get(victim.agency_id, UNKNOWN)]
         where["victims_identified"] += victim.status is not VictimStatus.UNIDENTIFIED
         where["children_safeguarded"] += victim.status is VictimStatus.SAFEGUARDED
-    for suspect in store.casework.suspects(case_ids=case_ids):
+    suspects = store.casework.suspects(case_ids=case_ids)
+    for suspect in suspects:
         rows[country.get(suspect.agency_id, UNKNOWN)]["offenders_identified"] += suspect.identified
-    found = SqlNetworkRepository(store, principal.actor).latest_build()
+    found = SqlNetworkRepository(store, actor).latest_build()
     identified: dict[str, set[str]] = {}
     if found is not None:
         identified = _networks_of_cases(found, {c.name for c in cases.values()})
     for codes in identified.values():
         for code in codes:
             rows[code]["networks_identified"] += 1
-    columns = (
-        "cases",
-        "networks_identified",
-        "offenders_identified",
-        "children_safeguarded",
-        "victims_identified",
-    )
-    figures = view["figures"]
-    result = {
-        "operation": view["operation"],
+    owners = {c.agency_id for c in cases.values() if c.agency_id in agencies}
+    return {
         "build": found.build_id if found is not None else None,
         "figures": {
             "networks_identified": len(identified),
-            "offenders_identified": figures["suspects_identified"],
-            "children_safeguarded": figures["victims_safeguarded"],
-            "victims_identified": figures["victims_identified"],
-            "cases": figures["cases"],
-            "agencies": figures["agencies"],
-            "countries": figures["countries"],
+            "offenders_identified": sum(s.identified for s in suspects),
+            "children_safeguarded": sum(v.status is VictimStatus.SAFEGUARDED for v in victims),
+            "victims_identified": sum(v.status is not VictimStatus.UNIDENTIFIED for v in victims),
+            "cases": len(cases),
+            "agencies": len(owners),
+            "countries": len({agencies[a].country for a in owners if a is not None}),
         },
         "countries": [
-            {"country": code, **{c: int(rows[code][c]) for c in columns}} for code in sorted(rows)
+            {"country": code, **{c: int(rows[code][c]) for c in COLUMNS}} for code in sorted(rows)
         ],
+    }
+
+
+def taking_part(store: SqlStore, principal: Principal, name: str) -> Operation:
+    """The operation ``name`` when the principal's agency has a case in it (or it holds
+    none yet); ``AccessDeniedError`` otherwise."""
+    viewer = agency_of(store, principal)
+    operation = store.casework.operation(name)
+    cases = store.cases.by_ids(store.casework.operation_case_ids(operation.id))
+    if cases and all(c.agency_id != viewer.id for c in cases.values()):
+        raise AccessDeniedError(f"agency {viewer.name!r} has no case in operation {name!r}")
+    return operation
+
+
+def dashboard(store: SqlStore, principal: Principal, name: str) -> dict[str, Any]:
+    """The figures of an operation the principal's agency takes part in (audited): networks
+    identified (networks of the latest build reported in its cases), offenders identified,
+    children safeguarded, victims identified and cases, in all and per country; then the
+    figures each partner node joined to it last shared (``partners``, naming its agency and
+    when they arrived) and the ``total`` of them all."""
+    from interlink.services import federation_operations
+
+    principal.require(Capability.FIGURES_READ)
+    operation = taking_part(store, principal, name)
+    local = operation_figures(store, operation, principal.actor)
+    partners = federation_operations.partner_figures(store, operation)
+    result = {
+        "operation": operation.name,
+        **local,
+        "partners": partners,
+        "total": federation_operations.total(local, partners),
     }
     audit_read(store, principal, "operation.dashboard.read", "operation", str(operation.id))
     return result

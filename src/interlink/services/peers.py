@@ -118,11 +118,15 @@ def remove_peer(store: SqlStore, name: str, *, actor: str) -> PeerRecord:
 
 
 def peer_document(store: SqlStore, record: PeerRecord) -> dict[str, Any]:
-    """A peering as JSON: who, where, the pin, the policy and the pull cursors."""
+    """A peering as JSON: who, where, the pin, the policy, the pull cursors and the
+    operations joined with it (each with when its figures last arrived)."""
     with store.engine.connect() as connection:
         cursors = store.peers.cursors(connection, record.id)
+    from interlink.adapters.sql.operation_partners import OperationPartnerRepository
     from interlink.services.federation_outbox import pending
 
+    joins = OperationPartnerRepository(store.engine).partners(peer_id=record.id)
+    names = {op.id: op.name for op in store.casework.operations()} if joins else {}
     return {
         "name": record.name,
         "url": record.url,
@@ -140,6 +144,14 @@ def peer_document(store: SqlStore, record: PeerRecord) -> dict[str, Any]:
                 "updated_at": c.updated_at.isoformat(),
             }
             for c in cursors
+        ],
+        "operations": [
+            {
+                "operation": names.get(j.operation_id, str(j.operation_id)),
+                "reference": j.reference,
+                "received_at": j.received_at.isoformat() if j.received_at else None,
+            }
+            for j in joins
         ],
     }
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from interlink.adapters.sql.operation_partners import OperationPartnerRepository
 from interlink.adapters.sql.outbox import federation_outbox
 from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.adapters.sql.schema import (
@@ -140,6 +141,7 @@ class PeerRepository:
             delete(federation_outbox).where(federation_outbox.c.peer_id == record.id)
         )
         RemoteWatchRepository(self._engine).forget_peer(connection, record.id)
+        OperationPartnerRepository(self._engine).forget_peer(connection, record.id)
         connection.execute(delete(peers).where(peers.c.id == record.id))
         return record
 

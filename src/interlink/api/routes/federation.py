@@ -26,6 +26,7 @@ from interlink.federation.transport import (
     HELLO_PATH,
     HITS_PATH,
     LISTS_PATH,
+    OPERATION_FIGURES_PATH,
     OVERLAP_OPEN_PATH,
     OVERLAP_QUERY_PATH,
     OVERLAP_REVEAL_PATH,
@@ -120,6 +121,11 @@ _route("POST", OVERLAP_QUERY_PATH, "The PSI answer to an overlap query (signed f
 _route("POST", OVERLAP_REVEAL_PATH, "Contacts and verified near-duplicates of the matches.")
 _route("GET", WATCHES_PATH, "This node's watches, for a peer the policy sends them to (signed).")
 _route("POST", HITS_PATH, "A partner reports a hit on one of this node's watches.")
+_route(
+    "POST",
+    OPERATION_FIGURES_PATH,
+    "The figures (counts only) of this node's operation joined with the peer's.",
+)
 
 
 def install(app: FastAPI) -> None:

@@ -1,6 +1,7 @@
 """``/api/v1/operations``: the operations the caller's agency takes part in, creating one,
 putting an own case in one, and an operation's dashboard (networks identified, offenders
-identified, children safeguarded, country by country). ``GET /operations/{name}``, the whole
+identified, children safeguarded, country by country, with the figures partner nodes joined
+to it share), and joining an operation with a peer node's. ``GET /operations/{name}``, the whole
 view, is in ``cases``."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.api.pagination import Cursor, Limit, Page, paginate
 from interlink.domain.principal import Capability as C
-from interlink.services import operation_dashboard
+from interlink.services import federation_operations, operation_dashboard
 
 router = APIRouter(prefix="/operations", tags=["operations"])
 Name = Annotated[str, Path(min_length=1, max_length=200)]
@@ -74,13 +75,62 @@ class CountryFigures(BaseModel):
     victims_identified: int
 
 
+class PartnerFigures(BaseModel):
+    """A peer node whose operation is joined with this one under ``reference``, and the
+    figures it last shared (``None`` until some arrive): counts only, with its agency, when
+    it computed them (``generated_at``) and when they arrived here (``received_at``)."""
+
+    peer: str
+    agency: str | None
+    reference: str
+    linked_at: str | None
+    generated_at: str | None
+    received_at: str | None
+    figures: Totals | None
+    countries: list[CountryFigures]
+
+
+class Total(BaseModel):
+    """This node's figures plus every partner's; ``partners``: how many partners' figures
+    are in it."""
+
+    figures: Totals
+    countries: list[CountryFigures]
+    partners: int
+
+
 class Dashboard(BaseModel):
-    """An operation's dashboard; ``build`` is the network build the networks come from."""
+    """An operation's dashboard; ``build`` is the network build the networks come from.
+    ``figures`` and ``countries`` are this node's; ``partners`` the joined peers' shares;
+    ``total`` all of them added up."""
 
     operation: str
     build: str | None
     figures: Totals
     countries: list[CountryFigures]
+    partners: list[PartnerFigures]
+    total: Total
+
+
+class NewPartner(BaseModel):
+    """A peer node whose operation joins this one, under a reference both sides agreed."""
+
+    peer: str = Field(min_length=1, max_length=200)
+    reference: str = Field(min_length=1, max_length=200)
+
+
+class Partner(PartnerFigures):
+    """The join, and whether it was new."""
+
+    new: bool
+
+
+class Unlinked(BaseModel):
+    """Whether there was a join to end."""
+
+    operation: str
+    peer: str
+    unlinked: bool
 
 
 @router.get("", response_model=Page[OperationOut], openapi_extra=rules.needs(C.FIGURES_READ))
@@ -125,3 +175,28 @@ def add_case(name: Name, body: NewMember, principal: Caller, context: Context) -
 def dashboard(name: Name, principal: Caller, context: Context) -> Dashboard:
     """The operation's figures, in all and country by country."""
     return Dashboard.model_validate(operation_dashboard.dashboard(context.store, principal, name))
+
+
+@router.post(
+    "/{name}/partners",
+    response_model=Partner,
+    openapi_extra=rules.needs(C.CASES_WRITE, scoped=True),
+)
+def link_partner(name: Name, body: NewPartner, principal: Caller, context: Context) -> Partner:
+    """Join the operation with a peer node's operation under an agreed reference (the peer
+    joins its own under the same reference); the peer's shared figures are then pulled."""
+    row = federation_operations.link_partner(
+        context.store, principal, name, body.peer, body.reference
+    )
+    return Partner.model_validate(row)
+
+
+@router.delete(
+    "/{name}/partners/{peer}",
+    response_model=Unlinked,
+    openapi_extra=rules.needs(C.CASES_WRITE, scoped=True),
+)
+def unlink_partner(name: Name, peer: Name, principal: Caller, context: Context) -> Unlinked:
+    """End the join with a peer (the figures it shared are forgotten)."""
+    done = federation_operations.unlink_partner(context.store, principal, name, peer)
+    return Unlinked(operation=name, peer=peer, unlinked=done)

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 from interlink.adapters.sql import (
     agency_settings,  # noqa: F401  (registers its table)
     chat_schema,  # noqa: F401  (registers the chat tables)
+    operation_partners,  # noqa: F401  (registers operations joined across nodes)
     outbox,  # noqa: F401  (registers the federation outbox)
     remote_watches,  # noqa: F401  (registers the federated watches and reported hits)
     reviews,  # noqa: F401  (registers media_reviews)
