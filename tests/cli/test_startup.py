@@ -161,6 +161,8 @@ def test_a_command_with_a_key_file_still_signs_its_checkpoint(
     keyed["INTERLINK_AUDIT_CHECKPOINT_RECORDS"] = "1"
     loaded(["audit", "keygen"], keyed)
     assert "interlink.services.audit" in loaded(["cases", "open", "K"], keyed)
+    listing = loaded(["cases", "--json"], keyed)  # the SQL store, to sign at the end as before
+    assert {"sqlalchemy", "interlink.services.audit"} <= listing
     verified = subprocess.run(
         [sys.executable, "-m", "interlink", "audit", "verify", "--json"],
         capture_output=True,
