@@ -48,9 +48,15 @@ NOT_FOR_HELP = (
     "interlink.domain.cases",
     "interlink.adapters",
 )
-#: Loaded by ``cases --json`` on top of ``NEVER``: no media stack, no Rich (JSON only), no
-#: audit service (no key file), no repository but those the listing reads, no PostgreSQL.
+#: Loaded by ``cases --json`` on top of ``NEVER``, on a SQLite store at the newest migration
+#: that holds the acting agency: no SQLAlchemy (the standard library's ``sqlite3`` reads the
+#: list), no media stack, no Rich (JSON only), no audit service (no key file), no linking rules.
 NOT_FOR_CASES = (
+    "sqlalchemy",
+    "interlink.adapters.sql.store",
+    "interlink.adapters.sql.schema",
+    "interlink.services.cases",
+    "interlink.linking",
     "numpy",
     "PIL",
     "cv2",
@@ -125,7 +131,14 @@ def test_help_loads_neither_the_store_nor_the_media_stack(env: dict[str, str]) -
 def test_cases_json_loads_the_store_and_the_listing_only(env: dict[str, str]) -> None:
     modules = loaded(["cases", "--json"], env)
     assert found(modules, NEVER + NOT_FOR_CASES) == []
-    assert "sqlalchemy" in modules  # the store is really read
+    assert "interlink.adapters.sqlite_reads" in modules  # the store is really read
+
+
+def test_cases_json_opens_the_sql_store_to_create_the_agency(env: dict[str, str]) -> None:
+    """A new acting agency is created (and audited) through the SQL store, as before."""
+    new_agency = {**env, "INTERLINK_AGENCY": "Newly-Named"}
+    assert "sqlalchemy" in loaded(["cases", "--json"], new_agency)
+    assert "sqlalchemy" not in loaded(["cases", "--json"], new_agency)
 
 
 def test_a_scan_of_one_photo_loads_no_archive_reader_and_no_rich(
@@ -148,6 +161,8 @@ def test_a_command_with_a_key_file_still_signs_its_checkpoint(
     keyed["INTERLINK_AUDIT_CHECKPOINT_RECORDS"] = "1"
     loaded(["audit", "keygen"], keyed)
     assert "interlink.services.audit" in loaded(["cases", "open", "K"], keyed)
+    listing = loaded(["cases", "--json"], keyed)  # the SQL store, to sign at the end as before
+    assert {"sqlalchemy", "interlink.services.audit"} <= listing
     verified = subprocess.run(
         [sys.executable, "-m", "interlink", "audit", "verify", "--json"],
         capture_output=True,

@@ -26,6 +26,7 @@ from interlink.domain.cases import (
 from interlink.domain.errors import AccessDeniedError, ConflictError, TransitionError
 from interlink.linking.deconfliction import Disclosure, Priority, TriggerKind
 from interlink.services import case_links, cases, operations, victims, watches
+from interlink.services.case_list import case_list
 from interlink.services.lists import import_list
 from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
@@ -155,8 +156,8 @@ def test_access_is_limited_to_the_agency_s_own_cases(store: SqlStore, tmp_path: 
     with pytest.raises(AccessDeniedError):
         scan_exhibit(store, other, case="NL-1", options=ScanOptions(workers=0), agency=world.de)
     assert store.cases.exhibits(store.cases.get("NL-1").id)[0].name == "NL-1-exhibit"
-    assert [row["case"] for row in cases.case_list(store, world.de)] == ["DE-7"]
-    assert cases.case_list(store, world.fr)[0]["linked_cases"] == 1
+    assert [row["case"] for row in case_list(store, world.de)] == ["DE-7"]
+    assert case_list(store, world.fr)[0]["linked_cases"] == 1
 
 
 def test_a_watch_hits_later_scans_and_reveals_only_what_it_allows(

@@ -4,7 +4,7 @@ cases and what links them with other agencies' cases."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,7 +18,10 @@ from interlink.domain.cases import (
     VictimStatus,
 )
 from interlink.domain.errors import InvalidFieldError
-from interlink.services import cases as service
+from interlink.services.case_list import case_list
+
+if TYPE_CHECKING:  # imported by the commands that change cases: listing them needs none of it
+    from interlink.services import cases as service
 
 app = typer.Typer(
     help="The acting agency's cases: list them, record identifiers, victims and suspects.",
@@ -35,9 +38,10 @@ def cases(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     shared = state(ctx)
-    rows = service.case_list(shared.store, shared.agency)
+    store, agency = shared.for_listing()
+    rows = case_list(store, agency)
     if as_json:
-        print_json({"agency": shared.agency.name, "cases": rows})
+        print_json({"agency": agency.name, "cases": rows})
         return
     from rich.table import Table
 
@@ -50,7 +54,7 @@ def cases(ctx: typer.Context, as_json: JsonFlag = False) -> None:
             str(row["linked_cases"]),
             str(row["watch_hits"]),
         )
-    console.print(f"agency {shared.agency.name} ({shared.agency.country})")
+    console.print(f"agency {agency.name} ({agency.country})")
     console.print(table)
 
 
@@ -64,6 +68,8 @@ def agency(
     as_json: JsonFlag = False,
 ) -> None:
     """Show the acting agency, or change its contact or country."""
+    from interlink.services import cases as service
+
     shared = state(ctx)
     current = shared.agency
     if contact is not None or country is not None:
@@ -80,6 +86,8 @@ def agency(
 @app.command("open")
 def open_(ctx: typer.Context, case: Annotated[str, typer.Argument(help="Case reference.")]) -> None:
     """Open a new case of the acting agency."""
+    from interlink.services import cases as service
+
     shared = state(ctx)
     service.open_case(shared.store, case, shared.agency, actor=shared.settings.actor)
     console.print(f"opened case {case}")
@@ -92,6 +100,8 @@ def status(
     value: Annotated[CaseStatus, typer.Argument(help="open or closed.")],
 ) -> None:
     """Open or close a case of the acting agency."""
+    from interlink.services import cases as service
+
     shared = state(ctx)
     service.set_case_status(shared.store, case, value, shared.agency, actor=shared.settings.actor)
     console.print(f"case {case} is {value.value}")
@@ -120,6 +130,8 @@ def identifier(
     as_json: JsonFlag = False,
 ) -> None:
     """Record an identifier met in a case: link other cases holding it, hit watches on it."""
+    from interlink.services import cases as service
+
     shared = state(ctx)
     if seen is not None and seen.utcoffset() is None:
         raise InvalidFieldError("seen", seen.isoformat(), "give a UTC offset")

@@ -11,8 +11,10 @@ from interlink.settings import Settings
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by commands that open it
     from interlink.adapters.sql.store import SqlStore
+    from interlink.adapters.sqlite_reads import SqliteReads
     from interlink.domain.cases import Agency
     from interlink.domain.principal import Principal
+    from interlink.services.case_list import ListingStore
 
 
 @dataclass
@@ -22,6 +24,7 @@ class State:
     settings: Settings
     _store: SqlStore | None = field(default=None, repr=False)
     _agency: Agency | None = field(default=None, repr=False)
+    _reads: SqliteReads | None = field(default=None, repr=False)
 
     @property
     def store(self) -> SqlStore:
@@ -46,6 +49,25 @@ class State:
             )
         return self._agency
 
+    def for_listing(self) -> tuple[ListingStore, Agency]:
+        """A store to list cases from, and the acting agency. Without opening the SQL store
+        (nor importing SQLAlchemy) when the standard-library SQLite reader can serve: the store
+        is a SQLite file at the newest migration that holds the acting agency already, and there
+        is no audit key file (a command that opens the store signs a checkpoint at its end
+        when one is due). Otherwise the store, migrated, and the agency, created if new."""
+        if self._store is None and not self.settings.audit_key_path.exists():
+            from interlink.bootstrap import open_reads
+            from interlink.domain.errors import NotFoundError
+
+            reads = self._reads or open_reads(self.settings)
+            if reads is not None:
+                self._reads = reads
+                try:
+                    return reads, reads.cases.agency(self.settings.agency)
+                except NotFoundError:
+                    pass
+        return self.store, self.agency
+
     @property
     def principal(self) -> Principal:
         """Who the command line acts as: the one local user of this install, with every role,
@@ -58,7 +80,10 @@ class State:
     def close(self) -> None:
         """Sign an audit checkpoint if one is due, then close the store, if it was opened.
         Without a key file nothing is signed (``checkpoint_if_due``), so the audit service is
-        not even imported."""
+        not even imported. A reader (``for_listing``) is closed too."""
+        if self._reads is not None:
+            self._reads.close()
+            self._reads = None
         if self._store is not None and not self.settings.audit_key_path.exists():
             self._store.close()
             self._store = None

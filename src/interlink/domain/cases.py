@@ -113,6 +113,19 @@ class Case:
         return self.name
 
 
+@dataclass(frozen=True, slots=True)
+class CaseFigures:
+    """A case as its agency's case list shows it: how many exhibits it has, how many other
+    cases its link evidence joins it to, and how many of the watches it hit (for that agency)."""
+
+    name: str
+    status: CaseStatus
+    created_at: datetime | None
+    exhibits: int
+    linked_cases: int
+    watch_hits: int
+
+
 def acquisition_hash(text: str) -> str:
     """An examiner's acquisition hash as lower-case hex (MD5, SHA-1, SHA-256 or SHA-512
     length), or ``""`` for none."""

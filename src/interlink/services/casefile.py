@@ -17,6 +17,7 @@ from interlink.domain.principal import Capability, Principal
 from interlink.media.thumbnails import wellness_jpeg
 from interlink.services import case_links, operations, reports, watches
 from interlink.services import cases as service
+from interlink.services.case_list import case_list
 from interlink.triage.html import render_report
 
 
@@ -57,7 +58,7 @@ def figures(store: SqlStore, principal: Principal) -> dict[str, Any]:
     """Counts over the principal's agency: cases open and closed, exhibits, linked cases and
     watch hits (no names, no media)."""
     principal.require(Capability.FIGURES_READ)
-    rows = service.case_list(store, agency_of(store, principal))
+    rows = case_list(store, agency_of(store, principal))
     return {
         "agency": principal.agency,
         "cases": len(rows),
@@ -71,7 +72,7 @@ def figures(store: SqlStore, principal: Principal) -> dict[str, Any]:
 def list_cases(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
     """The principal's agency's cases with their figures (audited)."""
     principal.require(Capability.CASES_READ)
-    rows = service.case_list(store, agency_of(store, principal))
+    rows = case_list(store, agency_of(store, principal))
     audit_read(
         store, principal, "case.list", "agency", str(principal.agency_id), {"cases": len(rows)}
     )

@@ -149,31 +149,6 @@ def set_case_status(
     return replace(case, status=status)
 
 
-def case_list(store: SqlStore, agency: Agency) -> list[dict[str, Any]]:
-    """The cases of ``agency`` with their exhibits, linked cases and watch hits."""
-    cases = store.cases.all(agency.id)
-    evidence = store.links.evidence(c.id for c in cases)
-    hits = store.watches.hits(hitter=agency.id)
-    rows = []
-    for case in cases:
-        linked = {
-            e.case_b if e.case_a == case.id else e.case_a
-            for e in evidence
-            if case.id in (e.case_a, e.case_b)
-        }
-        rows.append(
-            {
-                "case": case.name,
-                "status": case.status.value,
-                "created_at": case.created_at.isoformat() if case.created_at else None,
-                "exhibits": len(store.cases.exhibits(case.id)),
-                "linked_cases": len(linked),
-                "watch_hits": len({h.alert_id for h in hits if h.case_id == case.id}),
-            }
-        )
-    return rows
-
-
 # -- identifiers and links --------------------------------------------------------------------
 
 

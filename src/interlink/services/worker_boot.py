@@ -5,6 +5,8 @@ the coordinating process:
 
 - the modules every worker needs for its first file (the analysis, OpenCV for the ORB signal,
   Pillow's JPEG reader), so that each worker does not import them again;
+- glibc's ``malloc`` keeps freed buffers for the next file (``services.worker_memory``)
+  instead of faulting in fresh pages for each;
 - a worker the executor named lean (``executor.LEAN_WORKER``) does not import the caller's
   main module. ``multiprocessing`` does that in each new process in case the work is a
   function defined there; a scan's work is ``services.worker.run`` or a runner from an
@@ -23,6 +25,7 @@ from PIL import JpegImagePlugin, PngImagePlugin  # noqa: F401
 
 import interlink.services.worker  # noqa: F401
 from interlink.services.executor import LEAN_WORKER
+from interlink.services.worker_memory import keep_freed_memory
 
 
 def _unless_lean(fixup: Callable[[str], None]) -> Callable[[str], None]:
@@ -35,3 +38,4 @@ def _unless_lean(fixup: Callable[[str], None]) -> Callable[[str], None]:
 
 spawn._fixup_main_from_name = _unless_lean(spawn._fixup_main_from_name)  # type: ignore[attr-defined]
 spawn._fixup_main_from_path = _unless_lean(spawn._fixup_main_from_path)  # type: ignore[attr-defined]
+keep_freed_memory()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib.metadata import entry_points
 from types import MappingProxyType
 
 from interlink.domain.errors import ConfigurationError, UnknownSignalTypeError
@@ -41,6 +40,10 @@ def build(types: Iterable[SignalType]) -> Mapping[str, SignalType]:
 
 
 def _plugins() -> list[SignalType]:
+    # Imported when the registry is first built: importing ``importlib.metadata`` (email,
+    # zipfile, csv...) cost every process that only hashes, such as a scan's workers.
+    from importlib.metadata import entry_points
+
     found: list[SignalType] = []
     for point in entry_points(group="interlink.signals"):
         loaded = point.load()

@@ -8,13 +8,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from interlink.adapters.sql.engine import (
-    MIGRATIONS,
-    head_revision,
-    make_engine,
-    migrate,
-    stored_revision,
-)
+from interlink.adapters.sql.engine import make_engine, migrate, stored_revision
+from interlink.adapters.sql.revisions import MIGRATIONS, head_revision
 
 
 def test_the_head_read_from_the_files_is_alembics() -> None:
@@ -60,7 +55,7 @@ def _config() -> Config:
 
 
 def test_the_revision_lines_read_as_parsing_the_migration_would() -> None:
-    from interlink.adapters.sql.engine import _module_constants, _parsed_constants
+    from interlink.adapters.sql.revisions import _module_constants, _parsed_constants
 
     for path in (MIGRATIONS / "versions").glob("*.py"):
         source = path.read_text(encoding="utf-8")

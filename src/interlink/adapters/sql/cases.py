@@ -7,10 +7,19 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, DateTime, Engine, Uuid, bindparam, select, text, update
 
+from interlink.adapters.sql.case_figures import CASE_FIGURES, case_figures
 from interlink.adapters.sql.schema import agencies, cases, exhibits, sightings
-from interlink.domain.cases import LOCAL_AGENCY, LOCAL_COUNTRY, Agency, Case, CaseStatus, Exhibit
+from interlink.domain.cases import (
+    LOCAL_AGENCY,
+    LOCAL_COUNTRY,
+    Agency,
+    Case,
+    CaseFigures,
+    CaseStatus,
+    Exhibit,
+)
 from interlink.domain.errors import AccessDeniedError, NotFoundError
 
 
@@ -133,6 +142,17 @@ class CaseRepository:
             query = query.where(cases.c.agency_id == agency_id)
         with self._engine.connect() as connection:
             return [_case(r) for r in connection.execute(query)]
+
+    def figures(self, agency_id: uuid.UUID) -> list[CaseFigures]:
+        """Every case of the agency, by name, with its figures (``case_figures``)."""
+        query = (
+            text(CASE_FIGURES)
+            .bindparams(bindparam("agency", type_=Uuid))
+            .columns(created_at=DateTime(timezone=True))
+        )
+        with self._engine.connect() as connection:
+            rows = connection.execute(query, {"agency": agency_id})
+            return [case_figures(row, row.created_at) for row in rows]
 
     # -- exhibits ----------------------------------------------------------------------------
 

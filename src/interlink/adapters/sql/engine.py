@@ -1,14 +1,11 @@
 """Engines for SQLite (the embedded default) and PostgreSQL, and schema migration.
 
 Opening a store whose schema is already at the newest migration reads one row and does not load
-Alembic: the newest revision is read from the migration files themselves (``head_revision``).
+Alembic: the newest revision is read from the migration files themselves (``revisions.py``).
 """
 
 from __future__ import annotations
 
-import ast
-import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +13,11 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from interlink.adapters.sql.revisions import MIGRATIONS, head_revision
 from interlink.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, pool_size: int | None = None, pre_ping: bool = True) -> Engine:
@@ -114,57 +110,3 @@ def stored_revision(engine: Engine) -> str | None:
     except DBAPIError:
         return None
     return str(rows[0][0]) if len(rows) == 1 else None
-
-
-@cache
-def head_revision() -> str | None:
-    """The newest migration, read from the files in ``migrations/versions`` without importing
-    them: the one revision no other names as its ``down_revision`` (``None`` when there is not
-    exactly one, which Alembic then reports)."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        values = _module_constants(path.read_text(encoding="utf-8"))
-        revision, down = values.get("revision"), values.get("down_revision")
-        if isinstance(revision, str):
-            revisions.add(revision)
-        for parent in down if isinstance(down, tuple | list) else (down,):
-            if isinstance(parent, str):
-                parents.add(parent)
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
-#: A module-level ``revision = ...`` or ``down_revision: ... = ...`` on one line.
-_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.*?)\s*$", re.MULTILINE)
-
-
-def _module_constants(source: str) -> dict[str, object]:
-    """The literal values assigned to ``revision`` and ``down_revision`` at module level: read
-    from their lines (parsing the whole file costs more than the rest of opening a store), or,
-    when a value does not fit on its line, by parsing the file."""
-    found: dict[str, object] = {}
-    for match in _ASSIGNMENT.finditer(source):
-        try:
-            found[match[1]] = ast.literal_eval(match[2])
-        except (SyntaxError, ValueError):
-            return _parsed_constants(source)
-    return found
-
-
-def _parsed_constants(source: str) -> dict[str, object]:
-    """``_module_constants`` by parsing the whole module."""
-    found: dict[str, object] = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
-            try:
-                found[target.id] = ast.literal_eval(value)
-            except ValueError:
-                continue
-    return found
