@@ -38,10 +38,12 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -280,6 +282,32 @@ def _restore_keys(store: SqlStore, statements: Sequence[str]) -> None:
             connection.exec_driver_sql(statement)
 
 
+def _linking_index(
+    store: SqlStore, rows: int, per_exhibit: int, signals: Sequence[str]
+) -> dict[str, Any]:
+    """The kept media PDQ index (``services.media_index``): built from the whole store once,
+    then brought up to date after one exhibit of ``per_exhibit`` new media is written (what
+    each scan now pays), against building it all again (what each scan paid before)."""
+    from interlink.services.media_index import media_pdq_index
+
+    with tempfile.TemporaryDirectory(prefix="national-index-") as folder:
+        cache = Path(folder)
+        started = time.perf_counter()
+        media_pdq_index(store, cache)
+        built = time.perf_counter() - started
+        _ensure_exhibits(store, rows // per_exhibit, rows // per_exhibit)
+        _write(store, _as_dicts(_lines(rows, rows + per_exhibit, per_exhibit, signals)))
+        started = time.perf_counter()
+        kept = media_pdq_index(store, cache)
+        updated = time.perf_counter() - started
+    return {
+        "rows": len(kept.index),
+        "full_build_s": round(built, 2),
+        "update_after_one_exhibit_s": round(updated, 3),
+        "new_media": per_exhibit,
+    }
+
+
 def _median_ms(action: Callable[[int], object], keys: Sequence[int]) -> float:
     action(keys[0])  # warm
     times = []
@@ -391,6 +419,9 @@ def project(steps: Sequence[dict[str, Any]], extra_bytes: int) -> dict[str, Any]
         for name in ("case_report", "link_lookup", "watch_check", "bare_select"):
             points = [(s["rows"], s["latency_ms"][name]) for s in steps]
             figures[f"{name}_ms"] = round(_fit_log(points, target), 3)
+        for name in ("case_report", "link_lookup", "watch_check"):
+            points = [(s["rows"], s["over_bare_select"][name]) for s in steps]
+            figures[f"{name}_over_bare_select"] = round(_fit_log(points, target), 1)
         points = [(s["rows"], s["insert_s_per_1e6"]) for s in steps]
         figures["insert_s_per_1e6"] = round(_fit_log(points, target), 1)
         per_media = steps[-1]["bytes_per_media"]
@@ -413,6 +444,7 @@ def run(
     signals: Sequence[str] = _SIGNALS,
     sample: int = 20_000,
     bulk_from: int = 2_000_000,
+    not_before: str | None = None,
 ) -> dict[str, Any]:
     """Fill one new database step by step, measure, project; drop it unless ``keep``."""
     name = f"{prefix}{os.getpid()}"
@@ -430,6 +462,9 @@ def run(
             _ensure_exhibits(store, done // per_exhibit, (target - 1) // per_exhibit)
             started = time.perf_counter()
             bulk = target - done >= bulk_from
+            if bulk and not_before is not None:
+                while datetime.now(UTC).strftime("%H:%M") < not_before:
+                    time.sleep(10)
             kept = _drop_keys(store) if bulk else []
             for start in range(done, target - sample, CHUNK):
                 stop = min(target - sample, start + CHUNK)
@@ -458,8 +493,15 @@ def run(
                 "load": os.getloadavg()[0],
             }
             step["insert_over_copy"] = round(step["insert_s_per_1e6"] / step["copy_s_per_1e6"], 2)
+            bare = max(step["latency_ms"]["bare_select"], 1e-3)
+            step["over_bare_select"] = {
+                name: round(ms / bare, 1)
+                for name, ms in step["latency_ms"].items()
+                if name != "bare_select"
+            }
             measured.append(step)
             done = target
+        linking = _linking_index(store, done, per_exhibit, signals) if "pdq" in signals else None
         with store.engine.connect() as connection:
             database_bytes = int(
                 connection.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
@@ -479,6 +521,7 @@ def run(
         "signals": list(signals),
         "sample": sample,
         "steps": measured,
+        "linking_index": linking,
         "projection": project(measured, EXTRA_BYTES),
     }
 
@@ -504,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         default=2_000_000,
         help="steps adding this many media or more are loaded with keys dropped, then rebuilt",
     )
+    parser.add_argument(
+        "--large-not-before", default=None, help="HH:MM UTC before which no bulk step starts"
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable output only")
     args = parser.parse_args(argv)
     steps = sorted(int(s) for s in args.steps.split(","))
@@ -520,6 +566,7 @@ def main(argv: list[str] | None = None) -> int:
         signals,
         args.sample,
         args.bulk_from,
+        args.large_not_before,
     )
     if args.json:
         print(json.dumps(result))
