@@ -12,9 +12,10 @@ Every change is audited with actor, before and after. Victims and suspects are i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from interlink.adapters.sql.links import ExhibitMedia, unique_id_key
@@ -289,7 +290,7 @@ def scan_evidence(
     media: Sequence[ExhibitMedia],
     *,
     index: Callable[[], SignalIndex] | None = None,
-    built: tuple[SignalIndex, dict[int, str]] | None = None,
+    built: tuple[SignalIndex, Mapping[int, str]] | None = None,
 ) -> list[Evidence]:
     """Evidence linking ``case`` with other cases through ``media`` (new in it): looked up by
     SHA-256, camera key, ImageUniqueID and GPS (within ``linking.PLACE_RADIUS_M``) in the
@@ -327,17 +328,17 @@ def scan_evidence(
         evidence += linking.place_evidence(case.id, located, stored_places)
     queries = [q for q in (watches.usable_pdq(m) for m in media) if q is not None]
     if queries and built is None:
-        values, media_of = _stored_pdqs(store, case.id)
+        values, by_id = _stored_pdqs(store, case.id)
         if values:  # else there is nothing to search, and no index to build
             if index is None:
                 small = len(values) * len(queries) <= BRUTE_FORCE_WORK
                 index = _brute_force_index if small else hamming_index
             search = index()
-            search.add(values, list(media_of))
-            built = search, media_of
+            search.add(values, list(by_id))
+            built = search, by_id
     if queries and built is not None:
-        search, media_of = built
-        pairs = linking.near_pairs(queries, search, media_of)
+        found, media_of = built
+        pairs = linking.near_pairs(queries, found, media_of)
         involved = {sha for pair in pairs for sha in pair[:2]}
         holdings = store.links.media_holdings(involved)
         evidence += linking.near_duplicate_evidence(case.id, pairs, holdings)
@@ -345,16 +346,29 @@ def scan_evidence(
 
 
 def after_scan(
-    store: SqlStore, case_name: str, exhibit_id: uuid.UUID, actor: str, agency: Agency | None
+    store: SqlStore,
+    case_name: str,
+    exhibit_id: uuid.UUID,
+    actor: str,
+    agency: Agency | None,
+    index_cache: Path | None = None,
 ) -> Found:
     """Link the case with every other case through the exhibit's media, and record the
-    watch hits they make (the scan's case belongs to ``agency``, or the local agency)."""
+    watch hits they make (the scan's case belongs to ``agency``, or the local agency). With
+    ``index_cache``, near-duplicates are searched in the stored media PDQ index kept there
+    (``services.media_index``, brought up to date) instead of one built for this scan."""
     case = store.cases.get(case_name)
     owner = case.agency_id or (agency.id if agency else None)
     if owner is None:
         return Found()
     media = store.links.exhibit_media(exhibit_id)
-    evidence = scan_evidence(store, case, media)
+    built = None
+    if index_cache is not None and any(watches.usable_pdq(m) for m in media):
+        from interlink.services.media_index import media_pdq_index  # loads numba
+
+        kept = media_pdq_index(store, index_cache)
+        built = kept.index, kept.media_of
+    evidence = scan_evidence(store, case, media, built=built)
     hits = watches.hits_for_media(store, case, owner, media)
     return _record(store, case, evidence, hits, actor, {"exhibit": str(exhibit_id)})
 

@@ -274,6 +274,7 @@ def _run_scan(
         workers=settings.workers,
         lists=tuple(lists) if lists else None,
         index_cache=settings.home / "indexes",
+        cluster=settings.dask_scheduler,
     )
     scanned = scan_exhibit(
         store,

@@ -126,7 +126,7 @@ def _scan(
             object_id=str(exhibit_record.id),
             after={"scan": str(scan.id), "summary": summary.to_json()},
         )
-    after_scan(store, case_record.name, exhibit_record.id, actor, agency)
+    after_scan(store, case_record.name, exhibit_record.id, actor, agency, options.index_cache)
     return ScanResult(
         case,
         name,

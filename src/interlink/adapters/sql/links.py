@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Engine, or_, select
+from sqlalchemy import Column, Connection, Engine, func, or_, select
 
 from interlink.adapters.sql.schema import (
     case_links,
@@ -240,6 +240,37 @@ class LinkRepository:
         with self._engine.connect() as connection:
             for row in connection.execution_options(yield_per=20_000).execute(query):
                 yield int(row.id), row.sha256, row.value, row.quality, tuple(row.variants or ())
+
+    def settled_signal_id(self) -> int:
+        """The largest media signal row id such that no row with a smaller id can still
+        appear: on PostgreSQL the table is locked in SHARE mode for the read, which waits
+        for the transactions inserting into it (ids are taken in order but committed in any
+        order) and holds new ones back meanwhile; SQLite has one writer at a time."""
+        with self._engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("LOCK TABLE media_signals IN SHARE MODE")
+            found = connection.execute(select(func.max(media_signals.c.id))).scalar()
+        return int(found or 0)
+
+    def pdqs_between(self, after: int, upto: int) -> Iterator[tuple[int, str, str, int | None]]:
+        """Stored media PDQs with row ids in (``after``, ``upto``] as ``(row id, SHA-256,
+        value, quality)``, by id, streamed."""
+        columns = media_signals.c
+        query = (
+            select(columns.id, columns.sha256, columns.value, columns.quality)
+            .where(columns.type == pdq.NAME, columns.id > after, columns.id <= upto)
+            .order_by(columns.id)
+        )
+        with self._engine.connect() as connection:
+            for row in connection.execution_options(yield_per=50_000).execute(query):
+                yield int(row.id), row.sha256, row.value, row.quality
+
+    def signal_media(self, row_id: int) -> str | None:
+        """The SHA-256 of the media of the signal row ``row_id``, if there is such a row."""
+        query = select(media_signals.c.sha256).where(media_signals.c.id == row_id)
+        with self._engine.connect() as connection:
+            found = connection.execute(query).scalar()
+        return None if found is None else str(found)
 
     def case_media(
         self, case_id: uuid.UUID, *, camera_key: str | None = None, unique_id: str | None = None

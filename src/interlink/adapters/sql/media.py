@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
+from interlink.adapters.sql.copy import write_ignore
 from interlink.adapters.sql.dialect import insert_ignore
 from interlink.adapters.sql.schema import (
     exhibits,
@@ -234,14 +235,14 @@ class MediaRepository:
             self._problem_row(scan_id, exhibit_id, problem, ingested=False)
             for problem in lone_problems
         )
-        insert_ignore(connection, media, list(media_rows.values()), "sha256")
-        insert_ignore(connection, media_signals, signal_rows, "sha256", "type", "value")
-        insert_ignore(connection, thumbnails, list(thumb_rows.values()), "sha256")
-        insert_ignore(connection, media_clues, list(clue_rows.values()), "sha256")
-        insert_ignore(connection, video_info, list(video_rows.values()), "sha256")
-        insert_ignore(connection, sightings, sighting_rows, "exhibit_id", "ref_hash")
-        insert_ignore(connection, media_matches, match_rows, "sha256", "entry_id", "signal_type")
-        insert_ignore(connection, problems, problem_rows, "exhibit_id", "ref_hash", "kind")
+        write_ignore(connection, media, list(media_rows.values()), "sha256")
+        write_ignore(connection, media_signals, signal_rows, "sha256", "type", "value")
+        write_ignore(connection, thumbnails, list(thumb_rows.values()), "sha256")
+        write_ignore(connection, media_clues, list(clue_rows.values()), "sha256")
+        write_ignore(connection, video_info, list(video_rows.values()), "sha256")
+        write_ignore(connection, sightings, sighting_rows, "exhibit_id", "ref_hash")
+        write_ignore(connection, media_matches, match_rows, "sha256", "entry_id", "signal_type")
+        write_ignore(connection, problems, problem_rows, "exhibit_id", "ref_hash", "kind")
         # A problem the source reported before the item was analysed (a zero-byte file, say)
         # may have been committed in an earlier batch as not ingested; the item now is.
         ingested = [

@@ -142,6 +142,8 @@ media_clues = Table(
     Column("thumbnail_differs", Boolean, nullable=False),
     Column("thumbnail_reason", Text, nullable=True),
     Column("facts", JSON, nullable=False),
+    # Linking by place asks for the media in a box around each new position.
+    Index("ix_media_clues_latitude_longitude", "latitude", "longitude"),
 )
 
 video_info = Table(
