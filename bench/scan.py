@@ -54,7 +54,7 @@ def build_folder(photos: Path | None, count: int, megapixels: float) -> Path:
     """``count`` JPEGs of about ``megapixels`` MP (cached under ``bench/out``)."""
     label = "photos" if photos else "generated"
     folder = OUT / f"scan-{label}-{count}-{megapixels:g}mp"
-    done = folder / ".complete"
+    done = folder.with_name(folder.name + ".complete")  # beside it: not a file of the scan
     if done.exists():
         return folder
     shutil.rmtree(folder, ignore_errors=True)
