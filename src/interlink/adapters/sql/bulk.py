@@ -101,10 +101,12 @@ class BulkInsert:
         """Insert ``rows`` (tuples in column order), skipping those already stored."""
         if not rows:
             return
+        # Only the columns of this batch holding a value to convert: not all empty, and not
+        # all of a type the processor keeps.
         convert = [
             (index, processor)
             for index, processor, kept in self.convert
-            if kept is None or any(type(row[index]) is not kept for row in rows)
+            if any(row[index] is not None and type(row[index]) is not kept for row in rows)
         ]
         if convert:
             converted = []
