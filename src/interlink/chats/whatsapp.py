@@ -160,6 +160,8 @@ def _sender(name: str) -> Participant:
 
 
 class _Draft:
+    __slots__ = ("line", "lines", "sender", "time_text", "when")
+
     def __init__(
         self,
         line: int,
@@ -190,9 +192,15 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
     draft: _Draft | None = None
     with export.open() as stream:
         for number, raw in enumerate(stream, 1):
-            line = clean(_decode(raw, number, export.source, problems)).rstrip("\r\n")
-            yield from problems
-            problems.clear()
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = _decode(raw, number, export.source, problems)
+                yield from problems
+                problems.clear()
+            if not line.isascii():
+                line = clean(line)
+            line = line.rstrip("\r\n")
             match = _ANDROID.match(line) or _IOS.match(line)
             if match is None:
                 if draft is not None:
