@@ -5,8 +5,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from interlink.chats.whatsapp import day_first
+from interlink.chats import whatsapp_markers as markers
+from interlink.chats.whatsapp import _ANDROID, _IOS, _local_time, day_first
 from interlink.domain.chats import ChatProblem, Conversation, Message, SourceLimit
 from tests.chats.exports import WHATSAPP_ANDROID, WHATSAPP_IOS_FR, of_type, read_all, write_zip
 
@@ -96,3 +99,64 @@ def test_the_same_line_twice_gives_two_messages_with_stable_keys(tmp_path: Path)
     first = [m.key for m in of_type(read_all(path), Message)]
     again = [m.key for m in of_type(read_all(path), Message)]
     assert len(set(first)) == 2 and first == again
+
+
+def _slow_local_time(groups: tuple[str | None, ...], order: bool | None) -> datetime | None:
+    """The header time as the reader computed it before its cached fast path (kept here as
+    the reference the fast path must agree with)."""
+    a, b, c, hour, minute, second, meridian = groups
+    assert a is not None and b is not None and c is not None
+    assert hour is not None and minute is not None
+    if len(a) == 4:
+        year, month, day = int(a), int(b), int(c)
+    elif order is None:
+        return None
+    else:
+        day, month = (int(a), int(b)) if order else (int(b), int(a))
+        year = int(c) + (2000 if len(c) == 2 else 0)
+    h = int(hour)
+    if meridian:
+        word = meridian.lower().replace(" ", "")
+        if word in markers.PM or word.startswith("p"):
+            h = h % 12 + 12
+        else:
+            h %= 12
+    try:
+        return datetime(year, month, day, h, int(minute), int(second or 0))
+    except ValueError:
+        return None
+
+
+_NUMBER = st.integers(0, 40).map(str) | st.integers(0, 40).map(lambda n: f"{n:02d}")
+
+
+@given(
+    a=_NUMBER | st.sampled_from(["2021", "1999", "2024"]),
+    b=_NUMBER,
+    c=st.integers(0, 40).map(lambda n: f"{n:02d}") | st.sampled_from(["2021", "021", "99"]),
+    hour=st.integers(0, 25).map(str),
+    minute=st.integers(0, 61).map(lambda n: f"{n:02d}"),
+    second=st.none() | st.integers(0, 61).map(lambda n: f"{n:02d}"),
+    meridian=st.sampled_from([None, "AM", "PM", "am", "p.m.", "a. m.", "p. m.", "P.M."]),
+    order=st.sampled_from([True, False, None]),
+    ios=st.booleans(),
+)
+def test_cached_header_times_agree_with_the_plain_computation(
+    a: str,
+    b: str,
+    c: str,
+    hour: str,
+    minute: str,
+    second: str | None,
+    meridian: str | None,
+    order: bool | None,
+    ios: bool,
+) -> None:
+    stamp = f"{a}/{b}/{c}, {hour}:{minute}" + (f":{second}" if second else "")
+    stamp += f" {meridian}" if meridian else ""
+    line = f"[{stamp}] A: x" if ios else f"{stamp} - A: x"
+    match = (_IOS if ios else _ANDROID).match(line)
+    assert match is not None
+    expected = _slow_local_time(match.group(1, 2, 3, 4, 5, 6, 7), order)
+    assert _local_time(match, order) == expected
+    assert _local_time(match, order) == expected  # again, from the caches

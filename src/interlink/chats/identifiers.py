@@ -75,7 +75,6 @@ def _url_value(text: str) -> str:
     return f"{scheme.casefold()}://{host.casefold()}{slash}{path}"
 
 
-@lru_cache(maxsize=65536)
 def phone(text: str, region: str | None, *, marked: bool = False) -> Found | None:
     """A phone number written as ``text``; ``region`` is the country assumed for a national
     number (``None``: unknown). ``None`` when it is not a valid number (for a number the
@@ -85,21 +84,30 @@ def phone(text: str, region: str | None, *, marked: bool = False) -> Found | Non
     if not 7 <= len(digits) <= 15:
         return None
     if international or region:
-        try:
-            number = phonenumbers.parse(
-                "+" + digits[2:] if text.lstrip().startswith("00") else text,
-                None if international else region.upper() if region else None,
-            )
-        except phonenumbers.NumberParseException:
-            return None
-        check = phonenumbers.is_possible_number if marked else phonenumbers.is_valid_number
-        if not check(number):
-            return None
-        value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        return Found("phone", value, text, True)
+        return _parsed(text, region, marked)
     if len(digits) < 9 or not digits.startswith("0"):
         return None  # without a country only trunk-prefixed national numbers are taken
     return Found("phone", ids.phone_key(text), text, False)
+
+
+@lru_cache(maxsize=8192)
+def _parsed(text: str, region: str | None, marked: bool) -> Found | None:
+    """``phone`` of a number ``phonenumbers`` must read (cached, the costly part: the most
+    recent numbers only, so that memory stays bounded however long the export)."""
+    digits = re.sub(r"\D", "", text)
+    international = text.lstrip().startswith(("+", "00"))
+    try:
+        number = phonenumbers.parse(
+            "+" + digits[2:] if text.lstrip().startswith("00") else text,
+            None if international else region.upper() if region else None,
+        )
+    except phonenumbers.NumberParseException:
+        return None
+    check = phonenumbers.is_possible_number if marked else phonenumbers.is_valid_number
+    if not check(number):
+        return None
+    value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Found("phone", value, text, True)
 
 
 def region_of(number: str) -> str | None:

@@ -17,9 +17,8 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import PurePosixPath
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from interlink.chats import whatsapp_markers as markers
 from interlink.chats.base import ExportFile, clean, digest
@@ -50,6 +49,8 @@ _TITLE = re.compile(
     r"Chat de WhatsApp con|Conversa do WhatsApp com|Chat WhatsApp con)\s+(.+)$",
     re.I,
 )
+#: Headers over which the day/month order is told by dates going backwards.
+_ORDERED = 100_000
 #: Countries whose phones write the month first.
 MONTH_FIRST = frozenset({"US", "PH", "FM", "MH", "PW", "BZ", "GU", "AS", "PR", "VI", "MP", "UM"})
 
@@ -73,23 +74,31 @@ def _headers(stream: BinaryIO) -> Iterator[tuple[str, str, str]]:
 def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | None]:
     """Whether dates are day first (``None`` when undecidable), and a limit to record."""
     first_big = second_big = False
-    dates: list[tuple[int, int, int]] = []
+    # Over the first ``_ORDERED`` headers, how often the date goes backwards read each way
+    # (counted as they come: nothing kept that grows with the file).
+    backwards_dm = backwards_md = 0
+    previous = swapped = (0, 0, 0)
+    dated = 0
     for a, b, c in _headers(stream):
         if len(a) == 4:
             return None, None  # year first: the order is fixed (Y-M-D)
         x, y = int(a), int(b)
         first_big |= x > 12
         second_big |= y > 12
-        if len(dates) < 100_000:
-            dates.append((int(c), x, y))
+        if dated < _ORDERED:
+            year = int(c)
+            date, reversed_ = (year, x, y), (year, y, x)
+            if dated:
+                backwards_md += date < previous
+                backwards_dm += reversed_ < swapped
+            previous, swapped = date, reversed_
+            dated += 1
     if first_big and not second_big:
         return True, None
     if second_big and not first_big:
         return False, None
     if first_big and second_big:
         return None, "dates mix day-first and month-first forms; times kept as text only"
-    backwards_dm = sum(1 for p, q in pairwise(dates) if (q[0], q[2], q[1]) < (p[0], p[2], p[1]))
-    backwards_md = sum(1 for p, q in pairwise(dates) if q < p)
     if backwards_dm != backwards_md:
         return backwards_dm < backwards_md, None
     if region:
@@ -98,20 +107,35 @@ def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | 
 
 
 def _local_time(match: re.Match[str], order: bool | None) -> datetime | None:
-    return _clock(match.group(1, 2, 3, 4, 5, 6, 7), order)
-
-
-@lru_cache(maxsize=8192)
-def _clock(groups: tuple[str | Any, ...], order: bool | None) -> datetime | None:
-    """The time of a header's date and time groups (cached: a chat repeats its minutes)."""
-    a, b, c, hour, minute, second, meridian = groups
-    if len(a) == 4:
-        year, month, day = int(a), int(b), int(c)
-    elif order is None:
+    """The time of a header: its date and its clock time, each read once per distinct text
+    (a chat repeats its days and its minutes), put together by ``datetime`` (which refuses
+    an impossible date or time)."""
+    a, b, c, hour, minute, second, meridian = match.group(1, 2, 3, 4, 5, 6, 7)
+    date = _date(a, b, c, order)
+    if date is None:
         return None
-    else:
-        day, month = (int(a), int(b)) if order else (int(b), int(a))
-        year = int(c) + (2000 if len(c) == 2 else 0)
+    try:
+        return datetime(*date, *_clock(hour, minute, second, meridian))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _date(a: str, b: str, c: str, order: bool | None) -> tuple[int, int, int] | None:
+    """``(year, month, day)`` of a header's date numbers (``None``: the order is unknown)."""
+    if len(a) == 4:
+        return int(a), int(b), int(c)
+    if order is None:
+        return None
+    day, month = (int(a), int(b)) if order else (int(b), int(a))
+    return int(c) + (2000 if len(c) == 2 else 0), month, day
+
+
+@lru_cache(maxsize=4096)
+def _clock(
+    hour: str, minute: str, second: str | None, meridian: str | None
+) -> tuple[int, int, int]:
+    """``(hour, minute, second)`` on the 24-hour clock of a header's time."""
     h = int(hour)
     if meridian:
         word = meridian.lower().replace(" ", "")
@@ -119,10 +143,7 @@ def _clock(groups: tuple[str | Any, ...], order: bool | None) -> datetime | None
             h = h % 12 + 12
         else:
             h %= 12
-    try:
-        return datetime(year, month, day, h, int(minute), int(second or 0))
-    except ValueError:
-        return None
+    return h, int(minute), int(second or 0)
 
 
 def _title(source: str) -> str | None:
@@ -139,6 +160,8 @@ def _sender(name: str) -> Participant:
 
 
 class _Draft:
+    __slots__ = ("line", "lines", "sender", "time_text", "when")
+
     def __init__(
         self,
         line: int,
@@ -169,9 +192,15 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
     draft: _Draft | None = None
     with export.open() as stream:
         for number, raw in enumerate(stream, 1):
-            line = clean(_decode(raw, number, export.source, problems)).rstrip("\r\n")
-            yield from problems
-            problems.clear()
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line = _decode(raw, number, export.source, problems)
+                yield from problems
+                problems.clear()
+            if not line.isascii():
+                line = clean(line)
+            line = line.rstrip("\r\n")
             match = _ANDROID.match(line) or _IOS.match(line)
             if match is None:
                 if draft is not None:

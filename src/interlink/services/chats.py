@@ -218,20 +218,25 @@ class _Importer:
         conversation_id, region, platform = self.conversations[key]
         region = region or self.region
         people: dict[str, Participant] = {}
+        #: The key of each sender record met in this batch, by identity (readers reuse a
+        #: sender's record; the records stay alive in ``messages`` while this runs).
+        senders: dict[int, str] = {}
         rows = []
         #: Per message needing its id: attachments, identifiers found, cues found.
         needs: list[tuple[Root, Message, list[extraction.Found], list[Detected]]] = []
-        last: Participant | None = None
         for root, message in messages:
             sender = message.sender
-            if sender is not None and sender is not last:  # readers reuse a sender's record
-                people.setdefault(sender.key, sender)
-                self.participant(key, platform, sender)
-                last = sender
+            sender_key = None
+            if sender is not None:
+                sender_key = senders.get(id(sender))
+                if sender_key is None:
+                    sender_key = senders[id(sender)] = sender.key
+                    people.setdefault(sender_key, sender)
+                    self.participant(key, platform, sender)
             for person in message.recipients:
                 people.setdefault(person.key, person)
                 self.participant(key, platform, person)
-            rows.append(_row(message))
+            rows.append(_row(message, sender_key))
             text = message.text
             found = (
                 extraction.extract(text, region, message.entities)
@@ -317,13 +322,14 @@ class _Importer:
         }
 
 
-def _row(message: Message) -> tuple[Any, ...]:
-    """A message as a row in ``chat_batch.MESSAGE_COLUMNS`` order."""
+def _row(message: Message, sender_key: str | None) -> tuple[Any, ...]:
+    """A message as a row in ``chat_batch.MESSAGE_COLUMNS`` order (``sender_key``: the
+    key of its sender, if any)."""
     sender = message.sender
     return (
         message.key[:100],
         message.position,
-        sender.key[:400] if sender else None,
+        sender_key[:400] if sender_key is not None else None,
         sender.name if sender else None,
         [p.key for p in message.recipients] or None,
         message.sent_at,

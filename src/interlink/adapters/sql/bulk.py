@@ -57,6 +57,20 @@ def _faster(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _kept(processor: Callable[[Any], Any]) -> type | None:
+    """``bool`` when ``processor`` turns ``True`` and ``False`` into values the driver stores
+    as it stores the booleans themselves (SQLite's ``Boolean``: ``1`` and ``0``, which
+    ``sqlite3`` also binds ``True`` and ``False`` as), so a column holding only booleans
+    needs no call per row; else ``None``."""
+    try:
+        true, false = processor(True), processor(False)
+        if type(true) in (bool, int) and type(false) in (bool, int) and (true, false) == (1, 0):
+            return bool
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return None
+
+
 class BulkInsert:
     """``INSERT ... ON CONFLICT (conflict) DO NOTHING`` of ``columns`` of ``table``."""
 
@@ -68,14 +82,15 @@ class BulkInsert:
         mark = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
         casts = {"JSON": "JSON", "UUID": "UUID"} if dialect.name == "postgresql" else {}
         marks = []
-        self.convert: list[tuple[int, Callable[[Any], Any]]] = []
+        #: (column index, processor, the type whose values the processor leaves as they are)
+        self.convert: list[tuple[int, Callable[[Any], Any], type | None]] = []
         for index, name in enumerate(columns):
             column_type = table.c[name].type
             cast = casts.get(type(column_type).__name__.upper())
             marks.append(f"CAST({mark} AS {cast})" if cast else mark)
             processor = column_type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
-                self.convert.append((index, _faster(processor)))
+                self.convert.append((index, _faster(processor), _kept(processor)))
         self.sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
             f"VALUES ({', '.join(marks)}) "
@@ -86,11 +101,18 @@ class BulkInsert:
         """Insert ``rows`` (tuples in column order), skipping those already stored."""
         if not rows:
             return
-        if self.convert:
+        # Only the columns of this batch holding a value to convert: not all empty, and not
+        # all of a type the processor keeps.
+        convert = [
+            (index, processor)
+            for index, processor, kept in self.convert
+            if any(row[index] is not None and type(row[index]) is not kept for row in rows)
+        ]
+        if convert:
             converted = []
             for row in rows:
                 values = list(row)
-                for index, processor in self.convert:
+                for index, processor in convert:
                     value = values[index]
                     if value is not None:
                         values[index] = processor(value)
@@ -103,28 +125,29 @@ class BulkInsert:
 def select_ids(
     connection: Connection,
     table: Table,
-    where: tuple[str, Any],
+    where: Sequence[tuple[str, Any]],
     key: str,
     keys: Sequence[Any],
 ) -> dict[Any, int]:
-    """``{key value: id}`` of the rows of ``table`` whose ``where`` column equals the given
-    value and whose ``key`` column is in ``keys``."""
+    """``{key value: id}`` of the rows of ``table`` whose ``where`` columns equal the given
+    values (``(column, value)`` pairs) and whose ``key`` column is in ``keys``."""
     found: dict[Any, int] = {}
     if not keys:
         return found
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle in ("qmark", "numeric") else "%s"
-    column, value = where
-    processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
-    if processor is not None:
-        value = processor(value)
+    values = []
+    for column, value in where:
+        processor = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
+        values.append(value if processor is None else processor(value))
+    condition = " AND ".join(f"{quote(column)} = {mark}" for column, _ in where)
     for start in range(0, len(keys), CHUNK):
         part = list(keys[start : start + CHUNK])
         sql = (
             f"SELECT {quote(key)}, {quote('id')} FROM {quote(table.name)} "
-            f"WHERE {quote(column)} = {mark} AND {quote(key)} IN ({', '.join([mark] * len(part))})"
+            f"WHERE {condition} AND {quote(key)} IN ({', '.join([mark] * len(part))})"
         )
-        for found_key, ident in connection.exec_driver_sql(sql, (value, *part)):
+        for found_key, ident in connection.exec_driver_sql(sql, (*values, *part)):
             found[found_key] = int(ident)
     return found

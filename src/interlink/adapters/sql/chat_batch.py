@@ -19,7 +19,6 @@ from interlink.adapters.sql.chat_schema import (
     chat_identifiers,
     chat_messages,
 )
-from interlink.adapters.sql.dialect import CHUNK
 
 #: The columns of a message row, in the order of the tuples ``ChatBatch.messages`` takes
 #: (after ``conversation_id``, which the batch adds).
@@ -90,7 +89,7 @@ class ChatBatch:
     def message_ids(self, conversation_id: int, keys: Sequence[str]) -> dict[str, int]:
         """The ids of the messages of a conversation stored under ``keys``."""
         return select_ids(
-            self.connection, chat_messages, ("conversation_id", conversation_id), "key", keys
+            self.connection, chat_messages, [("conversation_id", conversation_id)], "key", keys
         )
 
     def identifiers(
@@ -100,21 +99,13 @@ class ChatBatch:
         rows = [(case_id, kind, value[:400], e164) for (kind, value), e164 in found.items()]
         self.statements.identifiers.run(self.connection, rows)
         stored: dict[tuple[str, str], int] = {}
-        by_kind: dict[str, list[str]] = {}
+        by_kind: dict[str, set[str]] = {}
         for kind, value in found:
-            by_kind.setdefault(kind, []).append(value[:400])
+            by_kind.setdefault(kind, set()).add(value[:400])
         for kind, values in by_kind.items():
-            unique = sorted(set(values))
-            for start in range(0, len(unique), CHUNK):
-                part = unique[start : start + CHUNK]
-                query = (
-                    chat_identifiers.select()
-                    .with_only_columns(chat_identifiers.c.id, chat_identifiers.c.value)
-                    .where(chat_identifiers.c.case_id == case_id)
-                    .where(chat_identifiers.c.kind == kind)
-                    .where(chat_identifiers.c.value.in_(part))
-                )
-                stored.update({(kind, r.value): int(r.id) for r in self.connection.execute(query)})
+            where = [("case_id", case_id), ("kind", kind)]
+            ids = select_ids(self.connection, chat_identifiers, where, "value", sorted(values))
+            stored.update({(kind, value): ident for value, ident in ids.items()})
         return {(kind, value): stored[(kind, value[:400])] for kind, value in found}
 
     def link_identifiers(self, pairs: Iterable[tuple[int, int]]) -> None:
