@@ -100,3 +100,24 @@ def test_a_mirrored_copy_is_not_recognised() -> None:
     mirrored = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     query = orb.extract(_luma(mirrored), orb.QUERY_FEATURES)
     assert orb.score(query, orb.extract(_luma(image))) < orb.MIN_INLIERS
+
+
+def test_features_are_kept_strongest_of_each_cell_first() -> None:
+    cell = orb.FRAME / orb.GRID
+    points = np.array(
+        [[1, 1], [2, 2], [cell + 1, 1], [3, 3], [cell + 2, 2], [1, cell + 1]], np.float32
+    )
+    strength = np.array([0.5, 0.9, 0.2, 0.1, 0.3, 0.05])
+    order = orb.spread(points, strength, (orb.FRAME, orb.FRAME))
+    # Round one: the strongest of each cell by strength; round two; round three.
+    assert order.tolist() == [1, 4, 5, 0, 2, 3]
+
+
+def test_a_large_float_luma_is_framed_to_8_bits_on_its_longest_side() -> None:
+    luma = np.linspace(0, 255, 1300 * 1000, dtype=np.float32).reshape(1000, 1300)
+    plane = orb.frame(luma)
+    assert plane.dtype == np.uint8 and max(plane.shape) == orb.FRAME
+    assert plane.shape == (round(1000 * orb.FRAME / 1300), orb.FRAME)
+    assert abs(int(plane[0, 0]) - 0) <= 1 and abs(int(plane[-1, -1]) - 255) <= 1
+    small = np.full((100, 200), 77.4, np.float32)
+    assert np.array_equal(orb.frame(small), np.full((100, 200), 77, np.uint8))

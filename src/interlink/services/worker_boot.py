@@ -7,6 +7,8 @@ the coordinating process:
   Pillow's JPEG reader), so that each worker does not import them again;
 - glibc's ``malloc`` keeps freed buffers for the next file (``services.worker_memory``)
   instead of faulting in fresh pages for each;
+- OpenCV told to run on the worker's own thread: the workers are the parallelism, and on few
+  cores OpenCV's own thread pool in each of them would only contend for the same cores;
 - a worker the executor named lean (``executor.LEAN_WORKER``) does not import the caller's
   main module. ``multiprocessing`` does that in each new process in case the work is a
   function defined there; a scan's work is ``services.worker.run`` or a runner from an
@@ -20,12 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from multiprocessing import process, spawn
 
-import cv2  # noqa: F401  (for the ORB signal of the first image)
+import cv2  # (for the ORB signal of the first image)
 from PIL import JpegImagePlugin, PngImagePlugin  # noqa: F401
 
 import interlink.services.worker  # noqa: F401
 from interlink.services.executor import LEAN_WORKER
 from interlink.services.worker_memory import keep_freed_memory
+
+cv2.setNumThreads(1)
 
 
 def _unless_lean(fixup: Callable[[str], None]) -> Callable[[str], None]:
