@@ -111,7 +111,13 @@ def test_a_crash_left_append_is_dropped_and_another_database_rebuilt(
     _assert_same_as_rebuilt(store, cache, values[-5:])
 
 
-def test_a_scan_with_an_index_cache_links_near_duplicates(store: SqlStore, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept_from", [1, cases.KEPT_INDEX_FROM])
+def test_a_scan_with_an_index_cache_links_near_duplicates(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept_from: int
+) -> None:
+    """From ``KEPT_INDEX_FROM`` stored PDQs on, the kept index is searched (and kept); below,
+    the stored PDQs are read for the scan as without a cache: the same link either way."""
+    monkeypatch.setattr(cases, "KEPT_INDEX_FROM", kept_from)
     nl = cases.acting_agency(store, "Politie", "NL", actor="nl")
     de = cases.acting_agency(store, "BKA", "DE", actor="de")
     options = ScanOptions(workers=0, index_cache=tmp_path / "indexes")
@@ -127,4 +133,5 @@ def test_a_scan_with_an_index_cache_links_near_duplicates(store: SqlStore, tmp_p
     view = case_links.case_links(store, "DE-7", de)
     [link] = view["links"]
     assert link["case"] == "NL-1" and link["counts"] == {"near_duplicate": 1}
-    assert (store_directory(store, tmp_path / "indexes") / "STATE.json").is_file()
+    kept = (store_directory(store, tmp_path / "indexes") / "STATE.json").is_file()
+    assert kept == (kept_from == 1)

@@ -265,6 +265,10 @@ def stored_pdq_index(
 #: Up to this many (query, stored hash) pairs, linking compares them all with NumPy rather
 #: than build a ``HammingIndex`` (whose compiled kernels take a while to load).
 BRUTE_FORCE_WORK = 5_000_000
+#: From how many stored media PDQs a scan searches the kept index (``services.media_index``)
+#: rather than the stored PDQs read for it: below, reading them is cheaper than loading the
+#: index and its compiled kernels (a laptop's scan of a few photos stays quick).
+KEPT_INDEX_FROM = 50_000
 
 
 def _brute_force_index() -> SignalIndex:
@@ -363,7 +367,11 @@ def after_scan(
         return Found()
     media = store.links.exhibit_media(exhibit_id)
     built = None
-    if index_cache is not None and any(watches.usable_pdq(m) for m in media):
+    if (
+        index_cache is not None
+        and any(watches.usable_pdq(m) for m in media)
+        and store.links.pdqs_at_least(KEPT_INDEX_FROM)
+    ):
         from interlink.services.media_index import media_pdq_index  # loads numba
 
         kept = media_pdq_index(store, index_cache)

@@ -241,6 +241,18 @@ class LinkRepository:
             for row in connection.execution_options(yield_per=20_000).execute(query):
                 yield int(row.id), row.sha256, row.value, row.quality, tuple(row.variants or ())
 
+    def pdqs_at_least(self, count: int) -> bool:
+        """Whether the store holds ``count`` media PDQs or more (reads at most that many
+        index entries, not the table)."""
+        query = (
+            select(media_signals.c.id)
+            .where(media_signals.c.type == pdq.NAME)
+            .offset(max(count - 1, 0))
+            .limit(1)
+        )
+        with self._engine.connect() as connection:
+            return connection.execute(query).first() is not None
+
     def settled_signal_id(self) -> int:
         """The largest media signal row id such that no row with a smaller id can still
         appear: on PostgreSQL the table is locked in SHARE mode for the read, which waits
