@@ -150,6 +150,10 @@ def test_a_scan_of_one_photo_loads_no_archive_reader_and_no_rich(
     modules = loaded(["scan", str(exhibit), "--case", "C", "--json"], env)
     assert found(modules, NEVER + NOT_FOR_SCAN) == []
     assert {"numpy", "PIL"} <= modules  # the photo is really analysed
+    # Scanned again into another case, its PDQ is searched among a few stored ones: by brute
+    # force, with no Hamming index and no compiled kernels (nor the kept index of a big store).
+    again = loaded(["scan", str(exhibit), "--case", "D", "--json"], env)
+    assert found(again, NEVER + NOT_FOR_SCAN + ("numba", "interlink.services.media_index")) == []
 
 
 def test_a_command_with_a_key_file_still_signs_its_checkpoint(
