@@ -150,9 +150,13 @@ def test_a_scan_of_one_photo_loads_no_archive_reader_and_no_rich(
     modules = loaded(["scan", str(exhibit), "--case", "C", "--json"], env)
     assert found(modules, NEVER + NOT_FOR_SCAN) == []
     assert {"numpy", "PIL"} <= modules  # the photo is really analysed
-    # Scanned again into another case, its PDQ is searched among a few stored ones: by brute
-    # force, with no Hamming index and no compiled kernels (nor the kept index of a big store).
-    again = loaded(["scan", str(exhibit), "--case", "D", "--json"], env)
+    # Another photo scanned into another case: its PDQ is searched among the few stored ones
+    # by brute force, with no Hamming index and no compiled kernels (nor a big store's kept
+    # index).
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "photo.jpg").write_bytes(encode(scene(4), "JPEG"))
+    again = loaded(["scan", str(other), "--case", "D", "--json"], env)
     assert found(again, NEVER + NOT_FOR_SCAN + ("numba", "interlink.services.media_index")) == []
 
 
