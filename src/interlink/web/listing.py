@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from interlink.api.pagination import decode, encode
+from interlink.api.pagination import encode, position
 from interlink.domain.errors import InvalidFieldError
 
 #: Rows a page shows.
@@ -82,9 +82,7 @@ def table(
         if not text or any(text in str(r.get(c) or "").casefold() for c in columns)
     ]
     kept.sort(key=lambda r: _key(r.get(column)), reverse=descending)
-    start = decode(cursor) or 0
-    if not isinstance(start, int) or start < 0:
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    start = position(cursor)
     shown = kept[start : start + limit]
     after = start + len(shown)
     return Table(
