@@ -49,13 +49,13 @@ class Table:
     next_cursor: str | None
 
 
-def _key(value: object) -> tuple[int, str]:
-    # None sorts last; numbers as zero-padded text so they order numerically.
+def _key(value: object) -> tuple[int, float, str]:
+    # Numbers before text, each in its own order (negative numbers too); None sorts last.
     if value is None:
-        return (1, "")
+        return (2, 0.0, "")
     if isinstance(value, bool | int | float):
-        return (0, f"{float(value):020.6f}")
-    return (0, str(value).casefold())
+        return (0, float(value), "")
+    return (1, 0.0, str(value).casefold())
 
 
 def table(
