@@ -276,6 +276,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("GET", "/cases/{case}/links/{other}"): lambda n, a, c: (_linked(n, a, c)[0][7:], None),
     ("GET", "/watches"): lambda n, a, c: ("/watches?sort=title&q=a", None),
+    ("GET", "/watches/hits"): lambda n, a, c: ("/watches/hits?sort=priority", None),
+    ("GET", "/cases/{case}/hits"): lambda n, a, c: (f"/cases/{CASES[a]}/hits?sort=-title", None),
     ("GET", "/series"): lambda n, a, c: ("/series", None),
     ("GET", "/victims"): lambda n, a, c: ("/victims?sort=-status", None),
     ("GET", "/lists"): lambda n, a, c: ("/lists?sort=-entries", None),
@@ -283,6 +285,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/lists/{name}"): lambda n, a, c: ("/lists/known", None),
     ("GET", "/lists/{name}/diff/{other}"): lambda n, a, c: ("/lists/known/diff/spare", None),
     ("GET", "/lists/{name}/changes"): lambda n, a, c: ("/lists/known/changes?sort=-item", None),
+    ("GET", "/lists/{name}/versions"): lambda n, a, c: ("/lists/known/versions?sort=-added", None),
     # Scans as jobs, exhibits, media items, the review queue and clues.
     ("POST", "/api/v1/cases/{case}/scans"): lambda n, a, c: (
         f"/api/v1/cases/{CASES[a]}/scans",
@@ -315,6 +318,10 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
+    ("GET", "/cases/{case}/clues/places"): lambda n, a, c: (
+        f"/cases/{CASES[a]}/clues/places?sort=latitude",
+        None,
+    ),
     ("GET", "/jobs"): lambda n, a, c: ("/jobs?sort=-state&q=queued", None),
     # Networks, referrals, operations, the reveal budget, audit checkpoints (and their pages).
     ("GET", "/api/v1/networks/builds/latest/networks/{network}"): lambda n, a, c: (
@@ -360,6 +367,10 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/networks/{network}"): lambda n, a, c: ("/networks/N1?sort=-degree", None),
     ("GET", "/referrals"): lambda n, a, c: ("/referrals?sort=-accounts", None),
     ("GET", "/referrals/{country}"): lambda n, a, c: ("/referrals/DE", None),
+    ("GET", "/referrals/{country}/networks"): lambda n, a, c: (
+        "/referrals/DE/networks?sort=-size",
+        None,
+    ),
     ("GET", "/operations"): lambda n, a, c: ("/operations?sort=-cases", None),
     ("GET", "/operations/{name}"): lambda n, a, c: (f"/operations/{OPERATIONS[a]}", None),
     ("GET", "/users"): lambda n, a, c: ("/users?sort=-created_at&q=a", None),

@@ -24,6 +24,8 @@ LIGHTNESS = (
     "const c = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);"
     "return (c[0] + c[1] + c[2]) / 3;"
 )
+#: What a table is: a full list, a capped preview of one, or a fixed summary.
+KINDS = ("data-rows", "data-preview", "data-fixed")
 OVERFLOW = "return document.documentElement.scrollWidth - window.innerWidth;"
 
 
@@ -106,6 +108,48 @@ def test_every_page_follows_the_dark_scheme(site: Site) -> None:
             site.shot(f"page-dark-{_name(path)}")
     finally:
         _scheme(site, "light")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_preview_leads_to_a_full_list_that_sorts_filters_and_pages(site: Site) -> None:
+    """A capped table (``data-preview``) links its full list (``data-full``): followed in the
+    browser, the link opens a page whose list has sort links in its head, a filter and a
+    pager; every other table is a list itself or a fixed summary."""
+    _scheme(site, "light")
+    wrong, previews = [], []
+    for path, url in _pages(site):
+        site.go(url)
+        for shown in site.driver.find_elements(By.TAG_NAME, "table"):
+            kind = {
+                a
+                for a in ("data-rows", "data-preview", "data-fixed")
+                if shown.get_attribute(a) is not None
+            }
+            if len(kind) != 1:
+                wrong.append(f"{path}: table {shown.get_attribute('id')!r} is {sorted(kind)}")
+            if kind == {"data-preview"}:
+                name = shown.get_attribute("id") or ""
+                links = [
+                    a.get_attribute("href") or ""
+                    for a in site.driver.find_elements(By.CSS_SELECTOR, "a[data-full]")
+                    if name in (a.get_dom_attribute("data-full") or "").split()
+                ]
+                previews += [(f"{path} #{name}", href) for href in links[:1]]
+                if not links:
+                    wrong.append(f"{path}: preview #{name} links no full list")
+    assert len(previews) >= 5, "too few previews for this test to mean anything"
+    for where, href in previews:
+        site.driver.get(href)
+        full = site.driver.find_elements(By.CSS_SELECTOR, "table[data-rows]")
+        if len(full) != 1:
+            wrong.append(f"{where}: {href} shows {len(full)} full lists")
+            continue
+        for css, what in (("thead a[aria-sort]", "sort links"),):
+            if not full[0].find_elements(By.CSS_SELECTOR, css):
+                wrong.append(f"{where}: {href}'s list has no {what}")
+        for css, what in (('form[role="search"]', "filter"), ("nav.pager", "pager")):
+            if not site.driver.find_elements(By.CSS_SELECTOR, css):
+                wrong.append(f"{where}: {href} has no {what}")
     assert not wrong, "\n".join(wrong)
 
 

@@ -213,6 +213,11 @@ def test_the_clues_page_lists_cameras_places_and_a_timeline(site: Site) -> None:
     twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
     assert twin.endswith(f"/api/v1/cases/{CASES['alpha']}/clues")
     site.shot("clues")
+    site.driver.find_element(By.ID, "all-places").click()
+    site.wait().until(lambda d: d.find_elements(By.CSS_SELECTOR, "#places[data-rows]"))
+    assert "48.85" in site.driver.find_element(By.ID, "places").text
+    site.go(f"/cases/{CASES['alpha']}/clues/places?q=nowhere")
+    assert "No place matches" in site.driver.find_element(By.ID, "places").text
 
 
 def test_the_jobs_page_lists_sorts_and_filters_the_agencys_jobs(site: Site) -> None:

@@ -2,14 +2,17 @@
 (with the authorisation matrix's sample request for it): each page links its JSON twin;
 every time is written by the one ``when`` macro (a ``<time>`` the script puts in the user's
 time zone, UTC on hover), never as a raw timestamp; every ``<img>`` of media carries the
-blur; every list (``data-rows``) is sortable, filterable and paged by its route; no emoji
+blur; every list (``data-rows``) is sortable, filterable and paged by its route, and every
+other table a capped preview a link from its full list or one of a few fixed summaries; no emoji
 (a browser without an emoji font shows empty boxes); the system's dark mode is followed."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.dependencies.utils import get_flat_params
@@ -27,6 +30,21 @@ TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 WHEN = re.compile(r'<time datetime="[^"]+" title="[^"]+ UTC">[^<]*</time>')
 EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2300-\u23ff\u2b00-\u2bff\ufe0f]")
 LIST_PARAMETERS = {"sort", "q", "cursor"}
+TABLE = re.compile(r"(<table\b[^>]*>)(.*?)</table>", re.DOTALL)
+FULL_LINK = re.compile(r'<a href="([^"]+)"[^>]*\bdata-full="([^"]+)"')
+#: The tables that are neither a list nor a preview of one, and why sorting, filtering and
+#: paging them would help nobody: each is a fixed summary of one thing, a row per value of a
+#: small closed set, read at a glance.
+FIXED = {
+    # A list's statistics: its entries counted per category of the grading schemes, per
+    # signal kind, per vouching agency and per flag; a handful of rows each.
+    "by-category": "one row per category",
+    "by-signal": "one row per signal kind",
+    "by-agency": "one row per vouching agency",
+    "flags": "one row per flag",
+    # One media's grading: a row per category voted on it (at most one per agency and scheme).
+    "votes": "one row per category voted",
+}
 
 
 def page_routes() -> Iterator[APIRoute]:
@@ -101,6 +119,10 @@ def test_every_image_is_blurred(pages: dict[str, tuple[APIRoute, str]]) -> None:
     _every(pages, wrong)
 
 
+def _full_list_paths(pages: dict[str, tuple[APIRoute, str]]) -> list[APIRoute]:
+    return [route for route, html in pages.values() if "data-rows" in html]
+
+
 def test_every_list_sorts_filters_and_pages(pages: dict[str, tuple[APIRoute, str]]) -> None:
     wrong = []
     for path, (route, html) in pages.items():
@@ -119,6 +141,49 @@ def test_every_list_sorts_filters_and_pages(pages: dict[str, tuple[APIRoute, str
             if part not in html:
                 wrong.append(f"{path}: a list without its {name}")
     _every(pages, wrong)
+
+
+def test_every_table_is_a_full_list_a_preview_of_one_or_a_fixed_summary(
+    pages: dict[str, tuple[APIRoute, str]],
+) -> None:
+    """A page's route has one sort, filter and cursor, so a page holds at most one full list
+    (``data-rows``, its sort links in its own head). Any other table is a capped preview
+    (``data-preview``) whose full list is a link away (``data-full`` naming the table's id,
+    to a page whose list sorts, filters and pages), or one of the few fixed summaries in
+    :data:`FIXED`."""
+    wrong = []
+    seen_fixed = set()
+    lists = _full_list_paths(pages)
+    for path, (_, html) in pages.items():
+        tables = TABLE.findall(html)
+        full = [(tag, body) for tag, body in tables if "data-rows" in tag]
+        if len(full) > 1:
+            wrong.append(f"{path}: {len(full)} full lists on one page (one sort, filter, cursor)")
+        for tag, body in full:
+            if "aria-sort=" not in body.split("</thead>")[0]:
+                wrong.append(f"{path}: {tag} has no sort links in its head")
+        for tag, _ in tables:
+            ident = re.search(r'id="([^"]+)"', tag)
+            name = ident.group(1) if ident else ""
+            if "data-rows" in tag:
+                continue
+            if "data-fixed" in tag and name in FIXED:
+                seen_fixed.add(name)
+                continue
+            if "data-preview" not in tag:
+                wrong.append(f"{path}: {tag} neither a list, a preview nor a fixed summary")
+                continue
+            links = [
+                href for href, names in FULL_LINK.findall(html) if name and name in names.split()
+            ]
+            if not links:
+                wrong.append(f"{path}: preview {name!r} links no full list (data-full)")
+            for href in links:
+                target = urlsplit(unescape(href)).path
+                if not any(route.path_regex.match(target) for route in lists):
+                    wrong.append(f"{path}: preview {name!r} leads to {target}, not a full list")
+    _every(pages, wrong)
+    assert seen_fixed == set(FIXED), f"allowed but never seen: {set(FIXED) - seen_fixed}"
 
 
 def test_no_page_draws_with_emoji(pages: dict[str, tuple[APIRoute, str]]) -> None:

@@ -94,9 +94,12 @@ def test_a_category_vote_makes_the_grade_trusted(site: Site) -> None:
     picture = site.driver.find_element(By.ID, "picture")
     assert "blur" in picture.value_of_css_property("filter")
     site.shot("grading")
-    site.go("/audit?q=grade.vote")
-    rows = site.driver.find_elements(By.CSS_SELECTOR, 'tr[data-action="grade.vote"]')
+    site.go("/audit?q=grade.vote")  # the whole log filtered, not the page shown
+    rows = site.driver.find_elements(By.CSS_SELECTOR, "#audit tbody tr")
+    assert rows and all(r.get_attribute("data-action") == "grade.vote" for r in rows)
     assert any("alpha/alpha-desk" in r.text and "uk:A" in r.text for r in rows)
+    twin = site.driver.find_element(By.CSS_SELECTOR, "a.twin").get_attribute("href") or ""
+    assert twin.endswith("/api/v1/audit?sort=-id&q=grade.vote")
 
 
 def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
@@ -115,6 +118,10 @@ def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
         ec.presence_of_element_located((By.CSS_SELECTOR, f"{item} form.vote label"))
     )
     assert "Voted" in label.text and "projectvic-us:2" in label.text
+    graded = site.driver.find_element(By.CSS_SELECTOR, f"{item} .badge.graded")
+    assert "projectvic-us:2" in graded.text  # the agency's own vote: a grade, shown as such
+    known = site.driver.find_elements(By.CSS_SELECTOR, f"{item} .badge.known")
+    assert all("projectvic-us:2" not in k.text for k in known)
     site.shot("review-vote")
     site.go(f"/api/v1/cases/{CASES['alpha']}/media/{sha}/votes")
     votes = json.loads(site.driver.find_element(By.TAG_NAME, "body").text)["votes"]
@@ -226,6 +233,15 @@ def test_a_list_is_imported_compared_and_disabled(site: Site, tmp_path: Path) ->
     _until(site).until(ec.staleness_of(form))  # imported: the page reloads
     site.go("/lists/partner")
     assert len(site.driver.find_elements(By.CSS_SELECTOR, "#versions tr[data-generation]")) == 2
+    site.driver.find_element(By.ID, "all-versions").click()
+    site.wait().until(ec.presence_of_element_located((By.CSS_SELECTOR, "#versions[data-rows]")))
+    site.driver.find_element(By.CSS_SELECTOR, "#versions th a[aria-sort]").click()  # by #
+    generations = [
+        int(r.get_attribute("data-generation") or 0)
+        for r in site.driver.find_elements(By.CSS_SELECTOR, "#versions tr[data-generation]")
+    ]
+    assert len(generations) == 2 and generations == sorted(generations)
+    site.go("/lists/partner")
     site.driver.find_element(By.LINK_TEXT, "what it changed").click()
     counts = site.wait().until(ec.presence_of_element_located((By.ID, "changes-figures")))
     assert [

@@ -43,6 +43,15 @@ def decode(cursor: str | None) -> object:
         raise InvalidFieldError("cursor", cursor[:40], "not a cursor of this listing") from None
 
 
+def position(cursor: str | None) -> int:
+    """The row number (or id) a cursor of a numbered listing names, 0 for the first page;
+    ``InvalidFieldError`` naming ``cursor`` if it names anything else."""
+    at = decode(cursor) or 0
+    if not isinstance(at, int) or isinstance(at, bool) or at < 0:
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    return at
+
+
 def paginate(
     items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
 ) -> tuple[list[T], str | None]:

@@ -8,6 +8,7 @@ from typing import Any
 from interlink.adapters.sql.audit import AuditRecord, ChainCheck
 from interlink.adapters.sql.audit_pages import AuditPages
 from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import AuthMethod, Capability, Principal
 from interlink.settings import Settings
 
@@ -19,15 +20,49 @@ def audit_page(
     after_id: int = 0,
     limit: int = 100,
     newest_first: bool = False,
+    containing: str | None = None,
 ) -> list[AuditRecord]:
     """Records after ``after_id`` in chain order (``newest_first``: before it, newest first)
     that the principal may read (the local operator: all of them; an agency admin: those of
-    its agency's users)."""
+    its agency's users), over the whole log only those whose actor, action, object type or
+    object id contains ``containing`` (any case): the filter is the query's, so a page is
+    full and its cursor goes on where it stopped."""
     principal.require(Capability.AUDIT_READ)
     prefix = None if principal.method is AuthMethod.LOCAL else f"{principal.agency}/"
     return AuditPages(store.engine).page(
-        after_id=after_id, limit=limit, actor_prefix=prefix, newest_first=newest_first
+        after_id=after_id,
+        limit=limit,
+        actor_prefix=prefix,
+        newest_first=newest_first,
+        containing=(containing or "").strip() or None,
     )
+
+
+def audit_listing(
+    store: SqlStore,
+    principal: Principal,
+    *,
+    sort: str | None,
+    containing: str | None,
+    after_id: int,
+    limit: int,
+    default_sort: str = "id",
+) -> tuple[list[AuditRecord], bool]:
+    """A page of :func:`audit_page` as a listing asks for it: ``sort`` ``id`` (chain order)
+    or ``-id`` (newest first; default ``default_sort``), the filter text, the id after which
+    it goes on; its records and whether more follow."""
+    order = (sort or default_sort).strip()
+    if order not in ("id", "-id"):
+        raise InvalidFieldError("sort", order, "sort by id or -id (newest first)")
+    found = audit_page(
+        store,
+        principal,
+        after_id=after_id,
+        limit=limit + 1,
+        newest_first=order == "-id",
+        containing=containing,
+    )
+    return found[:limit], len(found) > limit
 
 
 def verify(store: SqlStore, principal: Principal) -> ChainCheck:

@@ -3,6 +3,14 @@ GPS as coordinates, capture dates), the list entries it matched (list, category,
 whether *this* user marked it reviewed; the queue puts new (unreviewed) media first and the
 known ones after, grouped by series. Marks are per user, stored and audited with before and
 after. Every read is audited; every function needs ``media:blurred`` on an own case.
+
+*Known* means someone else already had the item: an entry of an imported list, or a vote
+of another agency (its ``grades-<agency>`` list: that agency has seen and graded it). The
+reviewer's own agency's votes are entries too (``services.grading``), but they are what this
+agency just decided about the item, not a sign that it was known before: an item this agency
+voted on stays where it was in the queue (new until reviewed, not folded into a known
+series), its match is marked ``own_vote`` and its categories are the row's ``your_votes``,
+shown as a grade. When another agency's vote or a list names it too, it is known as before.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from interlink.domain.errors import NotFoundError
 from interlink.domain.lists import EntryInfo
 from interlink.domain.principal import Capability, Principal
 from interlink.services.casefile import audit_read, case_of
+from interlink.services.grading import grades_list
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -53,7 +62,9 @@ def _clue_view(found: MediaClues | None) -> dict[str, Any]:
     }
 
 
-def _match_view(entry: EntryInfo | None, signal: str, distance: int) -> dict[str, Any]:
+def _match_view(
+    entry: EntryInfo | None, signal: str, distance: int, own_votes: str
+) -> dict[str, Any]:
     return {
         "list": entry.list_name if entry else None,
         "category": entry.category.display() if entry and entry.category else None,
@@ -63,6 +74,7 @@ def _match_view(entry: EntryInfo | None, signal: str, distance: int) -> dict[str
         "external_id": entry.external_id if entry else None,
         "signal": signal,
         "distance": distance,
+        "own_vote": entry is not None and entry.list_name == own_votes,
     }
 
 
@@ -79,13 +91,15 @@ def _rows(
     matches = store.media.matches_of(shas)
     entries = store.lists.info(m[0] for rows in matches.values() for m in rows)
     marks = store.reviews.reviewed(principal.user_id, record.id)
+    own_votes = grades_list(principal.agency)
     rows = []
     for sha in shas:
         found = [
-            _match_view(entries.get(entry_id), signal, distance)
+            _match_view(entries.get(entry_id), signal, distance, own_votes)
             for entry_id, _list_id, signal, distance in sorted(matches.get(sha, []))
         ]
-        series = sorted({str(m["series"]) for m in found if m["series"]})
+        known = [m for m in found if not m["own_vote"]]
+        series = sorted({str(m["series"]) for m in known if m["series"]})
         rows.append(
             {
                 "sha256": sha,
@@ -93,7 +107,8 @@ def _rows(
                 "copies": len(held[sha]),
                 **_clue_view(clues.get(sha)),
                 "matches": found,
-                "known": bool(found),
+                "known": bool(known),
+                "your_votes": sorted({str(m["category"]) for m in found if m["own_vote"]}),
                 "series": series,
                 "reviewed": sha in marks,
                 "reviewed_at": _iso(marks.get(sha)),

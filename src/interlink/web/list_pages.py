@@ -16,13 +16,16 @@ from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.formats import registry
 from interlink.services import grading, list_compare, shared_lists
-from interlink.web.listing import Listing, table
+from interlink.web.listing import Listing, ListQuery, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
 LIST_COLUMNS = ("name", "source", "version", "imported_at", "enabled", "entries")
 CONFLICT_COLUMNS = ("item", "categories")
 DIFF_COLUMNS = ("difference", "item", "details")
+VERSION_COLUMNS = ("generation", "version", "imported_at", "added", "changed", "removed")
+#: Versions a list's page shows, the newest first (every one on its versions page).
+NEWEST_VERSIONS = 5
 CHANGE_COLUMNS = ("change", "item", "category_before", "category_after", "changed_fields")
 
 
@@ -76,19 +79,46 @@ def conflicts(
 
 @router.get("/lists/{name}", openapi_extra=rules.needs(C.LISTS_READ))
 def list_detail(request: Request, name: str, who: PageViewer, context: Context) -> Response:
-    """One list in detail, and a form to compare it with another (JSON twin:
-    ``GET /api/v1/lists/{name}``)."""
+    """One list in detail with its newest versions (every one on the versions page), and a
+    form to compare it with another (JSON twin: ``GET /api/v1/lists/{name}``)."""
     found = shared_lists.show(context.store, who.principal, name, context.settings.trusted_votes)
     names = [r["name"] for r in shared_lists.all_lists(context.store, who.principal)]
+    every = shared_lists.versions(context.store, who.principal, name)
     return show(
         request,
         who,
         "list.html",
         twin=f"/api/v1/lists/{name}",
+        name=name,
         item=found,
-        versions=list(reversed(shared_lists.versions(context.store, who.principal, name))),
+        versions=table(
+            every, columns=VERSION_COLUMNS, listing=ListQuery("-generation"), limit=NEWEST_VERSIONS
+        ),
+        generations=list(reversed(every)),
         others=[n for n in names if n != name],
         formats=sorted(n for n, f in registry.FORMATS.items() if f.write is not None),
+    )
+
+
+@router.get("/lists/{name}/versions", openapi_extra=rules.needs(C.LISTS_READ))
+def versions(
+    request: Request,
+    name: str,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """Every version of the list with what it added, changed and removed, newest first,
+    sorted, filtered and paged (JSON twin: ``GET /api/v1/lists/{name}/versions``)."""
+    every = shared_lists.versions(context.store, who.principal, name)
+    return show(
+        request,
+        who,
+        "list_versions.html",
+        twin=f"/api/v1/lists/{quote(name, safe='')}/versions",
+        name=name,
+        table=table(every, columns=VERSION_COLUMNS, listing=listing, default_sort="-generation"),
+        base=f"/lists/{quote(name, safe='')}/versions",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
-from interlink.api.pagination import decode, encode
+from interlink.api.pagination import encode, position
 from interlink.domain.errors import InvalidFieldError
 
 #: Rows a page shows.
@@ -49,13 +49,13 @@ class Table:
     next_cursor: str | None
 
 
-def _key(value: object) -> tuple[int, str]:
-    # None sorts last; numbers as zero-padded text so they order numerically.
+def _key(value: object) -> tuple[int, float, str]:
+    # Numbers before text, each in its own order (negative numbers too); None sorts last.
     if value is None:
-        return (1, "")
+        return (2, 0.0, "")
     if isinstance(value, bool | int | float):
-        return (0, f"{float(value):020.6f}")
-    return (0, str(value).casefold())
+        return (0, float(value), "")
+    return (1, 0.0, str(value).casefold())
 
 
 def table(
@@ -82,9 +82,7 @@ def table(
         if not text or any(text in str(r.get(c) or "").casefold() for c in columns)
     ]
     kept.sort(key=lambda r: _key(r.get(column)), reverse=descending)
-    start = decode(cursor) or 0
-    if not isinstance(start, int) or start < 0:
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    start = position(cursor)
     shown = kept[start : start + limit]
     after = start + len(shown)
     return Table(

@@ -87,7 +87,6 @@ def review(
         new=sum(not r["reviewed"] for r in rows),
         columns=REVIEW_COLUMNS,
         categories=grading.categories(),
-        votes_list=grading.grades_list(who.principal.agency),
     )
 
 

@@ -15,13 +15,24 @@ from interlink.domain.errors import NotFoundError
 from interlink.domain.principal import Capability as C
 from interlink.services import network_access, network_views
 from interlink.web.graph_svg import picture
-from interlink.web.listing import Listing, table
+from interlink.web.listing import Listing, ListQuery, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
 NETWORK_COLUMNS = ("network", "members", "media", "known_media", "countries", "last_seen")
 MEMBER_COLUMNS = ("label", "key", "country", "capital", "degree", "betweenness", "media")
 REFERRAL_COLUMNS = ("country", "accounts", "networks", "media", "known_media")
+#: Networks a referral page shows, the most media first (every one on its networks page).
+PREVIEW = 10
+REFERRAL_NETWORK_COLUMNS = (
+    "network_id",
+    "size",
+    "members_here",
+    "country_counts",
+    "media",
+    "known_media",
+    "new_media",
+)
 ACCOUNT_COLUMNS = ("key", "label", "network", "basis", "media", "known_media", "capital")
 _RULE = rules.needs(C.NETWORKS)
 
@@ -117,6 +128,12 @@ def referral(
         for a in package["accounts"]
     ]
     shown = table(rows, columns=ACCOUNT_COLUMNS, listing=listing, default_sort="-capital")
+    networks = table(
+        _referral_networks(package),
+        columns=REFERRAL_NETWORK_COLUMNS,
+        listing=ListQuery("-media"),
+        limit=PREVIEW,
+    )
     return show(
         request,
         who,
@@ -124,5 +141,41 @@ def referral(
         twin=f"/api/v1/referrals/{package['country']}",
         package=package,
         table=shown,
+        networks=networks,
         base=f"/referrals/{package['country']}",
     )
+
+
+@router.get("/referrals/{country}/networks", openapi_extra=_RULE)
+def referral_networks(
+    request: Request,
+    country: str,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """The networks of one country's referral package, sorted, filtered and paged (JSON
+    twin: ``GET /api/v1/referrals/{country}``, its ``networks``)."""
+    package = network_views.referral_document(
+        network_views.referral(context.store, who.principal, country)
+    )
+    rows = _referral_networks(package)
+    return show(
+        request,
+        who,
+        "referral_networks.html",
+        twin=f"/api/v1/referrals/{package['country']}",
+        package=package,
+        table=table(rows, columns=REFERRAL_NETWORK_COLUMNS, listing=listing, default_sort="-media"),
+        base=f"/referrals/{package['country']}/networks",
+    )
+
+
+def _referral_networks(package: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            **n,
+            "country_counts": ", ".join(f"{code} {count}" for code, count in n["countries"]),
+        }
+        for n in package["networks"]
+    ]

@@ -4,15 +4,14 @@ its JSON twin calls, with nothing added but presentation (sorting, filtering, pa
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from interlink.api import rules
 from interlink.api.deps import Context
-from interlink.api.pagination import decode, encode
-from interlink.domain.errors import InvalidFieldError
+from interlink.api.pagination import encode, position
 from interlink.domain.principal import Capability as C
 from interlink.services import audit_access, casefile, scan_jobs_view
 from interlink.services.exposure import exposure_of
@@ -95,36 +94,26 @@ def audit(
     context: Context,
     listing: Listing,
 ) -> Response:
-    """The audit log a page at a time, newest first (``sort=id``: chain order), filtered by
-    a text within the page (JSON twin: ``GET /api/v1/audit``)."""
-    order = (listing.sort or "-id").strip()
-    if order not in ("id", "-id"):
-        raise InvalidFieldError("sort", order, "sort by id or -id (newest first)")
-    after = decode(listing.cursor) or 0
-    if not isinstance(after, int) or after < 0:
-        raise InvalidFieldError("cursor", str(listing.cursor)[:40], "not a cursor of this listing")
-    found = audit_access.audit_page(
+    """The audit log a page at a time, newest first (``sort=id``: chain order), filtered over
+    the whole log by actor, action or object (JSON twin: ``GET /api/v1/audit``, which takes
+    the same ``sort``, ``q`` and ``cursor``)."""
+    records, more = audit_access.audit_listing(
         context.store,
         who.principal,
-        after_id=after,
-        limit=PAGE_ROWS + 1,
-        newest_first=order == "-id",
+        sort=listing.sort,
+        containing=listing.query,
+        after_id=position(listing.cursor),
+        limit=PAGE_ROWS,
+        default_sort="-id",
     )
-    records = found[:PAGE_ROWS]
-    more = len(found) > PAGE_ROWS
-    text = (listing.query or "").strip().casefold()
-    rows = [
-        r
-        for r in records
-        if not text
-        or text in f"{r.actor} {r.action} {r.object_type} {r.object_id} {r.after}".casefold()
-    ]
+    newest_first = (listing.sort or "-id").strip() == "-id"
+    q = listing.query or ""
     next_cursor = encode(records[-1].id) if more and records else None
     return show(
         request,
         who,
         "audit.html",
-        twin="/api/v1/audit",
-        records=rows,
-        table=Table([], len(rows), "id", order == "-id", listing.query or "", next_cursor),
+        twin="/api/v1/audit?" + urlencode({"sort": "-id" if newest_first else "id", "q": q}),
+        records=records,
+        table=Table([], len(records), "id", newest_first, q, next_cursor),
     )

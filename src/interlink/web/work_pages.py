@@ -6,6 +6,7 @@ sent by the page's script (``static/actions.js``)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,13 +16,24 @@ from interlink.api.deps import Context
 from interlink.domain.principal import Capability as C
 from interlink.linking.deconfliction import Disclosure, TriggerKind
 from interlink.services import casefile, casework_access, link_access
-from interlink.web.listing import Listing, table
+from interlink.web.listing import Listing, ListQuery, Table, table
 from interlink.web.session import PageViewer, show
 
 router = APIRouter(include_in_schema=False)
 LINK_COLUMNS = ("case", "agency_name", "country", "strength", "evidence_kinds")
 WATCH_COLUMNS = ("title", "priority", "disclosure", "case", "active", "hit_cases", "created_at")
 SERIES_COLUMNS = ("series", "victims", "unidentified", "identified", "safeguarded")
+HIT_COLUMNS = (
+    "side",
+    "title",
+    "priority",
+    "disclosure",
+    "agency_name",
+    "case",
+    "own_case",
+    "items",
+    "first_at",
+)
 VICTIM_COLUMNS = ("pseudonym", "status", "case", "series_names", "created_at")
 
 
@@ -58,6 +70,33 @@ def links(
         table=shown,
         disclosure=link_access.LINK_DISCLOSURE,
     )
+
+
+@router.get("/cases/{case}/hits", openapi_extra=rules.needs(C.CASES_READ, scoped=True))
+def case_hits(
+    request: Request,
+    case: str,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """The watch hits touching the case, sorted, filtered and paged (JSON twin:
+    ``GET /api/v1/cases/{case}/links``, its ``watch_hits``)."""
+    view = casefile.links(context.store, who.principal, case)
+    return show(
+        request,
+        who,
+        "hits.html",
+        twin=f"/api/v1/cases/{case}/links",
+        case=case,
+        table=_hits(view["watch_hits"], listing),
+        base=f"/cases/{quote(case, safe='')}/hits",
+    )
+
+
+def _hits(hits: list[dict[str, Any]], listing: ListQuery) -> Table:
+    rows = [{**h, "agency_name": (h.get("agency") or {}).get("name")} for h in hits]
+    return table(rows, columns=HIT_COLUMNS, listing=listing, default_sort="-first_at")
 
 
 @router.get("/cases/{case}/links/{other}", openapi_extra=rules.needs(C.CASES_READ, scoped=True))
@@ -98,6 +137,27 @@ def watches(
         hits=hits,
         kinds=[k.value for k in TriggerKind],
         disclosures=[d.value for d in Disclosure],
+    )
+
+
+@router.get("/watches/hits", openapi_extra=rules.needs(C.CASES_READ))
+def watch_hits(
+    request: Request,
+    who: PageViewer,
+    context: Context,
+    listing: Listing,
+) -> Response:
+    """The watch hits the agency made or received, sorted, filtered and paged (JSON twin:
+    ``GET /api/v1/watches/hits``)."""
+    hits = casefile.hits(context.store, who.principal)
+    return show(
+        request,
+        who,
+        "hits.html",
+        twin="/api/v1/watches/hits",
+        case=None,
+        table=_hits(hits, listing),
+        base="/watches/hits",
     )
 
 

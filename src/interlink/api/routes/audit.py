@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, decode, encode
-from interlink.domain.errors import InvalidFieldError
+from interlink.api.pagination import Cursor, Limit, Page, encode, position
 from interlink.domain.principal import Capability
 from interlink.services import audit_access
 
@@ -42,13 +41,28 @@ class Verification(BaseModel):
 
 
 @router.get("", response_model=Page[Record], openapi_extra=rules.needs(Capability.AUDIT_READ))
-def log(principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100) -> Page[Record]:
-    """Audit records in chain order (an agency admin: its agency's users' records)."""
-    after = decode(cursor) or 0
-    if not isinstance(after, int) or after < 0:
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
-    found = audit_access.audit_page(context.store, principal, after_id=after, limit=limit + 1)
-    page = found[:limit]
+def log(
+    principal: Caller,
+    context: Context,
+    cursor: Cursor,
+    limit: Limit = 100,
+    sort: Annotated[
+        str | None, Query(max_length=10, description="id or -id (newest first).")
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Actor, action or object containing it.")
+    ] = None,
+) -> Page[Record]:
+    """Audit records in chain order, ``sort=-id`` newest first (an agency admin: its agency's
+    users' records), with ``q`` only those whose actor, action or object contains it."""
+    page, more = audit_access.audit_listing(
+        context.store,
+        principal,
+        sort=sort,
+        containing=q,
+        after_id=position(cursor),
+        limit=limit,
+    )
     items = [
         Record(
             id=r.id,
@@ -63,7 +77,6 @@ def log(principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100)
         )
         for r in page
     ]
-    more = len(found) > limit
     return Page[Record](items=items, next_cursor=encode(page[-1].id) if more and page else None)
 
 

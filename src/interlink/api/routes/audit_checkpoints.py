@@ -8,8 +8,7 @@ from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, decode, encode
-from interlink.domain.errors import InvalidFieldError
+from interlink.api.pagination import Cursor, Limit, Page, encode, position
 from interlink.domain.principal import Capability
 from interlink.services import audit_access
 
@@ -57,9 +56,7 @@ def export(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[Checkpoint]:
     """The stored checkpoints by number, a page at a time."""
-    after = decode(cursor) or 0
-    if not isinstance(after, int) or after < 0:
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    after = position(cursor)
     found = [
         c
         for c in audit_access.checkpoints(context.store, context.settings, principal)

@@ -46,7 +46,8 @@ class Dates(BaseModel):
 
 
 class Match(BaseModel):
-    """A list entry the media matched."""
+    """A list entry the media matched; ``own_vote``: the caller's agency's vote (a grade,
+    not a sign the item was known before)."""
 
     list: str | None
     category: str | None
@@ -56,11 +57,13 @@ class Match(BaseModel):
     external_id: str | None
     signal: str
     distance: int
+    own_vote: bool
 
 
 class MediaItem(BaseModel):
     """A media of the case: where it was seen, its clues, matches, series, and whether the
-    caller marked it reviewed."""
+    caller marked it reviewed. ``known``: a list or another agency's vote names it (the
+    caller's agency's own votes are ``your_votes``, not known)."""
 
     sha256: str
     paths: list[str]
@@ -71,6 +74,7 @@ class MediaItem(BaseModel):
     clues: dict[str, Any] | None
     matches: list[Match]
     known: bool
+    your_votes: list[str]
     series: list[str]
     reviewed: bool
     reviewed_at: str | None
