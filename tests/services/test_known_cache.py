@@ -54,7 +54,6 @@ def test_a_scan_uses_the_cache(tmp_path: Path) -> None:
     options = ScanOptions(workers=0, index_cache=tmp_path / "indexes")
     scan_exhibit(store, exhibit, case="C", options=options)
     assert case_report(store, "C")["summary"]["known"] == 1
-    # One state of the lists, beside the stored media PDQs' index linking keeps there.
-    kept = sorted(p.name for p in (tmp_path / "indexes").iterdir())
-    assert len(kept) == 2 and kept[1] == "media-pdq"
+    # One state of the lists (a store this small keeps no media PDQ index for linking).
+    assert len(list((tmp_path / "indexes").iterdir())) == 1
     store.close()
