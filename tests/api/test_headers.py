@@ -18,7 +18,8 @@ def _app() -> FastAPI:
 
     @app.get("/own")
     def own() -> HTMLResponse:
-        return HTMLResponse("<p>page</p>", headers={"Content-Security-Policy": "default-src 'self'"})
+        own_policy = {"Content-Security-Policy": "default-src 'self'"}
+        return HTMLResponse("<p>page</p>", headers=own_policy)
 
     @app.get("/fails")
     def fails() -> JSONResponse:
