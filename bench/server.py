@@ -15,7 +15,7 @@ Each client loops: pick a request (single 45 %, batch of ``--batch`` 25 %, case 
 distributed; 0 for a closed loop that saturates the server).
 
     python -m bench.server [--codes 1e7] [--prepared-db NAME] [--clients 50] [--seconds 60]
-        [--workers 2] [--batch 100] [--think-ms 0] [--no-background] [--json]
+        [--workers 2] [--batch 100] [--think-ms 0] [--no-background] [--json] [--prepare-only]
 
 The database ``--prepared-db`` (default ``bench_server_<codes>``) is filled once by
 ``bench/server_data.py`` and reused by later runs; the indexes the server builds are kept
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -44,6 +45,8 @@ from bench import server_data
 from bench.server_client import Connection, HttpError
 
 SEED = 1
+#: Shares of single lookups, batch lookups, case reads and reports among the requests.
+MIX = (0.45, 0.25, 0.20, 0.10)
 OUT = Path(__file__).parent / "out"
 
 
@@ -133,12 +136,16 @@ def anchor(url: str, home: Path, codes: list[str], batch: int, seconds: float) -
         rates = {"open_seconds": time.perf_counter() - started}
         for size in (1, batch):
             done = 0
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             while time.perf_counter() - started < seconds:
                 queries = [lookups.HashQuery("pdq", random.choice(codes)) for _ in range(size)]
                 lookups.lookup(store, principal, index, queries)
                 done += size
-            rates["single" if size == 1 else "batch"] = done / (time.perf_counter() - started)
+            kind = "single" if size == 1 else "batch"
+            rates[kind] = done / (time.perf_counter() - started)
+            # Per CPU second of this process: what the machine's other load does not change
+            # much, to set against the server's lookups per CPU second.
+            rates[f"{kind}_per_cpu_s"] = done / max(1e-9, time.process_time() - cpu)
         return rates
     finally:
         store.close()
@@ -157,15 +164,16 @@ async def _client(
 ) -> None:
     http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=60)
     think = args.think_ms / 1000.0
+    mix = list(itertools.accumulate(args.mix))
     try:
         while time.monotonic() < until:
             pick = random.random()
             body = None
             count = 0
-            if pick < 0.45:
+            if pick < mix[0]:
                 name, method = "GET /lookups/pdq/{value}", "GET"
                 path, count = f"/api/v1/lookups/pdq/{random.choice(codes)}", 1
-            elif pick < 0.70:
+            elif pick < mix[1]:
                 name, method = f"POST /lookups (batch of {args.batch})", "POST"
                 path, count = "/api/v1/lookups", args.batch
                 body = {
@@ -173,7 +181,7 @@ async def _client(
                         {"type": "pdq", "value": random.choice(codes)} for _ in range(args.batch)
                     ]
                 }
-            elif pick < 0.90:
+            elif pick < mix[2]:
                 name, method, path = "GET /cases/{case}", "GET", "/api/v1/cases/BENCH-1"
             else:
                 name, method, path = (
@@ -452,6 +460,12 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             / max(1e-9, cpu_seconds["server"] + cpu_seconds["postgres_server_connections"]),
             1,
         ),
+        "server_cpu_ms_per_request": round(
+            1000.0
+            * (cpu_seconds["server"] + cpu_seconds["postgres_server_connections"])
+            / max(1, sum(len(v) for v in stats.samples.values())),
+            2,
+        ),
         "rss_growth_pct": round(100.0 * (rss["at_end"] - rss["at_10s"]) / rss["at_10s"], 2),
         "background": background,
     }
@@ -499,6 +513,17 @@ def _reset(url: str) -> None:
         engine.dispose()
 
 
+def _mix(text: str) -> tuple[float, ...]:
+    """``--mix``: four non-negative shares, scaled to sum to 1."""
+    try:
+        shares = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError("four numbers, e.g. 45,25,20,10") from None
+    if len(shares) != 4 or min(shares) < 0 or sum(shares) <= 0:
+        raise argparse.ArgumentTypeError("four non-negative numbers, e.g. 45,25,20,10")
+    return tuple(share / sum(shares) for share in shares)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print a report, or JSON only with ``--json``."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -509,6 +534,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--batch", type=int, default=100, help="codes per batch lookup")
+    parser.add_argument(
+        "--mix",
+        type=_mix,
+        default=MIX,
+        help="shares of single, batch, case and report requests (default 45,25,20,10)",
+    )
     parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause between requests")
     parser.add_argument("--scan-files", type=int, default=200, help="images per scan job")
     parser.add_argument("--scan-jobs", type=int, default=3)
@@ -516,10 +547,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-background", action="store_true", help="no scan, no import")
     parser.add_argument("--anchor-seconds", type=float, default=5.0)
     parser.add_argument("--json", action="store_true", help="print machine-readable output only")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="fill the database (if needed) and stop"
+    )
     args = parser.parse_args(argv)
     count = int(args.codes)
     name = args.prepared_db or f"bench_server_{count:.0e}".replace("+0", "").replace("+", "")
     url, filled = server_data.prepared(name, count, SEED)
+    if args.prepare_only:
+        print(json.dumps({"codes": count, "database": name, "prepared": filled}))
+        return 0
     _reset(url)
     tokens = server_data.tokens(url, args.clients)
     codes = server_data.sample(count, SEED, 100_000)
@@ -533,10 +570,14 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers,
         "batch": args.batch,
         "think_ms": args.think_ms,
+        "mix": [round(share, 3) for share in args.mix],
         **result,
         "anchor_lookups_per_s": {k: round(v, 1) for k, v in direct.items()},
         "ratio_total_to_anchor_batch": round(
             result["pdq_lookups_per_s"]["total"] / direct["batch"], 3
+        ),
+        "ratio_per_cpu_s_to_anchor_batch": round(
+            result["pdq_lookups_per_server_cpu_s"] / direct["batch_per_cpu_s"], 3
         ),
     }
     if args.json:
@@ -559,12 +600,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"anchor (service, no HTTP): {report['anchor_lookups_per_s']}; "
-        f"ratio {report['ratio_total_to_anchor_batch']}"
+        f"ratio {report['ratio_total_to_anchor_batch']}; per CPU second "
+        f"{report['ratio_per_cpu_s_to_anchor_batch']}"
     )
     print(f"server RSS {report['rss_mib']} MiB, growth {report['rss_growth_pct']} %")
     print(
         f"CPU seconds {report['cpu_seconds']}; PDQ lookups per CPU second of the server and "
-        f"its database connections: {report['pdq_lookups_per_server_cpu_s']}"
+        f"its database connections: {report['pdq_lookups_per_server_cpu_s']}; "
+        f"{report['server_cpu_ms_per_request']} CPU ms per request"
     )
     print(f"background: {report['background']}")
     if report["first_error"]:

@@ -30,14 +30,26 @@ class Connection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, bytes]:
-        """Send a request (``body`` as JSON); its status and body."""
-        try:
-            return await asyncio.wait_for(self._exchange(method, path, body), self._timeout)
-        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
-            await self.close()
-            raise HttpError(str(exc) or type(exc).__name__) from exc
+        """Send a request (``body`` as JSON); its status and body. A kept-alive connection
+        the server closed while it was idle (uvicorn closes them after 5 s) is opened again,
+        and a request it lost before any byte of the answer came is sent once more, as
+        HTTP clients do."""
+        for attempt in (1, 2):
+            reused = self._writer is not None
+            try:
+                return await asyncio.wait_for(self._exchange(method, path, body), self._timeout)
+            except asyncio.IncompleteReadError as exc:
+                await self.close()
+                if not (reused and attempt == 1 and not exc.partial):
+                    raise HttpError(str(exc)) from exc
+            except (TimeoutError, OSError, ValueError) as exc:
+                await self.close()
+                raise HttpError(str(exc) or type(exc).__name__) from exc
+        raise AssertionError("unreachable")
 
     async def _exchange(self, method: str, path: str, body: Any) -> tuple[int, bytes]:
+        if self._reader is not None and self._reader.at_eof():
+            await self.close()  # the server closed the idle connection
         if self._writer is None:
             self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
         reader, writer = self._reader, self._writer

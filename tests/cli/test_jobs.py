@@ -23,6 +23,7 @@ from interlink.adapters.sql.schema import media, sightings
 from interlink.adapters.sql.store import SqlStore
 from interlink.bootstrap import open_queue
 from interlink.cli.exit_codes import ExitCode
+from interlink.cli.jobs import NICE
 from interlink.demo.images import encode, scene
 from interlink.domain.jobs import Job, JobState
 from interlink.services.cases import acting_agency
@@ -121,6 +122,9 @@ def test_a_killed_worker_resumes_its_scan_and_a_running_scan_can_be_cancelled(
     try:
         seen = _wait(store, scan, agency.id, lambda j: j.files_done >= 4)
         assert seen.state is JobState.RUNNING and seen.files_total == FILES
+        # It scans at a lower CPU priority than the server, by default.
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(19, mine + NICE)
         _stop(worker, signal.SIGKILL)  # mid-scan, with its analysis processes
         assert get_job(store, scan, agency_id=agency.id).state is JobState.RUNNING
         worker = _start_worker(env, log)
@@ -184,7 +188,7 @@ def test_jobs_commands_submit_refuse_run_show_and_list(
     code, out, _ = run(["jobs", "scan", str(roots / "ex"), "--case", "C", "--json"], capsys)
     submitted = json.loads(out)
     assert code == 0 and submitted["state"] == "queued"
-    assert run(["worker", "--once"], capsys)[0] == 0
+    assert run(["worker", "--once", "--nice", "0"], capsys)[0] == 0
     code, out, _ = run(["jobs", "show", submitted["id"], "--json"], capsys)
     shown = json.loads(out)
     assert shown["state"] == "done" and shown["progress"] == {"files_done": 1, "files_total": 1}

@@ -3,15 +3,14 @@ at ``/api/v1/openapi.json``), health probes at the root, one error-to-problem ma
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 
 from interlink import __version__
 from interlink.adapters.sql.store import SqlStore
 from interlink.api import problems
 from interlink.api.checkpoint_task import lifespan
 from interlink.api.deps import ServerContext, ServerOptions
+from interlink.api.headers import SecurityHeaders
 from interlink.api.routes import (
     agencies,
     audit,
@@ -60,13 +59,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     operations.router,
     audit_checkpoints.router,
 )
-_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
-    "script-src 'unsafe-inline'; frame-ancestors 'none'",
-}
 
 
 def create_app(
@@ -92,14 +84,5 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX, responses=problems.RESPONSES)
     install_web(app)
-
-    @app.middleware("http")
-    async def _security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app

@@ -78,6 +78,12 @@ def server(request: Request) -> ServerContext:
     return found
 
 
+async def context_of(request: Request) -> ServerContext:
+    """``server`` as a dependency. A coroutine, so FastAPI calls it on the event loop: a plain
+    function would be handed to the thread pool and back, on every request, for nothing."""
+    return server(request)
+
+
 def client_of(request: Request) -> str:
     """The client's address, for throttling and the audit log."""
     return request.client.host if request.client else ""
@@ -89,7 +95,7 @@ _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A bro
 
 def caller(
     request: Request,
-    context: Annotated[ServerContext, Depends(server)],
+    context: Annotated[ServerContext, Depends(context_of)],
     token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     session: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
@@ -118,4 +124,4 @@ def caller(
 
 
 Caller = Annotated[Principal, Depends(caller)]
-Context = Annotated[ServerContext, Depends(server)]
+Context = Annotated[ServerContext, Depends(context_of)]

@@ -68,11 +68,12 @@ def paginate(
     return page, (encode(key(page[-1])) if more and page else None)
 
 
-def _cursor(
+async def _cursor(
     cursor: Annotated[
         str | None, Query(max_length=500, description="From a page's next_cursor.")
     ] = None,
 ) -> str | None:
+    # A coroutine (run on the event loop, not handed to a thread): it only decodes.
     decode(cursor)  # refuse a bad cursor before the listing is read (and audited)
     return cursor
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,10 @@ from interlink.cli.output import JsonFlag, console, print_json
 if TYPE_CHECKING:
     from interlink.domain.jobs import Job
     from interlink.job_queue import JobQueue
+
+#: How much ``interlink worker`` lowers its CPU priority by default: a scan takes every core it
+#: can, and on a machine it shares with the server the API's requests must come first.
+NICE = 10
 
 app = typer.Typer(no_args_is_help=True, help="Background jobs: scans of server-side evidence.")
 
@@ -161,6 +166,16 @@ def worker(
             help="PostgreSQL: seconds without a worker's heartbeat before its job is resumed.",
         ),
     ] = 30.0,
+    nice: Annotated[
+        int,
+        typer.Option(
+            "--nice",
+            min=0,
+            max=19,
+            help="Lower the worker's CPU priority by this much (its scan processes inherit "
+            "it), so a server on the same machine keeps answering while it scans; 0 keeps it.",
+        ),
+    ] = NICE,
 ) -> None:
     """Run queued jobs: the one worker of an SQLite store, or one of many on PostgreSQL.
 
@@ -170,6 +185,8 @@ def worker(
     from interlink.services.jobs import job_handler
 
     shared = state(ctx)
+    if nice:
+        os.nice(nice)
     previous = signal.signal(signal.SIGTERM, _stop)
     queue = open_queue(shared.settings, shared.store, stalled_seconds=stalled_after)
     try:

@@ -18,8 +18,11 @@ from interlink.services import watches
 from interlink.services.cases import own_case
 
 
-def _cluster(store: SqlStore, case: Case) -> set[uuid.UUID]:
-    seen, frontier = {case.id}, {case.id}
+def _cluster(store: SqlStore, case: Case, evidence: list[Evidence]) -> set[uuid.UUID]:
+    """The cases linked with ``case`` directly or through others; ``evidence``: its own."""
+    seen = {case.id}
+    frontier = {c for e in evidence for c in (e.case_a, e.case_b)} - seen
+    seen |= frontier
     while frontier:
         found = store.links.evidence(frontier)
         frontier = {c for e in found for c in (e.case_a, e.case_b)} - seen
@@ -27,17 +30,24 @@ def _cluster(store: SqlStore, case: Case) -> set[uuid.UUID]:
     return seen
 
 
-def case_links(store: SqlStore, case_name: str, agency: Agency) -> dict[str, Any]:
+def case_links(
+    store: SqlStore,
+    case_name: str,
+    agency: Agency,
+    *,
+    known: tuple[Case, list[Agency]] | None = None,
+) -> dict[str, Any]:
     """The links section of a case of ``agency``: each linked case (reference, agency card,
     strength, evidence with this case's own media and paths, the other side's media by hash
     only), the cluster it belongs to (size and countries), the series its media show with
-    their victims' status, and the watch hits touching it."""
-    case = own_case(store, case_name, agency)
+    their victims' status, and the watch hits touching it. ``known``: the case (of
+    ``agency``) and every agency, when the caller has just read them."""
+    case, every = known if known is not None else (own_case(store, case_name, agency), None)
     evidence = store.links.evidence([case.id])
     holders = store.links.holders({(e.kind.value, e.key) for e in evidence})
     links = linking.case_links(evidence, holders)
     cases = store.cases.by_ids(link.other(case.id) for link in links)
-    agencies = {a.id: a for a in store.cases.agencies()}
+    agencies = {a.id: a for a in (every if every is not None else store.cases.agencies())}
     own = store.links.case_media(case.id)
     rows = []
     for link in links:
@@ -51,7 +61,8 @@ def case_links(store: SqlStore, case_name: str, agency: Agency) -> dict[str, Any
                 "evidence": [_evidence_json(store, case, e, own) for e in link.evidence],
             }
         )
-    cluster = store.cases.by_ids(_cluster(store, case))
+    members = _cluster(store, case, evidence)
+    cluster = {case.id: case} if members == {case.id} else store.cases.by_ids(members)
     countries = sorted(
         {agencies[c.agency_id].country for c in cluster.values() if c.agency_id in agencies}
     )
@@ -108,7 +119,8 @@ def _series_json(
 def report_links(store: SqlStore, case_name: str) -> dict[str, Any]:
     """``case_links`` as the case's own agency sees it (for the case report)."""
     case = store.cases.get(case_name)
-    owner = next((a for a in store.cases.agencies() if a.id == case.agency_id), None)
+    every = store.cases.agencies()
+    owner = next((a for a in every if a.id == case.agency_id), None)
     if owner is None:
         return {"case": case.name, "links": [], "series": [], "watch_hits": [], "cluster": None}
-    return case_links(store, case_name, owner)
+    return case_links(store, case_name, owner, known=(case, every))

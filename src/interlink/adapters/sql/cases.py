@@ -129,6 +129,8 @@ class CaseRepository:
         """The cases with the given ids, by id."""
         wanted = sorted(set(ids))
         found: dict[uuid.UUID, Case] = {}
+        if not wanted:
+            return found  # no connection checked out for nothing (a case without links)
         with self._engine.connect() as connection:
             for start in range(0, len(wanted), 500):
                 query = select(cases).where(cases.c.id.in_(wanted[start : start + 500]))
