@@ -179,3 +179,36 @@ def os_exit_on_one(item: WorkItem) -> WorkResult:
     if item.key == 1:
         os._exit(3)
     return WorkResult(item.key, None, None)
+
+
+def _worker_state() -> dict[str, int]:
+    import cv2
+
+    return {"pid": os.getpid(), "opencv_threads": int(cv2.getNumThreads())}
+
+
+def test_a_batch_prepares_its_worker_as_the_local_fork_server_does() -> None:
+    """Dask workers are not forked from the scan's fork server: the first batch a worker runs
+    sets what ``services.worker_boot`` sets there (OpenCV on the calling thread; ``malloc``
+    keeping freed buffers), or a cluster scan pays for OpenCV's thread pool and page faults
+    on every file (a fresh worker, so no earlier batch prepared it)."""
+    from interlink.services.dask_executor import run_batch
+
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            worker_dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as fresh,
+        Client(fresh) as client,
+    ):
+        client.run(lambda: __import__("cv2").setNumThreads(2))  # as on a 2-core machine
+        [before] = client.run(_worker_state).values()
+        client.submit(run_batch, run, [], pure=False).result(timeout=60)
+        [after] = client.run(_worker_state).values()
+    assert before["opencv_threads"] == 2 and after["opencv_threads"] == 1
+    assert before["pid"] == after["pid"]

@@ -33,6 +33,7 @@ from distributed.scheduler import KilledWorker
 from interlink.domain.errors import ConfigurationError
 from interlink.domain.problems import ProblemKind
 from interlink.services.worker import WorkItem, WorkResult
+from interlink.services.worker_memory import keep_freed_memory
 
 #: Items per Dask task: enough to make the scheduler's few hundred microseconds per task small
 #: beside the analysis of the files, few enough that a lost worker costs little work again.
@@ -46,8 +47,27 @@ CONNECT_SECONDS = 10.0
 SHUTDOWN_SECONDS = 30.0
 
 
+_prepared = threading.Event()
+
+
+def prepare_worker() -> None:
+    """Once per Dask worker process, what the local pool's fork server does before it forks
+    its workers (``services.worker_boot``): ``malloc`` keeps freed buffers for the next file
+    instead of faulting in fresh pages for each, and OpenCV runs on the calling thread (the
+    worker processes are the parallelism; OpenCV's own pool in each would contend for the same
+    cores)."""
+    if _prepared.is_set():
+        return
+    import cv2
+
+    keep_freed_memory()
+    cv2.setNumThreads(1)
+    _prepared.set()
+
+
 def run_batch(runner: Callable[[WorkItem], WorkResult], items: list[WorkItem]) -> list[WorkResult]:
-    """What a Dask task runs: ``runner`` on each item, in order."""
+    """What a Dask task runs: ``runner`` on each item, in order (the worker prepared first)."""
+    prepare_worker()
     return [runner(item) for item in items]
 
 
