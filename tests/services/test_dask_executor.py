@@ -29,22 +29,27 @@ from interlink.services.worker import WorkItem, WorkResult, run
 from tests.services.killing import counts, kill_midway, slow_exhibit
 
 
+def local_cluster(workers: int) -> LocalCluster:
+    """A cluster of ``workers`` single-threaded worker processes on loopback."""
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        worker_dashboard_address=None,
+        # The scheduler's HTTP routes go on a free port, not 8787 (taken by any other cluster).
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
     # A task is given up on (KilledWorker) at the first worker it kills, not the fourth: each
     # death costs a worker restart, slow on a loaded machine; the executor's recovery is the same.
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            worker_dashboard_address=None,
-            # The scheduler's HTTP routes go on a free port, not 8787 (taken by any other cluster).
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        ) as local,
+        local_cluster(2) as local,
     ):
         yield local
 
@@ -195,15 +200,7 @@ def test_a_batch_prepares_its_worker_as_the_local_fork_server_does() -> None:
     from interlink.services.dask_executor import run_batch
 
     with (
-        LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            worker_dashboard_address=None,
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        ) as fresh,
+        local_cluster(1) as fresh,
         Client(fresh) as client,
     ):
         client.run(lambda: __import__("cv2").setNumThreads(2))  # as on a 2-core machine
