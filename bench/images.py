@@ -170,7 +170,6 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = folder_arguments(__doc__)
     parser.add_argument("--carve-mb", type=int, default=256, help="size of the carved volumes")
-    parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
     if shutil.which("mke2fs") is None or shutil.which("ewfacquire") is None:
         parser.error("needs mke2fs and ewfacquire (scripts/system-deps installs them)")
