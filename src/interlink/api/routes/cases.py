@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
+from interlink.api.heavy import Heavy
 from interlink.api.pagination import Cursor, Limit, Page, paginate
 from interlink.domain.cases import CaseStatus, Identifier, IdentifierKind
 from interlink.domain.errors import InvalidFieldError
@@ -167,7 +168,7 @@ def case_links(case: CaseName, principal: Caller, context: Context) -> dict[str,
     response_model=dict[str, Any],
     openapi_extra=rules.needs(C.CASES_READ, scoped=True),
 )
-def report(case: CaseName, principal: Caller, context: Context) -> dict[str, Any]:
+def report(_slot: Heavy, case: CaseName, principal: Caller, context: Context) -> dict[str, Any]:
     """The case report as JSON."""
     return casefile.report(
         context.store, principal, case, trusted_votes=context.settings.trusted_votes
@@ -179,7 +180,7 @@ def report(case: CaseName, principal: Caller, context: Context) -> dict[str, Any
     response_class=HTMLResponse,
     openapi_extra=rules.needs(C.CASES_READ, C.MEDIA_BLURRED, scoped=True, all_of=True),
 )
-def report_html(case: CaseName, principal: Caller, context: Context) -> HTMLResponse:
+def report_html(_slot: Heavy, case: CaseName, principal: Caller, context: Context) -> HTMLResponse:
     """The case report as a self-contained HTML download (thumbnails blurred)."""
     html = casefile.report_html(
         context.store, principal, case, trusted_votes=context.settings.trusted_votes

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
+from interlink.api.heavy import Heavy
 from interlink.domain.principal import Capability
 from interlink.services import lookups
 
@@ -79,7 +80,7 @@ def _result(found: lookups.LookupResult) -> dict[str, Any]:
 
 
 @router.post("", response_model=Results, openapi_extra=_RULE)
-def batch(body: Batch, principal: Caller, context: Context) -> JSONResponse:
+def batch(_slot: Heavy, body: Batch, principal: Caller, context: Context) -> JSONResponse:
     """Look up a batch of hashes."""
     queries = [lookups.HashQuery(q.type, q.value, q.distance) for q in body.queries]
     found = lookups.lookup(context.store, principal, context.lookups, queries)
