@@ -1,7 +1,7 @@
 """agency settings: the daily reveal budget an agency admin sets
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07 04:40:00
 """
 

@@ -1,7 +1,7 @@
 """federation outbox, watches pulled from peers, hits reported by peers
 
 Revision ID: 0017
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-07 04:30:00.000000
 """
 
