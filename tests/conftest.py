@@ -81,3 +81,11 @@ def disk_images(tmp_path_factory: pytest.TempPathFactory) -> DiskImages:
     if missing:
         pytest.fail(f"disk-image tools missing (run scripts/system-deps): {', '.join(missing)}")
     return build_disk_images(tmp_path_factory.mktemp("disk-images"))
+
+
+@pytest.fixture(scope="session")
+def luks_disk(disk_images: DiskImages, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MBR disk whose partition is a LUKS1 volume around ``disk_images.ext``."""
+    from tests.sources.disk_builders import build_luks_disk
+
+    return build_luks_disk(tmp_path_factory.mktemp("luks"), disk_images.ext)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from interlink.cli.app import main
-from tests.sources.disk_builders import DiskImages
+from tests.sources.disk_builders import LUKS_PASSWORD, DiskImages
 
 
 def test_scan_of_an_e01_verifies_it_and_honours_no_carve(
@@ -34,3 +34,25 @@ def test_scan_of_an_e01_verifies_it_and_honours_no_carve(
         (options,) = connection.execute("select options from scans").fetchone()
     assert json.loads(options)["disk"]["credentials"] == ["recovery_password"]
     assert "1" * 48 not in options  # a key is never stored
+
+
+def test_scan_opens_an_encrypted_volume_with_volume_password(
+    luks_disk: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("INTERLINK_WORKERS", "0")
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    args = ["--db", db, "scan", str(luks_disk), "--case", "C", "--json", "--no-carve"]
+    with pytest.raises(SystemExit) as stopped:
+        main([*args, "--volume-password", LUKS_PASSWORD])
+    assert stopped.value.code in (0, None)
+    result = json.loads(capsys.readouterr().out)
+    # The image, the two ext4 files and the deleted one, read through the LUKS layer.
+    assert result["summary"]["files"] == 4
+    assert result["summary"]["errors"] == 0
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        (options,) = connection.execute("select options from scans").fetchone()
+    assert json.loads(options)["disk"]["credentials"] == ["password"]
+    assert LUKS_PASSWORD not in options  # a password is never stored

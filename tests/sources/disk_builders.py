@@ -10,7 +10,10 @@
 - ``disk.raw``: an MBR disk holding the three, then free space holding a PNG no file system
   describes; ``disk.E01`` ... (``ewfacquire``, small segments), split raw ``split.001`` ...,
   and a GPT disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
-- ``cd.iso``: ISO 9660 (``xorriso``) of the ext4 files, deleted one included.
+- ``cd.iso``: ISO 9660 (``xorriso``) of the ext4 files, deleted one included;
+- ``luks.raw`` (``build_luks_disk``): an MBR disk whose one partition is a LUKS1 volume
+  (``cryptsetup luksFormat`` with a volume key the builder chose) holding ``ext.img``,
+  encrypted here with AES-XTS-plain64 under that key, as dm-crypt would have written it.
 Every picture is a generated gradient (``builders.jpeg``) or a generated PNG.
 """
 
@@ -23,6 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from PIL import Image
 
 from tests.sources.builders import jpeg
@@ -43,6 +47,7 @@ TOOLS = (
     *("mkfs.vfat", "mcopy", "mke2fs", "debugfs", "mkntfs", "ntfscp", "sfdisk", "ewfacquire"),
     "qemu-img",
     "xorriso",
+    "cryptsetup",
 )
 
 
@@ -232,3 +237,48 @@ def build_disk_images(folder: Path) -> DiskImages:
         converted["vhdx"],
         iso,
     )
+
+
+#: The password of the LUKS volume in ``luks.raw``, and where its partition starts (sectors).
+LUKS_PASSWORD = "correct horse battery staple"
+LUKS_START = 2048
+#: LUKS1's default payload offset (sectors into the volume): the header and key slots come first.
+_LUKS_PAYLOAD = 4096
+
+
+def _xts_plain64(key: bytes, data: bytes) -> bytes:
+    """``data`` encrypted as dm-crypt's ``aes-xts-plain64`` does: each 512-byte sector with
+    its number (little-endian, from the payload's start) as the tweak."""
+    out = bytearray()
+    for sector in range(len(data) // SECTOR):
+        tweak = sector.to_bytes(16, "little")
+        encryptor = Cipher(algorithms.AES(key), modes.XTS(tweak)).encryptor()
+        out += encryptor.update(data[sector * SECTOR : (sector + 1) * SECTOR])
+        out += encryptor.finalize()
+    return bytes(out)
+
+
+def build_luks_disk(folder: Path, ext: Path) -> Path:
+    """``luks.raw``: an MBR disk with one partition holding a LUKS1 volume around ``ext``."""
+    key = bytes(range(64))  # the volume key (AES-256-XTS takes two 256-bit keys)
+    (folder / "luks.key").write_bytes(key)
+    plain = ext.read_bytes()
+    volume = folder / "luks.vol"
+    with volume.open("wb") as handle:
+        handle.truncate(_LUKS_PAYLOAD * SECTOR + len(plain))
+    _run(
+        "cryptsetup", "luksFormat", "--type", "luks1", "--cipher", "aes-xts-plain64",
+        "--key-size", "512", "--hash", "sha256", "--master-key-file", folder / "luks.key",
+        "--pbkdf-force-iterations", "1000", "--disable-locks", "--batch-mode",
+        "--key-file", "-", volume,
+        stdin=LUKS_PASSWORD.encode(),
+    )  # fmt: skip
+    _write_at(volume, _LUKS_PAYLOAD * SECTOR, _xts_plain64(key, plain))
+    sectors = volume.stat().st_size // SECTOR
+    disk = folder / "luks.raw"
+    with disk.open("wb") as handle:
+        handle.truncate((LUKS_START + sectors) * SECTOR)
+    table = f"label: dos\nstart={LUKS_START}, size={sectors}, type=83\n"
+    _run("sfdisk", "-q", disk, stdin=table.encode())
+    _write_at(disk, LUKS_START * SECTOR, volume.read_bytes())
+    return disk

@@ -222,3 +222,37 @@ def test_an_iso_9660_image_and_a_raw_image_under_any_name(
     renamed, _, facts = _scan(disguised)
     assert set(_files(renamed).values()) >= set(built.FAT_FILES.values())
     assert facts[0].format == "RAW"
+
+
+def test_a_locked_luks_volume_is_reported_with_its_partition_and_kind(luks_disk: Path) -> None:
+    contents, problems, _ = _scan(luks_disk, DiskOptions(carve=False))
+    assert _files(contents) == {}
+    (problem,) = problems
+    assert problem.kind is ProblemKind.ENCRYPTED
+    assert "LUKS encrypted volume" in problem.message and "not read" in problem.message
+    partition = problem.ref.layers[-1]
+    assert partition.kind == "partition"
+    assert partition.attr("index") == "1"
+    assert partition.attr("offset") == str(built.LUKS_START * built.SECTOR)
+
+
+def test_a_luks_volume_opened_with_its_password_gives_its_files(luks_disk: Path) -> None:
+    opened = DiskOptions(carve=False, credentials=(("password", built.LUKS_PASSWORD),))
+    contents, problems, _ = _scan(luks_disk, opened)
+    assert problems == []
+    assert _files(contents) == {f"p1/LUKS{k}": v for k, v in built.EXT_FILES.items()}
+    assert _files(contents, "deleted") == {"p1/LUKS/gone.jpg": built.EXT_DELETED}
+    layers = next(iter(_files_refs(contents))).layers
+    assert [layer.attr("encryption") for layer in layers if layer.kind == "partition"] == [
+        None,
+        "LUKS",
+    ]
+
+
+def test_a_wrong_password_leaves_the_luks_volume_reported_not_read(luks_disk: Path) -> None:
+    wrong = DiskOptions(carve=False, credentials=(("password", "not the password"),))
+    contents, problems, _ = _scan(luks_disk, wrong)
+    assert _files(contents) == {}
+    (problem,) = problems
+    assert problem.kind is ProblemKind.ENCRYPTED
+    assert "the credentials given do not open it" in problem.message
