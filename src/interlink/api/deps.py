@@ -14,7 +14,8 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from interlink.adapters import oidc
 from interlink.adapters.sql.store import SqlStore
 from interlink.auth import bearer, token_cache
-from interlink.auth.ratelimit import RateLimiter
+from interlink.auth.ratelimit import Buckets, LocalBuckets, RateLimiter
+from interlink.auth.shared_buckets import SharedBuckets
 from interlink.domain.errors import AccessDeniedError, AuthenticationError
 from interlink.domain.principal import Principal
 from interlink.services import authentication
@@ -36,6 +37,9 @@ class ServerOptions:
     request_burst: int = 400
     logins_per_minute: float = 10.0
     login_burst: int = 10
+    #: Keep the rate limits' buckets in files under the home that every server process of the
+    #: node maps (``interlink serve`` does), rather than in this process's memory.
+    shared_limits: bool = False
     #: How often the lookup indexes check whether the lists changed (seconds).
     lookup_recheck: float = 1.0
     #: How often the server checks whether an audit checkpoint is due (seconds).
@@ -63,11 +67,23 @@ class ServerContext:
         self.lookups = LookupIndex(self.options.lookup_recheck, home=self.settings.home)
         self.tokens = token_cache.TokenCache(self.options.token_cache_seconds)
         self.requests = RateLimiter(
-            self.options.requests_per_second, self.options.request_burst, what="requests"
+            self.options.requests_per_second,
+            self.options.request_burst,
+            what="requests",
+            buckets=self.buckets("requests"),
         )
         self.logins = RateLimiter(
-            self.options.logins_per_minute / 60.0, self.options.login_burst, what="login attempts"
+            self.options.logins_per_minute / 60.0,
+            self.options.login_burst,
+            what="login attempts",
+            buckets=self.buckets("logins"),
         )
+
+    def buckets(self, name: str) -> Buckets:
+        """Where the rate limit ``name`` keeps its buckets (``ServerOptions.shared_limits``)."""
+        if not self.options.shared_limits:
+            return LocalBuckets()
+        return SharedBuckets(self.settings.home / "run" / f"{name}.buckets")
 
 
 def server(request: Request) -> ServerContext:

@@ -52,7 +52,9 @@ class _ThreadLimit:
 def app_from_environment() -> FastAPI:
     """The API on the store ``INTERLINK_DB`` names (``interlink serve`` sets it, and has
     migrated it before starting the workers)."""
-    options = ServerOptions(cookie_secure=os.environ.get("INTERLINK_INSECURE_COOKIES") != "1")
+    options = ServerOptions(
+        cookie_secure=os.environ.get("INTERLINK_INSECURE_COOKIES") != "1", shared_limits=True
+    )
     settings = Settings.load()
     engine = make_engine(
         settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False

@@ -1,5 +1,8 @@
-"""A token-bucket rate limiter keyed by client (in process memory: each server worker keeps
-its own buckets, so a node's limit is per worker)."""
+"""A token-bucket rate limiter keyed by client.
+
+The buckets live in process memory by default (one server process: the embedded store, the
+tests), or in a file every worker process of a node maps (``SharedBuckets``), so that the
+node's limit holds however many processes ``interlink serve --workers N`` starts."""
 
 from __future__ import annotations
 
@@ -7,8 +10,39 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from interlink.domain.errors import RateLimitedError
+
+
+class Buckets(Protocol):
+    """Where a limiter keeps each key's ``(tokens, last refill time)``."""
+
+    def update(
+        self, key: str, change: Callable[[tuple[float, float] | None], tuple[float, float]]
+    ) -> tuple[float, float]:
+        """Replace ``key``'s bucket by ``change(bucket)`` (``None``: never seen) atomically
+        against every other user of these buckets; the new bucket."""
+        ...
+
+
+class LocalBuckets:
+    """Buckets in this process's memory (forgotten all at once past ``max_keys`` keys)."""
+
+    def __init__(self, max_keys: int = 100_000) -> None:
+        self._max_keys = max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def update(
+        self, key: str, change: Callable[[tuple[float, float] | None], tuple[float, float]]
+    ) -> tuple[float, float]:
+        with self._lock:
+            new = change(self._buckets.get(key))
+            if len(self._buckets) >= self._max_keys and key not in self._buckets:
+                self._buckets.clear()
+            self._buckets[key] = new
+            return new
 
 
 class RateLimiter:
@@ -21,26 +55,30 @@ class RateLimiter:
         *,
         what: str = "requests",
         clock: Callable[[], float] = time.monotonic,
-        max_keys: int = 100_000,
+        buckets: Buckets | None = None,
     ) -> None:
         self._rate = rate
         self._burst = float(burst)
         self._what = what
         self._clock = clock
-        self._max_keys = max_keys
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self._buckets = buckets if buckets is not None else LocalBuckets()
 
     def hit(self, key: str) -> None:
         """Take one token for ``key``; ``RateLimitedError`` if its bucket is empty."""
         now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (self._burst, now))
-            tokens = min(self._burst, tokens + (now - last) * self._rate)
+        short: list[float] = []  # the tokens left when there was not one to take
+
+        def take(bucket: tuple[float, float] | None) -> tuple[float, float]:
+            if bucket is None or bucket[1] > now:  # never seen, or a clock from before a reboot
+                tokens = self._burst
+            else:
+                tokens = min(self._burst, bucket[0] + (now - bucket[1]) * self._rate)
             if tokens < 1.0:
-                self._buckets[key] = (tokens, now)
-                wait = math.ceil((1.0 - tokens) / self._rate) if self._rate > 0 else 60
-                raise RateLimitedError(self._what, wait)
-            if len(self._buckets) >= self._max_keys and key not in self._buckets:
-                self._buckets.clear()
-            self._buckets[key] = (tokens - 1.0, now)
+                short.append(tokens)
+                return tokens, now
+            return tokens - 1.0, now
+
+        self._buckets.update(key, take)
+        if short:
+            wait = math.ceil((1.0 - short[0]) / self._rate) if self._rate > 0 else 60
+            raise RateLimitedError(self._what, wait)

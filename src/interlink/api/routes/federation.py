@@ -48,14 +48,17 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 
 
 class FederationState:
-    """This node's identity and the per-peer rate limit, made once per process."""
+    """This node's identity and the per-peer rate limit (its buckets shared by the node's
+    processes when the server shares its limits), made once per process."""
 
     def __init__(self, context: ServerContext) -> None:
         settings = context.settings
         self.node: LocalNode = local_node(settings.home, settings.agency, settings.agency)
         rate = float(os.environ.get("INTERLINK_FEDERATION_RATE", PEER_RATE))
         burst = int(os.environ.get("INTERLINK_FEDERATION_BURST", PEER_BURST))
-        self.limits = RateLimiter(rate, burst, what="requests from this peer")
+        self.limits = RateLimiter(
+            rate, burst, what="requests from this peer", buckets=context.buckets("peers")
+        )
 
     def admit(self, peer: PeerRecord) -> None:
         """Take one request from ``peer``'s bucket (``RateLimitedError`` when empty)."""
