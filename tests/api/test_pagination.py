@@ -23,8 +23,8 @@ from tests.api.test_matrix import SAMPLES
 #: whose path ends in a parameter names one record (``/cases/{case}``) and may carry that
 #: record's own lists; it must still not answer a bare array.
 NOT_LISTINGS: dict[str, str] = {
-    "/federation/v1/lists": "node-to-node protocol document, signed whole (docs/federation.md)",
-    "/federation/v1/watches": "node-to-node protocol document, signed whole (docs/federation.md)",
+    "/federation/v1/lists": "a node-to-node document signed whole (architecture/federation.md)",
+    "/federation/v1/watches": "a node-to-node document signed whole (architecture/federation.md)",
     "/api/v1/auth/me": "the caller: one user with its roles and capabilities",
     "/api/v1/auth/oidc/callback": "a login: one session",
     "/api/v1/auth/oidc/{agency}/login": "a redirect to the identity provider",
