@@ -92,6 +92,33 @@ def test_a_linked_case_shows_only_what_the_link_discloses(node: Node) -> None:
     assert node.store.audit.records()[-1].action != "case.link.open"
 
 
+def test_a_cases_links_are_a_page_by_reference_and_its_hits_a_filter(node: Node) -> None:
+    third = "G-LINKED"
+    gamma = operator(node.store, "gamma")
+    casefile.open_case(node.store, gamma, third)
+    casefile.add_identifier(node.store, gamma, third, Identifier(IdentifierKind.EMAIL, SHARED))
+    alpha = node.client(node.tokens[("alpha", Role.INVESTIGATOR)])
+    url = f"/api/v1/cases/{CASES['alpha']}/links"
+    whole = alpha.get(url).json()
+    assert (whole["case"], whole["agency"]["name"]) == (CASES["alpha"], "alpha")
+    assert [r["case"] for r in whole["items"]] == [CASES["beta"], third]
+    assert whole["cluster"]["cases"] == 3 and whole["next_cursor"] is None
+    first = alpha.get(url, params={"limit": 1}).json()
+    rest = alpha.get(url, params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert first["items"] + rest["items"] == whole["items"] and rest["next_cursor"] is None
+    assert alpha.get(url, params={"cursor": "bm90IGpzb24"}).json()["field"] == "cursor"
+    # The case's watch hits: the agency's hits, only those touching the case.
+    beta = node.client(node.tokens[("beta", Role.INVESTIGATOR)])
+    placed = beta.post(
+        "/api/v1/watches",
+        json={"title": "B", "triggers": [{"kind": "email", "value": SHARED}], "case": "B-CASE"},
+    )
+    assert placed.status_code == 201, placed.text
+    hits = alpha.get("/api/v1/watches/hits", params={"case": CASES["alpha"]}).json()["items"]
+    assert hits and {h["own_case"] for h in hits} == {CASES["alpha"]}
+    assert alpha.get("/api/v1/watches/hits", params={"case": CASES["beta"]}).status_code == 404
+
+
 def test_victims_move_on_audited_and_series_show_their_status(node: Node) -> None:
     alpha = node.client(node.tokens[("alpha", Role.INVESTIGATOR)])
     made = alpha.post(

@@ -121,16 +121,31 @@ def test_a_second_version_shows_what_it_changed(node: Node) -> None:
             files={"file": ("v.csv", body.encode(), "text/csv")},
         )
         assert response.status_code == 201, response.text
-    versions = curator.get("/api/v1/lists/versioned/versions").json()
+    versions = curator.get("/api/v1/lists/versioned/versions").json()["items"]
     assert [(v["added"], v["changed"], v["removed"]) for v in versions] == [
         (None, None, None),
         (1, 1, 1),
     ]
+    first = curator.get("/api/v1/lists/versioned/versions", params={"limit": 1}).json()
+    second = curator.get(
+        "/api/v1/lists/versioned/versions", params={"limit": 1, "cursor": first["next_cursor"]}
+    ).json()
+    # The store cuts the pages; the second page's version is still not the first recorded.
+    assert first["items"] + second["items"] == versions
+    assert second["next_cursor"] is None
     changes = curator.get("/api/v1/lists/versioned/changes").json()
     assert (changes["from"], changes["to"]) == (
         versions[0]["generation"],
         versions[1]["generation"],
     )
+    assert [r["item"] for r in changes["items"]] == sorted(r["item"] for r in changes["items"])
+    one = curator.get("/api/v1/lists/versioned/changes", params={"limit": 1}).json()
+    assert (one["added"], one["removed"], one["changed"], len(one["items"])) == (1, 1, 1, 1)
+    assert one["truncated"] and one["items"] == changes["items"][:1]
+    rest = curator.get(
+        "/api/v1/lists/versioned/changes", params={"limit": 5, "cursor": one["next_cursor"]}
+    ).json()
+    assert rest["items"] == changes["items"][1:] and rest["next_cursor"] is None
     by_change = {r["change"]: r for r in changes["items"]}
     assert by_change["changed"]["category_before"] == "uk:A"
     assert by_change["changed"]["category_after"] == "uk:C"

@@ -317,6 +317,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         f"/api/v1/cases/{CASES[a]}/clues",
         None,
     ),
+    **{
+        ("GET", f"/api/v1/cases/{{case}}/clues/{kind}"): (
+            lambda n, a, c, kind=kind: (f"/api/v1/cases/{CASES[a]}/clues/{kind}", None)
+        )
+        for kind in ("cameras", "places", "timeline", "captures")
+    },
     ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
     ("GET", "/cases/{case}/clues/places"): lambda n, a, c: (
         f"/cases/{CASES[a]}/clues/places?sort=latitude",
@@ -328,12 +334,22 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         "/api/v1/networks/builds/latest/networks/N1",
         None,
     ),
+    ("GET", "/api/v1/networks/builds/latest/networks"): lambda n, a, c: (
+        "/api/v1/networks/builds/latest/networks",
+        None,
+    ),
     ("GET", "/api/v1/networks/builds/latest/graphml"): lambda n, a, c: (
         "/api/v1/networks/builds/latest/graphml",
         None,
     ),
     ("GET", "/api/v1/referrals"): lambda n, a, c: ("/api/v1/referrals", None),
     ("GET", "/api/v1/referrals/{country}"): lambda n, a, c: ("/api/v1/referrals/DE", None),
+    **{
+        ("GET", f"/api/v1/referrals/{{country}}/{part}"): (
+            lambda n, a, c, part=part: (f"/api/v1/referrals/DE/{part}", None)
+        )
+        for part in ("networks", "accounts")
+    },
     ("GET", "/api/v1/referrals/{country}/html"): lambda n, a, c: (
         "/api/v1/referrals/DE/html",
         None,

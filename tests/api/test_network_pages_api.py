@@ -34,7 +34,14 @@ def _client(node: Node, role: Role = Role.INVESTIGATOR, agency: str = "alpha"): 
 def test_a_network_is_drawn_with_its_members_media_key_players_and_countries(node: Node) -> None:
     http = _client(node)
     build = http.get("/api/v1/networks/builds/latest").json()
-    assert len(build["networks"]) == PLANTED_NETWORKS
+    assert build["networks"] == PLANTED_NETWORKS
+    listed = http.get("/api/v1/networks/builds/latest/networks", params={"limit": 2}).json()
+    assert listed["build"] == build["build"] and len(listed["items"]) == 2
+    rest = http.get(
+        "/api/v1/networks/builds/latest/networks", params={"cursor": listed["next_cursor"]}
+    ).json()
+    ids = [n["network"] for n in listed["items"] + rest["items"]]
+    assert len(ids) == PLANTED_NETWORKS and ids[:2] == ["N1", "N2"]
     answer = http.get("/api/v1/networks/builds/latest/networks/N1")
     assert answer.status_code == 200, answer.text
     view = answer.json()
@@ -102,6 +109,17 @@ def test_referrals_per_country_are_the_clis(node: Node, tmp_path: Path) -> None:
     expected = json.loads((tmp_path / "refs" / "referral-DE.json").read_text())
     assert package.json() == expected
     assert rows[countries.index("DE")]["accounts"] == len(expected["accounts"])
+    # Its networks and accounts are listings too, page by page, as the package gives them.
+    for part, key in (("networks", "network_id"), ("accounts", "key")):
+        first = http.get(f"/api/v1/referrals/de/{part}", params={"limit": 1}).json()
+        assert first["country"] == "DE"
+        rest = http.get(
+            f"/api/v1/referrals/DE/{part}", params={"limit": 500, "cursor": first["next_cursor"]}
+        ).json()
+        listed = first["items"] + rest["items"]
+        assert sorted(map(json.dumps, listed)) == sorted(map(json.dumps, expected[part]))
+        assert len(listed) < 2 or first["next_cursor"] is not None
+        assert len({r[key] for r in listed}) == len(listed)
     page = http.get("/api/v1/referrals/DE/html")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert page.text == (tmp_path / "refs" / "referral-DE.html").read_text()

@@ -17,6 +17,7 @@ from interlink.demo.exhibit import build_demo_exhibit
 from interlink.domain.errors import EvidencePathNotAllowedError
 from interlink.domain.principal import Role
 from interlink.services import jobs, scan_jobs_view
+from interlink.services.case_clues import CLUE_KEYS
 from interlink.services.cases import acting_agency
 from interlink.services.jobs import run_job
 from interlink.services.lists import import_list
@@ -221,9 +222,24 @@ def test_the_reviewed_mark_is_per_user_persisted_and_audited(node: Node) -> None
 
 
 def test_the_clues_of_a_case_give_cameras_places_and_a_timeline(node: Node) -> None:
-    clues = _examiner(node).get(f"/api/v1/cases/{CASES['alpha']}/clues").json()
+    url = f"/api/v1/cases/{CASES['alpha']}/clues"
+    counts = _examiner(node).get(url).json()
+    clues = {k: _examiner(node).get(f"{url}/{k}").json()["items"] for k in CLUE_KEYS}
+    assert {k: counts[k] for k in CLUE_KEYS} == {k: len(v) for k, v in clues.items()}
     camera = next(c for c in clues["cameras"] if c["serial"] == "4403152")
     assert len(camera["media"]) == 3
     assert any(p["latitude"] == pytest.approx(48.85, abs=0.01) for p in clues["places"])
     assert sum(len(d["media"]) for d in clues["timeline"]) == len(clues["captures"]) >= 3
-    assert _examiner(node, "beta").get(f"/api/v1/cases/{CASES['alpha']}/clues").status_code == 404
+    # Each listing pages by its key: captures by time then SHA-256, one at a time here.
+    first = _examiner(node).get(f"{url}/captures", params={"limit": 1}).json()
+    rest = _examiner(node).get(
+        f"{url}/captures", params={"limit": 500, "cursor": first["next_cursor"]}
+    )
+    assert first["items"] + rest.json()["items"] == clues["captures"]
+    assert [(c["at"], c["sha256"]) for c in clues["captures"]] == sorted(
+        (c["at"], c["sha256"]) for c in clues["captures"]
+    )
+    wrong = _examiner(node).get(f"{url}/places", params={"cursor": first["next_cursor"]})
+    assert wrong.status_code == 422 and wrong.json()["field"] == "cursor"
+    assert _examiner(node, "beta").get(url).status_code == 404
+    assert _examiner(node, "beta").get(f"{url}/places").status_code == 404

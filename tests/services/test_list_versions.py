@@ -38,6 +38,10 @@ def test_changes_between_versions_fold_the_imports_in_between(
         ("v3", 1, 0, 1),
     ]
     first, second, third = (v["generation"] for v in found)
+    # Pages cut by the store's query: the versions after one generation, a few at a time.
+    assert list_versions.versions(store, "L", after=first, limit=1) == [found[1]]
+    assert list_versions.versions(store, "L", after=second, limit=5) == [found[2]]
+    assert list_versions.versions(store, "L", after=third) == []
 
     latest = list_versions.changes(store, "L")
     assert (latest["from"], latest["to"]) == (second, third)
@@ -58,6 +62,12 @@ def test_changes_between_versions_fold_the_imports_in_between(
     assert by_item["id:2"]["fields"] == ["category"]
     assert by_item["id:3"]["change"] == "removed" and by_item["id:3"]["category_after"] is None
     assert by_item["id:5"]["category_after"] == "uk:B"
+    # A page of the changes by entry key goes on after the key it names; counts stay exact.
+    head = list_versions.changes(store, "L", after=first, upto=third, limit=2)
+    assert [r["item"] for r in head["items"]] == ["id:2", "id:3"] and head["truncated"]
+    tail = list_versions.changes(store, "L", after=first, upto=third, after_item="id:3")
+    assert [r["item"] for r in tail["items"]] == ["id:5"] and not tail["truncated"]
+    assert (tail["added"], tail["removed"], tail["changed"]) == (1, 1, 1)
 
 
 def test_one_version_has_no_changes_and_bad_versions_are_refused(

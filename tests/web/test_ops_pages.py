@@ -30,7 +30,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
 
 
 PAGES = {
-    "/networks": (Role.INVESTIGATOR, "/api/v1/networks/builds/latest"),
+    "/networks": (Role.INVESTIGATOR, "/api/v1/networks/builds/latest/networks"),
     "/networks/N1": (Role.INVESTIGATOR, "/api/v1/networks/builds/latest/networks/N1"),
     "/referrals": (Role.INVESTIGATOR, "/api/v1/referrals"),
     "/referrals/DE": (Role.INVESTIGATOR, "/api/v1/referrals/DE"),

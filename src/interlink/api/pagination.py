@@ -52,14 +52,21 @@ def position(cursor: str | None) -> int:
     return at
 
 
+def text_key(cursor: str | None) -> str | None:
+    """The text key a cursor of a listing by text names (``None`` for the first page);
+    ``InvalidFieldError`` naming ``cursor`` if it names anything else."""
+    after = decode(cursor)
+    if after is not None and not isinstance(after, str):
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    return after
+
+
 def paginate(
     items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
 ) -> tuple[list[T], str | None]:
     """The items after ``cursor`` (sorted by ``key``, which must be unique), at most
     ``limit`` of them, and the cursor of the next page."""
-    after = decode(cursor)
-    if after is not None and not isinstance(after, str):
-        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    after = text_key(cursor)
     ordered = sorted(items, key=key)
     if after is not None:
         ordered = [i for i in ordered if key(i) > after]

@@ -6,9 +6,11 @@ model, serial), the places (coordinates), and a capture timeline by day. Needs
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from interlink.adapters.sql.store import SqlStore
+from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import Capability, Principal
 from interlink.services.casefile import audit_read, case_of
 
@@ -61,3 +63,48 @@ def case_clues(store: SqlStore, principal: Principal, case: str) -> dict[str, An
         {"cameras": len(view["cameras"]), "places": len(view["places"])},
     )
     return view
+
+
+#: The listings of a case's clues, each with the sort key of a row (unique, and the same
+#: for a row however the case grows): a camera by make, model and serial; a place by its
+#: coordinates; a day by its date; a capture by its time and SHA-256.
+CLUE_KEYS: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
+    "cameras": lambda r: [r["make"] or "", r["model"] or "", r["serial"] or ""],
+    "places": lambda r: [r["latitude"], r["longitude"]],
+    "timeline": lambda r: [r["day"]],
+    "captures": lambda r: [r["at"], r["sha256"]],
+}
+
+
+def clue_counts(store: SqlStore, principal: Principal, case: str) -> dict[str, Any]:
+    """How many media an own case holds and how many cameras, places, capture days and
+    captures their clues give (audited as ``clues.read``)."""
+    view = case_clues(store, principal, case)
+    return {"case": view["case"], "media": view["media"]} | {k: len(view[k]) for k in CLUE_KEYS}
+
+
+def clue_page(
+    store: SqlStore, principal: Principal, case: str, kind: str, *, after: object, limit: int
+) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """Up to ``limit`` rows of one listing of an own case's clues (``kind``, a key of
+    ``CLUE_KEYS``) by key, those after the key ``after`` (``None``: from the first), and
+    the key to go on after (``None``: this was the last). ``InvalidFieldError`` naming
+    ``cursor`` for a key of another shape (audited as ``clues.read``)."""
+    key = CLUE_KEYS[kind]
+    rows = sorted(case_clues(store, principal, case)[kind], key=key)
+    if after is not None:
+        if not rows or not isinstance(after, list) or not _same_shape(after, key(rows[0])):
+            raise InvalidFieldError("cursor", str(after)[:40], "not a cursor of this listing")
+        rows = [r for r in rows if key(r) > after]
+    page = rows[:limit]
+    return page, (key(page[-1]) if len(rows) > limit and page else None)
+
+
+def _same_shape(after: list[Any], key: list[Any]) -> bool:
+    def kind(value: object) -> type:
+        return float if isinstance(value, int | float) and not isinstance(value, bool) else str
+
+    return len(after) == len(key) and all(
+        isinstance(a, int | float | str) and not isinstance(a, bool) and kind(a) is kind(k)
+        for a, k in zip(after, key, strict=True)
+    )

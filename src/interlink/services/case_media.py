@@ -24,21 +24,33 @@ MIN_REASON = 5
 def media_list(store: SqlStore, principal: Principal, case: str) -> list[dict[str, Any]]:
     """The media of an own case, each with the paths it was seen at and its clues
     (audited)."""
+    rows, _ = media_page(store, principal, case, after=None, limit=None)
+    return rows
+
+
+def media_page(
+    store: SqlStore, principal: Principal, case: str, *, after: str | None, limit: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to ``limit`` (``None``: every one) media of an own case by SHA-256 after ``after``,
+    each with the paths it was seen at and its clues, and whether more follow; the store's
+    query cuts the page (audited)."""
     record = case_of(store, principal, case, Capability.MEDIA_BLURRED)
-    held = store.links.case_media(record.id)
-    clues = store.media.clues_of(sorted(held))
+    wanted = None if limit is None else limit + 1
+    held = store.links.case_media(record.id, after=after, limit=wanted)
+    shown = sorted(held)[:limit]
+    clues = store.media.clues_of(shown)
     rows = []
-    for sha, paths in sorted(held.items()):
+    for sha in shown:
         found = clues.get(sha)
         rows.append(
             {
                 "sha256": sha,
-                "paths": paths,
+                "paths": held[sha],
                 "clues": json.loads(json.dumps(asdict(found), default=str)) if found else None,
             }
         )
     audit_read(store, principal, "media.list", "case", str(record.id), {"media": len(rows)})
-    return rows
+    return rows, len(held) > len(shown)
 
 
 def _held(

@@ -138,6 +138,21 @@ def links(store: SqlStore, principal: Principal, name: str) -> dict[str, Any]:
     return view
 
 
+def link_page(
+    store: SqlStore, principal: Principal, name: str, *, after: str | None, limit: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """The links of an own case as a listing: what the case is (reference, agency, cluster,
+    series), up to ``limit`` linked cases by reference after ``after`` (case references
+    are unique and stay), and whether more follow (audited). Its watch hits are
+    :func:`hits` with ``case``."""
+    view = links(store, principal, name)
+    rows = sorted(
+        (r for r in view["links"] if after is None or r["case"] > after), key=lambda r: r["case"]
+    )
+    about = {k: v for k, v in view.items() if k not in ("links", "watch_hits")}
+    return about, rows[:limit], len(rows) > limit
+
+
 def report(
     store: SqlStore, principal: Principal, name: str, *, trusted_votes: int = 3
 ) -> dict[str, Any]:
@@ -186,11 +201,17 @@ def watch_list(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
     return rows
 
 
-def hits(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
-    """Watch hits the principal's agency made or received (audited)."""
+def hits(store: SqlStore, principal: Principal, case: str | None = None) -> list[dict[str, Any]]:
+    """Watch hits the principal's agency made or received, only those touching its own case
+    ``case`` when given (audited)."""
     principal.require(Capability.CASES_READ)
-    rows = watches.hit_views(store, agency_of(store, principal))
-    audit_read(store, principal, "watch.hits.read", "agency", str(principal.agency_id))
+    if case is None:
+        rows = watches.hit_views(store, agency_of(store, principal))
+        audit_read(store, principal, "watch.hits.read", "agency", str(principal.agency_id))
+        return rows
+    own = case_of(store, principal, case, Capability.CASES_READ)
+    rows = watches.hit_views(store, agency_of(store, principal), own)
+    audit_read(store, principal, "watch.hits.read", "case", str(own.id))
     return rows
 
 

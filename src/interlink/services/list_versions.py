@@ -17,9 +17,12 @@ from interlink.domain.errors import InvalidFieldError, NotFoundError
 ROWS = 10_000
 
 
-def versions(store: SqlStore, name: str) -> list[dict[str, Any]]:
+def versions(
+    store: SqlStore, name: str, *, after: int | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """The list's versions, oldest first, each with what it changed (``None`` for the first
-    version the store holds)."""
+    version the store holds); only those after generation ``after``, at most ``limit``, when
+    given (the store's query does the cutting)."""
     stored = store.lists.get(name)
     return [
         {
@@ -31,7 +34,7 @@ def versions(store: SqlStore, name: str) -> list[dict[str, Any]]:
             "changed": v.changed,
             "removed": v.removed,
         }
-        for v in store.list_history.versions(stored.id)
+        for v in store.list_history.versions(stored.id, after=after, limit=limit)
     ]
 
 
@@ -67,11 +70,13 @@ def changes(
     after: int | None = None,
     upto: int | None = None,
     limit: int = ROWS,
+    after_item: str | None = None,
 ) -> dict[str, Any]:
     """What the list's version ``upto`` (default: the newest) holds differently from version
     ``after`` (default: the one before ``upto``): exact counts of entries added, removed and
-    changed, and up to ``limit`` of them. ``NotFoundError`` for a version the list does not
-    have; ``InvalidFieldError`` unless ``after`` is older than ``upto``."""
+    changed, and up to ``limit`` of them by entry key, those after ``after_item`` when given
+    (``truncated``: more follow). ``NotFoundError`` for a version the list does not have;
+    ``InvalidFieldError`` unless ``after`` is older than ``upto``."""
     stored = store.lists.get(name)
     known = [v.generation for v in store.list_history.versions(stored.id)]
     if not known:
@@ -93,18 +98,17 @@ def changes(
             found[1] = change.after
     counts = {"added": 0, "removed": 0, "changed": 0}
     rows: list[dict[str, Any]] = []
-    for key, (before, now) in folded.items():
+    more = False
+    for key in sorted(folded):
+        before, now = folded[key]
         kind = _kind(before, now)
         if kind is None:
             continue
         counts[kind] += 1
+        if after_item is not None and key <= after_item:
+            continue
         if len(rows) < limit:
             rows.append(_row(key, kind, before, now))
-    return {
-        "name": name,
-        "from": older,
-        "to": newer,
-        **counts,
-        "items": rows,
-        "truncated": sum(counts.values()) > len(rows),
-    }
+        else:
+            more = True
+    return {"name": name, "from": older, "to": newer, **counts, "items": rows, "truncated": more}

@@ -70,20 +70,45 @@ def import_reports(
 
 
 def build(store: SqlStore, principal: Principal) -> dict[str, Any]:
-    """Build networks from every stored report and store the build."""
+    """Build networks from every stored report and store the build; its figures."""
     result = networks.build(_repository(store, principal), SqlKnownMedia(store))
-    return _build_json(result)
+    return _figures(result)
 
 
 def latest(store: SqlStore, principal: Principal) -> dict[str, Any]:
     """The latest build's networks."""
-    return _build_json(networks.get_build(_repository(store, principal)))
+    result = networks.get_build(_repository(store, principal))
+    return {**_figures(result), "networks": [summary_json(n) for n in result.analysis.networks]}
 
 
-def _build_json(result: Any) -> dict[str, Any]:
+def latest_figures(store: SqlStore, principal: Principal) -> dict[str, Any]:
+    """The latest build's figures: its id, time, reports and how many networks."""
+    return _figures(networks.get_build(_repository(store, principal)))
+
+
+def network_order(network_id: str) -> tuple[int, str]:
+    """A network's place in a listing: by id, N2 before N10."""
+    return len(network_id), network_id
+
+
+def network_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int
+) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """The latest build's figures, up to ``limit`` of its networks after network ``after``
+    (``None``: from the first) in :func:`network_order`, and whether more follow. A build
+    is stored whole, so the page is cut from it here."""
+    result = networks.get_build(_repository(store, principal))
+    ordered = sorted(result.analysis.networks, key=lambda n: network_order(n.network_id))
+    if after is not None:
+        ordered = [n for n in ordered if network_order(n.network_id) > network_order(after)]
+    rows = [summary_json(n) for n in ordered[:limit]]
+    return _figures(result), rows, len(ordered) > limit
+
+
+def _figures(result: Any) -> dict[str, Any]:
     return {
         "build": result.build_id,
         "created_at": result.created_at.isoformat(),
         "reports": result.report_count,
-        "networks": [summary_json(n) for n in result.analysis.networks],
+        "networks": len(result.analysis.networks),
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from interlink.network.referrals import Referral
 from interlink.network.referrals import referrals as make_referrals
 from interlink.services import networks
 from interlink.services.casefile import audit_read
-from interlink.services.network_access import summary_json
+from interlink.services.network_access import network_order, summary_json
 
 #: Media drawn per network at most (those held by the most members first).
 MEDIA_DRAWN = 150
@@ -188,3 +188,30 @@ def referral_document(package: Referral) -> dict[str, Any]:
 def referral_page(package: Referral) -> str:
     """The package as a stand-alone HTML page (the CLI's ``referral-<CC>.html``)."""
     return referral_html(package)
+
+
+def referral_rows(
+    store: SqlStore,
+    principal: Principal,
+    country: str,
+    part: Literal["networks", "accounts"],
+    *,
+    after: str | None,
+    limit: int,
+) -> tuple[str, list[dict[str, Any]], bool]:
+    """The country's package (code), up to ``limit`` of its ``networks`` (by id, N2 before
+    N10) or ``accounts`` (by key) after the one ``after`` names, as the package's JSON
+    gives them, and whether more follow (audited as ``referral.read``)."""
+    package = referral(store, principal, country)
+    document = referral_document(package)
+    if part == "networks":
+        rows = sorted(document["networks"], key=lambda n: network_order(n["network_id"]))
+        past = [
+            n
+            for n in rows
+            if after is None or network_order(n["network_id"]) > network_order(after)
+        ]
+    else:
+        rows = sorted(document["accounts"], key=lambda a: str(a["key"]))
+        past = [a for a in rows if after is None or str(a["key"]) > after]
+    return package.country, past[:limit], len(past) > limit

@@ -77,13 +77,34 @@ def versions(store: SqlStore, principal: Principal, name: str) -> list[dict[str,
     return found
 
 
+def version_page(
+    store: SqlStore, principal: Principal, name: str, *, after: int | None, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to ``limit`` of the list's versions after generation ``after`` (``None``: from the
+    oldest), oldest first, and whether more follow (audited)."""
+    principal.require(Capability.LISTS_READ)
+    found = list_versions.versions(store, name, after=after, limit=limit + 1)
+    service.audit_read(store, "versions", [name], actor=principal.actor)
+    return found[:limit], len(found) > limit
+
+
 def changes(
-    store: SqlStore, principal: Principal, name: str, after: int | None, upto: int | None
+    store: SqlStore,
+    principal: Principal,
+    name: str,
+    after: int | None,
+    upto: int | None,
+    *,
+    limit: int = list_versions.ROWS,
+    after_item: str | None = None,
 ) -> dict[str, Any]:
     """What version ``upto`` of the list changed since version ``after`` (defaults: the
-    newest and the one before it), entry by entry (audited)."""
+    newest and the one before it), entry by entry: up to ``limit`` entries by key, those
+    after ``after_item`` when given (audited)."""
     principal.require(Capability.LISTS_READ)
-    found = list_versions.changes(store, name, after=after, upto=upto)
+    found = list_versions.changes(
+        store, name, after=after, upto=upto, limit=limit, after_item=after_item
+    )
     service.audit_read(store, "changes", [name], actor=principal.actor)
     return found
 

@@ -63,13 +63,13 @@ def places(
     listing: Listing,
 ) -> Response:
     """Every place the case's media were made at, sorted, filtered and paged (JSON twin:
-    ``GET /api/v1/cases/{case}/clues``, its ``places``)."""
+    ``GET /api/v1/cases/{case}/clues/places``)."""
     view = case_clues.case_clues(context.store, who.principal, case)
     return show(
         request,
         who,
         "clue_places.html",
-        twin=f"/api/v1/cases/{case}/clues",
+        twin=f"/api/v1/cases/{case}/clues/places",
         case=case,
         table=table(_places(view), columns=PLACE_COLUMNS, listing=listing, default_sort="-count"),
         base=f"/cases/{quote(case, safe='')}/clues/places",

@@ -48,7 +48,8 @@ def networks(
     context: Context,
     listing: Listing,
 ) -> Response:
-    """The latest build's networks (JSON twin: ``GET /api/v1/networks/builds/latest``)."""
+    """The latest build's networks (JSON twin: ``GET /api/v1/networks/builds/latest/networks``,
+    its figures ``GET /api/v1/networks/builds/latest``)."""
     try:
         build: dict[str, Any] | None = network_access.latest(context.store, who.principal)
     except NotFoundError:
@@ -59,7 +60,7 @@ def networks(
         request,
         who,
         "networks.html",
-        twin="/api/v1/networks/builds/latest",
+        twin="/api/v1/networks/builds/latest/networks",
         build=build,
         table=shown,
     )
@@ -155,7 +156,7 @@ def referral_networks(
     listing: Listing,
 ) -> Response:
     """The networks of one country's referral package, sorted, filtered and paged (JSON
-    twin: ``GET /api/v1/referrals/{country}``, its ``networks``)."""
+    twin: ``GET /api/v1/referrals/{country}/networks``)."""
     package = network_views.referral_document(
         network_views.referral(context.store, who.principal, country)
     )
@@ -164,7 +165,7 @@ def referral_networks(
         request,
         who,
         "referral_networks.html",
-        twin=f"/api/v1/referrals/{package['country']}",
+        twin=f"/api/v1/referrals/{package['country']}/networks",
         package=package,
         table=table(rows, columns=REFERRAL_NETWORK_COLUMNS, listing=listing, default_sort="-media"),
         base=f"/referrals/{package['country']}/networks",

@@ -81,15 +81,15 @@ def case_hits(
     listing: Listing,
 ) -> Response:
     """The watch hits touching the case, sorted, filtered and paged (JSON twin:
-    ``GET /api/v1/cases/{case}/links``, its ``watch_hits``)."""
-    view = casefile.links(context.store, who.principal, case)
+    ``GET /api/v1/watches/hits?case=``)."""
+    rows = casefile.hits(context.store, who.principal, case)
     return show(
         request,
         who,
         "hits.html",
-        twin=f"/api/v1/cases/{case}/links",
+        twin=f"/api/v1/watches/hits?case={quote(case, safe='')}",
         case=case,
-        table=_hits(view["watch_hits"], listing),
+        table=_hits(rows, listing),
         base=f"/cases/{quote(case, safe='')}/hits",
     )
 

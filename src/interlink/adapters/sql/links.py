@@ -285,10 +285,17 @@ class LinkRepository:
         return None if found is None else str(found)
 
     def case_media(
-        self, case_id: uuid.UUID, *, camera_key: str | None = None, unique_id: str | None = None
+        self,
+        case_id: uuid.UUID,
+        *,
+        camera_key: str | None = None,
+        unique_id: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> dict[str, list[str]]:
         """The media of a case (those with a camera key or ImageUniqueID key, when given),
-        each with the paths it was seen at."""
+        each with the paths it was seen at, by SHA-256; with ``after`` or ``limit`` only the
+        first ``limit`` media after ``after`` (keyset: the query cuts the page)."""
         query = (
             select(sightings.c.sha256, sightings.c.path)
             .select_from(
@@ -305,6 +312,19 @@ class LinkRepository:
             query = query.where(
                 media_clues.c.image_unique_id.in_(sorted({unique_id, unique_id.upper()}))
             )
+        if after is not None or limit is not None:
+            held = (
+                select(sightings.c.sha256)
+                .select_from(sightings.join(exhibits, exhibits.c.id == sightings.c.exhibit_id))
+                .where(exhibits.c.case_id == case_id)
+                .distinct()
+                .order_by(sightings.c.sha256)
+                .limit(limit)
+            )
+            if after is not None:
+                held = held.where(sightings.c.sha256 > after)
+            page = held.subquery()
+            query = query.where(sightings.c.sha256.in_(select(page.c.sha256)))
         found: dict[str, list[str]] = defaultdict(list)
         with self._engine.connect() as connection:
             for sha, path in connection.execute(query):

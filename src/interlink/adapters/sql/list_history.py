@@ -128,41 +128,43 @@ class ListHistory:
         if rows:
             connection.execute(insert(list_changes), rows)
 
-    def versions(self, list_id: int) -> list[Version]:
-        """The list's recorded generations, oldest first, with their counts of changes."""
-        counts = (
-            select(
-                list_changes.c.generation,
-                func.sum(case((list_changes.c.before.is_(None), 1), else_=0)).label("added"),
-                func.sum(case((list_changes.c.after.is_(None), 1), else_=0)).label("removed"),
-                func.count().label("all"),
-            )
-            .where(list_changes.c.list_id == list_id)
-            .group_by(list_changes.c.generation)
-        )
+    def versions(
+        self, list_id: int, *, after: int | None = None, limit: int | None = None
+    ) -> list[Version]:
+        """The list's recorded generations, oldest first, with their counts of changes; only
+        those after generation ``after`` and at most ``limit`` of them when given (keyset:
+        ``generation > after ORDER BY generation LIMIT limit``)."""
+        ours = list_versions.c.list_id == list_id
+        query = select(list_versions).where(ours).order_by(list_versions.c.generation)
+        if after is not None:
+            query = query.where(list_versions.c.generation > after)
+        if limit is not None:
+            query = query.limit(limit)
         with self._engine.connect() as connection:
-            by_generation = {int(r.generation): r for r in connection.execute(counts)}
-            rows = list(
-                connection.execute(
-                    select(list_versions)
-                    .where(list_versions.c.list_id == list_id)
-                    .order_by(list_versions.c.generation)
+            rows = list(connection.execute(query))
+            if not rows:
+                return []
+            first = connection.execute(select(func.min(list_versions.c.generation)).where(ours))
+            oldest = first.scalar_one()
+            counts = (
+                select(
+                    list_changes.c.generation,
+                    func.sum(case((list_changes.c.before.is_(None), 1), else_=0)).label("added"),
+                    func.sum(case((list_changes.c.after.is_(None), 1), else_=0)).label("removed"),
+                    func.count().label("all"),
                 )
+                .where(
+                    list_changes.c.list_id == list_id,
+                    list_changes.c.generation >= rows[0].generation,
+                    list_changes.c.generation <= rows[-1].generation,
+                )
+                .group_by(list_changes.c.generation)
             )
-        found = []
-        for index, row in enumerate(rows):
-            got = by_generation.get(int(row.generation))
-            first = index == 0
-            added = None if first else int(got.added) if got else 0
-            removed = None if first else int(got.removed) if got else 0
-            changed = (
-                None if first else (int(got.all) - int(got.added) - int(got.removed)) if got else 0
-            )
-            at = row.imported_at if row.imported_at.tzinfo else row.imported_at.replace(tzinfo=UTC)
-            found.append(
-                Version(int(row.generation), row.version, row.source, at, added, changed, removed)
-            )
-        return found
+            by_generation = {int(r.generation): r for r in connection.execute(counts)}
+        return [
+            _version(row, by_generation.get(int(row.generation)), row.generation == oldest)
+            for row in rows
+        ]
 
     def changes(self, list_id: int, after: int, upto: int) -> Iterator[Change]:
         """What the generations after ``after`` up to ``upto`` changed, in order."""
@@ -178,3 +180,12 @@ class ListHistory:
         with self._engine.connect() as connection:
             for row in connection.execution_options(yield_per=10_000).execute(query):
                 yield Change(int(row.generation), row.entry_key, row.before, row.after)
+
+
+def _version(row: Any, got: Any, first: bool) -> Version:
+    """A version row with its counts of changes (``None`` for the first version recorded)."""
+    added = None if first else int(got.added) if got else 0
+    removed = None if first else int(got.removed) if got else 0
+    changed = None if first else (int(got.all) - int(got.added) - int(got.removed)) if got else 0
+    at = row.imported_at if row.imported_at.tzinfo else row.imported_at.replace(tzinfo=UTC)
+    return Version(int(row.generation), row.version, row.source, at, added, changed, removed)

@@ -4,16 +4,16 @@ reports; another agency's case is not found."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.api.heavy import Heavy
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, text_key
 from interlink.domain.cases import CaseStatus, Identifier, IdentifierKind
 from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import Capability as C
@@ -153,14 +153,31 @@ def add_identifier(
     return Found(new_evidence=len(found.evidence), new_hits=len(found.hits))
 
 
+class Links(Page[dict[str, Any]]):
+    """A page of the other agencies' cases linked with a case, by reference, each at its
+    disclosure level; with the case, its agency, its cluster and the series its media show.
+    The case's watch hits are ``GET /api/v1/watches/hits?case=``."""
+
+    case: str
+    agency: dict[str, Any]
+    cluster: dict[str, Any]
+    series: list[dict[str, Any]]
+
+
 @router.get(
     "/cases/{case}/links",
-    response_model=dict[str, Any],
+    response_model=Links,
     openapi_extra=rules.needs(C.CASES_READ, scoped=True),
 )
-def case_links(case: CaseName, principal: Caller, context: Context) -> dict[str, Any]:
-    """Other agencies' cases linked with this one, at their disclosure level."""
-    return casefile.links(context.store, principal, case)
+def case_links(
+    case: CaseName, principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+) -> Links:
+    """Other agencies' cases linked with this one, at their disclosure level, by reference."""
+    about, rows, more = casefile.link_page(
+        context.store, principal, case, after=text_key(cursor), limit=limit
+    )
+    after = encode(rows[-1]["case"]) if more and rows else None
+    return Links.model_validate({**about, "items": rows, "next_cursor": after})
 
 
 @router.get(
@@ -211,10 +228,15 @@ def watch_list(
     "/watches/hits", response_model=Page[dict[str, Any]], openapi_extra=rules.needs(C.CASES_READ)
 )
 def hits(
-    principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+    principal: Caller,
+    context: Context,
+    cursor: Cursor,
+    limit: Limit = 100,
+    case: Annotated[str | None, Query(max_length=200, description="Only this case's.")] = None,
 ) -> Page[dict[str, Any]]:
-    """Watch hits the caller's agency made or received."""
-    rows = casefile.hits(context.store, principal)
+    """Watch hits the caller's agency made or received; with ``case``, those touching that
+    own case."""
+    rows = casefile.hits(context.store, principal, case)
     keyed = [(f"{i:09d}", r) for i, r in enumerate(rows)]
     page, after = paginate(keyed, lambda kr: kr[0], cursor, limit)
     return Page[dict[str, Any]](items=[r for _, r in page], next_cursor=after)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, position, text_key
 from interlink.domain.principal import Capability as C
 from interlink.services import shared_lists
 
@@ -202,8 +202,9 @@ class Change(BaseModel):
     after: dict[str, Any] | None
 
 
-class Changes(BaseModel):
-    """What version ``to`` of list ``name`` holds differently from version ``from``."""
+class Changes(Page[Change]):
+    """What version ``to`` of list ``name`` holds differently from version ``from``: exact
+    counts, and a page of the entries by key (``truncated``: more pages follow)."""
 
     name: str
     from_: int = Field(alias="from")
@@ -211,15 +212,22 @@ class Changes(BaseModel):
     added: int
     removed: int
     changed: int
-    items: list[Change]
     truncated: bool
 
 
-@router.get("/{name}/versions", response_model=list[Version], openapi_extra=_READ)
-def versions(name: str, principal: Caller, context: Context) -> list[Version]:
+@router.get("/{name}/versions", response_model=Page[Version], openapi_extra=_READ)
+def versions(
+    name: str, principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+) -> Page[Version]:
     """The list's versions, oldest first, with how many entries each added, changed, removed."""
-    found = shared_lists.versions(context.store, principal, name)
-    return [Version.model_validate(v) for v in found]
+    after = position(cursor) if cursor else None
+    found, more = shared_lists.version_page(
+        context.store, principal, name, after=after, limit=limit
+    )
+    return Page[Version](
+        items=[Version.model_validate(v) for v in found],
+        next_cursor=encode(found[-1]["generation"]) if more and found else None,
+    )
 
 
 @router.get("/{name}/changes", response_model=Changes, openapi_extra=_READ)
@@ -229,11 +237,16 @@ def changes(
     context: Context,
     after: Annotated[int | None, Query(alias="from", ge=0)] = None,
     upto: Annotated[int | None, Query(alias="to", ge=0)] = None,
+    cursor: Cursor = None,
+    limit: Limit = 100,
 ) -> Changes:
     """What version ``to`` (default: the newest) changed since version ``from`` (default: the
-    one before): entries added, removed, and changed in category, series or flags."""
-    found = shared_lists.changes(context.store, principal, name, after, upto)
-    return Changes.model_validate(found)
+    one before): entries added, removed, and changed in category, series or flags, by entry."""
+    found = shared_lists.changes(
+        context.store, principal, name, after, upto, limit=limit, after_item=text_key(cursor)
+    )
+    last = found["items"][-1]["item"] if found["truncated"] and found["items"] else None
+    return Changes.model_validate({**found, "next_cursor": encode(last) if last else None})
 
 
 @router.get("/{name}/export", response_class=Response, openapi_extra=_READ)

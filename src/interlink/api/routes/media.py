@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, encode, text_key
 from interlink.domain.principal import Capability as C
 from interlink.services import case_media
 
@@ -42,9 +42,13 @@ def media_list(
     case: str, principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[MediaOut]:
     """The case's media with their clues, by SHA-256."""
-    rows = case_media.media_list(context.store, principal, case)
-    page, after = paginate(rows, lambda r: str(r["sha256"]), cursor, limit)
-    return Page[MediaOut](items=[MediaOut.model_validate(r) for r in page], next_cursor=after)
+    rows, more = case_media.media_page(
+        context.store, principal, case, after=text_key(cursor), limit=limit
+    )
+    return Page[MediaOut](
+        items=[MediaOut.model_validate(r) for r in rows],
+        next_cursor=encode(rows[-1]["sha256"]) if more and rows else None,
+    )
 
 
 @router.get(

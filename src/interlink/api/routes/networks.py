@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
+from interlink.api.pagination import Cursor, Limit, Page, encode, text_key
 from interlink.domain.principal import Capability
 from interlink.services import network_access, network_views
 
@@ -34,12 +35,34 @@ class ReportsImported(BaseModel):
 
 
 class Build(BaseModel):
-    """A network build and its networks' figures."""
+    """A network build: its id, when, from how many reports, how many networks (listed by
+    ``GET /networks/builds/latest/networks``)."""
 
     build: str
     created_at: str
     reports: int
-    networks: list[dict[str, Any]]
+    networks: int
+
+
+class NetworkFigures(BaseModel):
+    """A network's figures."""
+
+    network: str
+    members: int
+    media: int
+    known_media: int
+    new_media: int
+    exchanged_media: int
+    categories: dict[str, int]
+    countries: dict[str, int]
+    first_seen: str | None
+    last_seen: str | None
+
+
+class Networks(Page[NetworkFigures]):
+    """A page of the latest build's networks, by id."""
+
+    build: str
 
 
 @router.post(
@@ -80,8 +103,21 @@ def build(principal: Caller, context: Context) -> Build:
 
 @router.get("/networks/builds/latest", response_model=Build, openapi_extra=_RULE)
 def latest(principal: Caller, context: Context) -> Build:
-    """The latest build's networks."""
-    return Build.model_validate(network_access.latest(context.store, principal))
+    """The latest build's figures."""
+    return Build.model_validate(network_access.latest_figures(context.store, principal))
+
+
+@router.get("/networks/builds/latest/networks", response_model=Networks, openapi_extra=_RULE)
+def networks(principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100) -> Networks:
+    """The latest build's networks with their figures, by id (N2 before N10)."""
+    build, rows, more = network_access.network_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
+    return Networks(
+        build=build["build"],
+        items=[NetworkFigures.model_validate(r) for r in rows],
+        next_cursor=encode(rows[-1]["network"]) if more and rows else None,
+    )
 
 
 class Member(BaseModel):

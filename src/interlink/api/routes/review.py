@@ -2,7 +2,8 @@
 media with its clues, list matches and series), the review queue
 ``GET /api/v1/cases/{case}/review`` (new first, known ones by series), the caller's own
 reviewed mark ``PUT .../media/{sha256}/review``, and ``GET /api/v1/cases/{case}/clues``
-(cameras, places, capture timeline)."""
+(how many cameras, places, capture days and captures) with a listing of each
+(``.../clues/cameras``, ``/places``, ``/timeline``, ``/captures``)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, decode, encode, paginate
 from interlink.domain.principal import Capability as C
 from interlink.services import case_clues, review_queue
 
@@ -127,14 +128,15 @@ class Capture(BaseModel):
 
 
 class Clues(BaseModel):
-    """What a case's media say about where and when they were made."""
+    """What a case's media say about where and when they were made, counted: how many
+    cameras, places, capture days and captures (each listed at ``.../clues/{kind}``)."""
 
     case: str
     media: int
-    cameras: list[CameraGroup]
-    places: list[Place]
-    timeline: list[Day]
-    captures: list[Capture]
+    cameras: int
+    places: int
+    timeline: int
+    captures: int
 
 
 @router.get(
@@ -183,11 +185,41 @@ def queue(
     return Page[MediaItem](items=[MediaItem.model_validate(r) for r in page], next_cursor=after)
 
 
-@router.get(
-    "/cases/{case}/clues",
-    response_model=Clues,
-    openapi_extra=rules.needs(C.MEDIA_BLURRED, scoped=True),
-)
+_CLUES = rules.needs(C.MEDIA_BLURRED, scoped=True)
+
+
+@router.get("/cases/{case}/clues", response_model=Clues, openapi_extra=_CLUES)
 def clues(case: str, principal: Caller, context: Context) -> Clues:
-    """The case's cameras, places (coordinates) and capture timeline."""
-    return Clues.model_validate(case_clues.case_clues(context.store, principal, case))
+    """How many cameras, places (coordinates), capture days and captures the case's media
+    give."""
+    return Clues.model_validate(case_clues.clue_counts(context.store, principal, case))
+
+
+def _clue_listing(kind: str, model: type[BaseModel], doc: str) -> None:
+    """Route ``GET /cases/{case}/clues/{kind}``: a page of the case's clues of ``kind``,
+    cut by the service (``case_clues.clue_page``) in the order of its key."""
+
+    def listing(
+        case: str, principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
+    ) -> dict[str, Any]:
+        rows, after = case_clues.clue_page(
+            context.store, principal, case, kind, after=decode(cursor), limit=limit
+        )
+        return {"items": rows, "next_cursor": None if after is None else encode(after)}
+
+    router.add_api_route(
+        f"/cases/{{case}}/clues/{kind}",
+        listing,
+        methods=["GET"],
+        response_model=Page[model],  # type: ignore[valid-type]
+        openapi_extra=_CLUES,
+        name=f"clue_{kind}",
+        summary=f"Clue {kind}",
+        description=doc,
+    )
+
+
+_clue_listing("cameras", CameraGroup, "The cameras the case's media name, with their media.")
+_clue_listing("places", Place, "Places (coordinates, about 11 m) with the media made there.")
+_clue_listing("timeline", Day, "The days the case's media were captured on, with their media.")
+_clue_listing("captures", Capture, "Each media's capture time, by time and SHA-256.")
