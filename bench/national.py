@@ -214,7 +214,7 @@ def _ensure_exhibits(store: SqlStore, first: int, last: int) -> None:
 _TARGETS = {"media": media, "media_signals": media_signals, "sightings": sightings}
 _CONFLICT = {
     "media": ("sha256",),
-    "media_signals": ("sha256", "type", "value"),
+    "media_signals": (),  # any of its unique indexes (partial ones among them)
     "sightings": ("exhibit_id", "ref_hash"),
 }
 

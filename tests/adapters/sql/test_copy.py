@@ -50,9 +50,7 @@ def test_copied_rows_equal_inserted_rows_and_collisions_are_skipped(store: SqlSt
     first, second, third = ("a" * 64, "b" * 64, "c" * 64)
     with store.transaction() as tx:
         insert_ignore(tx, media, [_media(first)], "sha256")
-        insert_ignore(
-            tx, media_signals, [_signal(first, "1" * 64, ["2" * 64])], "sha256", "type", "value"
-        )
+        insert_ignore(tx, media_signals, [_signal(first, "1" * 64, ["2" * 64])])
         insert_ignore(tx, thumbnails, [{"sha256": first, "jpeg": b"\x00\xff\\x"}], "sha256")
     by_insert = {t.name: _rows(store, t) for t in (media, media_signals, thumbnails)}
     with store.transaction() as tx:  # the stored row again, two new ones, one twice
@@ -64,7 +62,7 @@ def test_copied_rows_equal_inserted_rows_and_collisions_are_skipped(store: SqlSt
             _signal(second, "1" * 64, ["2" * 64]),
             _signal(third, "3" * 64, None),
         ]
-        write_ignore(tx, media_signals, signals, "sha256", "type", "value")
+        write_ignore(tx, media_signals, signals)
         write_ignore(tx, thumbnails, [{"sha256": second, "jpeg": b"\x00\xff\\x"}], "sha256")
     with store.transaction() as tx:  # a second batch on the same connection
         write_ignore(tx, thumbnails, [{"sha256": third, "jpeg": b"\x01\t\n"}], "sha256")

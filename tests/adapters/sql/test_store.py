@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -212,3 +213,33 @@ def test_orb_signals_round_trip_with_media_and_list_entries(store: SqlStore) -> 
     assert entry.signals == entry_signals
     [signal] = [s for s in store.lists.signals([list_id]) if s.type == orb.NAME]
     assert orb.loads(signal.value).descriptors.tobytes() == features.descriptors.tobytes()
+
+
+def test_an_orb_value_is_kept_once_a_media_and_in_no_value_index(store: SqlStore) -> None:
+    """An ORB value (~2.3 KB) in the (type, value) indexes cost 12.2 KB an image on SQLite
+    (overflow pages): it is in none (migration 0022), and a media keeps its first one."""
+    first, second = "A" * 2313, "B" * 2313
+    with store.transaction() as tx:
+        case, _ = store.cases.ensure_case(tx, "C")
+        exhibit, _ = store.cases.ensure_exhibit(tx, case.id, "E", "/e")
+        for n, value in enumerate((first, second, first)):
+            media = replace(_media(7), signals=(*_media(7).signals, Signal(orb.NAME, value)))
+            scan, _ = store.media.open_scan(tx, exhibit.id, {"n": n})
+            sighting = Sighting(media.sha256, SourceRef("E").child("folder", f"{n}.jpg"), 17)
+            store.media.record(tx, scan.id, exhibit.id, [(0, ScannedFile(media, sighting))], [])
+    assert store.media.signals_of([_media(7).sha256], orb.NAME)[_media(7).sha256][0] == first
+    assert store.media.signals_of([_media(7).sha256], "pdq")[_media(7).sha256][0] == f"{7:064x}"
+    indexes = {i["name"]: i for i in inspect(store.engine).get_indexes("media_signals")}
+    indexes.update({i["name"]: i for i in inspect(store.engine).get_indexes("entry_signals")})
+
+    def where(name: str) -> str:  # PostgreSQL gives ``((type)::text <> 'orb'::text)``
+        found = indexes[name]["dialect_options"][f"{store.engine.dialect.name}_where"]
+        return re.sub(r"[()]|::text", "", str(found))
+
+    for name in ("ix_media_signals_type_value", "uq_media_signals_sha256"):
+        assert where(name) == "type <> 'orb'"
+    assert where("ix_entry_signals_type_value") == "type <> 'orb'"
+    assert where("uq_media_signals_orb") == "type = 'orb'"
+    with store.engine.connect() as connection:
+        count = "SELECT count(*) FROM media_signals WHERE sha256 = :s"
+        assert connection.execute(text(count), {"s": _media(7).sha256}).scalar() == 4

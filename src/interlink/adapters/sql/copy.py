@@ -23,7 +23,8 @@ def write_ignore(
     connection: Connection, table: Table, rows: Sequence[dict[str, Any]], *conflict: str
 ) -> None:
     """Insert ``rows`` (dictionaries with the same keys), skipping any that collide on the
-    unique constraint of ``conflict``: by COPY on PostgreSQL, by ``executemany`` elsewhere."""
+    unique constraint of ``conflict`` (on any unique index when none is named): by COPY on
+    PostgreSQL, by ``executemany`` elsewhere."""
     if not rows:
         return
     if connection.dialect.name != "postgresql":
@@ -56,8 +57,10 @@ def write_ignore(
                         )
                     ]
                 )
-        target = ", ".join(quote(c) for c in conflict)
+        # Without named columns, a row colliding on any unique index is skipped (partial
+        # unique indexes, as media_signals has, cannot be named without their predicate).
+        target = f"({', '.join(quote(c) for c in conflict)}) " if conflict else ""
         cursor.execute(
             f"INSERT INTO {quote(table.name)} ({names}) SELECT {names} FROM {stage} "
-            f"ON CONFLICT ({target}) DO NOTHING"
+            f"ON CONFLICT {target}DO NOTHING"
         )

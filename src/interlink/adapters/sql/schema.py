@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 
 metadata = MetaData(
@@ -33,6 +34,10 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+#: ORB values (``signals.orb``, ~2.3 KB of text) are left out of the signals' value indexes.
+_ORB = text("type = 'orb'")
+_NOT_ORB = text("type <> 'orb'")
 
 #: 64-bit integer keys that SQLite still treats as its auto-incrementing rowid.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -108,8 +113,31 @@ media_signals = Table(
     Column("quality", Integer, nullable=True),
     # The PDQ dihedral variants of this value, when it is a PDQ of an image we hashed.
     Column("variants", JSON, nullable=True),
-    UniqueConstraint("sha256", "type", "value"),
-    Index("ix_media_signals_type_value", "type", "value"),
+    # An ORB value (~2.3 KB) is in no value index (migration 0022): one a media, found by row.
+    Index(
+        "uq_media_signals_sha256",
+        "sha256",
+        "type",
+        "value",
+        unique=True,
+        sqlite_where=_NOT_ORB,
+        postgresql_where=_NOT_ORB,
+    ),
+    Index(
+        "uq_media_signals_orb",
+        "type",
+        "sha256",
+        unique=True,
+        sqlite_where=_ORB,
+        postgresql_where=_ORB,
+    ),
+    Index(
+        "ix_media_signals_type_value",
+        "type",
+        "value",
+        sqlite_where=_NOT_ORB,
+        postgresql_where=_NOT_ORB,
+    ),
 )
 
 thumbnails = Table(
@@ -268,7 +296,13 @@ entry_signals = Table(
     Column("type", String(40), nullable=False),
     Column("value", Text, nullable=False),
     Column("quality", Integer, nullable=True),
-    Index("ix_entry_signals_type_value", "type", "value"),
+    Index(
+        "ix_entry_signals_type_value",
+        "type",
+        "value",
+        sqlite_where=_NOT_ORB,
+        postgresql_where=_NOT_ORB,
+    ),
     Index("ix_entry_signals_entry_id", "entry_id"),
 )
 
