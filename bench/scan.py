@@ -16,8 +16,10 @@ its rate over the mean of the two anchors around it, so a change of load during 
 both sides alike. ``share_of_hashing`` is the median of the rounds. It also prints the CPU time
 per file of each (the scan's counts its own process, the fork server and the workers):
 ``cpu_share_of_hashing`` is the anchor's CPU per file over the scan's, the share an idle machine
-would show with perfect parallelism. ``--robust-off`` adds a scan with the ORB signal off
-(``robust_on_share``: the rate with it on over the rate with it off).
+would show with perfect parallelism. ``--robust-off`` adds to each round a scan with the ORB
+signal off, just before the scan with it on in even rounds and just after it in odd ones:
+``robust_on_shares`` are each round's rate with it on over the rate with it off, and
+``robust_on_share`` their median.
 
     PYTHONPATH=src:. python -m bench.scan [--photos DIR] [--count N] [--megapixels MP]
         [--workers N] [--rounds N] [--robust-off] [--json]
@@ -205,8 +207,13 @@ def run(
         path.read_bytes()  # the page cache, for both sides alike
     anchors = [hashing_rate(folder, workers)]
     scans: list[tuple[float, float, dict[str, Any]]] = []
-    for _ in range(rounds):
+    offs: list[float] = []
+    for n in range(rounds):
+        if robust_off and n % 2 == 0:
+            offs.append(scan_rate(folder, workers, robust=False)[0])
         scans.append(scan_rate(folder, workers))
+        if robust_off and n % 2 == 1:
+            offs.append(scan_rate(folder, workers, robust=False)[0])
         anchors.append(hashing_rate(folder, workers))
         loads.append(round(os.getloadavg()[0], 2))
     shares = [scan[0] / ((anchors[n][0] + anchors[n + 1][0]) / 2) for n, scan in enumerate(scans)]
@@ -233,9 +240,11 @@ def run(
         "load_averages": loads,
     }
     if robust_off:
-        off = scan_rate(folder, workers, robust=False)[0]
-        result["scan_rate_robust_off"] = round(off, 2)
-        result["robust_on_share"] = round(scans[-1][0] / off, 3)
+        on_shares = [scan[0] / off for scan, off in zip(scans, offs, strict=True)]
+        result["scan_rates_robust_off"] = [round(off, 2) for off in offs]
+        result["scan_rate_robust_off"] = round(statistics.median(offs), 2)
+        result["robust_on_shares"] = [round(share, 3) for share in on_shares]
+        result["robust_on_share"] = round(statistics.median(on_shares), 3)
     return result
 
 
@@ -268,7 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "robust_on_share" in result:
         print(
             f"  scan with the ORB signal off: {result['scan_rate_robust_off']:8.1f} files/s"
-            f" (on: {result['robust_on_share']:.0%} of off)"
+            f" {result['scan_rates_robust_off']} (on: {result['robust_on_share']:.1%} of off,"
+            f" {result['robust_on_shares']})"
         )
     return 0
 
