@@ -376,6 +376,12 @@ def run(
     result: dict[str, Any] = {
         "originals": len(known),
         "source": str(photos) if photos else "generated",
+        "settings": {
+            "frame": orb.FRAME,
+            "levels": orb._LEVELS,
+            "step": orb._SCALE_STEP,
+            "fast": orb._FAST,
+        },
         "orb": summarise(chosen, threshold),
         "pdq_anchor": pdq_recall(edited),
         "stored_bytes_per_image_max": 1 + orb.MAX_FEATURES * orb.RECORD,
@@ -421,8 +427,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stored", type=int, default=1_000_000, help="images in the index")
     parser.add_argument("--threshold", type=int, default=orb.MIN_INLIERS, help="inliers to match")
     parser.add_argument("--candidates", action="store_true", help="also measure alternatives")
+    parser.add_argument(
+        "--settings",
+        metavar="FRAME,LEVELS,STEP,FAST",
+        help="measure other ORB settings (frame, pyramid levels and step, FAST threshold)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
+    if args.settings:
+        try:
+            frame, levels, step, fast = args.settings.split(",")
+            orb.FRAME, orb._LEVELS = int(frame), int(levels)
+            orb._SCALE_STEP, orb._FAST = float(step), int(fast)
+        except ValueError:
+            parser.error("--settings takes FRAME,LEVELS,STEP,FAST, e.g. 464,5,1.25,22")
     result = run(args.photos, args.limit, args.stored, args.candidates, args.threshold)
     if args.json:
         print(json.dumps(result))

@@ -16,8 +16,11 @@ its rate over the mean of the two anchors around it, so a change of load during 
 both sides alike. ``share_of_hashing`` is the median of the rounds. It also prints the CPU time
 per file of each (the scan's counts its own process, the fork server and the workers):
 ``cpu_share_of_hashing`` is the anchor's CPU per file over the scan's, the share an idle machine
-would show with perfect parallelism. ``--robust-off`` adds a scan with the ORB signal off
-(``robust_on_share``: the rate with it on over the rate with it off).
+would show with perfect parallelism. ``--robust-off`` adds to each round a scan with the ORB
+signal off, just before the scan with it on in even rounds and just after it in odd ones:
+``robust_on_shares`` are each round's rate with it on over the rate with it off, and
+``robust_on_share`` their median; ``robust_on_cpu_share`` is the CPU per file with it off over
+the CPU per file with it on (medians), steadier than the rates on a loaded machine.
 
     PYTHONPATH=src:. python -m bench.scan [--photos DIR] [--count N] [--megapixels MP]
         [--workers N] [--rounds N] [--robust-off] [--json]
@@ -205,8 +208,13 @@ def run(
         path.read_bytes()  # the page cache, for both sides alike
     anchors = [hashing_rate(folder, workers)]
     scans: list[tuple[float, float, dict[str, Any]]] = []
-    for _ in range(rounds):
+    offs: list[tuple[float, float, dict[str, Any]]] = []
+    for n in range(rounds):
+        if robust_off and n % 2 == 0:
+            offs.append(scan_rate(folder, workers, robust=False))
         scans.append(scan_rate(folder, workers))
+        if robust_off and n % 2 == 1:
+            offs.append(scan_rate(folder, workers, robust=False))
         anchors.append(hashing_rate(folder, workers))
         loads.append(round(os.getloadavg()[0], 2))
     shares = [scan[0] / ((anchors[n][0] + anchors[n + 1][0]) / 2) for n, scan in enumerate(scans)]
@@ -233,9 +241,14 @@ def run(
         "load_averages": loads,
     }
     if robust_off:
-        off = scan_rate(folder, workers, robust=False)[0]
-        result["scan_rate_robust_off"] = round(off, 2)
-        result["robust_on_share"] = round(scans[-1][0] / off, 3)
+        on_shares = [scan[0] / off[0] for scan, off in zip(scans, offs, strict=True)]
+        off_cpu = statistics.median(cpu for _, cpu, _ in offs)
+        result["scan_rates_robust_off"] = [round(rate, 2) for rate, _, _ in offs]
+        result["scan_rate_robust_off"] = round(statistics.median(r for r, _, _ in offs), 2)
+        result["robust_on_shares"] = [round(share, 3) for share in on_shares]
+        result["robust_on_share"] = round(statistics.median(on_shares), 3)
+        result["cpu_ms_per_file"]["scan_robust_off"] = round(off_cpu * 1000, 3)
+        result["robust_on_cpu_share"] = round(off_cpu / scan_cpu, 3)
     return result
 
 
@@ -268,7 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "robust_on_share" in result:
         print(
             f"  scan with the ORB signal off: {result['scan_rate_robust_off']:8.1f} files/s"
-            f" (on: {result['robust_on_share']:.0%} of off)"
+            f" {result['scan_rates_robust_off']} (on: {result['robust_on_share']:.1%} of off,"
+            f" {result['robust_on_shares']}; CPU per file"
+            f" {result['cpu_ms_per_file']['scan_robust_off']:.2f} ms:"
+            f" {result['robust_on_cpu_share']:.0%})"
         )
     return 0
 
