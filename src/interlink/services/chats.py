@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from interlink.adapters.sql.chat_batch import ChatBatch
+from interlink.adapters.sql.chat_run import ChatRun, Link
 from interlink.adapters.sql.store import SqlStore
 from interlink.chats import identifiers as extraction
 from interlink.chats import readers
@@ -33,11 +34,18 @@ from interlink.domain.chats import (
     SourceLimit,
 )
 from interlink.domain.errors import SourceError
+from interlink.linking.cases import Evidence
+from interlink.linking.deconfliction import AlertHit
+from interlink.linking.identifiers import identifier_key
 from interlink.services import cases as case_service
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 #: Messages stored per transaction.
 BATCH = 10_000
+#: Identifiers linked to other cases per call of ``cases.add_identifiers`` (one audit record).
+LINK_PAGE = 10_000
+#: Participants remembered as met, per import (a cache: the run's tables count them).
+_MET = 4096
 #: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
 #: every kind; @mentions link as accounts of the conversation's platform).
 _LINKED = {
@@ -88,17 +96,28 @@ def _hash(root: Root, path: str) -> tuple[str, str]:
 class _Importer:
     """Streams the items of every export into the store, one batch per transaction."""
 
-    def __init__(self, store: SqlStore, case: Case, root: Root, region: str | None) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        case: Case,
+        root: Root,
+        region: str | None,
+        tally: ChatRun,
+        link: bool,
+    ) -> None:
         self.store = store
         self.case = case
         self.root = root  # the root of the export being read (a zip inside a folder has its own)
         self.top = root  # open until the import ends
         self.region = region
+        #: What the import met, deduplicated in the store: identifiers, participants, and
+        #: (when ``link``: the case will be linked to others) the identifiers to link by.
+        self.tally = tally
+        self.link = link
         self.conversations: dict[str, tuple[int, str | None, str]] = {}
-        self.participants: set[tuple[str, str]] = set()
         self.met: set[tuple[str, Participant]] = set()
-        self.identifiers: set[tuple[str, str]] = set()
-        self.linked: dict[str, Identifier] = {}
+        #: Identifiers to link by met since the last flush, by the importer's key.
+        self.linked: dict[str, Link] = {}
         self.messages = 0
         self.attachments = 0
         self.present = 0
@@ -155,6 +174,7 @@ class _Importer:
     def conversation(self, tx: Connection, item: Conversation, region: str | None) -> None:
         ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
         self.store.chats.add_participants(tx, ident, item.participants)
+        self.tally.participants(ident, (p.key for p in item.participants))
         owner_region = next(
             (
                 extraction.region_of(p.phone)
@@ -169,18 +189,31 @@ class _Importer:
 
     def participant(self, conversation: str, platform: str, person: Participant) -> None:
         if (conversation, person) in self.met:
-            return  # the same participant met before: its identifiers are taken
+            return  # the same participant met lately: its identifiers are taken
+        if len(self.met) >= _MET:
+            self.met.clear()
         self.met.add((conversation, person))
-        self.participants.add((conversation, person.key))
+        if not self.link:
+            return
         if person.account and not person.account.startswith("name:"):
-            identifier = Identifier(IdentifierKind.ACCOUNT, person.account, service=platform)
-            self.linked.setdefault(f"account:{platform}/{person.account}", identifier)
+            self._link(
+                f"account:{platform}/{person.account}",
+                Identifier(IdentifierKind.ACCOUNT, person.account, service=platform),
+            )
         if person.phone and person.phone.startswith("+"):
             found = extraction.phone(person.phone, None, marked=True)
             if found is not None:
-                self.linked.setdefault(
-                    f"phone:{found.value}", Identifier(IdentifierKind.PHONE, found.value)
-                )
+                self._link(f"phone:{found.value}", Identifier(IdentifierKind.PHONE, found.value))
+
+    def _link(self, key: str, identifier: Identifier) -> None:
+        if key not in self.linked:
+            self.linked[key] = (
+                key,
+                identifier_key(identifier),
+                identifier.kind.value,
+                identifier.value,
+                identifier.service,
+            )
 
     def flush(self) -> None:
         """Store what is pending in one transaction, in the order read: each conversation,
@@ -188,16 +221,20 @@ class _Importer:
         if not self.pending and not self.notes:
             return
         pending, self.pending, self.waiting = self.pending, [], 0
-        with self.store.transaction() as tx:
-            run: list[tuple[Root, Message]] = []
+        tx = self.tally.connection
+        with tx.begin():
+            stretch: list[tuple[Root, Message]] = []
             for root, item, region in pending:
                 if isinstance(item, Message):
-                    run.append((root, item))
+                    stretch.append((root, item))
                     continue
-                self._messages(tx, run)
-                run = []
+                self._messages(tx, stretch)
+                stretch = []
                 self.conversation(tx, item, region)
-            self._messages(tx, run)
+            self._messages(tx, stretch)
+            if self.linked:
+                self.tally.links(self.linked.values())
+                self.linked = {}
             if self.notes:
                 self.store.chats.add_notes(tx, self.case.id, self.notes)
                 self.notes = []
@@ -248,6 +285,7 @@ class _Importer:
                 needs.append((root, message, found, cues))
         chats = self.store.chats
         chats.add_participants(tx, conversation_id, people.values())
+        self.tally.participants(conversation_id, people)
         batch = ChatBatch(tx)
         batch.messages(conversation_id, rows)
         ids = batch.message_ids(conversation_id, [m.key[:100] for _, m, _, _ in needs])
@@ -263,7 +301,8 @@ class _Importer:
                 pair = (item.kind, item.value)
                 identifiers[pair] = item.e164
                 occurrences.append((pair, message_id))
-                self._linkable(item, platform)
+                if self.link:
+                    self._linkable(item, platform)
             for cue in cues:
                 cue_rows.append(
                     (
@@ -278,7 +317,7 @@ class _Importer:
         identifier_ids = batch.identifiers(self.case.id, identifiers)
         batch.link_identifiers((identifier_ids[p], m) for p, m in occurrences)
         batch.cues(cue_rows)
-        self.identifiers.update(identifiers)
+        self.tally.identifiers(identifier_ids.values())
         self.messages += len(messages)
 
     def _linkable(self, item: extraction.Found, platform: str) -> None:
@@ -287,13 +326,13 @@ class _Importer:
         if item.kind == "mention":
             key = f"account:{platform}/{item.value}"
             if key not in self.linked:
-                self.linked[key] = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
+                self._link(key, Identifier(IdentifierKind.ACCOUNT, item.value, service=platform))
         elif item.kind == "url" and next(invites(item.value), None) is not None:
             return  # an invite link: linked as the invite (once, not twice)
         elif item.kind in _LINKED:
             key = f"{item.kind}:{item.value}"
             if key not in self.linked:
-                self.linked[key] = Identifier(_LINKED[item.kind], item.value)
+                self._link(key, Identifier(_LINKED[item.kind], item.value))
 
     def _attachment(
         self, root: Root, attachment: Attachment, message_id: int, ordinal: int
@@ -346,6 +385,40 @@ def _row(message: Message, sender_key: str | None) -> tuple[Any, ...]:
     )
 
 
+def _link_case(
+    store: SqlStore,
+    case: Case,
+    agency: Agency,
+    tally: ChatRun,
+    actor: str,
+    context: dict[str, Any],
+) -> case_service.Found:
+    """Link ``case`` to other cases by the identifiers the import met, ``LINK_PAGE`` at a
+    time as the run's table holds them (each once)."""
+    evidence: list[Evidence] = []
+    hits: list[AlertHit] = []
+    after = 0
+    while True:
+        with tally.connection.begin():
+            page = tally.links_after(after, LINK_PAGE)
+        if not page:
+            return case_service.Found(tuple(evidence), tuple(hits))
+        after = page[-1][0]
+        found = case_service.add_identifiers(
+            store,
+            case,
+            (
+                Identifier(IdentifierKind(kind), value, service=service)
+                for _, kind, value, service in page
+            ),
+            agency,
+            actor=actor,
+            context=context,
+        )
+        evidence.extend(found.evidence)
+        hits.extend(found.hits)
+
+
 def import_chats(
     store: SqlStore,
     path: Path,
@@ -370,42 +443,51 @@ def import_chats(
         raise SourceError(str(path), "no such file or folder")
     with store.transaction() as tx:
         record, _ = store.cases.ensure_case(tx, case, agency)
-    with Root(path) as root:
-        importer = _Importer(store, record, root, region.upper() if region else None)
-        for item in find_exports(root, fmt, region):
-            if isinstance(item, ChatProblem):
-                importer.problems.append(item)
-                importer.notes.append(("problem", item.source, item.position, item.reason))
-            else:
-                importer.run(item)
-        importer.flush()
-        scan_root = root.path if root.zip is not None or path.is_dir() else root.base
-    scanned = None
-    if match_attachments and importer.present:
-        scanned = scan_exhibit(
-            store,
-            scan_root,
-            case=case,
-            exhibit=f"chats: {scan_root.name}",
-            options=scan,
-            actor=actor,
-            agency=agency,
-        )
-    links = case_service.Found()
-    if importer.linked and agency is not None:
-        links = case_service.add_identifiers(
-            store,
-            record,
-            importer.linked.values(),
-            agency,
-            actor=actor,
-            context={"chats": str(path)},
-        )
+    with store.engine.connect() as connection:
+        with connection.begin():
+            tally = ChatRun(connection)
+        try:
+            with Root(path) as root:
+                importer = _Importer(
+                    store,
+                    record,
+                    root,
+                    region.upper() if region else None,
+                    tally,
+                    link=agency is not None,
+                )
+                for item in find_exports(root, fmt, region):
+                    if isinstance(item, ChatProblem):
+                        importer.problems.append(item)
+                        importer.notes.append(("problem", item.source, item.position, item.reason))
+                    else:
+                        importer.run(item)
+                importer.flush()
+                scan_root = root.path if root.zip is not None or path.is_dir() else root.base
+            scanned = None
+            if match_attachments and importer.present:
+                scanned = scan_exhibit(
+                    store,
+                    scan_root,
+                    case=case,
+                    exhibit=f"chats: {scan_root.name}",
+                    options=scan,
+                    actor=actor,
+                    agency=agency,
+                )
+            links = case_service.Found()
+            if agency is not None:
+                links = _link_case(store, record, agency, tally, actor, {"chats": str(path)})
+            with connection.begin():
+                identifiers, participants = tally.counts()
+        finally:
+            with connection.begin():
+                tally.close()
     result = ChatImport(
         len(importer.conversations),
         importer.messages,
-        len(importer.participants),
-        len(importer.identifiers),
+        participants,
+        identifiers,
         importer.attachments,
         tuple(importer.problems),
         tuple(importer.limits),
