@@ -16,14 +16,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from interlink.adapters.sql.chat_batch import ChatBatch
-from interlink.adapters.sql.chat_run import ChatRun, Link
+from interlink.adapters.sql.chat_run import ChatRun
 from interlink.adapters.sql.store import SqlStore
 from interlink.chats import identifiers as extraction
 from interlink.chats import readers
 from interlink.chats.exports import Found, Root, find_exports
-from interlink.chats.invites import invites
 from interlink.chats.triage import Detected, detect
-from interlink.domain.cases import Agency, Case, Identifier, IdentifierKind
+from interlink.domain.cases import Agency, Case
 from interlink.domain.chats import (
     Attachment,
     ChatFormat,
@@ -34,26 +33,14 @@ from interlink.domain.chats import (
     SourceLimit,
 )
 from interlink.domain.errors import SourceError
-from interlink.linking.cases import Evidence
-from interlink.linking.deconfliction import AlertHit
-from interlink.linking.identifiers import identifier_key
 from interlink.services import cases as case_service
+from interlink.services.chat_links import Linkables, link_case
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 #: Messages stored per transaction.
 BATCH = 10_000
-#: Identifiers linked to other cases per call of ``cases.add_identifiers`` (one audit record).
-LINK_PAGE = 10_000
 #: Participants remembered as met, per import (a cache: the run's tables count them).
 _MET = 4096
-#: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
-#: every kind; @mentions link as accounts of the conversation's platform).
-_LINKED = {
-    "phone": IdentifierKind.PHONE,
-    "email": IdentifierKind.EMAIL,
-    "invite": IdentifierKind.INVITE,
-    "url": IdentifierKind.URL,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +100,10 @@ class _Importer:
         #: What the import met, deduplicated in the store: identifiers, participants, and
         #: (when ``link``: the case will be linked to others) the identifiers to link by.
         self.tally = tally
-        self.link = link
+        self.linkables = Linkables() if link else None
         self.conversations: dict[str, tuple[int, str | None, str]] = {}
+        #: Participants whose identifiers were taken lately (a cache, when linking).
         self.met: set[tuple[str, Participant]] = set()
-        #: Identifiers to link by met since the last flush, by the importer's key.
-        self.linked: dict[str, Link] = {}
         self.messages = 0
         self.attachments = 0
         self.present = 0
@@ -188,32 +174,14 @@ class _Importer:
             self.participant(item.key, item.platform, person)
 
     def participant(self, conversation: str, platform: str, person: Participant) -> None:
+        if self.linkables is None:
+            return
         if (conversation, person) in self.met:
             return  # the same participant met lately: its identifiers are taken
         if len(self.met) >= _MET:
             self.met.clear()
         self.met.add((conversation, person))
-        if not self.link:
-            return
-        if person.account and not person.account.startswith("name:"):
-            self._link(
-                f"account:{platform}/{person.account}",
-                Identifier(IdentifierKind.ACCOUNT, person.account, service=platform),
-            )
-        if person.phone and person.phone.startswith("+"):
-            found = extraction.phone(person.phone, None, marked=True)
-            if found is not None:
-                self._link(f"phone:{found.value}", Identifier(IdentifierKind.PHONE, found.value))
-
-    def _link(self, key: str, identifier: Identifier) -> None:
-        if key not in self.linked:
-            self.linked[key] = (
-                key,
-                identifier_key(identifier),
-                identifier.kind.value,
-                identifier.value,
-                identifier.service,
-            )
+        self.linkables.participant(person, platform)
 
     def flush(self) -> None:
         """Store what is pending in one transaction, in the order read: each conversation,
@@ -232,9 +200,8 @@ class _Importer:
                 stretch = []
                 self.conversation(tx, item, region)
             self._messages(tx, stretch)
-            if self.linked:
-                self.tally.links(self.linked.values())
-                self.linked = {}
+            if self.linkables is not None:
+                self.linkables.flush(self.tally)
             if self.notes:
                 self.store.chats.add_notes(tx, self.case.id, self.notes)
                 self.notes = []
@@ -301,8 +268,8 @@ class _Importer:
                 pair = (item.kind, item.value)
                 identifiers[pair] = item.e164
                 occurrences.append((pair, message_id))
-                if self.link:
-                    self._linkable(item, platform)
+                if self.linkables is not None:
+                    self.linkables.identifier(item, platform)
             for cue in cues:
                 cue_rows.append(
                     (
@@ -319,20 +286,6 @@ class _Importer:
         batch.cues(cue_rows)
         self.tally.identifiers(identifier_ids.values())
         self.messages += len(messages)
-
-    def _linkable(self, item: extraction.Found, platform: str) -> None:
-        if item.kind == "phone" and not item.e164:
-            return
-        if item.kind == "mention":
-            key = f"account:{platform}/{item.value}"
-            if key not in self.linked:
-                self._link(key, Identifier(IdentifierKind.ACCOUNT, item.value, service=platform))
-        elif item.kind == "url" and next(invites(item.value), None) is not None:
-            return  # an invite link: linked as the invite (once, not twice)
-        elif item.kind in _LINKED:
-            key = f"{item.kind}:{item.value}"
-            if key not in self.linked:
-                self._link(key, Identifier(_LINKED[item.kind], item.value))
 
     def _attachment(
         self, root: Root, attachment: Attachment, message_id: int, ordinal: int
@@ -383,40 +336,6 @@ def _row(message: Message, sender_key: str | None) -> tuple[Any, ...]:
         message.edited_at,
         message.deleted,
     )
-
-
-def _link_case(
-    store: SqlStore,
-    case: Case,
-    agency: Agency,
-    tally: ChatRun,
-    actor: str,
-    context: dict[str, Any],
-) -> case_service.Found:
-    """Link ``case`` to other cases by the identifiers the import met, ``LINK_PAGE`` at a
-    time as the run's table holds them (each once)."""
-    evidence: list[Evidence] = []
-    hits: list[AlertHit] = []
-    after = 0
-    while True:
-        with tally.connection.begin():
-            page = tally.links_after(after, LINK_PAGE)
-        if not page:
-            return case_service.Found(tuple(evidence), tuple(hits))
-        after = page[-1][0]
-        found = case_service.add_identifiers(
-            store,
-            case,
-            (
-                Identifier(IdentifierKind(kind), value, service=service)
-                for _, kind, value, service in page
-            ),
-            agency,
-            actor=actor,
-            context=context,
-        )
-        evidence.extend(found.evidence)
-        hits.extend(found.hits)
 
 
 def import_chats(
@@ -477,7 +396,7 @@ def import_chats(
                 )
             links = case_service.Found()
             if agency is not None:
-                links = _link_case(store, record, agency, tally, actor, {"chats": str(path)})
+                links = link_case(store, record, agency, tally, actor, {"chats": str(path)})
             with connection.begin():
                 identifiers, participants = tally.counts()
         finally:

@@ -162,7 +162,7 @@ def test_links_made_a_page_at_a_time_are_those_made_at_once(
     whole = import_chats(
         store, _chat(tmp_path / "b", *texts, ident=77), case="B-1", agency=second, scan=INLINE
     )
-    monkeypatch.setattr("interlink.services.chats.LINK_PAGE", 3)
+    monkeypatch.setattr("interlink.services.chat_links.LINK_PAGE", 3)
     paged = import_chats(
         store, _chat(tmp_path / "c", *texts, ident=78), case="C-1", agency=second, scan=INLINE
     )
