@@ -39,6 +39,9 @@ from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 #: Messages stored per transaction.
 BATCH = 10_000
+#: Messages of one conversation made into rows and stored at once, within a transaction
+#: (what is built for them lives only while they are stored).
+STORED = 1000
 #: Participants remembered as met, per import (a cache: the run's tables count them).
 _MET = 4096
 
@@ -216,7 +219,8 @@ class _Importer:
                     ChatProblem(key, messages[0][1].position, "message outside any conversation")
                 )
                 continue
-            self._store(tx, key, messages)
+            for start in range(0, len(messages), STORED):
+                self._store(tx, key, messages[start : start + STORED])
 
     def _store(self, tx: Connection, key: str, messages: list[tuple[Root, Message]]) -> None:
         conversation_id, region, platform = self.conversations[key]
