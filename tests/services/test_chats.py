@@ -238,3 +238,28 @@ def test_attachments_of_a_zip_inside_a_folder_are_hashed(
     rows = store.chats.attachments(cases.own_case(store, "C9", agency).id)
     hashed = [row for row in rows if row["sha256"] == hashlib.sha256(image).hexdigest()]
     assert len(hashed) == 1 and hashed[0]["present"]
+
+
+def test_messages_stored_a_few_at_a_time_are_those_stored_at_once(
+    store: SqlStore, agency: Agency, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _export(tmp_path / "seized")
+    whole = import_chats(store, root, case="C1", agency=agency, scan=INLINE)
+    monkeypatch.setattr("interlink.services.chats.STORED", 2)
+    sliced = import_chats(store, root, case="C2", agency=agency, scan=INLINE)
+    assert sliced.counts() == whole.counts()
+    listed = [
+        sorted(
+            (i["kind"], i["value"], len(i["messages"])) for i in identifier_list(store, c, agency)
+        )
+        for c in ("C1", "C2")
+    ]
+    assert listed[0] == listed[1]
+    ranked = [
+        [
+            (r["platform"], r["messages"], r["risk"]["score"])
+            for r in conversation_list(store, c, agency)
+        ]
+        for c in ("C1", "C2")
+    ]
+    assert ranked[0] == ranked[1]

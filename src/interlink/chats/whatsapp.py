@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from interlink.chats import whatsapp_markers as markers
 from interlink.chats.base import ExportFile, clean, digest
+from interlink.chats.whatsapp_ranks import Ranks, Revisits, moments
 from interlink.domain.chats import (
     Attachment,
     ChatItem,
@@ -63,25 +64,72 @@ def _decode(raw: bytes, number: int, source: str, problems: list[ChatProblem]) -
         return raw.decode("cp1252", errors="replace")
 
 
-def _headers(stream: BinaryIO) -> Iterator[tuple[str, str, str]]:
+def _line(raw: bytes) -> str:
+    """A line as the reader reads it (a line not in UTF-8 read as Windows-1252)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        line = raw.decode("cp1252", errors="replace")
+    if not line.isascii():
+        line = clean(line)
+    return line.rstrip("\r\n")
+
+
+def _headers(stream: BinaryIO, revisits: tuple[Revisits, Revisits]) -> Iterator[re.Match[str]]:
+    """The header of every message; each change of time text goes to ``revisits`` (read
+    day first, and month first)."""
+    day_month, month_day = revisits
+    previous = None
     for raw in stream:
-        line = clean(raw.decode("utf-8", errors="replace")).rstrip("\r\n")
+        line = _line(raw)
         match = _ANDROID.match(line) or _IOS.match(line)
         if match:
-            yield match.group(1), match.group(2), match.group(3)
+            time_text = line[: match.start(8)].strip(" -\u2013[]")
+            if time_text != previous:
+                previous = time_text
+                a, b, c, hour, minute, second, meridian = match.group(1, 2, 3, 4, 5, 6, 7)
+                dm, md = moments(a, b, c, _clock(hour, minute, second, meridian))
+                day_month.add(dm)
+                month_day.add(md)
+            yield match
 
 
 def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | None]:
     """Whether dates are day first (``None`` when undecidable), and a limit to record."""
-    first_big = second_big = False
+    order, limit, _ = survey(stream, region)
+    return order, limit
+
+
+def survey(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | None, Revisits]:
+    """The first pass over a file: ``day_first``'s answer, and where the file's times go
+    back (read in the order decided; ``whatsapp_ranks``)."""
+    revisits = (Revisits(day_first=True), Revisits(day_first=False))
+    order, limit, year_first = _order(_headers(stream, revisits), region)
+    day_month, month_day = revisits
+    if order is None and not year_first:
+        # Undecided: either reading keeps the ranks exact; the one going back less keeps less.
+        chosen = day_month if day_month.steps <= month_day.steps else month_day
+    else:
+        chosen = month_day if order is False else day_month
+    chosen.close()
+    return order, limit, chosen
+
+
+def _order(
+    headers: Iterator[re.Match[str]], region: str | None
+) -> tuple[bool | None, str | None, bool]:
+    """``day_first``'s answer over ``headers``, and whether the dates are year first."""
+    first_big = second_big = year_first = False
     # Over the first ``_ORDERED`` headers, how often the date goes backwards read each way
     # (counted as they come: nothing kept that grows with the file).
     backwards_dm = backwards_md = 0
     previous = swapped = (0, 0, 0)
     dated = 0
-    for a, b, c in _headers(stream):
-        if len(a) == 4:
-            return None, None  # year first: the order is fixed (Y-M-D)
+    for match in headers:
+        a, b, c = match.group(1, 2, 3)
+        if year_first or len(a) == 4:
+            year_first = True  # the order is fixed (Y-M-D); the pass goes on for ``revisits``
+            continue
         x, y = int(a), int(b)
         first_big |= x > 12
         second_big |= y > 12
@@ -93,17 +141,19 @@ def day_first(stream: BinaryIO, region: str | None) -> tuple[bool | None, str | 
                 backwards_dm += reversed_ < swapped
             previous, swapped = date, reversed_
             dated += 1
+    if year_first:
+        return None, None, True
     if first_big and not second_big:
-        return True, None
+        return True, None, False
     if second_big and not first_big:
-        return False, None
+        return False, None, False
     if first_big and second_big:
-        return None, "dates mix day-first and month-first forms; times kept as text only"
+        return None, "dates mix day-first and month-first forms; times kept as text only", False
     if backwards_dm != backwards_md:
-        return backwards_dm < backwards_md, None
+        return backwards_dm < backwards_md, None, False
     if region:
-        return region.upper() not in MONTH_FIRST, "day/month order taken from --region"
-    return None, "day/month order cannot be decided from the file; times kept as text only"
+        return region.upper() not in MONTH_FIRST, "day/month order taken from --region", False
+    return None, "day/month order cannot be decided from the file; times kept as text only", False
 
 
 def _local_time(match: re.Match[str], order: bool | None) -> datetime | None:
@@ -180,7 +230,7 @@ class _Draft:
 def read(export: ExportFile) -> Iterator[ChatItem]:
     """Every message of a WhatsApp ``.txt`` export; see the module docstring."""
     with export.open() as stream:
-        order, limit = day_first(stream, export.region)
+        order, limit, revisits = survey(stream, export.region)
     yield SourceLimit(export.source, "no account ids: senders are contact names or numbers")
     yield SourceLimit(export.source, "local times of the phone, without a zone")
     yield SourceLimit(export.source, "replies, forwards and the owner are not marked")
@@ -188,7 +238,7 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
         yield SourceLimit(export.source, limit)
     problems: list[ChatProblem] = []
     conversation: Conversation | None = None
-    seen: dict[str, int] = {}
+    ranks = Ranks(revisits)
     draft: _Draft | None = None
     with export.open() as stream:
         for number, raw in enumerate(stream, 1):
@@ -221,14 +271,19 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
                 )
                 yield conversation
             if draft is not None:
-                yield _finish(draft, conversation.key, export, seen)
+                yield _finish(draft, conversation.key, export, ranks)
+            time_text = line[: match.start(8)].strip(" -\u2013[]")
+            if draft is None or time_text != draft.time_text:
+                a, b, c, hour, minute, second, meridian = match.group(1, 2, 3, 4, 5, 6, 7)
+                dm, md = moments(a, b, c, _clock(hour, minute, second, meridian))
+                ranks.start(dm if revisits.day_first else md)
             body = match.group(8)
             name, colon, text = body.partition(": ")
             if colon and name.strip():
                 draft = _Draft(
                     number,
                     _sender(name.strip()),
-                    line[: match.start(8)].strip(" -\u2013[]"),
+                    time_text,
                     _local_time(match, order),
                     text,
                 )
@@ -236,17 +291,17 @@ def read(export: ExportFile) -> Iterator[ChatItem]:
                 draft = _Draft(
                     number,
                     None,
-                    line[: match.start(8)].strip(" -\u2013[]"),
+                    time_text,
                     _local_time(match, order),
                     body,
                 )
         if draft is not None and conversation is not None:
-            yield _finish(draft, conversation.key, export, seen)
+            yield _finish(draft, conversation.key, export, ranks)
     if conversation is None:
         yield ChatProblem(export.source, "line 1", "no WhatsApp message found")
 
 
-def _finish(draft: _Draft, conversation: str, export: ExportFile, seen: dict[str, int]) -> Message:
+def _finish(draft: _Draft, conversation: str, export: ExportFile, ranks: Ranks) -> Message:
     lines = draft.lines
     text = (lines[0] if len(lines) == 1 else "\n".join(lines)).strip()
     edited = False
@@ -271,7 +326,7 @@ def _finish(draft: _Draft, conversation: str, export: ExportFile, seen: dict[str
         text = ""
     sender_key = draft.sender.key if draft.sender else ""
     base = _digest(f"{draft.time_text}\x1f{sender_key}\x1f{text}")
-    rank = seen[base] = seen.get(base, 0) + 1
+    rank = ranks.rank(base)
     return Message(
         conversation=conversation,
         key=_digest(f"{base}\x1f{rank}"),

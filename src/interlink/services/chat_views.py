@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from interlink.adapters.sql.chats import StoredConversation, StoredCue
+from interlink.adapters.sql.chat_reads import StoredConversation, StoredCue
 from interlink.adapters.sql.store import SqlStore
 from interlink.chats.triage import Risk, assess
 from interlink.domain.cases import Agency

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from interlink.adapters.sql.chat_batch import ChatBatch
+from interlink.adapters.sql.chat_run import ChatRun
 from interlink.adapters.sql.store import SqlStore
 from interlink.chats import identifiers as extraction
 from interlink.chats import readers
 from interlink.chats.exports import Found, Root, find_exports
-from interlink.chats.invites import invites
 from interlink.chats.triage import Detected, detect
-from interlink.domain.cases import Agency, Case, Identifier, IdentifierKind
+from interlink.domain.cases import Agency, Case
 from interlink.domain.chats import (
     Attachment,
     ChatFormat,
@@ -34,18 +34,16 @@ from interlink.domain.chats import (
 )
 from interlink.domain.errors import SourceError
 from interlink.services import cases as case_service
+from interlink.services.chat_links import Linkables, link_case
 from interlink.services.scan import ScanOptions, ScanResult, scan_exhibit
 
 #: Messages stored per transaction.
 BATCH = 10_000
-#: Identifier kinds that link cases and that watches can name (``chats identifiers`` lists
-#: every kind; @mentions link as accounts of the conversation's platform).
-_LINKED = {
-    "phone": IdentifierKind.PHONE,
-    "email": IdentifierKind.EMAIL,
-    "invite": IdentifierKind.INVITE,
-    "url": IdentifierKind.URL,
-}
+#: Messages of one conversation made into rows and stored at once, within a transaction
+#: (what is built for them lives only while they are stored).
+STORED = 1000
+#: Participants remembered as met, per import (a cache: the run's tables count them).
+_MET = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,17 +86,27 @@ def _hash(root: Root, path: str) -> tuple[str, str]:
 class _Importer:
     """Streams the items of every export into the store, one batch per transaction."""
 
-    def __init__(self, store: SqlStore, case: Case, root: Root, region: str | None) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        case: Case,
+        root: Root,
+        region: str | None,
+        tally: ChatRun,
+        link: bool,
+    ) -> None:
         self.store = store
         self.case = case
         self.root = root  # the root of the export being read (a zip inside a folder has its own)
         self.top = root  # open until the import ends
         self.region = region
+        #: What the import met, deduplicated in the store: identifiers, participants, and
+        #: (when ``link``: the case will be linked to others) the identifiers to link by.
+        self.tally = tally
+        self.linkables = Linkables() if link else None
         self.conversations: dict[str, tuple[int, str | None, str]] = {}
-        self.participants: set[tuple[str, str]] = set()
+        #: Participants whose identifiers were taken lately (a cache, when linking).
         self.met: set[tuple[str, Participant]] = set()
-        self.identifiers: set[tuple[str, str]] = set()
-        self.linked: dict[str, Identifier] = {}
         self.messages = 0
         self.attachments = 0
         self.present = 0
@@ -155,6 +163,7 @@ class _Importer:
     def conversation(self, tx: Connection, item: Conversation, region: str | None) -> None:
         ident = self.store.chats.ensure_conversation(tx, self.case.id, item)
         self.store.chats.add_participants(tx, ident, item.participants)
+        self.tally.participants(ident, (p.key for p in item.participants))
         owner_region = next(
             (
                 extraction.region_of(p.phone)
@@ -168,19 +177,14 @@ class _Importer:
             self.participant(item.key, item.platform, person)
 
     def participant(self, conversation: str, platform: str, person: Participant) -> None:
+        if self.linkables is None:
+            return
         if (conversation, person) in self.met:
-            return  # the same participant met before: its identifiers are taken
+            return  # the same participant met lately: its identifiers are taken
+        if len(self.met) >= _MET:
+            self.met.clear()
         self.met.add((conversation, person))
-        self.participants.add((conversation, person.key))
-        if person.account and not person.account.startswith("name:"):
-            identifier = Identifier(IdentifierKind.ACCOUNT, person.account, service=platform)
-            self.linked.setdefault(f"account:{platform}/{person.account}", identifier)
-        if person.phone and person.phone.startswith("+"):
-            found = extraction.phone(person.phone, None, marked=True)
-            if found is not None:
-                self.linked.setdefault(
-                    f"phone:{found.value}", Identifier(IdentifierKind.PHONE, found.value)
-                )
+        self.linkables.participant(person, platform)
 
     def flush(self) -> None:
         """Store what is pending in one transaction, in the order read: each conversation,
@@ -188,16 +192,19 @@ class _Importer:
         if not self.pending and not self.notes:
             return
         pending, self.pending, self.waiting = self.pending, [], 0
-        with self.store.transaction() as tx:
-            run: list[tuple[Root, Message]] = []
+        tx = self.tally.connection
+        with tx.begin():
+            stretch: list[tuple[Root, Message]] = []
             for root, item, region in pending:
                 if isinstance(item, Message):
-                    run.append((root, item))
+                    stretch.append((root, item))
                     continue
-                self._messages(tx, run)
-                run = []
+                self._messages(tx, stretch)
+                stretch = []
                 self.conversation(tx, item, region)
-            self._messages(tx, run)
+            self._messages(tx, stretch)
+            if self.linkables is not None:
+                self.linkables.flush(self.tally)
             if self.notes:
                 self.store.chats.add_notes(tx, self.case.id, self.notes)
                 self.notes = []
@@ -212,7 +219,8 @@ class _Importer:
                     ChatProblem(key, messages[0][1].position, "message outside any conversation")
                 )
                 continue
-            self._store(tx, key, messages)
+            for start in range(0, len(messages), STORED):
+                self._store(tx, key, messages[start : start + STORED])
 
     def _store(self, tx: Connection, key: str, messages: list[tuple[Root, Message]]) -> None:
         conversation_id, region, platform = self.conversations[key]
@@ -248,6 +256,7 @@ class _Importer:
                 needs.append((root, message, found, cues))
         chats = self.store.chats
         chats.add_participants(tx, conversation_id, people.values())
+        self.tally.participants(conversation_id, people)
         batch = ChatBatch(tx)
         batch.messages(conversation_id, rows)
         ids = batch.message_ids(conversation_id, [m.key[:100] for _, m, _, _ in needs])
@@ -263,7 +272,8 @@ class _Importer:
                 pair = (item.kind, item.value)
                 identifiers[pair] = item.e164
                 occurrences.append((pair, message_id))
-                self._linkable(item, platform)
+                if self.linkables is not None:
+                    self.linkables.identifier(item, platform)
             for cue in cues:
                 cue_rows.append(
                     (
@@ -278,22 +288,8 @@ class _Importer:
         identifier_ids = batch.identifiers(self.case.id, identifiers)
         batch.link_identifiers((identifier_ids[p], m) for p, m in occurrences)
         batch.cues(cue_rows)
-        self.identifiers.update(identifiers)
+        self.tally.identifiers(identifier_ids.values())
         self.messages += len(messages)
-
-    def _linkable(self, item: extraction.Found, platform: str) -> None:
-        if item.kind == "phone" and not item.e164:
-            return
-        if item.kind == "mention":
-            key = f"account:{platform}/{item.value}"
-            if key not in self.linked:
-                self.linked[key] = Identifier(IdentifierKind.ACCOUNT, item.value, service=platform)
-        elif item.kind == "url" and next(invites(item.value), None) is not None:
-            return  # an invite link: linked as the invite (once, not twice)
-        elif item.kind in _LINKED:
-            key = f"{item.kind}:{item.value}"
-            if key not in self.linked:
-                self.linked[key] = Identifier(_LINKED[item.kind], item.value)
 
     def _attachment(
         self, root: Root, attachment: Attachment, message_id: int, ordinal: int
@@ -370,42 +366,51 @@ def import_chats(
         raise SourceError(str(path), "no such file or folder")
     with store.transaction() as tx:
         record, _ = store.cases.ensure_case(tx, case, agency)
-    with Root(path) as root:
-        importer = _Importer(store, record, root, region.upper() if region else None)
-        for item in find_exports(root, fmt, region):
-            if isinstance(item, ChatProblem):
-                importer.problems.append(item)
-                importer.notes.append(("problem", item.source, item.position, item.reason))
-            else:
-                importer.run(item)
-        importer.flush()
-        scan_root = root.path if root.zip is not None or path.is_dir() else root.base
-    scanned = None
-    if match_attachments and importer.present:
-        scanned = scan_exhibit(
-            store,
-            scan_root,
-            case=case,
-            exhibit=f"chats: {scan_root.name}",
-            options=scan,
-            actor=actor,
-            agency=agency,
-        )
-    links = case_service.Found()
-    if importer.linked and agency is not None:
-        links = case_service.add_identifiers(
-            store,
-            record,
-            importer.linked.values(),
-            agency,
-            actor=actor,
-            context={"chats": str(path)},
-        )
+    with store.engine.connect() as connection:
+        with connection.begin():
+            tally = ChatRun(connection)
+        try:
+            with Root(path) as root:
+                importer = _Importer(
+                    store,
+                    record,
+                    root,
+                    region.upper() if region else None,
+                    tally,
+                    link=agency is not None,
+                )
+                for item in find_exports(root, fmt, region):
+                    if isinstance(item, ChatProblem):
+                        importer.problems.append(item)
+                        importer.notes.append(("problem", item.source, item.position, item.reason))
+                    else:
+                        importer.run(item)
+                importer.flush()
+                scan_root = root.path if root.zip is not None or path.is_dir() else root.base
+            scanned = None
+            if match_attachments and importer.present:
+                scanned = scan_exhibit(
+                    store,
+                    scan_root,
+                    case=case,
+                    exhibit=f"chats: {scan_root.name}",
+                    options=scan,
+                    actor=actor,
+                    agency=agency,
+                )
+            links = case_service.Found()
+            if agency is not None:
+                links = link_case(store, record, agency, tally, actor, {"chats": str(path)})
+            with connection.begin():
+                identifiers, participants = tally.counts()
+        finally:
+            with connection.begin():
+                tally.close()
     result = ChatImport(
         len(importer.conversations),
         importer.messages,
-        len(importer.participants),
-        len(importer.identifiers),
+        participants,
+        identifiers,
         importer.attachments,
         tuple(importer.problems),
         tuple(importer.limits),

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.chats import Conversation, Participant
+from tests.adapters.sql.chat_world import message
 
 
 @pytest.fixture
@@ -28,27 +28,7 @@ def test_chat_rows_round_trip_and_are_stored_once(store: SqlStore) -> None:
             ident = chats.ensure_conversation(tx, case.id, conversation)
             chats.add_participants(tx, ident, [Participant("user2", "Kim", owner=True)])
             chats.add_participants(tx, ident, conversation.participants)
-            rows = [
-                {
-                    "key": str(n),
-                    "position": f"message {n}",
-                    "sender_key": "user1",
-                    "sender_name": "Sam",
-                    "recipients": None,
-                    "sent_at": datetime(2024, 1, 1, 10, n, tzinfo=UTC),
-                    "time_text": "",
-                    "local_time": None,
-                    "text": f"text {n}",
-                    "service": False,
-                    "action": None,
-                    "reply_to": None,
-                    "forwarded_from": None,
-                    "edited": False,
-                    "edited_at": None,
-                    "deleted": False,
-                }
-                for n in (2, 1)
-            ]
+            rows = [message(str(n), Participant("user1", "Sam"), f"text {n}", n) for n in (2, 1)]
             ids = chats.add_messages(tx, ident, rows)
             found = chats.add_identifiers(tx, case.id, {("phone", "+33612345678"): True})
             chats.link_identifiers(tx, [(found[("phone", "+33612345678")], ids["1"])])

@@ -144,10 +144,24 @@ def select_ids(
     condition = " AND ".join(f"{quote(column)} = {mark}" for column, _ in where)
     for start in range(0, len(keys), CHUNK):
         part = list(keys[start : start + CHUNK])
+        # The list padded (with its first key again) to one of a few lengths: each distinct
+        # statement is prepared and kept in the driver's cache (128 a connection), and one per
+        # length of list filled it with statements of up to CHUNK parameters (~6 MB on SQLite).
+        size = _padded(len(part))
+        part.extend([part[0]] * (size - len(part)))
         sql = (
             f"SELECT {quote(key)}, {quote('id')} FROM {quote(table.name)} "
-            f"WHERE {condition} AND {quote(key)} IN ({', '.join([mark] * len(part))})"
+            f"WHERE {condition} AND {quote(key)} IN ({', '.join([mark] * size)})"
         )
         for found_key, ident in connection.exec_driver_sql(sql, (*values, *part)):
             found[found_key] = int(ident)
     return found
+
+
+def _padded(length: int) -> int:
+    """The length a list of ``length`` keys is padded to: the next power of two from 8 on,
+    at most ``CHUNK``."""
+    size = 8
+    while size < length:
+        size *= 2
+    return min(size, CHUNK)

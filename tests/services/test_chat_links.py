@@ -151,3 +151,26 @@ def test_a_watch_on_another_url_does_not_hit(store: SqlStore, tmp_path: Path) ->
         scan=INLINE,
     )
     assert not store.watches.hits(owner=owner.id)
+
+
+def test_links_made_a_page_at_a_time_are_those_made_at_once(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _agency(store, "Unit", "GB"), _agency(store, "Other", "FR")
+    texts = [f"mail me at user{n}@example.org or see https://example.org/p/{n}" for n in range(5)]
+    import_chats(store, _chat(tmp_path / "a", *texts), case="A-1", agency=first, scan=INLINE)
+    whole = import_chats(
+        store, _chat(tmp_path / "b", *texts, ident=77), case="B-1", agency=second, scan=INLINE
+    )
+    monkeypatch.setattr("interlink.services.chat_links.LINK_PAGE", 3)
+    paged = import_chats(
+        store, _chat(tmp_path / "c", *texts, ident=78), case="C-1", agency=second, scan=INLINE
+    )
+    a1 = cases.own_case(store, "A-1", first).id
+    keys = sorted(e.key for e in whole.links.evidence if a1 in (e.case_a, e.case_b))
+    assert len(keys) == 10 + 1  # five e-mails, five URLs, the sender's account
+    assert sorted(e.key for e in paged.links.evidence if a1 in (e.case_a, e.case_b)) == keys
+    again = import_chats(
+        store, _chat(tmp_path / "c", *texts, ident=78), case="C-1", agency=second, scan=INLINE
+    )
+    assert again.counts() == paged.counts() and not again.links.evidence
