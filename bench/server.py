@@ -41,8 +41,9 @@ from typing import Any
 
 import psutil  # type: ignore[import-untyped]
 
-from bench import server_data
+from bench import server_data, server_phases
 from bench.server_client import Connection, HttpError
+from interlink.api import timing
 
 SEED = 1
 #: Shares of single lookups, batch lookups, case reads and reports among the requests.
@@ -303,6 +304,9 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
     port = _free_port()
     home = Path(args.home)
     env = {**os.environ, "INTERLINK_DB": url, "INTERLINK_HOME": str(home)}
+    timings = Path(tempfile.mkdtemp(prefix="bench-server-timing-"))
+    if args.phases:
+        env[timing.ENVIRONMENT] = str(timings / "timing")
     background: dict[str, Any] = {}
     job_ids: list[str] = []
     logs = OUT / "server-logs"
@@ -407,7 +411,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         cpu = {"server_start": _cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
         clients_cpu = me.cpu_times()
         before = _load_average()
-        started = time.perf_counter()
+        started, since = time.perf_counter(), time.time()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
         after = _load_average()
@@ -441,8 +445,10 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         }
         for name, values in sorted(stats.samples.items())
     }
+    phases = server_phases.summary(timings, since) if args.phases else None
     return {
         "seconds": round(elapsed, 1),
+        "phases": phases,
         "load_average_before": before,
         "load_average_after": after,
         "endpoints": endpoints,
@@ -546,6 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-codes", type=int, default=100_000, help="codes in the import")
     parser.add_argument("--no-background", action="store_true", help="no scan, no import")
     parser.add_argument("--anchor-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="time each request's phases in the server (api/timing.py) and report them",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable output only")
     parser.add_argument(
         "--prepare-only", action="store_true", help="fill the database (if needed) and stop"
@@ -610,6 +621,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['server_cpu_ms_per_request']} CPU ms per request"
     )
     print(f"background: {report['background']}")
+    if report["phases"]:
+        print("\n".join(server_phases.render(report["phases"])))
     if report["first_error"]:
         print(f"first error: {report['first_error']}")
     return 0

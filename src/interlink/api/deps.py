@@ -13,6 +13,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from interlink.adapters import oidc
 from interlink.adapters.sql.store import SqlStore
+from interlink.api.timing import mark
 from interlink.auth import bearer, token_cache
 from interlink.auth.ratelimit import RateLimiter
 from interlink.domain.errors import AccessDeniedError, AuthenticationError
@@ -102,15 +103,18 @@ def caller(
     """The authenticated principal: a bearer token, else a session cookie (whose CSRF token
     must come back in ``X-CSRF-Token`` on any unsafe method); ``AuthenticationError``
     without either."""
+    mark("auth")
     client = client_of(request)
     header = request.headers.get("authorization")
     if header is not None:
         if token is None or not token.credentials.strip():
             raise AuthenticationError("not authenticated")
         context.requests.hit("t:" + bearer.digest(token.credentials)[:16])
-        return authentication.token_principal(
+        principal = authentication.token_principal(
             context.store, token.credentials, client=client, cache=context.tokens
         )
+        mark("authed")
+        return principal
     if session:
         principal, csrf = authentication.session_principal(context.store, session)
         if request.method not in SAFE_METHODS:

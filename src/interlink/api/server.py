@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from interlink.adapters.sql.engine import make_engine
 from interlink.adapters.sql.store import SqlStore
+from interlink.api import timing
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.bootstrap import secret_box
@@ -59,6 +60,7 @@ def app_from_environment() -> FastAPI:
     )
     app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
+    timing.install(app)
     return app
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.api.heavy import Heavy
+from interlink.api.timing import mark
 from interlink.domain.principal import Capability
 from interlink.services import lookups
 
@@ -92,6 +93,7 @@ def single(
     type: str, value: str, principal: Caller, context: Context, distance: int | None = None
 ) -> JSONResponse:
     """Look up one hash."""
+    mark("route")
     found = lookups.lookup(
         context.store,
         principal,
@@ -99,4 +101,5 @@ def single(
         [lookups.HashQuery(type, value, distance)],
         batch=False,
     )
+    mark("looked")
     return JSONResponse(_result(found[0]))
