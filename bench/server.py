@@ -41,8 +41,9 @@ from typing import Any
 
 import psutil  # type: ignore[import-untyped]
 
-from bench import server_data
+from bench import server_data, server_phases
 from bench.server_client import Connection, HttpError
+from interlink.api import timing
 
 SEED = 1
 #: Shares of single lookups, batch lookups, case reads and reports among the requests.
@@ -285,10 +286,11 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: l
             await asyncio.sleep(0.5)
         # Every worker opens the lists' indexes on its first lookup and counts the lists'
         # entries for its first report (once per import): warm them all, as a server that has
-        # been up for a while.
+        # been up for a while (32 connections, so that every worker gets some: with 8, one
+        # worker sometimes got none and opened its indexes during the measured minute).
         clients = [
             Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=600)
-            for _ in range(8)
+            for _ in range(32)
         ]
         for path in [f"/api/v1/lookups/pdq/{codes[0]}", "/api/v1/cases/BENCH-1/report"] * 3:
             await asyncio.gather(*(c.request("GET", path) for c in clients))
@@ -298,11 +300,30 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: l
     asyncio.run(probe())
 
 
+async def _warm_tokens(port: int, tokens: list[str], rounds: int = 4) -> None:
+    """Each client's token used once on each of ``rounds`` new connections just before the
+    clock starts (``/auth/me``, not counted), so that the server processes hold the tokens as
+    when its scripts have been running for a while, instead of all fifty reading theirs in the
+    first second of the measured minute."""
+
+    async def once(token: str) -> None:
+        http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=60)
+        try:
+            await http.request("GET", "/api/v1/auth/me")
+        finally:
+            await http.close()
+
+    await asyncio.gather(*(once(token) for token in tokens for _ in range(rounds)))
+
+
 def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace) -> dict[str, Any]:
     """Run the server, the background work and the clients; the figures."""
     port = _free_port()
     home = Path(args.home)
     env = {**os.environ, "INTERLINK_DB": url, "INTERLINK_HOME": str(home)}
+    timings = Path(tempfile.mkdtemp(prefix="bench-server-timing-"))
+    if args.phases:
+        env[timing.ENVIRONMENT] = str(timings / "timing")
     background: dict[str, Any] = {}
     job_ids: list[str] = []
     logs = OUT / "server-logs"
@@ -366,6 +387,8 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
 
         async def run() -> None:
             nonlocal worker, importer
+            if not args.cold_tokens:
+                await _warm_tokens(port, tokens)
             started = time.monotonic()
             until = started + args.seconds
             if not args.no_background:
@@ -407,7 +430,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         cpu = {"server_start": _cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
         clients_cpu = me.cpu_times()
         before = _load_average()
-        started = time.perf_counter()
+        started, since = time.perf_counter(), time.time()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
         after = _load_average()
@@ -441,8 +464,10 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         }
         for name, values in sorted(stats.samples.items())
     }
+    phases = server_phases.summary(timings, since) if args.phases else None
     return {
         "seconds": round(elapsed, 1),
+        "phases": phases,
         "load_average_before": before,
         "load_average_after": after,
         "endpoints": endpoints,
@@ -546,6 +571,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-codes", type=int, default=100_000, help="codes in the import")
     parser.add_argument("--no-background", action="store_true", help="no scan, no import")
     parser.add_argument("--anchor-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--cold-tokens",
+        action="store_true",
+        help="do not use the clients' tokens before the clock starts (as before 2026-12-07)",
+    )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="time each request's phases in the server (api/timing.py) and report them",
+    )
     parser.add_argument("--json", action="store_true", help="print machine-readable output only")
     parser.add_argument(
         "--prepare-only", action="store_true", help="fill the database (if needed) and stop"
@@ -610,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['server_cpu_ms_per_request']} CPU ms per request"
     )
     print(f"background: {report['background']}")
+    if report["phases"]:
+        print("\n".join(server_phases.render(report["phases"])))
     if report["first_error"]:
         print(f"first error: {report['first_error']}")
     return 0

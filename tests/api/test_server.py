@@ -1,4 +1,6 @@
-"""The application ``interlink serve``'s worker processes build from the environment."""
+"""How ``interlink serve`` sets up a worker from the environment: the node's rate limits shared
+with the other workers, and its lookup indexes opened in the background as it starts, so its
+first lookups answer from memory."""
 
 from __future__ import annotations
 
@@ -8,7 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from interlink.adapters.sql.store import SqlStore
-from interlink.api.server import app_from_environment
+from interlink.api.app import create_app
+from interlink.api.deps import ServerOptions
+from interlink.api.server import app_from_environment, open_lookup_indexes
+from interlink.services.lists import import_list
+from interlink.settings import Settings
 
 
 def test_the_workers_of_a_node_share_its_login_limit(
@@ -29,3 +35,22 @@ def test_the_workers_of_a_node_share_its_login_limit(
     # The default burst is 10 attempts a client, whichever process answers.
     assert codes == [401] * 10 + [429] * 2
     assert (tmp_path / "run" / "logins.buckets").is_file()
+
+
+def test_a_starting_worker_opens_the_lookup_indexes_in_the_background(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    store = SqlStore.open(url)
+    try:
+        known = tmp_path / "known.csv"
+        known.write_text("pdq,category\n" + "f" * 64 + ",uk:A\n")
+        import_list(store, known, name="known")
+        app = create_app(
+            Settings.load({}, home=tmp_path, database_url=url), store=store, options=ServerOptions()
+        )
+        lookups = app.state.interlink.lookups
+        assert not lookups.in_memory()
+        open_lookup_indexes(app).join(30)
+        assert lookups.in_memory()
+        assert [held.state.name for held in lookups.current(store)] == ["known"]
+    finally:
+        store.close()

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = sorted(
     p.stem
     for p in (ROOT / "bench").glob("*.py")
-    if not p.stem.startswith("_") and p.stem not in {"__init__", "server_client", "server_data"}
+    if not p.stem.startswith("_")
+    and p.stem not in {"__init__", "server_client", "server_data", "server_phases"}
 )
 
 

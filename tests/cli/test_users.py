@@ -13,7 +13,7 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.auth import passwords
 from interlink.bootstrap import open_store
 from interlink.cli.exit_codes import ExitCode
-from interlink.services import authentication
+from interlink.services import token_auth
 from interlink.settings import Settings
 from tests.cli.test_app import run
 
@@ -74,11 +74,11 @@ def test_users_and_tokens_from_the_shell(
     assert [t["id"] for t in listed] == [made["id"]] and "token" not in listed[0]
     store = _open(db)
     try:
-        assert authentication.token_principal(store, made["token"]).name == "eve"
+        assert token_auth.token_principal(store, made["token"]).name == "eve"
         code, _, _ = run(["--db", db, "tokens", "revoke", made["id"]], capsys)
         assert code == 0
         with pytest.raises(Exception, match="not authenticated"):
-            authentication.token_principal(store, made["token"])
+            token_auth.token_principal(store, made["token"])
         code, _, _ = run(["--db", db, "users", "disable", "eve"], capsys)
         assert code == 0 and store.accounts.user("eve").disabled
     finally:

@@ -4,6 +4,9 @@ lookup reads nothing from the database."""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -102,4 +105,61 @@ def test_a_damaged_saved_index_is_built_again(store: SqlStore, tmp_path: Path) -
     for labels in (home / "indexes" / "lists").glob("*/*/labels/labels.json"):
         labels.write_text("not json")
     assert _ask(store, lookups.LookupIndex(0, home=home), A1) == [("national", "uk:A")]
+    store.close()
+
+
+def _wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, "the background refresh never came"
+        time.sleep(0.01)
+
+
+def test_a_due_check_runs_in_the_background_while_callers_answer_from_memory(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _import(store, tmp_path, "national", [f"{A1},uk:A,"])
+    index = lookups.LookupIndex(0.05, home=None)
+    assert not index.in_memory()
+    assert _ask(store, index, A1) == [("national", "uk:A")]
+    assert index.in_memory()
+    _import(store, tmp_path, "incoming", [f"{A1},uk:B,"])
+    time.sleep(0.1)  # the snapshot is due a check
+    refreshed = threading.Event()
+    read = lookup_index.list_states
+
+    def slow_states(store: SqlStore) -> list[lookup_index.ListState]:
+        assert threading.current_thread() is not threading.main_thread()
+        refreshed.wait(10)
+        return read(store)
+
+    monkeypatch.setattr(lookup_index, "list_states", slow_states)
+    assert _ask(store, index, A1) == [("national", "uk:A")]  # not waiting for the check
+    refreshed.set()
+    _wait_for(lambda: len(_ask(store, index, A1)) == 2)
+    assert sorted(_ask(store, index, A1)) == [("incoming", "uk:B"), ("national", "uk:A")]
+    store.close()
+
+
+def test_a_failed_background_check_keeps_the_last_snapshot(
+    store: SqlStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    _import(store, tmp_path, "national", [f"{A1},uk:A,"])
+    index = lookups.LookupIndex(0.05, home=None)
+    assert _ask(store, index, A1) == [("national", "uk:A")]
+    calls: list[int] = []
+
+    def unreachable(store: SqlStore) -> list[lookup_index.ListState]:
+        calls.append(1)
+        raise OSError("the database is down")
+
+    monkeypatch.setattr(lookup_index, "list_states", unreachable)
+    time.sleep(0.1)
+    assert _ask(store, index, A1) == [("national", "uk:A")]
+    _wait_for(lambda: "refreshing the lookup indexes failed" in caplog.text)
+    assert _ask(store, index, A1) == [("national", "uk:A")]
+    assert calls
     store.close()

@@ -11,7 +11,7 @@ from interlink.auth import bearer
 from interlink.auth.token_cache import TokenCache
 from interlink.domain.errors import AuthenticationError
 from interlink.domain.principal import Principal, Role
-from interlink.services import accounts, authentication
+from interlink.services import accounts, authentication, token_auth
 from interlink.services.cases import acting_agency
 
 
@@ -45,7 +45,7 @@ def test_a_cached_token_is_not_read_again_but_every_use_is_audited(
 
     monkeypatch.setattr(store.accounts, "token_by_hash", counting)
     for _ in range(5):
-        assert authentication.token_principal(store, secret, cache=cache).name == "ivy"
+        assert token_auth.token_principal(store, secret, cache=cache).name == "ivy"
     assert reads == 1
     assert _uses(store) == 5
     assert list(cache._entries) == [bearer.digest(secret)]
@@ -57,16 +57,16 @@ def test_revocation_and_disabling_take_effect_at_once(store_url: str) -> None:
     store = SqlStore.open(store_url)
     root, secret = _setup(store)
     cache = TokenCache(ttl=3600)
-    principal = authentication.token_principal(store, secret, cache=cache)
+    principal = token_auth.token_principal(store, secret, cache=cache)
     assert principal.token_id is not None
     authentication.revoke_token(store, root, principal.token_id)
     with pytest.raises(AuthenticationError):
-        authentication.token_principal(store, secret, cache=cache)
+        token_auth.token_principal(store, secret, cache=cache)
     _, second = authentication.create_token(store, root, user="ivy")
-    authentication.token_principal(store, second, cache=cache)
+    token_auth.token_principal(store, second, cache=cache)
     accounts.disable_user(store, root, "ivy")
     with pytest.raises(AuthenticationError):
-        authentication.token_principal(store, second, cache=cache)
+        token_auth.token_principal(store, second, cache=cache)
     store.close()
 
 
@@ -74,6 +74,6 @@ def test_an_entry_expires_after_its_ttl(store_url: str) -> None:
     store = SqlStore.open(store_url)
     _, secret = _setup(store)
     cache = TokenCache(ttl=0.0)
-    authentication.token_principal(store, secret, cache=cache)
+    token_auth.token_principal(store, secret, cache=cache)
     assert cache.get(bearer.digest(secret)) is None
     store.close()

@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from interlink.adapters import oidc
 from interlink.adapters.sql.store import SqlStore
+from interlink.api.timing import mark
 from interlink.auth import bearer, token_cache
 from interlink.auth.ratelimit import Buckets, LocalBuckets, RateLimiter
 from interlink.auth.shared_buckets import SharedBuckets
 from interlink.domain.errors import AccessDeniedError, AuthenticationError
 from interlink.domain.principal import Principal
-from interlink.services import authentication
+from interlink.services import authentication, token_auth
 from interlink.services.lookups import LookupIndex
 from interlink.settings import Settings
 
@@ -109,7 +111,7 @@ _bearer = HTTPBearer(auto_error=False, description="A personal API token.")
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A browser session.")
 
 
-def caller(
+async def caller(
     request: Request,
     context: Annotated[ServerContext, Depends(context_of)],
     token: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -117,18 +119,25 @@ def caller(
 ) -> Principal:
     """The authenticated principal: a bearer token, else a session cookie (whose CSRF token
     must come back in ``X-CSRF-Token`` on any unsafe method); ``AuthenticationError``
-    without either."""
+    without either. A coroutine: a cached token is checked, and its use's audit record waited
+    for, on the event loop, without a trip through the thread pool (which heavy requests may
+    hold); what reads the database runs in a thread."""
+    mark("auth")
     client = client_of(request)
     header = request.headers.get("authorization")
     if header is not None:
         if token is None or not token.credentials.strip():
             raise AuthenticationError("not authenticated")
         context.requests.hit("t:" + bearer.digest(token.credentials)[:16])
-        return authentication.token_principal(
+        principal = await token_auth.token_principal_async(
             context.store, token.credentials, client=client, cache=context.tokens
         )
+        mark("authed")
+        return principal
     if session:
-        principal, csrf = authentication.session_principal(context.store, session)
+        principal, csrf = await run_in_threadpool(
+            authentication.session_principal, context.store, session
+        )
         if request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not sent or not bearer.same(sent, csrf):

@@ -11,17 +11,22 @@ indexes and the token cache live in the process (``api/deps.py``).
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from typing import Any
 
 from fastapi import FastAPI
 
 from interlink.adapters.sql.engine import make_engine
 from interlink.adapters.sql.store import SqlStore
+from interlink.api import timing
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.bootstrap import secret_box
 from interlink.settings import Settings
+
+_log = logging.getLogger(__name__)
 
 #: Threads per worker process running synchronous routes (anyio's default is 40: more threads
 #: than that only contend for the interpreter lock on a small machine).
@@ -61,7 +66,28 @@ def app_from_environment() -> FastAPI:
     )
     app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
+    timing.install(app)
+    app.router.on_startup.append(lambda: open_lookup_indexes(app))
     return app
+
+
+def open_lookup_indexes(app: FastAPI) -> threading.Thread:
+    """Open (or build) the lists' lookup indexes in a background thread as a worker starts, so
+    that its first lookups do not wait a second or two for them (the workers share the
+    listening socket, and the first connections may all go to one: the other used to open its
+    indexes in the middle of the traffic). A failure is logged; the first lookup then tries
+    again."""
+    context = app.state.interlink
+
+    def open_them() -> None:
+        try:
+            context.lookups.current(context.store)
+        except Exception:  # a background thread: nobody else would hear of it
+            _log.exception("opening the lookup indexes at start-up failed")
+
+    thread = threading.Thread(target=open_them, name="lookup-index-open", daemon=True)
+    thread.start()
+    return thread
 
 
 def run(host: str, port: int, workers: int) -> None:

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from interlink.adapters.sql.store import SqlStore
 from interlink.auth import bearer, passwords, totp
 from interlink.auth.lockout import LoginState
-from interlink.auth.token_cache import TokenCache
 from interlink.domain.accounts import ApiToken, User
 from interlink.domain.errors import (
     AccessDeniedError,
@@ -36,8 +35,6 @@ SESSION_TTL = timedelta(hours=12)
 #: Longest and default life of a personal API token.
 TOKEN_MAX_DAYS = 366
 TOKEN_DEFAULT_DAYS = 90
-#: A server writes a token's last use at most this often (seconds); every use is audited.
-TOKEN_TOUCH_SECONDS = 60.0
 _REFUSED = "not authenticated"
 
 
@@ -214,49 +211,6 @@ def logout(store: SqlStore, secret: str, principal: Principal) -> None:
 
 
 # -- personal API tokens ------------------------------------------------------------------
-
-
-def token_principal(
-    store: SqlStore,
-    secret: str,
-    *,
-    client: str = "",
-    now: datetime | None = None,
-    cache: TokenCache | None = None,
-) -> Principal:
-    """The principal a bearer token authenticates (its use audited, its last use recorded at
-    most once a minute per process); ``AuthenticationError`` if unknown, revoked, expired or
-    its user disabled. ``cache`` (a server's) spares reading the token and its user on every
-    request: entries are keyed by the secret's SHA-256 and live ``token_cache.TTL`` seconds."""
-    now = now or datetime.now(UTC)
-    digest = bearer.digest(secret.strip())
-    cached = cache.get(digest) if cache is not None else None
-    if cached is not None:
-        token, user = cached.token, cached.user
-    else:
-        stored = store.accounts.token_by_hash(digest)
-        if stored is None or not stored.usable(now):
-            raise AuthenticationError(_REFUSED)
-        token = stored
-        found = store.accounts.user_by_id(token.user_id)
-        if found is None or found.disabled:
-            raise AuthenticationError(_REFUSED)
-        user = found
-        if cache is not None:
-            cache.put(digest, token, user)
-    if not token.usable(now):
-        raise AuthenticationError(_REFUSED)
-    if cache is None or cache.touch_due(digest, TOKEN_TOUCH_SECONDS):
-        with store.transaction() as tx:
-            store.accounts.touch_token(tx, token.id, now)
-    store.audit.record(
-        actor=f"{user.agency}/{user.name}",
-        action="token.use",
-        object_type="token",
-        object_id=str(token.id),
-        after={"client": client},
-    )
-    return principal_of(user, AuthMethod.TOKEN, scopes=token.scopes, token_id=token.id)
 
 
 def token_card(token: ApiToken) -> dict[str, object]:

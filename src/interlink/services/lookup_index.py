@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import math
 import os
 import shutil
@@ -47,6 +48,8 @@ from interlink.index.codes import codes_from_hex
 from interlink.index.exact import ExactIndex
 from interlink.signals import pdq
 from interlink.triage.known import EXACT_TYPES, KnownIndexes
+
+_log = logging.getLogger(__name__)
 
 #: Rows read from the database at a time while building.
 _CHUNK = 100_000
@@ -286,23 +289,47 @@ class LookupIndex:
         self._snapshot: tuple[ListIndex, ...] | None = None
         self._checked = -math.inf
 
+    def in_memory(self) -> bool:
+        """Whether ``current`` answers from memory, never reading the database in the calling
+        thread: once the first snapshot is taken, with a ``recheck`` period (the checks then
+        run in the background)."""
+        return self._snapshot is not None and self._recheck > 0
+
     def current(self, store: SqlStore) -> tuple[ListIndex, ...]:
-        """The indexes of the lists enabled now (as of at most ``recheck`` seconds ago)."""
+        """The indexes of the lists enabled now. With a ``recheck`` period, the last snapshot:
+        when it is ``recheck`` seconds old a background thread reads the lists' states again
+        (and builds or opens what changed) while the callers go on answering from it, so a
+        change is seen within ``recheck`` seconds plus the time to check it (and, for a newly
+        imported list, to build or open its index). Without one (0), checked on every call."""
         snapshot = self._snapshot
         if snapshot is not None and time.monotonic() - self._checked < self._recheck:
             return snapshot
         if snapshot is not None and self._recheck > 0:
-            if not self._refreshing.acquire(blocking=False):
-                return snapshot  # another thread is refreshing: answer from the last one
-        else:
-            self._refreshing.acquire()
-        try:
+            if self._refreshing.acquire(blocking=False):
+                threading.Thread(
+                    target=self._refresh_in_background,
+                    args=(store,),
+                    name="lookup-index-refresh",
+                    daemon=True,
+                ).start()
+            return snapshot
+        with self._refreshing:
             if self._snapshot is not snapshot and self._recheck > 0:
                 return self._snapshot or ()
             self._snapshot = self._refresh(store, self._snapshot or ())
             self._checked = time.monotonic()
             return self._snapshot
+
+    def _refresh_in_background(self, store: SqlStore) -> None:
+        """Refresh the snapshot (the caller holds ``_refreshing``, released here). A failure
+        (the database unreachable) is logged and tried again ``recheck`` seconds later; the
+        callers keep the last snapshot meanwhile."""
+        try:
+            self._snapshot = self._refresh(store, self._snapshot or ())
+        except Exception:  # a background thread: nobody else would hear of it
+            _log.exception("refreshing the lookup indexes failed; keeping the last ones")
         finally:
+            self._checked = time.monotonic()
             self._refreshing.release()
 
     def _refresh(self, store: SqlStore, held: tuple[ListIndex, ...]) -> tuple[ListIndex, ...]:

@@ -12,9 +12,11 @@ from sqlalchemy import select, update
 from interlink.adapters.secret_box import SecretBox, is_sealed
 from interlink.adapters.sql.auth_schema import identity_providers, users
 from interlink.adapters.sql.store import SqlStore
+from interlink.auth import bearer
 from interlink.domain.accounts import IdentityProvider
 from interlink.domain.errors import ConfigurationError
-from interlink.domain.principal import Role
+from interlink.domain.principal import Principal, Role
+from interlink.services import accounts, authentication
 from interlink.services.cases import acting_agency
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -94,3 +96,26 @@ def test_a_sealed_secret_moved_to_another_user_does_not_open(
     with pytest.raises(ConfigurationError, match="moved from its row"):
         store.accounts.credentials("admin")
     store.close()
+
+
+def test_tokens_with_users_reads_the_asked_tokens_and_their_users_at_once(store_url: str) -> None:
+    store = SqlStore.open(store_url)
+    try:
+        agency = acting_agency(store, "node", actor="operator")
+        root = Principal.local(agency.id, agency.name, "operator")
+        for name in ("ivy", "eve"):
+            accounts.add_user(
+                store, root, name, agency="node", roles=frozenset({Role.VIEWER}), password=None
+            )
+        made = {
+            name: authentication.create_token(store, root, user=name) for name in ("ivy", "eve")
+        }
+        digests = {name: bearer.digest(secret) for name, (_, secret) in made.items()}
+        assert store.accounts.tokens_with_users([]) == {}
+        found = store.accounts.tokens_with_users([*digests.values(), "0" * 64])
+        assert set(found) == set(digests.values())
+        for name, digest in digests.items():
+            token, user = found[digest]
+            assert (token.id, user.name, token.user) == (made[name][0].id, name, name)
+    finally:
+        store.close()

@@ -1,9 +1,10 @@
-"""Group commit of audit records: many threads' records in few transactions, one linear chain
-that verifies, each caller returning only once its record is stored, and a failed write
-reported to every caller it carried."""
+"""Group commit of audit records: many threads' (and coroutines') records in few transactions,
+one linear chain that verifies, each caller returning only once its record is stored, and a
+failed write reported to every caller it carried."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
@@ -139,5 +140,84 @@ def test_append_in_a_transaction_still_chains(store_url: str, count: int) -> Non
             store.audit.record(actor="b", action="y", object_type="t", object_id=str(i))
         assert len(store.audit.records()) == 2 * count
         assert store.audit.verify().ok
+    finally:
+        store.close()
+
+
+def test_coroutines_wait_for_their_commit_without_a_thread_and_share_transactions() -> None:
+    writes: list[tuple[str, int]] = []
+
+    def write(items: Sequence[int]) -> list[int]:
+        writes.append((threading.current_thread().name, len(items)))
+        time.sleep(0.02)
+        return [3 * item for item in items]
+
+    group: GroupCommit[int, int] = GroupCommit(write)
+
+    async def main() -> list[int]:
+        return list(await asyncio.gather(*(group.submit_async(n) for n in range(30))))
+
+    assert asyncio.run(main()) == [3 * n for n in range(30)]
+    assert sum(size for _, size in writes) == 30 and len(writes) < 30
+    assert all(name.startswith("group-commit") for name, _ in writes)
+
+
+def test_a_coroutine_behind_a_thread_s_write_is_written_next() -> None:
+    entered = threading.Event()
+    release = threading.Event()
+
+    def write(items: Sequence[str]) -> list[str]:
+        if items == ["thread"]:
+            entered.set()
+            release.wait(10)
+        return [item.upper() for item in items]
+
+    group: GroupCommit[str, str] = GroupCommit(write)
+    leader = threading.Thread(target=group.submit, args=("thread",))
+    leader.start()
+    assert entered.wait(10)
+
+    async def behind() -> str:
+        waiting = asyncio.ensure_future(group.submit_async("coroutine"))
+        await asyncio.sleep(0.1)
+        assert not waiting.done()  # its commit has not happened yet
+        release.set()
+        return await asyncio.wait_for(waiting, 10)
+
+    assert asyncio.run(behind()) == "COROUTINE"
+    leader.join()
+    assert (group.batches, group.items) == (2, 2)
+
+
+def test_a_failed_write_raises_in_a_waiting_coroutine() -> None:
+    def write(items: Sequence[str]) -> list[str]:
+        raise RuntimeError("disk full")
+
+    group: GroupCommit[str, str] = GroupCommit(write)
+    with pytest.raises(RuntimeError, match="disk full"):
+        asyncio.run(group.submit_async("x"))
+
+
+def test_a_record_from_a_coroutine_is_chained_and_stored(store_url: str) -> None:
+    store = SqlStore.open(store_url)
+    try:
+
+        async def main() -> list[str]:
+            return list(
+                await asyncio.gather(
+                    *(
+                        store.audit.record_async(
+                            actor="c", action="token.use", object_type="token", object_id=str(n)
+                        )
+                        for n in range(10)
+                    )
+                )
+            )
+
+        digests = asyncio.run(main())
+        store.audit.record(actor="t", action="case.read", object_type="case", object_id="x")
+        records = store.audit.records()
+        assert [r.hash for r in records[:10]] == digests
+        assert len(records) == 11 and store.audit.verify().ok
     finally:
         store.close()

@@ -7,7 +7,7 @@ services pass), so that no query returns another agency's users by accident.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -305,6 +305,34 @@ class AccountRepository:
                 self._token_query().where(api_tokens.c.token_hash == token_hash)
             ).first()
         return None if row is None else _token(row)
+
+    def tokens_with_users(self, token_hashes: Collection[str]) -> dict[str, tuple[ApiToken, User]]:
+        """The tokens whose secrets hash to ``token_hashes`` (those that exist), each with its
+        user, by hash: one query, for a server refreshing the tokens it keeps in memory."""
+        if not token_hashes:
+            return {}
+        query = (
+            self._token_query()
+            .add_columns(api_tokens.c.token_hash)
+            .where(api_tokens.c.token_hash.in_(list(token_hashes)))
+        )
+        with self._engine.connect() as connection:
+            tokens = [(str(row.token_hash), _token(row)) for row in connection.execute(query)]
+            owners = {token.user_id for _, token in tokens}
+            found = {
+                user.id: user
+                for user in (
+                    _user(row)
+                    for row in connection.execute(
+                        self._user_query().where(users.c.id.in_(list(owners)))
+                    )
+                )
+            }
+        return {
+            digest: (token, found[token.user_id])
+            for digest, token in tokens
+            if token.user_id in found
+        }
 
     def token(self, token_id: uuid.UUID) -> ApiToken | None:
         """The token with this id, or ``None``."""

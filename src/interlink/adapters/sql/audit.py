@@ -60,6 +60,19 @@ def _locked_head(connection: Connection) -> Any:
     ).first()
 
 
+def _fields(
+    actor: str, action: str, object_type: str, object_id: str, before: Any, after: Any
+) -> dict[str, Any]:
+    return {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "before": before,
+        "after": after,
+    }
+
+
 def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -84,15 +97,23 @@ class AuditLog:
         """Append a record in a transaction of its own, shared with the records other threads
         of this process append at the same moment (group commit); return its hash once it is
         committed. A failed commit raises in every caller whose record it carried."""
-        fields = {
-            "actor": actor,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "before": before,
-            "after": after,
-        }
-        return self._group.submit(fields)
+        return self._group.submit(_fields(actor, action, object_type, object_id, before, after))
+
+    async def record_async(
+        self,
+        *,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> str:
+        """``record`` for a coroutine: the same group commit, waited for on the event loop
+        (no thread held); returns the record's hash once it is committed."""
+        return await self._group.submit_async(
+            _fields(actor, action, object_type, object_id, before, after)
+        )
 
     def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[str]:
         with self._engine.begin() as connection:
@@ -137,14 +158,7 @@ class AuditLog:
         after: Any = None,
     ) -> str:
         """Add a record inside the caller's transaction; return its hash."""
-        fields = {
-            "actor": actor,
-            "action": action,
-            "object_type": object_type,
-            "object_id": object_id,
-            "before": before,
-            "after": after,
-        }
+        fields = _fields(actor, action, object_type, object_id, before, after)
         return self._append_rows(connection, [fields])[0]
 
     def records(

@@ -1,19 +1,25 @@
-"""Group commit: many threads' items written by one transaction, each thread returning only
+"""Group commit: many callers' items written by one transaction, each caller returning only
 once the transaction that carried its item has committed.
 
-There is no background thread. The first caller to arrive while nobody is writing becomes the
-leader: it takes every item waiting (its own included, at most ``max_batch``), writes them in
-one call of ``write`` and hands each caller its result. Callers arriving meanwhile wait; when
-the leader is done, one of them leads the next batch. Under load a batch carries everything
-that arrived during the previous write, so the cost of a transaction (the lock of the audit
-head, the commit's flush to disk) is paid once per batch instead of once per item, while the
-items stay in the order they were written, one after another.
+The first caller to arrive while nobody is writing becomes the leader: it takes every item
+waiting (its own included, at most ``max_batch``), writes them in one call of ``write`` and
+hands each caller its result. Callers arriving meanwhile wait; when a batch is written and
+more items wait, the group's own writer thread writes the next batch (and the next, until none
+waits). Under load a batch carries everything that arrived during the previous write, so the
+cost of a transaction (the lock of the audit head, the commit's flush to disk) is paid once
+per batch instead of once per item, while the items stay in the order they were written, one
+after another.
+
+A coroutine submits with ``submit_async``: it waits on its event loop, holding no thread,
+until the batch carrying its item has committed (the writer thread writes it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +36,13 @@ class _Waiting(Generic[T, R]):
     done: bool = False
     result: Any = None
     error: BaseException | None = None
+    #: Called (from the writing thread) once the item is done, for a waiting coroutine.
+    wake: Callable[[], None] | None = None
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class GroupCommit(Generic[T, R]):
@@ -44,6 +57,7 @@ class GroupCommit(Generic[T, R]):
         self._cond = threading.Condition()
         self._queue: list[_Waiting[T, R]] = []
         self._writing = False
+        self._executor: ThreadPoolExecutor | None = None
         #: Batches written and items carried, for tests and benchmarks.
         self.batches = 0
         self.items = 0
@@ -54,16 +68,55 @@ class GroupCommit(Generic[T, R]):
         mine: _Waiting[T, R] = _Waiting(item)
         with self._cond:
             self._queue.append(mine)
-        while True:
-            with self._cond:
-                while not mine.done and self._writing:
-                    self._cond.wait()
-                if mine.done:
-                    return self._outcome(mine)
+            lead = not self._writing
+            if lead:
                 self._writing = True
-                batch = self._queue[: self._max_batch]
-                del self._queue[: self._max_batch]
+                batch = self._take()
+        if lead:
             self._lead(batch)
+        with self._cond:
+            while not mine.done:
+                self._cond.wait()
+        return self._outcome(mine)
+
+    async def submit_async(self, item: T) -> R:
+        """``submit`` for a coroutine: the item is written by the group's writer thread (or
+        the batch under way), and the coroutine waits on its loop for the commit."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, future)
+            except RuntimeError:  # the loop is closed: nobody waits any more
+                pass
+
+        mine: _Waiting[T, R] = _Waiting(item, wake=wake)
+        with self._cond:
+            self._queue.append(mine)
+            start = not self._writing
+            if start:
+                self._writing = True
+        if start:
+            self._writer().submit(self._write_next)
+        await future
+        return self._outcome(mine)
+
+    def _take(self) -> list[_Waiting[T, R]]:
+        batch = self._queue[: self._max_batch]
+        del self._queue[: self._max_batch]
+        return batch
+
+    def _writer(self) -> ThreadPoolExecutor:
+        with self._cond:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="group-commit")
+            return self._executor
+
+    def _write_next(self) -> None:
+        with self._cond:
+            batch = self._take()
+        self._lead(batch)
 
     def _lead(self, batch: list[_Waiting[T, R]]) -> None:
         try:
@@ -82,8 +135,14 @@ class GroupCommit(Generic[T, R]):
                     each.error = error
             self.batches += 1
             self.items += len(batch)
-            self._writing = False
+            more = bool(self._queue)
+            self._writing = more
             self._cond.notify_all()
+        for each in batch:
+            if each.wake is not None:
+                each.wake()
+        if more:
+            self._writer().submit(self._write_next)
 
     @staticmethod
     def _outcome(waiting: _Waiting[T, R]) -> R:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.api.heavy import Heavy
+from interlink.api.timing import mark
 from interlink.domain.principal import Capability
 from interlink.services import lookups
 
@@ -88,15 +90,20 @@ def batch(_slot: Heavy, body: Batch, principal: Caller, context: Context) -> JSO
 
 
 @router.get("/{type}/{value}", response_model=Result, openapi_extra=_RULE)
-def single(
+async def single(
     type: str, value: str, principal: Caller, context: Context, distance: int | None = None
 ) -> JSONResponse:
-    """Look up one hash."""
-    found = lookups.lookup(
-        context.store,
-        principal,
-        context.lookups,
-        [lookups.HashQuery(type, value, distance)],
-        batch=False,
-    )
+    """Look up one hash. On the event loop when the lists' indexes answer from memory (a
+    fraction of a millisecond of CPU, no thread to wait for behind heavy requests); in a
+    thread when the lookup may read the database (the first one, or no recheck period)."""
+    mark("route")
+    queries = [lookups.HashQuery(type, value, distance)]
+    if context.lookups.in_memory():
+        found = lookups.lookup(context.store, principal, context.lookups, queries, batch=False)
+    else:
+        mark("to thread")
+        found = await run_in_threadpool(
+            lookups.lookup, context.store, principal, context.lookups, queries, batch=False
+        )
+    mark("looked")
     return JSONResponse(_result(found[0]))
