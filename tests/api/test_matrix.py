@@ -98,6 +98,16 @@ def _fresh_victim(node: Node, agency: str, caller: str) -> tuple[str, Any]:
     return f"/api/v1/victims/{name}/status", {"status": "identified"}
 
 
+def _clues(kind: str) -> Sample:
+    """A sample of one kind of a case's clues (a case of the caller's agency)."""
+    return lambda node, agency, caller: (f"/api/v1/cases/{CASES[agency]}/clues/{kind}", None)
+
+
+def _fixed(url: str) -> Sample:
+    """A sample that is the same URL for every caller."""
+    return lambda node, agency, caller: (url, None)
+
+
 SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/healthz"): lambda n, a, c: ("/healthz", None),
     ("GET", "/readyz"): lambda n, a, c: ("/readyz", None),
@@ -318,9 +328,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         None,
     ),
     **{
-        ("GET", f"/api/v1/cases/{{case}}/clues/{kind}"): (
-            lambda n, a, c, kind=kind: (f"/api/v1/cases/{CASES[a]}/clues/{kind}", None)
-        )
+        ("GET", f"/api/v1/cases/{{case}}/clues/{kind}"): _clues(kind)
         for kind in ("cameras", "places", "timeline", "captures")
     },
     ("GET", "/cases/{case}/clues"): lambda n, a, c: (f"/cases/{CASES[a]}/clues", None),
@@ -345,9 +353,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/referrals"): lambda n, a, c: ("/api/v1/referrals", None),
     ("GET", "/api/v1/referrals/{country}"): lambda n, a, c: ("/api/v1/referrals/DE", None),
     **{
-        ("GET", f"/api/v1/referrals/{{country}}/{part}"): (
-            lambda n, a, c, part=part: (f"/api/v1/referrals/DE/{part}", None)
-        )
+        ("GET", f"/api/v1/referrals/{{country}}/{part}"): _fixed(f"/api/v1/referrals/DE/{part}")
         for part in ("networks", "accounts")
     },
     ("GET", "/api/v1/referrals/{country}/html"): lambda n, a, c: (

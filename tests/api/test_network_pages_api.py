@@ -54,9 +54,10 @@ def test_a_network_is_drawn_with_its_members_media_key_players_and_countries(nod
     assert len(media) == view["graph"]["media_shown"] == view["graph"]["media_total"] > 0
     assert all(0.0 <= n["x"] <= 1.0 and 0.0 <= n["y"] <= 1.0 for n in drawn)
     assert len({(n["x"], n["y"]) for n in drawn}) == len(drawn)  # no two on one spot
-    ids = {n["id"] for n in drawn}
+    drawn_ids = {n["id"] for n in drawn}
     assert view["graph"]["edges"]
-    assert all(e["source"] in ids and e["target"] in ids for e in view["graph"]["edges"])
+    edges = view["graph"]["edges"]
+    assert all(e["source"] in drawn_ids and e["target"] in drawn_ids for e in edges)
     by_capital = sorted(view["members"], key=lambda m: (-m["capital"], m["key"]))
     assert view["key_players"] == [m["key"] for m in by_capital[:3]]
     assert {n["key"] for n in drawn if n["key_player"]} == set(view["key_players"])
