@@ -8,8 +8,9 @@
 - ``ext.img``: ext4 from a folder (``mke2fs -d``), one file then deleted with ``debugfs``;
 - ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``);
 - ``disk.raw``: an MBR disk holding the three, then free space holding a PNG no file system
-  describes; ``disk.E01`` ... (``ewfacquire``, small segments), split raw ``split.001`` ...,
-  and a GPT disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
+  describes; ``disk.E01`` ... (``ewfacquire``, small segments), ``deflate.E01`` (the same
+  disk with fast deflate, as EnCase images usually are), split raw ``split.001`` ..., and a GPT
+  disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
 - ``cd.iso``: ISO 9660 (``xorriso``) of the ext4 files, deleted one included.
 Every picture is a generated gradient (``builders.jpeg``) or a generated PNG.
 """
@@ -82,6 +83,7 @@ class DiskImages:
     ntfs: Path
     raw: Path
     e01: Path
+    e01_deflate: Path
     split: Path
     qcow2: Path
     vmdk: Path
@@ -206,6 +208,7 @@ def build_disk_images(folder: Path) -> DiskImages:
         "-C", "CASE-7", "-D", "suspect laptop", "-e", "Examiner X", "-E", "EV-1",
         "-N", "generated", raw,
     )  # fmt: skip
+    _run("ewfacquire", "-u", "-q", "-t", folder / "deflate", "-c", "deflate:fast", raw)
     data = raw.read_bytes()
     chunk = 8 << 20
     for index in range(0, len(data), chunk):
@@ -225,6 +228,7 @@ def build_disk_images(folder: Path) -> DiskImages:
         ntfs,
         raw,
         folder / "disk.E01",
+        folder / "deflate.E01",
         folder / "split.001",
         converted["qcow2"],
         converted["vmdk"],

@@ -84,7 +84,7 @@ def test_an_e01_of_a_multi_partition_disk_gives_every_file_with_provenance(
     assert facts[0].format == "EWF" and facts[0].segments == 9
 
 
-@pytest.mark.parametrize("name", ["raw", "split", "e01"])
+@pytest.mark.parametrize("name", ["raw", "split", "e01", "e01_deflate"])
 def test_raw_split_raw_and_e01_read_the_same_files(disk_images: DiskImages, name: str) -> None:
     contents, _, _ = _scan(getattr(disk_images, name))
     assert sorted(_files(contents).values()) == sorted(_files(_scan(disk_images.raw)[0]).values())
