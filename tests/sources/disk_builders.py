@@ -6,7 +6,8 @@
 - ``fat.img``: a FAT16 file system (``mkfs.vfat`` + ``mtools``) with nested folders, a zip, a
   photo deleted after being written, and a photo written only into free clusters;
 - ``ext.img``: ext4 from a folder (``mke2fs -d``), one file then deleted with ``debugfs``;
-- ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``);
+- ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``), one of them with a
+  third photo in an alternate data stream;
 - ``disk.raw``: an MBR disk holding the three, then free space holding a PNG no file system
   describes; ``disk.E01`` ... (``ewfacquire``, small segments), ``deflate.E01`` (the same
   disk with fast deflate, as EnCase images usually are), split raw ``split.001`` ..., and a GPT
@@ -70,6 +71,8 @@ ZIP_MEMBERS = {"inner/zipped.png": png(14)}
 EXT_FILES = {"/home/user/pic.png": png(15), "/home/user/deep/er/pic2.jpg": jpeg(16)}
 EXT_DELETED = jpeg(17)
 NTFS_FILES = {"/pic.jpg": jpeg(18), "/copy.png": png(19)}
+#: A photo in an alternate data stream of an NTFS file (``path:stream``), as hidden ones are.
+NTFS_STREAMS = {"/copy.png:hidden": png(21)}
 FREE_PNG = png(20, 48)
 
 
@@ -168,6 +171,11 @@ def _ntfs(folder: Path) -> Path:
         source = stage / Path(name).name
         source.write_bytes(data)
         _run("ntfscp", "-f", "-q", image, source, Path(name).name)
+    for name, data in NTFS_STREAMS.items():
+        path, stream = name.split(":")
+        source = stage / stream
+        source.write_bytes(data)
+        _run("ntfscp", "-f", "-q", "-N", stream, image, source, Path(path).name)
     return image
 
 
