@@ -31,6 +31,7 @@ from interlink.sources.base import DiskOptions, Entry, FactsSink
 from interlink.sources.carving import carve
 from interlink.sources.disk_facts import image_facts
 from interlink.sources.disk_streams import ReadAt, open_reader, vfs_read_at
+from interlink.sources.disk_times import as_datetime, iso, times
 from interlink.sources.disk_tsk import TskFile, TskWalk, gaps, overlaps, walk
 
 _ENCRYPTED = {
@@ -42,12 +43,6 @@ _ENCRYPTED = {
 SECTOR = 512
 _VOLUME_LABEL = "(Volume Label Entry)"
 _INODE_FIELDS = ("mft_entry", "inode", "identifier")
-_TIMES = (
-    ("m", "modification_time"),
-    ("a", "access_time"),
-    ("c", "change_time"),
-    ("b", "creation_time"),
-)
 _BACK_END_ERRORS = (errors.Error, OSError, RuntimeError, ValueError)
 
 
@@ -358,7 +353,7 @@ def _allocated(
 
 
 def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Entry | Problem]:
-    attrs = {"fs": fs_name, **_times(item)}
+    attrs = {"fs": fs_name, **times(item)}
     for field in _INODE_FIELDS:
         value = getattr(item.path_spec, field, None)
         if value is not None:
@@ -378,7 +373,7 @@ def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Ent
             ref=child,
             size=size,
             open=_opener(item, stream, size, child.display()),
-            modified=_datetime(modified),
+            modified=as_datetime(modified),
         )
 
 
@@ -406,7 +401,7 @@ def _deleted(
             "state": "deleted",
             "overwritten": overwritten,
         }
-        attrs |= {key: _iso(value) for key, value in item.times.items() if value}
+        attrs |= {key: iso(value) for key, value in item.times.items() if value}
         child = ref.child("fs", item.path, **attrs)
         if item.reused:
             yield Problem(
@@ -443,30 +438,3 @@ def _tsk_opener(fs_info: Any, item: TskFile, location: str) -> Callable[[], io.B
         return open_reader(read_at, item.size, location)  # type: ignore[return-value]
 
     return open_stream
-
-
-def _times(item: Any) -> dict[str, str]:
-    times: dict[str, str] = {}
-    for key, attribute in _TIMES:
-        try:
-            value = getattr(item, attribute)
-        except _BACK_END_ERRORS:
-            continue
-        text = value.CopyToDateTimeStringISO8601() if value is not None else None
-        if text:
-            times[key] = text
-    return times
-
-
-def _datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        seconds = value.CopyToPosixTimestamp()
-    except _BACK_END_ERRORS:
-        return None
-    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
-
-
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat()
