@@ -6,7 +6,9 @@ image of an ext4 file system holding them, side by side in one run; and the carv
    (``ewfacquire``): with fast deflate, as EnCase images usually are, and without compression;
 3. ``scan_exhibit`` of each into a fresh SQLite store with ``--workers`` workers, carving off
    (carving is measured on its own): files per second, and each image's rate as a share of the
-   folder's;
+   folder's; CPU milliseconds per file (all processes, and the coordinator alone), the folder's
+   over each image's as a share that a busy machine disturbs less; and whether each image gave
+   exactly the folder's files (SHA-256 of every sighting; the exit status is 1 if not);
 4. carving over a volume of unallocated space read through dfVFS (``carve`` with the sector
    alignment disk images use), in MB per CPU second of this process: random bytes (nothing to
    find) and the same volume densely packed with the JPEGs.
@@ -23,12 +25,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.scan import build_folder, folder_arguments
+from sqlalchemy import text
+
+from bench.scan import ProcessCpu, build_folder, folder_arguments
 from interlink.adapters.sql.store import SqlStore
+from interlink.domain.provenance import SourceRef
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.sources.base import DiskOptions
 
@@ -71,20 +78,40 @@ def build_images(folder: Path) -> tuple[Path, Path, Path]:
     return raw, e01, plain
 
 
-def scan_rate(source: Path, workers: int) -> tuple[float, int]:
-    """Files per second of a whole scan (carving off) into a fresh SQLite store."""
+@dataclass(frozen=True)
+class ScanFigures:
+    """One scan: files per second (wall clock), CPU milliseconds per file of every process and
+    of this one (the coordinator, which reads an image's files for the workers), and the
+    SHA-256 of every file found (each once per sighting)."""
+
+    files_per_s: float
+    files: int
+    cpu_ms_per_file: float
+    coordinator_cpu_ms_per_file: float
+    sha256s: Counter[str]
+
+
+def scan_rate(source: Path, workers: int) -> ScanFigures:
+    """A whole scan (carving off) into a fresh SQLite store."""
     options = ScanOptions(workers=workers, disk=DiskOptions(carve=False))
     with tempfile.TemporaryDirectory(prefix="interlink-bench-") as scratch:
         store = SqlStore.open(f"sqlite:///{Path(scratch) / 'bench.db'}")
         try:
-            started = time.perf_counter()
-            result = scan_exhibit(store, source, case="bench", options=options)
-            elapsed = time.perf_counter() - started
+            started, own = time.perf_counter(), time.process_time()
+            with ProcessCpu() as cpu:
+                result = scan_exhibit(store, source, case="bench", options=options)
+            elapsed, own = time.perf_counter() - started, time.process_time() - own
+            with store.engine.connect() as connection:
+                rows = connection.execute(text("select sha256, ref_key from sightings")).all()
         finally:
             store.close()
     # The image file itself is one more item of an image exhibit; count the files it holds.
-    files = result.summary.files - (0 if source.is_dir() else 1)
-    return files / elapsed, files
+    image = not source.is_dir()
+    found = Counter(
+        sha256 for sha256, key in rows if not image or len(SourceRef.from_key(key).layers) > 1
+    )
+    files = result.summary.files - (1 if image else 0)
+    return ScanFigures(files / elapsed, files, cpu.seconds * 1e3 / files, own * 1e3 / files, found)
 
 
 def carve_volume(path: Path, size: int, photos: Path | None) -> Path:
@@ -135,10 +162,13 @@ def run(
     raw, e01, plain = build_images(folder)
     load_before = os.getloadavg()[0]
     scan_rate(folder, workers)  # warm the page cache and the code paths
-    folder_rate, folder_files = scan_rate(folder, workers)
-    e01_rate, e01_files = scan_rate(e01, workers)
-    plain_rate, _ = scan_rate(plain, workers)
-    raw_rate, raw_files = scan_rate(raw, workers)
+    scans = {
+        "folder": scan_rate(folder, workers),
+        "e01": scan_rate(e01, workers),
+        "e01_uncompressed": scan_rate(plain, workers),
+        "raw": scan_rate(raw, workers),
+    }
+    base = scans["folder"]
     size = carve_mb << 20
     empty = carve_volume(OUT / f"carve-random-{carve_mb}mb.raw", size, None)
     dense = carve_volume(OUT / f"carve-dense-{folder.name}-{carve_mb}mb.raw", size, folder)
@@ -149,14 +179,26 @@ def run(
         "files": count,
         "megapixels": megapixels,
         "workers": workers,
-        "folder_files_per_s": round(folder_rate, 2),
-        "e01_files_per_s": round(e01_rate, 2),
-        "raw_files_per_s": round(raw_rate, 2),
-        "e01_uncompressed_files_per_s": round(plain_rate, 2),
-        "e01_share_of_folder": round(e01_rate / folder_rate, 3),
-        "raw_share_of_folder": round(raw_rate / folder_rate, 3),
-        "e01_uncompressed_share_of_folder": round(plain_rate / folder_rate, 3),
-        "files_found": {"folder": folder_files, "e01": e01_files, "raw": raw_files},
+        **{f"{name}_files_per_s": round(scan.files_per_s, 2) for name, scan in scans.items()},
+        **{
+            f"{name}_share_of_folder": round(scan.files_per_s / base.files_per_s, 3)
+            for name, scan in scans.items()
+            if name != "folder"
+        },
+        # Less noisy on a busy machine than the rates: the folder's CPU per file over each's.
+        **{
+            f"{name}_cpu_share_of_folder": round(base.cpu_ms_per_file / scan.cpu_ms_per_file, 3)
+            for name, scan in scans.items()
+            if name != "folder"
+        },
+        "cpu_ms_per_file": {name: round(scan.cpu_ms_per_file, 2) for name, scan in scans.items()},
+        "coordinator_cpu_ms_per_file": {
+            name: round(scan.coordinator_cpu_ms_per_file, 2) for name, scan in scans.items()
+        },
+        "files_found": {name: scan.files for name, scan in scans.items()},
+        "same_files_as_folder": {
+            name: scan.sha256s == base.sha256s for name, scan in scans.items() if name != "folder"
+        },
         "carve_mb": carve_mb,
         "carve_mb_per_s": round(empty_rate, 1),
         "carve_found_in_random": empty_found,
@@ -175,9 +217,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("needs mke2fs and ewfacquire (scripts/system-deps installs them)")
     OUT.mkdir(exist_ok=True)
     result = run(args.photos, args.count, args.megapixels, args.workers, args.carve_mb)
+    # The images must give exactly the folder's files: a faster scan that misses one is no win.
+    same = all(result["same_files_as_folder"].values())
     if args.json:
         print(json.dumps(result))
-        return 0
+        return 0 if same else 1
     print(
         f"{result['files']} JPEGs of {result['megapixels']} MP ({result['source']}),"
         f" {result['workers']} workers:\n"
@@ -191,9 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  carving {result['carve_mb']} MB, nothing to find: {result['carve_mb_per_s']:.0f} MB/s"
         f" per core; densely packed JPEGs: {result['carve_dense_mb_per_s']:.0f} MB/s"
         f" ({result['carve_dense_found']} carved)\n"
+        f"  CPU per file (share of the folder's): {result['cpu_ms_per_file']}"
+        f" -> E01 {result['e01_cpu_share_of_folder']:.0%},"
+        f" uncompressed {result['e01_uncompressed_cpu_share_of_folder']:.0%},"
+        f" raw {result['raw_cpu_share_of_folder']:.0%}\n"
+        f"  same files (SHA-256) as the folder: {result['same_files_as_folder']}\n"
         f"  load average {result['load_average_before']} -> {result['load_average_after']}"
     )
-    return 0
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

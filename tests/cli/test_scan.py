@@ -40,8 +40,9 @@ def test_scan_of_an_e01_verifies_it_and_honours_no_carve(
     (image,) = result["images"].values()
     assert image["verified"] is True
     assert image["acquisition"]["case_number"] == "CASE-7"
-    # The image, 7 files, the zip member and 2 deleted files; nothing carved.
-    assert result["summary"]["files"] == 11
+    # The image, 7 files, an NTFS data stream, the zip member and 2 deleted files; nothing
+    # carved.
+    assert result["summary"]["files"] == 12
     assert json.loads(stored)["disk"]["credentials"] == ["recovery_password"]
     assert "1" * 48 not in stored  # a key is never stored
 

@@ -44,9 +44,9 @@ def test_an_e01_scan_records_allocated_deleted_and_carved_media(
     result = scan_exhibit(store, disk_images.e01, case="C1", options=options)
     refs = _refs(store)
     states = sorted(ref.layers[-1].attr("state") or "allocated" for ref in refs if ref.depth > 1)
-    # 8 allocated (7 files + the zip member), 2 deleted, 2 carved: the carved copy of
-    # beach.jpg is the allocated file found again and is not recorded twice.
-    assert states == ["allocated"] * 8 + ["carved"] * 2 + ["deleted"] * 2
+    # 9 allocated (7 files, an NTFS data stream, the zip member), 2 deleted, 2 carved: the
+    # carved copy of beach.jpg is the allocated file found again and is not recorded twice.
+    assert states == ["allocated"] * 9 + ["carved"] * 2 + ["deleted"] * 2
     beach = hashlib.sha256(built.FAT_FILES["/photos/2024/beach.jpg"]).hexdigest()
     assert [ref.layers[-1].kind for ref, sha in refs.items() if sha == beach] == ["fs"]
     assert result.summary.known == 1

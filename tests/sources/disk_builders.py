@@ -6,10 +6,12 @@
 - ``fat.img``: a FAT16 file system (``mkfs.vfat`` + ``mtools``) with nested folders, a zip, a
   photo deleted after being written, and a photo written only into free clusters;
 - ``ext.img``: ext4 from a folder (``mke2fs -d``), one file then deleted with ``debugfs``;
-- ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``);
+- ``ntfs.img``: NTFS (``mkntfs``) with two photos copied in (``ntfscp``), one of them with a
+  third photo in an alternate data stream;
 - ``disk.raw``: an MBR disk holding the three, then free space holding a PNG no file system
-  describes; ``disk.E01`` ... (``ewfacquire``, small segments), split raw ``split.001`` ...,
-  and a GPT disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
+  describes; ``disk.E01`` ... (``ewfacquire``, small segments), ``deflate.E01`` (the same
+  disk with fast deflate, as EnCase images usually are), split raw ``split.001`` ..., and a GPT
+  disk as QCOW2, VMDK, VHD and VHDX (``qemu-img``);
 - ``cd.iso``: ISO 9660 (``xorriso``) of the ext4 files, deleted one included;
 - ``luks.raw`` (``build_luks_disk``): an MBR disk whose one partition is a LUKS1 volume
   (``cryptsetup luksFormat`` with a volume key the builder chose) holding ``ext.img``,
@@ -74,6 +76,8 @@ ZIP_MEMBERS = {"inner/zipped.png": png(14)}
 EXT_FILES = {"/home/user/pic.png": png(15), "/home/user/deep/er/pic2.jpg": jpeg(16)}
 EXT_DELETED = jpeg(17)
 NTFS_FILES = {"/pic.jpg": jpeg(18), "/copy.png": png(19)}
+#: A photo in an alternate data stream of an NTFS file (``path:stream``), as hidden ones are.
+NTFS_STREAMS = {"/copy.png:hidden": png(21)}
 FREE_PNG = png(20, 48)
 
 
@@ -87,6 +91,7 @@ class DiskImages:
     ntfs: Path
     raw: Path
     e01: Path
+    e01_deflate: Path
     split: Path
     qcow2: Path
     vmdk: Path
@@ -171,6 +176,11 @@ def _ntfs(folder: Path) -> Path:
         source = stage / Path(name).name
         source.write_bytes(data)
         _run("ntfscp", "-f", "-q", image, source, Path(name).name)
+    for name, data in NTFS_STREAMS.items():
+        path, stream = name.split(":")
+        source = stage / stream
+        source.write_bytes(data)
+        _run("ntfscp", "-f", "-q", "-N", stream, image, source, Path(path).name)
     return image
 
 
@@ -211,6 +221,7 @@ def build_disk_images(folder: Path) -> DiskImages:
         "-C", "CASE-7", "-D", "suspect laptop", "-e", "Examiner X", "-E", "EV-1",
         "-N", "generated", raw,
     )  # fmt: skip
+    _run("ewfacquire", "-u", "-q", "-t", folder / "deflate", "-c", "deflate:fast", raw)
     data = raw.read_bytes()
     chunk = 8 << 20
     for index in range(0, len(data), chunk):
@@ -230,6 +241,7 @@ def build_disk_images(folder: Path) -> DiskImages:
         ntfs,
         raw,
         folder / "disk.E01",
+        folder / "deflate.E01",
         folder / "split.001",
         converted["qcow2"],
         converted["vmdk"],

@@ -38,14 +38,15 @@ def _scan(
 
 
 def _files(contents: dict[SourceRef, bytes], state: str | None = None) -> dict[str, bytes]:
-    """``partition name + path`` -> content, for file-system files in ``state``."""
+    """``partition name + path[:stream]`` -> content, for file-system files in ``state``."""
     found: dict[str, bytes] = {}
     for ref, data in contents.items():
         last = ref.layers[-1]
         if last.kind != "fs" or last.attr("state") != state:
             continue
         partitions = [layer.path for layer in ref.layers if layer.kind == "partition"]
-        found["/".join(partitions) + last.path] = data
+        stream = last.attr("stream")
+        found["/".join(partitions) + last.path + (f":{stream}" if stream else "")] = data
     return found
 
 
@@ -60,7 +61,7 @@ def test_an_e01_of_a_multi_partition_disk_gives_every_file_with_provenance(
     files = _files(contents)
     expected = {f"p1{k}": v for k, v in built.FAT_FILES.items()}
     expected |= {f"p2{k}": v for k, v in built.EXT_FILES.items()}
-    expected |= {f"p3{k}": v for k, v in built.NTFS_FILES.items()}
+    expected |= {f"p3{k}": v for k, v in (built.NTFS_FILES | built.NTFS_STREAMS).items()}
     expected["p1/docs/bundle.zip"] = files["p1/docs/bundle.zip"]
     assert files == expected
     assert [p for p in problems if p.kind != ProblemKind.ENCRYPTED] == []
@@ -84,11 +85,11 @@ def test_an_e01_of_a_multi_partition_disk_gives_every_file_with_provenance(
     assert facts[0].format == "EWF" and facts[0].segments == 9
 
 
-@pytest.mark.parametrize("name", ["raw", "split", "e01"])
+@pytest.mark.parametrize("name", ["raw", "split", "e01", "e01_deflate"])
 def test_raw_split_raw_and_e01_read_the_same_files(disk_images: DiskImages, name: str) -> None:
     contents, _, _ = _scan(getattr(disk_images, name))
     assert sorted(_files(contents).values()) == sorted(_files(_scan(disk_images.raw)[0]).values())
-    assert len(_files(contents)) == 7
+    assert len(_files(contents)) == 8
 
 
 @pytest.mark.parametrize("name", ["qcow2", "vmdk", "vhd", "vhdx"])
@@ -249,6 +250,16 @@ def test_a_luks_volume_opened_with_its_password_gives_its_files(luks_disk: Path)
     ]
 
 
+def test_a_password_given_to_one_scan_opens_nothing_for_the_next(luks_disk: Path) -> None:
+    """dfVFS keeps credentials and open volumes per process: a scan that opened the volume
+    must not leave it open to a later scan of the same image without the password."""
+    opened = DiskOptions(carve=True, credentials=(("password", built.LUKS_PASSWORD),))
+    assert _files(_scan(luks_disk, opened)[0])
+    contents, problems, _ = _scan(luks_disk, DiskOptions(carve=True))
+    assert _files(contents) == {}
+    assert [p.kind for p in problems] == [ProblemKind.ENCRYPTED]
+
+
 def test_a_wrong_password_leaves_the_luks_volume_reported_not_read(luks_disk: Path) -> None:
     wrong = DiskOptions(carve=False, credentials=(("password", "not the password"),))
     contents, problems, _ = _scan(luks_disk, wrong)
@@ -256,3 +267,15 @@ def test_a_wrong_password_leaves_the_luks_volume_reported_not_read(luks_disk: Pa
     (problem,) = problems
     assert problem.kind is ProblemKind.ENCRYPTED
     assert "the credentials given do not open it" in problem.message
+
+
+def test_an_ntfs_alternate_data_stream_is_its_own_item(disk_images: DiskImages) -> None:
+    contents, _, _ = _scan(disk_images.ntfs)
+    ((name, data),) = built.NTFS_STREAMS.items()
+    path, stream = name.split(":")
+    refs = [ref for ref in contents if ref.layers[-1].path == path]
+    assert sorted(ref.layers[-1].attr("stream") or "" for ref in refs) == ["", stream]
+    hidden = next(ref for ref in refs if ref.layers[-1].attr("stream") == stream)
+    assert contents[hidden] == data
+    # The stream and the file's unnamed data are one MFT entry.
+    assert len({ref.layers[-1].attr("inode") for ref in refs}) == 1

@@ -14,6 +14,7 @@ claims is carved (``carving``), as is any volume whose file system cannot be rea
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from interlink.sources.base import DiskOptions, Entry, FactsSink
 from interlink.sources.carving import carve
 from interlink.sources.disk_facts import image_facts
 from interlink.sources.disk_streams import ReadAt, open_reader, vfs_read_at
+from interlink.sources.disk_times import as_datetime, iso, times
 from interlink.sources.disk_tsk import TskFile, TskWalk, gaps, overlaps, walk
 
 _ENCRYPTED = {
@@ -42,13 +44,20 @@ _ENCRYPTED = {
 SECTOR = 512
 _VOLUME_LABEL = "(Volume Label Entry)"
 _INODE_FIELDS = ("mft_entry", "inode", "identifier")
-_TIMES = (
-    ("m", "modification_time"),
-    ("a", "access_time"),
-    ("c", "change_time"),
-    ("b", "creation_time"),
-)
 _BACK_END_ERRORS = (errors.Error, OSError, RuntimeError, ValueError)
+#: dfVFS keeps the credentials it is given (``Resolver.key_chain``) and the volumes and file
+#: systems it opened (its resolver context's caches) for the whole process: a volume one scan
+#: unlocked would be open to the next scan of the image without its password. Both are
+#: emptied as an image's walk starts and ends, under this lock, which also covers setting
+#: credentials and unlocking with them.
+_BACK_END = threading.RLock()
+
+
+def _forget_credentials() -> None:
+    with _BACK_END:
+        resolver.Resolver.key_chain.Empty()
+        # The resolver context's caches hold the unlocked volumes (no public way to them).
+        resolver.Resolver._resolver_context.Empty()
 
 
 class DiskImageSource:
@@ -70,7 +79,15 @@ class DiskImageSource:
         self._location = ref.display()
 
     def entries(self) -> Iterator[Entry | Problem]:
-        """Every file of every readable volume, then problems (see the class docstring)."""
+        """Every file of every readable volume, then problems (see the class docstring);
+        credentials given for this image, and volumes they unlocked, are forgotten after."""
+        _forget_credentials()
+        try:
+            yield from self._entries()
+        finally:
+            _forget_credentials()
+
+    def _entries(self) -> Iterator[Entry | Problem]:
         os_spec = path_spec_factory.Factory.NewPathSpec(
             definitions.TYPE_INDICATOR_OS, location=str(self._path)
         )
@@ -160,13 +177,14 @@ class DiskImageSource:
         self, spec: Any, ref: SourceRef, offset: int, size: int
     ) -> Iterator[Entry | Problem]:
         kind = _ENCRYPTED[spec.type_indicator]
-        for credential, value in self._options.credentials:
-            resolver.Resolver.key_chain.SetCredential(spec, credential, value)
-        try:
-            entry = resolver.Resolver.OpenFileEntry(spec)
-            unlocked = entry is not None and (not entry.IsLocked() or entry.Unlock())
-        except _BACK_END_ERRORS:
-            unlocked = False
+        with _BACK_END:
+            for credential, value in self._options.credentials:
+                resolver.Resolver.key_chain.SetCredential(spec, credential, value)
+            try:
+                entry = resolver.Resolver.OpenFileEntry(spec)
+                unlocked = entry is not None and (not entry.IsLocked() or entry.Unlock())
+            except _BACK_END_ERRORS:
+                unlocked = False
         if not unlocked:
             yield Problem(
                 ref,
@@ -264,9 +282,10 @@ def _locked(sub: Any, credentials: tuple[tuple[str, str], ...]) -> bool:
     try:
         if not sub.IsLocked():
             return False
-        for credential, value in credentials:
-            resolver.Resolver.key_chain.SetCredential(sub.path_spec, credential, value)
-        return not sub.Unlock()
+        with _BACK_END:
+            for credential, value in credentials:
+                resolver.Resolver.key_chain.SetCredential(sub.path_spec, credential, value)
+            return not sub.Unlock()
     except _BACK_END_ERRORS:
         return True
 
@@ -358,7 +377,7 @@ def _allocated(
 
 
 def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Entry | Problem]:
-    attrs = {"fs": fs_name, **_times(item)}
+    attrs = {"fs": fs_name, **times(item)}
     for field in _INODE_FIELDS:
         value = getattr(item.path_spec, field, None)
         if value is not None:
@@ -378,7 +397,7 @@ def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Ent
             ref=child,
             size=size,
             open=_opener(item, stream, size, child.display()),
-            modified=_datetime(modified),
+            modified=as_datetime(modified),
         )
 
 
@@ -406,7 +425,7 @@ def _deleted(
             "state": "deleted",
             "overwritten": overwritten,
         }
-        attrs |= {key: _iso(value) for key, value in item.times.items() if value}
+        attrs |= {key: iso(value) for key, value in item.times.items() if value}
         child = ref.child("fs", item.path, **attrs)
         if item.reused:
             yield Problem(
@@ -443,30 +462,3 @@ def _tsk_opener(fs_info: Any, item: TskFile, location: str) -> Callable[[], io.B
         return open_reader(read_at, item.size, location)  # type: ignore[return-value]
 
     return open_stream
-
-
-def _times(item: Any) -> dict[str, str]:
-    times: dict[str, str] = {}
-    for key, attribute in _TIMES:
-        try:
-            value = getattr(item, attribute)
-        except _BACK_END_ERRORS:
-            continue
-        text = value.CopyToDateTimeStringISO8601() if value is not None else None
-        if text:
-            times[key] = text
-    return times
-
-
-def _datetime(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        seconds = value.CopyToPosixTimestamp()
-    except _BACK_END_ERRORS:
-        return None
-    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
-
-
-def _iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).isoformat()

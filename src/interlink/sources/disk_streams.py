@@ -15,6 +15,10 @@ from interlink.domain.errors import EvidenceReadError
 
 #: Reads ``size`` bytes at ``offset``; raises ``OSError`` (or a back-end error) on failure.
 ReadAt = Callable[[int, int], bytes]
+#: The largest single read when a stream is read whole.
+_WHOLE = 16 << 20
+#: What a stream reads from its back-end at least (two chunks of an E01).
+_BUFFER = 64 << 10
 
 
 class RandomAccessReader(io.RawIOBase):
@@ -51,6 +55,17 @@ class RandomAccessReader(io.RawIOBase):
         self._position += len(data)
         return len(data)
 
+    def readall(self) -> bytes:
+        # ``read()`` of the whole stream: in pieces of ``_WHOLE`` bytes, not the 8 KB that
+        # ``RawIOBase.readall`` asks for (each a call through every back-end: file system,
+        # EWF, image file), which made an E01's files cost twice what a folder's do.
+        pieces = []
+        while self._position < self._size:
+            wanted = min(_WHOLE, self._size - self._position)
+            pieces.append(read_checked(self._read_at, self._position, wanted, self._location))
+            self._position += wanted
+        return b"".join(pieces)
+
 
 def read_checked(read_at: ReadAt, offset: int, size: int, location: str) -> bytes:
     """``read_at(offset, size)``, every failure an ``EvidenceReadError`` naming the offset."""
@@ -81,5 +96,10 @@ def vfs_read_at(file_object: Any) -> ReadAt:
 
 
 def open_reader(read_at: ReadAt, size: int, location: str) -> BinaryIO:
-    """A buffered read-only stream over ``read_at``."""
-    return io.BufferedReader(RandomAccessReader(read_at, size, location), buffer_size=1 << 20)
+    """A buffered read-only stream over ``read_at``.
+
+    The buffer is what a small read costs: the scan sniffs every file's first bytes before it
+    reads the file, and a 1 MB buffer read most files whole just for that. Larger reads, and
+    ``read()`` of the whole stream, go to the back-end in one call.
+    """
+    return io.BufferedReader(RandomAccessReader(read_at, size, location), buffer_size=_BUFFER)
