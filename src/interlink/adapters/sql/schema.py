@@ -23,7 +23,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
-    text,
 )
 
 metadata = MetaData(
@@ -34,10 +33,6 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-
-#: ORB values (``signals.orb``, ~2.3 KB of text) are left out of the signals' value indexes.
-_ORB = text("type = 'orb'")
-_NOT_ORB = text("type <> 'orb'")
 
 #: 64-bit integer keys that SQLite still treats as its auto-incrementing rowid.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -113,30 +108,28 @@ media_signals = Table(
     Column("quality", Integer, nullable=True),
     # The PDQ dihedral variants of this value, when it is a PDQ of an image we hashed.
     Column("variants", JSON, nullable=True),
-    # An ORB value (~2.3 KB) is in no value index (migration 0022): one a media, found by row.
+    # An ORB value (~2.3 KB of text) is in no value index: the two value indexes are partial
+    # (``WHERE type <> 'orb'``) and ``uq_media_signals_orb`` keeps one ORB value a media
+    # (``WHERE type = 'orb'``). The predicates live in migration 0022, which makes the tables
+    # (nothing makes them from this module): declared here, ``postgresql_where`` would load the
+    # PostgreSQL dialect in every command, SQLite's included.
     Index(
         "uq_media_signals_sha256",
         "sha256",
         "type",
         "value",
         unique=True,
-        sqlite_where=_NOT_ORB,
-        postgresql_where=_NOT_ORB,
     ),
     Index(
         "uq_media_signals_orb",
         "type",
         "sha256",
         unique=True,
-        sqlite_where=_ORB,
-        postgresql_where=_ORB,
     ),
     Index(
         "ix_media_signals_type_value",
         "type",
         "value",
-        sqlite_where=_NOT_ORB,
-        postgresql_where=_NOT_ORB,
     ),
 )
 
@@ -287,6 +280,7 @@ list_changes = Table(
     Index("ix_list_changes_list_generation", "list_id", "generation"),
 )
 
+#: ``ix_entry_signals_type_value`` leaves ORB values out too (``WHERE type <> 'orb'``, 0022).
 entry_signals = Table(
     "entry_signals",
     metadata,
@@ -300,8 +294,6 @@ entry_signals = Table(
         "ix_entry_signals_type_value",
         "type",
         "value",
-        sqlite_where=_NOT_ORB,
-        postgresql_where=_NOT_ORB,
     ),
     Index("ix_entry_signals_entry_id", "entry_id"),
 )
