@@ -39,7 +39,7 @@ def test_processes_share_one_limit(tmp_path: Path) -> None:
 def test_threads_of_one_process_share_one_limit(tmp_path: Path) -> None:
     path = tmp_path / "b"
     counts: list[int] = []
-    threads = [threading.Thread(target=lambda: counts.append(_taken(path, 30))) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: counts.append(_taken(path, 60))) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -65,10 +65,12 @@ class RateLimiter:
 
     def hit(self, key: str) -> None:
         """Take one token for ``key``; ``RateLimitedError`` if its bucket is empty."""
-        now = self._clock()
         short: list[float] = []  # the tokens left when there was not one to take
 
         def take(bucket: tuple[float, float] | None) -> tuple[float, float]:
+            # The time is read under the bucket's lock: read before it, a caller that waited
+            # would see the bucket written after its time, and take it for a new one.
+            now = self._clock()
             if bucket is None or bucket[1] > now:  # never seen, or a clock from before a reboot
                 tokens = self._burst
             else:

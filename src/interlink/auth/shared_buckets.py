@@ -25,6 +25,17 @@ SLOTS = 65_536
 _SLOT = struct.Struct("<dd")
 
 
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_LOCK = threading.Lock()
+
+
+def _process_lock(path: Path) -> threading.Lock:
+    """The one lock of this process for the buckets in ``path``, however many mappings of it
+    the process holds (POSIX record locks do not keep its threads apart)."""
+    with _LOCKS_LOCK:
+        return _LOCKS.setdefault(str(path.resolve()), threading.Lock())
+
+
 class SharedBuckets:
     """Buckets in ``path`` (created, sized and mapped here; zeroed slots are new buckets)."""
 
@@ -40,7 +51,7 @@ class SharedBuckets:
         except OSError:
             os.close(self._fd)
             raise
-        self._lock = threading.Lock()
+        self._lock = _process_lock(path)
 
     def _slot(self, key: str) -> int:
         digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
