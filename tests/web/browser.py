@@ -9,7 +9,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,7 +17,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.remote.webelement import WebElement
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -91,3 +93,20 @@ def chromium(profile: Path) -> Iterator[webdriver.Chrome]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def gone(element: WebElement) -> Callable[[object], bool]:
+    """A wait's condition: ``element`` has left the page (a new page has replaced it).
+
+    Like Selenium's ``staleness_of``, but Chromium, asked about an element while the page it
+    was on is being replaced, may answer "Node with given id does not belong to the document"
+    (an unknown error) rather than a stale element: that too means it is gone."""
+
+    def _gone(_: object) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # StaleElementReferenceException among them
+            return True
+        return False
+
+    return _gone

@@ -23,7 +23,7 @@ from interlink.domain.cases import Identifier, IdentifierKind
 from interlink.domain.principal import Role
 from interlink.services import accounts, casefile
 from tests.api.node import CASES, Node, build_node, operator
-from tests.web.browser import chromium, require_browser, serving
+from tests.web.browser import chromium, gone, require_browser, serving
 
 PASSWORD = "correct horse battery staple"
 
@@ -99,7 +99,7 @@ def test_a_wrong_code_is_refused_and_the_right_one_logs_in(site: Site) -> None:
     site.driver.find_element(By.ID, "code").send_keys("000000")
     button = site.driver.find_element(By.ID, "login")
     button.click()
-    site.wait().until(ec.staleness_of(button))  # the answer's page, not the form sent
+    site.wait().until(gone(button))  # the answer's page, not the form sent
     assert "Log in" in site.driver.find_element(By.TAG_NAME, "h1").text
     assert site.driver.find_element(By.CSS_SELECTOR, ".error").text
     site.login("alpha-lead")

@@ -21,7 +21,7 @@ from interlink.domain.principal import Role
 from interlink.services import accounts, victims
 from interlink.services.cases import acting_agency
 from tests.api.node import CASES, OPERATIONS, PLANTED_NETWORKS, build_node, operator
-from tests.web.browser import chromium, require_browser, serving
+from tests.web.browser import chromium, gone, require_browser, serving
 from tests.web.test_browser import PASSWORD, Site
 
 
@@ -167,4 +167,4 @@ def _reloaded(site: Site, element: WebElement) -> None:
     """Wait until the page that held ``element`` is gone. Caught mid-reload, Chromium answers
     "node does not belong to the document" (a plain WebDriverException): ask again."""
     wait = WebDriverWait(site.driver, 30, ignored_exceptions=(WebDriverException,))
-    wait.until(ec.staleness_of(element))
+    wait.until(gone(element))

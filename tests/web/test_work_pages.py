@@ -22,7 +22,7 @@ from interlink.domain.principal import Role
 from interlink.linking.deconfliction import Disclosure, TriggerKind
 from interlink.services import accounts, casefile, grading, watch_access, watches
 from tests.api.node import CASES, build_node, operator
-from tests.web.browser import chromium, require_browser, serving
+from tests.web.browser import chromium, gone, require_browser, serving
 from tests.web.test_browser import PASSWORD, Site
 
 SHARED = "shared-contact@example.org"
@@ -113,7 +113,7 @@ def test_a_category_is_voted_from_the_review_queue(site: Site) -> None:
     Select(focused).select_by_value("projectvic-us:2")
     button = site.driver.find_element(By.CSS_SELECTOR, f"{item} .vote-button")
     button.click()
-    _until(site).until(ec.staleness_of(button))  # voted: the queue reloads
+    _until(site).until(gone(button))  # voted: the queue reloads
     label = _until(site).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, f"{item} form.vote label"))
     )
@@ -230,7 +230,7 @@ def test_a_list_is_imported_compared_and_disabled(site: Site, tmp_path: Path) ->
     site.driver.find_element(By.ID, "list-name").send_keys("partner")
     form = site.driver.find_element(By.ID, "import-list")
     site.driver.find_element(By.ID, "import").click()
-    _until(site).until(ec.staleness_of(form))  # imported: the page reloads
+    _until(site).until(gone(form))  # imported: the page reloads
     site.go("/lists/partner")
     assert len(site.driver.find_elements(By.CSS_SELECTOR, "#versions tr[data-generation]")) == 2
     site.driver.find_element(By.ID, "all-versions").click()
