@@ -73,6 +73,74 @@ def _fields(
     }
 
 
+def _chained(
+    prev_hash: str, batch: Sequence[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows of ``batch`` (field dicts) chained after ``prev_hash``, in order, and their
+    hashes."""
+    rows: list[dict[str, Any]] = []
+    digests: list[str] = []
+    for each in batch:
+        at = datetime.now(UTC)
+        # Store exactly what was hashed: a JSON round trip normalises tuples, keys, types.
+        fields = json.loads(json.dumps(each, default=str))
+        digest = _digest(prev_hash, at, fields)
+        rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
+        digests.append(digest)
+        prev_hash = digest
+    return rows, digests
+
+
+_PG_HEAD = "SELECT hash, count FROM audit_head WHERE id = 1 FOR UPDATE"
+_PG_NEW_HEAD = "INSERT INTO audit_head (id, hash, count) VALUES (1, %s, 0)"
+_PG_INSERT = (
+    "INSERT INTO audit_log (at, actor, action, object_type, object_id, before, after,"
+    " prev_hash, hash) VALUES (%(at)s, %(actor)s, %(action)s, %(object_type)s, %(object_id)s,"
+    " %(before)s, %(after)s, %(prev_hash)s, %(hash)s)"
+)
+_PG_MOVE_HEAD = "UPDATE audit_head SET hash = %s, count = %s WHERE id = 1"
+#: psycopg's ``TransactionStatus.IDLE``.
+_IDLE = 0
+
+
+def _append_pipelined(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]:
+    """``_append_rows`` and its commit on PostgreSQL in two round trips instead of five, on
+    psycopg's connection ``driver`` in pipeline mode: the transaction's start and the locked
+    read of the head go in one, the records, the head's move and the commit in the other. The
+    head's row lock is held for one round trip and the hashing (was three round trips), and
+    the writer waits for its interpreter lock twice instead of five times. The transaction is
+    begun and committed by statements in the pipeline (psycopg's own would each add a round
+    trip), so the connection is in autocommit mode meanwhile."""
+    from psycopg.types.json import Json
+
+    driver.autocommit = True
+    try:
+        with driver.pipeline(), driver.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(_PG_HEAD)
+            head = cursor.fetchone()
+            if head is None:
+                cursor.execute(_PG_NEW_HEAD, (GENESIS,))
+                prev_hash, count = GENESIS, 0
+            else:
+                prev_hash, count = str(head[0]), int(head[1])
+            rows, digests = _chained(prev_hash, batch)
+            if rows:
+                for row in rows:  # stored as the JSON column stores them (None as JSON null)
+                    row["before"], row["after"] = Json(row["before"]), Json(row["after"])
+                cursor.executemany(_PG_INSERT, rows)
+                cursor.execute(_PG_MOVE_HEAD, (digests[-1], count + len(rows)))
+            cursor.execute("COMMIT")
+    except BaseException:
+        if not driver.closed and driver.info.transaction_status != _IDLE:
+            driver.execute("ROLLBACK")
+        raise
+    finally:
+        if not driver.closed:
+            driver.autocommit = False
+    return digests
+
+
 def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -116,8 +184,11 @@ class AuditLog:
         )
 
     def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[str]:
-        with self._engine.begin() as connection:
-            return self._append_rows(connection, batch)
+        with self._engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                return _append_pipelined(connection.connection.driver_connection, batch)
+            with connection.begin():
+                return self._append_rows(connection, batch)
 
     def _append_rows(self, connection: Connection, batch: Sequence[dict[str, Any]]) -> list[str]:
         """Chain ``batch`` (field dicts) after the head, in order, under one lock of the head."""
@@ -127,17 +198,9 @@ class AuditLog:
             prev_hash, count = GENESIS, 0
         else:
             prev_hash, count = str(head[0]), int(head[1])
-        rows: list[dict[str, Any]] = []
-        digests: list[str] = []
-        for each in batch:
-            at = datetime.now(UTC)
-            # Store exactly what was hashed: a JSON round trip normalises tuples, keys, types.
-            fields = json.loads(json.dumps(each, default=str))
-            digest = _digest(prev_hash, at, fields)
-            rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
-            digests.append(digest)
-            prev_hash = digest
+        rows, digests = _chained(prev_hash, batch)
         if rows:
+            prev_hash = digests[-1]
             connection.execute(audit_log.insert(), rows)
             connection.execute(
                 update(audit_head)
