@@ -1,15 +1,19 @@
 """How ``interlink serve`` sets up a worker from the environment: the node's rate limits shared
-with the other workers, and its lookup indexes opened in the background as it starts, so its
-first lookups answer from memory."""
+with the other workers, its lookup indexes opened in the background as it starts, so its
+first lookups answer from memory, a short interpreter switch interval, and uvicorn's access
+log off unless asked for."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from interlink.adapters.sql.store import SqlStore
+from interlink.api import server
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.api.server import app_from_environment, open_lookup_indexes
@@ -54,3 +58,33 @@ def test_a_starting_worker_opens_the_lookup_indexes_in_the_background(tmp_path: 
         assert [held.state.name for held in lookups.current(store)] == ["known"]
     finally:
         store.close()
+
+
+def test_a_worker_hands_the_interpreter_lock_over_sooner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its event loop, the audit writer and the heavy requests' threads share the lock: a
+    thread back from the database waits at most the switch interval for it."""
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    SqlStore.open(url).close()
+    monkeypatch.setenv("INTERLINK_DB", url)
+    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path))
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        app_from_environment()
+        assert sys.getswitchinterval() == pytest.approx(server.SWITCH_INTERVAL_SECONDS)
+        assert server.SWITCH_INTERVAL_SECONDS < 0.005
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_uvicorn_logs_no_line_per_request_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    options: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: options.append(kwargs))
+    server.run("127.0.0.1", 8800, 2)
+    server.run("127.0.0.1", 8800, 2, access_log=True)
+    assert [each["access_log"] for each in options] == [False, True]
+    assert options[0]["workers"] == 2 and options[0]["host"] == "127.0.0.1"

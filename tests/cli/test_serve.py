@@ -1,5 +1,5 @@
 """``interlink serve`` runs the API under uvicorn on 127.0.0.1: health, readiness, a token
-call, and no token in the server's log."""
+call, and no token in the server's access log (which is off unless asked for)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from interlink.adapters.sql.store import SqlStore
 from interlink.domain.principal import Role
 from interlink.services import accounts, authentication
 from tests.api.node import operator
+from tests.cli.test_app import run
 
 
 def _free_port() -> int:
@@ -54,6 +55,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--access-log",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -83,3 +85,21 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
             server.wait(timeout=30)
     text = log.read_text()
     assert "GET /api/v1/auth/me" in text and secret not in text
+
+
+def test_the_access_log_is_off_unless_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("INTERLINK_DB", "INTERLINK_HOME", "INTERLINK_FEDERATION_INTERVAL"):
+        monkeypatch.setenv(name, "")  # restored afterwards: ``serve`` sets them for its workers
+    monkeypatch.setenv("INTERLINK_ACTOR", "tester")
+    asked: list[bool] = []
+
+    def served(host: str, port: int, workers: int, *, access_log: bool) -> None:
+        asked.append(access_log)
+
+    monkeypatch.setattr("interlink.api.server.run", served)
+    db = f"sqlite:///{tmp_path / 'node.db'}"
+    assert run(["--db", db, "serve"], capsys)[0] == 0
+    assert run(["--db", db, "serve", "--access-log"], capsys)[0] == 0
+    assert asked == [False, True]

@@ -23,6 +23,14 @@ def serve(
             help="Send the session cookie over plain HTTP (only behind a local TLS proxy).",
         ),
     ] = False,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log",
+            help="Log a line per request (method, path, status; off by default: the audit "
+            "log records every authenticated access).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the REST API (/api/v1, OpenAPI at /api/v1/openapi.json, /healthz, /readyz)."""
     import os
@@ -40,4 +48,4 @@ def serve(
     os.environ.setdefault("INTERLINK_FEDERATION_INTERVAL", "60")  # periodic pulls from peers
     if insecure_cookies:
         os.environ["INTERLINK_INSECURE_COOKIES"] = "1"
-    run(host, port, workers)
+    run(host, port, workers, access_log=access_log)
