@@ -1,7 +1,7 @@
 """How ``interlink serve`` sets up a worker from the environment: the node's rate limits shared
 with the other workers, its lookup indexes opened in the background as it starts, so its
-first lookups answer from memory, the audit chain's head shared with the other workers, a
-short interpreter switch interval, and uvicorn's access log off unless asked for."""
+first lookups answer from memory, a short interpreter switch interval, and uvicorn's access
+log off unless asked for."""
 
 from __future__ import annotations
 
@@ -77,18 +77,6 @@ def test_a_worker_hands_the_interpreter_lock_over_sooner(
         assert server.SWITCH_INTERVAL_SECONDS < 0.005
     finally:
         sys.setswitchinterval(before)
-
-
-def test_a_worker_shares_the_audit_head_with_the_other_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 'node.db'}"
-    SqlStore.open(url).close()
-    monkeypatch.setenv("INTERLINK_DB", url)
-    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path))
-    assert not (tmp_path / "run" / "audit.head").exists()
-    app_from_environment()
-    assert (tmp_path / "run" / "audit.head").is_file()
 
 
 def test_uvicorn_logs_no_line_per_request_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

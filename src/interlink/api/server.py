@@ -72,10 +72,7 @@ def app_from_environment() -> FastAPI:
     engine = make_engine(
         settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False
     )
-    store = SqlStore(engine, secret_box(settings))
-    # The node's server processes share the audit chain's head: a batch takes one round trip.
-    store.audit.share_head(settings.home / "run" / "audit.head")
-    app = create_app(settings, store=store, options=options)
+    app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     timing.install(app)
     app.router.on_startup.append(lambda: open_lookup_indexes(app))
