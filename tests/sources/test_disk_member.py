@@ -7,6 +7,7 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,26 @@ def test_a_member_that_cannot_be_opened_is_an_evidence_read_error(
     with pytest.raises(EvidenceReadError) as raised:
         open_member(ImageMember(gone, "", first.size, first.member.location))
     assert raised.value.kind == "unreadable" and raised.value.location == first.member.location
+
+
+def test_members_read_from_several_threads_at_once_give_their_own_bytes(
+    disk_images: DiskImages,
+) -> None:
+    """One process's threads share its open file systems (a Dask worker may run tasks so)."""
+    shared = [item for item in _entries(disk_images.e01_deflate) if item.member is not None]
+    expected = []
+    for item in shared:
+        with item.open() as stream:
+            expected.append(stream.read())
+
+    def read(member: ImageMember | None) -> list[bytes]:
+        assert member is not None
+        out = []
+        for _ in range(5):
+            with open_member(member) as stream:
+                out.append(stream.read())
+        return out
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(read, [item.member for item in shared] * 4))
+    assert got == [[data] * 5 for data in expected * 4]

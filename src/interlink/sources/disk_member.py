@@ -15,6 +15,8 @@ starts and ends, so a scan in one process keeps nothing open after it).
 
 from __future__ import annotations
 
+import io
+import threading
 from collections import OrderedDict
 from typing import Any, BinaryIO
 
@@ -24,7 +26,7 @@ from dfvfs.serializer.json_serializer import JsonPathSpecSerializer
 
 from interlink.domain.errors import EvidenceReadError
 from interlink.sources.base import ImageMember
-from interlink.sources.disk_streams import open_reader, vfs_read_at
+from interlink.sources.disk_streams import ReadAt, open_reader
 
 #: Layers a worker may open by itself: images, volume systems, file systems. Encrypted volumes
 #: (BitLocker, LUKS, FileVault, APFS whose volumes may be locked) and anything else are read
@@ -55,6 +57,10 @@ _BACK_END_ERRORS = (errors.Error, OSError, RuntimeError, ValueError, MemoryError
 #: How many file systems a process keeps open (a scan reads one at a time).
 _KEPT = 4
 _kept: OrderedDict[str, Any] = OrderedDict()
+#: dfVFS's resolver and the back-ends under a file system (a seek, then a read, on the image's
+#: file object) are not safe across threads: one thread at a time opens or reads (a process
+#: whose tasks run in threads, such as a Dask worker with several, would interleave them).
+_LOCK = threading.Lock()
 
 
 def member(path_spec: Any, stream: str, size: int, location: str) -> ImageMember | None:
@@ -73,16 +79,26 @@ def open_member(item: ImageMember) -> BinaryIO:
     """A read-only stream of ``item``'s content; ``EvidenceReadError`` if it cannot be opened
     (reading it raises the same on damaged evidence, as the coordinator's streams do)."""
     try:
-        spec = JsonPathSpecSerializer.ReadSerialized(item.spec)
-        entry = _file_system(spec).GetFileEntryByPathSpec(spec)
-        if entry is None:
-            raise OSError("no such file in the image")
-        file_object = entry.GetFileObject(data_stream_name=item.stream)
-        if file_object is None:
-            raise OSError(f"no data stream {item.stream!r}")
+        with _LOCK:
+            spec = JsonPathSpecSerializer.ReadSerialized(item.spec)
+            entry = _file_system(spec).GetFileEntryByPathSpec(spec)
+            if entry is None:
+                raise OSError("no such file in the image")
+            file_object = entry.GetFileObject(data_stream_name=item.stream)
+            if file_object is None:
+                raise OSError(f"no data stream {item.stream!r}")
     except _BACK_END_ERRORS as exc:
         raise EvidenceReadError(item.location, "unreadable", f"cannot open: {exc}") from exc
-    return open_reader(vfs_read_at(file_object), item.size, item.location)
+    return open_reader(_locked_read_at(file_object), item.size, item.location)
+
+
+def _locked_read_at(file_object: Any) -> ReadAt:
+    def read_at(offset: int, size: int) -> bytes:
+        with _LOCK:
+            file_object.seek(offset, io.SEEK_SET)
+            return bytes(file_object.read(size))
+
+    return read_at
 
 
 def _file_system(spec: Any) -> Any:
@@ -101,4 +117,5 @@ def _file_system(spec: Any) -> Any:
 
 def forget() -> None:
     """Let go of the file systems kept open."""
-    _kept.clear()
+    with _LOCK:
+        _kept.clear()
