@@ -70,3 +70,24 @@ def test_a_resumed_image_scan_adds_nothing_twice(store: SqlStore, disk_images: D
     again = scan_exhibit(store, disk_images.raw, case="C1", options=options)
     assert again.ingested == 0
     assert len(_refs(store)) == first.ingested
+
+
+def test_workers_that_read_the_image_themselves_record_what_one_process_does(
+    disk_images: DiskImages, tmp_path: Path
+) -> None:
+    """Worker processes open the image's files from their ``ImageMember``; the sightings
+    (refs and SHA-256), problems and counts are those of a scan that reads everything here."""
+    found = []
+    for workers in (0, 2):
+        opened = SqlStore.open(f"sqlite:///{tmp_path / f'{workers}.db'}")
+        try:
+            options = ScanOptions(workers=workers, inline_below=0)
+            result = scan_exhibit(opened, disk_images.e01_deflate, case="C1", options=options)
+            found.append((_refs(opened), result.ingested, result.summary.to_json()))
+        finally:
+            opened.close()
+    inline, pooled = found
+    assert pooled == inline
+    files = built.FAT_FILES | built.EXT_FILES | built.NTFS_FILES | built.NTFS_STREAMS
+    shared = {sha for ref, sha in pooled[0].items() if ref.layers[-1].kind == "fs"}
+    assert {hashlib.sha256(data).hexdigest() for data in files.values()} <= shared

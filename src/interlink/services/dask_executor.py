@@ -6,9 +6,10 @@ the items are gathered into batches (one Dask task runs a batch, amortising the 
 per-task cost), at most ``2 * slots`` batches are on the cluster at once, and a collector thread
 takes finished batches from ``distributed.as_completed`` and resolves the items' futures.
 
-Workers open plain files by the path the coordinator enumerated (the evidence must be mounted at
-the same path on every worker, read-only); items the coordinator spooled to its own temporary
-folder (large archive members) are sent as bytes, like small members. A worker that dies takes
+Workers open plain files, and the files of disk images (``sources.disk_member``), by the path
+the coordinator enumerated (the evidence must be mounted at the same path on every worker,
+read-only); items the coordinator spooled to its own temporary folder (large archive members)
+are sent as bytes, like small members. A worker that dies takes
 its tasks with it: the scheduler runs them again on another worker. The items of a batch the
 scheduler gives up on (``KilledWorker``: it killed ``allowed-failures`` workers) become suspects,
 run one at a time in a task of their own; one that kills its worker twice so becomes a failed

@@ -1,5 +1,6 @@
 """The scan's pipeline: every entry of the exhibit, skipped when already recorded, else
-handed to the workers (by path, as bytes, or spooled to a temporary file)."""
+handed to the workers (by path, as a file of a disk image, as bytes, or spooled to a temporary
+file)."""
 
 from __future__ import annotations
 
@@ -67,13 +68,16 @@ def run_pipeline(
 def work_item(
     pending: Pending, spool: Path, options: ScanOptions, writer: BatchWriter
 ) -> WorkItem | None:
-    """The work item of an entry: its path (a plain file, which the worker opens), its bytes
-    (an archive member up to ``limits.spool_bytes``) or its copy spooled under ``spool``;
-    ``None`` (and a problem) when it cannot be read."""
+    """The work item of an entry: its path (a plain file, which the worker opens), where it is
+    in a disk image (which the worker opens too), its bytes (an archive member up to
+    ``limits.spool_bytes``) or its copy spooled under ``spool``; ``None`` (and a problem) when
+    it cannot be read."""
     entry = pending.entry
     base = WorkItem(pending.seq, entry.ref, options=options.analysis)
     if entry.local_path is not None:
         return replace(base, path=str(entry.local_path))
+    if entry.member is not None:
+        return replace(base, member=entry.member)
     try:
         with entry.open() as stream:
             if entry.size <= options.limits.spool_bytes:

@@ -1,7 +1,8 @@
 """The unit of work a scan hands to a worker process, and the function that does it.
 
 Workers open plain files themselves (read-only) so the coordinating process does no reading for
-folder exhibits; archive members arrive as bytes or as a spooled temporary file.
+folder exhibits, and files inside disk images too where they can (``sources.disk_member``);
+archive members arrive as bytes or as a spooled temporary file.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from interlink.domain.errors import EvidenceReadError
 from interlink.domain.problems import ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.media.analyse import AnalysisOptions, FileAnalysis, analyse_stream
+from interlink.sources.base import ImageMember
 from interlink.sources.readonly import open_readonly
 
 
 @dataclass(frozen=True, slots=True)
 class WorkItem:
-    """One file to analyse: where it is in the exhibit, and a path to open read-only or its
-    bytes. ``spooled``: the path is the coordinator's temporary copy of an archive member (a
-    worker on another machine is sent its bytes instead)."""
+    """One file to analyse: where it is in the exhibit, and a path to open read-only, its
+    bytes, or the file of a disk image to open (``member``). ``spooled``: the path is the
+    coordinator's temporary copy of an archive member (a worker on another machine is sent its
+    bytes instead)."""
 
     key: int
     ref: SourceRef
@@ -31,6 +34,7 @@ class WorkItem:
     data: bytes | None = None
     options: AnalysisOptions = field(default_factory=AnalysisOptions)
     spooled: bool = False
+    member: ImageMember | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +73,18 @@ def run(item: WorkItem) -> WorkResult:
             def again() -> Path | BinaryIO:
                 return open_readonly(path)
 
+        elif item.member is not None:
+            # dfVFS loads only where an image is read (the fork server preloads it).
+            from interlink.sources.disk_member import open_member
+
+            member = item.member
+            stream = open_member(member)
+
+            def again() -> Path | BinaryIO:
+                return open_member(member)
+
         else:
-            raise ValueError("a work item needs a path or data")
+            raise ValueError("a work item needs a path, data or a member")
         with stream:
             analysis = analyse_stream(stream, item.ref, video_source=again, options=item.options)
     except OSError as exc:

@@ -29,7 +29,8 @@ class Entry:
     source is asked for its next item (``ClosedEntryError`` after that).
     ``local_path`` is set when the content is a plain file on disk (so another process may open
     it itself, with ``interlink.sources.readonly.open_readonly``); ``None`` for members of
-    archives.
+    archives. ``member`` is set for a file inside a disk image that another process on a
+    machine with the image at the same path may open itself (``sources.disk_member``).
     """
 
     ref: SourceRef
@@ -37,6 +38,19 @@ class Entry:
     open: Callable[[], BinaryIO]
     modified: datetime | None = None
     local_path: Path | None = None
+    member: ImageMember | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImageMember:
+    """A file inside a disk image as another process opens it (``disk_member.open_member``):
+    the dfVFS path specification of its file entry (JSON), its data stream (``""``: the
+    default one), its size, and the location its read errors name."""
+
+    spec: str
+    stream: str
+    size: int
+    location: str
 
 
 @dataclass(frozen=True, slots=True)

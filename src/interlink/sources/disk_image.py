@@ -31,6 +31,7 @@ from interlink.domain.provenance import SourceRef
 from interlink.sources.base import DiskOptions, Entry, FactsSink
 from interlink.sources.carving import carve
 from interlink.sources.disk_facts import image_facts
+from interlink.sources.disk_member import forget, member
 from interlink.sources.disk_streams import ReadAt, open_reader, vfs_read_at
 from interlink.sources.disk_times import as_datetime, iso, times
 from interlink.sources.disk_tsk import TskFile, TskWalk, gaps, overlaps, walk
@@ -58,6 +59,7 @@ def _forget_credentials() -> None:
         resolver.Resolver.key_chain.Empty()
         # The resolver context's caches hold the unlocked volumes (no public way to them).
         resolver.Resolver._resolver_context.Empty()
+        forget()  # and the file systems kept for reading the image's files
 
 
 class DiskImageSource:
@@ -393,11 +395,13 @@ def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Ent
             yield Problem(child, ProblemKind.UNREADABLE, f"cannot open: {exc}")
             continue
         modified = item.modification_time
+        location = child.display()
         yield Entry(
             ref=child,
             size=size,
-            open=_opener(item, stream, size, child.display()),
+            open=_opener(item, stream, size, location),
             modified=as_datetime(modified),
+            member=member(item.path_spec, stream, size, location),
         )
 
 
