@@ -381,6 +381,8 @@ def run(
             "levels": orb._LEVELS,
             "step": orb._SCALE_STEP,
             "fast": orb._FAST,
+            "candidates": orb._CANDIDATES,
+            "score": "fast" if orb._FAST_SCORE else "harris",
         },
         "orb": summarise(chosen, threshold),
         "pdq_anchor": pdq_recall(edited),
@@ -429,18 +431,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--candidates", action="store_true", help="also measure alternatives")
     parser.add_argument(
         "--settings",
-        metavar="FRAME,LEVELS,STEP,FAST",
-        help="measure other ORB settings (frame, pyramid levels and step, FAST threshold)",
+        metavar="FRAME,LEVELS,STEP,FAST[,CANDIDATES[,SCORE]]",
+        help="measure other ORB settings (frame, pyramid levels and step, FAST threshold,"
+        " candidates, and 'fast' or 'harris' for how candidates are ranked)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object only")
     args = parser.parse_args(argv)
     if args.settings:
         try:
-            frame, levels, step, fast = args.settings.split(",")
+            frame, levels, step, fast, *rest = args.settings.split(",")
             orb.FRAME, orb._LEVELS = int(frame), int(levels)
             orb._SCALE_STEP, orb._FAST = float(step), int(fast)
+            if rest:
+                orb._CANDIDATES = int(rest.pop(0))
+            if rest:
+                score = rest.pop(0)
+                if score not in ("fast", "harris") or rest:
+                    raise ValueError(score)
+                orb._FAST_SCORE = score == "fast"
         except ValueError:
-            parser.error("--settings takes FRAME,LEVELS,STEP,FAST, e.g. 464,5,1.25,22")
+            parser.error(
+                "--settings takes FRAME,LEVELS,STEP,FAST[,CANDIDATES[,SCORE]],"
+                " e.g. 464,5,1.25,22,200,fast"
+            )
     result = run(args.photos, args.limit, args.stored, args.candidates, args.threshold)
     if args.json:
         print(json.dumps(result))

@@ -121,3 +121,8 @@ def test_a_large_float_luma_is_framed_to_8_bits_on_its_longest_side() -> None:
     assert abs(int(plane[0, 0]) - 0) <= 1 and abs(int(plane[-1, -1]) - 255) <= 1
     small = np.full((100, 200), 77.4, np.float32)
     assert np.array_equal(orb.frame(small), np.full((100, 200), 77, np.uint8))
+
+
+def test_a_float_luma_is_rounded_to_nearest_and_saturated() -> None:
+    luma = np.tile(np.array([0.4, 0.5, 1.5, 2.5, 127.6, 254.5, 255.0, 300.0], np.float32), (4, 1))
+    assert orb.frame(luma)[0].tolist() == [0, 0, 2, 2, 128, 254, 255, 255]
