@@ -4,7 +4,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from interlink.adapters.sql.signal_data import PAGE, _cell, page_order, stored, value_of
+import pytest
+
+from interlink.adapters.sql.signal_data import PAGES, _cell, page_order, stored, value_of
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.media import Media, MediaKind, Sighting
 from interlink.domain.provenance import SourceRef
@@ -31,18 +33,22 @@ def _rows(seed: int) -> list[dict[str, Any]]:
     return [*small, {"sha256": sha, "type": orb.NAME, **stored(orb.NAME, random_value(seed))}]
 
 
-def test_page_order_puts_two_large_rows_then_small_rows_that_fit_the_page() -> None:
-    rows = [row for seed in range(5) for row in _rows(seed)]
-    ordered = page_order(rows)
+@pytest.mark.parametrize(("backend", "per_page"), [("sqlite", 2), ("postgresql", 4)])
+def test_page_order_puts_a_page_of_large_rows_then_small_rows_that_fill_it(
+    backend: str, per_page: int
+) -> None:
+    pages = PAGES[backend]
+    rows = [row for seed in range(9) for row in _rows(seed)]
+    ordered = page_order(rows, backend)
     assert sorted(map(id, ordered)) == sorted(map(id, rows))  # every row, once
     kinds = [row["type"] for row in ordered]
-    assert kinds[:2] == [orb.NAME, orb.NAME] and kinds[2] != orb.NAME
-    first_page = 0
-    for row in ordered[: kinds.index(orb.NAME, 2)]:
-        first_page += _cell(row)
-    assert first_page <= PAGE
+    assert kinds[:per_page] == [orb.NAME] * per_page and kinds[per_page] != orb.NAME
+    next_page = kinds.index(orb.NAME, per_page)
+    assert sum(_cell(row, pages) for row in ordered[:next_page]) <= pages.room
+    assert sum(_cell(row, pages) for row in ordered[: next_page + 1]) > pages.room
     small = [row for row in rows if row["type"] != orb.NAME]
-    assert page_order(small) is small
+    assert page_order(small, backend) is small
+    assert page_order(rows, "other") is rows
 
 
 def _media(n: int, with_orb: bool) -> Media:

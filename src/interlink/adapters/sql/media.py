@@ -237,8 +237,9 @@ class MediaRepository:
             for problem in lone_problems
         )
         write_ignore(connection, media, list(media_rows.values()), "sha256")
+        signal_rows = page_order(signal_rows, connection.dialect.name)
         # Any of its unique indexes: (sha256, type, value), and one ORB value a media.
-        write_ignore(connection, media_signals, page_order(signal_rows))
+        write_ignore(connection, media_signals, signal_rows)
         write_ignore(connection, thumbnails, list(thumb_rows.values()), "sha256")
         write_ignore(connection, media_clues, list(clue_rows.values()), "sha256")
         write_ignore(connection, video_info, list(video_rows.values()), "sha256")

@@ -6,6 +6,7 @@ ORB reads ``data`` too and passes both through ``value_of``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from interlink.signals import orb, orb_bytes
@@ -25,15 +26,25 @@ def value_of(value: str, data: bytes | None) -> str:
     return value if data is None else orb_bytes.unpack(data)
 
 
-#: Bytes of a SQLite page (the default, 4 KB) that its cells may take, and a cell that large
-#: rows are: two of them fill most of a page.
-PAGE = 4096 - 8
-LARGE = PAGE // 4
+@dataclass(frozen=True, slots=True)
+class Pages:
+    """How a backend lays rows out: the bytes of a page rows may take, and about the bytes a
+    row takes beyond its values (header, row id, pointer; generously)."""
+
+    room: int
+    overhead: int
 
 
-def _cell(row: dict[str, Any]) -> int:
-    """About the bytes a signal row takes in a page (SQLite's record, generously)."""
-    size = 24  # the record header, the cell's length and rowid, its pointer
+#: SQLite's default 4 KB pages (a record header, cell length and rowid, a 2-byte pointer);
+#: PostgreSQL's 8 KB (a 24-byte tuple header, the 8-byte id, a 4-byte line pointer, padding).
+PAGES = {"sqlite": Pages(4096 - 8, 24), "postgresql": Pages(8192 - 24, 48)}
+#: A large row: more than a quarter of a SQLite page.
+LARGE = 1024
+
+
+def _cell(row: dict[str, Any], pages: Pages) -> int:
+    """About the bytes a signal row takes in a page."""
+    size = pages.overhead
     for value in row.values():
         if isinstance(value, str | bytes):
             size += len(value)
@@ -42,29 +53,42 @@ def _cell(row: dict[str, Any]) -> int:
     return size
 
 
-def page_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A batch's signal rows in an order that fills SQLite's pages: its large rows (stored ORB
-    values, ~1.7 KB) two at a time, each pair followed by the small rows that fit the rest of
-    a page. A page takes whole rows in rowid order, so two ORB rows of neighbouring media
-    with each one's small rows between them (~1 KB) overfill it, and every image took a page
-    of its own; ordered so, every window of a pair and a group fits one page, whatever row
-    the page starts at (measured: ``bench.orb_storage``). PostgreSQL places rows wherever
-    they fit and is served by any order."""
-    large = [row for row in rows if _cell(row) > LARGE]
+def page_order(rows: list[dict[str, Any]], backend: str) -> list[dict[str, Any]]:
+    """A batch's signal rows in an order that fills the backend's pages: as many large rows
+    (stored ORB values, ~1.7 KB) as a page takes, then the small rows that fit the rest of it,
+    and so on; the small rows left over last. Both backends fill a page with whole rows in
+    the order they come (SQLite in rowid order, PostgreSQL as inserted and as ``VACUUM FULL``
+    rewrites): written media by media, two ORB rows and one image's small rows between them
+    (~1 KB) overfill a 4 KB page, and on SQLite every image took a page of its own. Ordered so,
+    any window of the pattern fits a page whichever row the page starts at (measured:
+    ``bench.orb_storage``). An unknown backend gets the rows as they are."""
+    pages = PAGES.get(backend)
+    if pages is None:
+        return rows
+    large = [row for row in rows if _cell(row, pages) > LARGE]
     if not large:
         return rows
-    small = [row for row in rows if _cell(row) <= LARGE]
+    small = [row for row in rows if _cell(row, pages) <= LARGE]
     ordered: list[dict[str, Any]] = []
-    for start in range(0, len(large), 2):
-        pair = large[start : start + 2]
-        ordered += pair
-        room = PAGE - sum(_cell(row) for row in pair)
-        left: list[dict[str, Any]] = []
-        for row in small:
-            if _cell(row) <= room:
-                ordered.append(row)
-                room -= _cell(row)
-            else:
-                left.append(row)
-        small = left
-    return ordered + small
+    room = pages.room
+    for row in large:
+        if _cell(row, pages) > room:  # the page is full of large rows: small ones in its rest
+            small = _fill(small, room, pages, ordered)
+            room = pages.room
+        ordered.append(row)
+        room -= _cell(row, pages)
+    return ordered + _fill(small, room, pages, ordered)
+
+
+def _fill(
+    small: list[dict[str, Any]], room: int, pages: Pages, ordered: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Append to ``ordered`` the rows of ``small`` that fit ``room`` in turn; return the rest."""
+    left: list[dict[str, Any]] = []
+    for row in small:
+        if _cell(row, pages) <= room:
+            ordered.append(row)
+            room -= _cell(row, pages)
+        else:
+            left.append(row)
+    return left
