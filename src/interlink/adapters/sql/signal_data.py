@@ -40,17 +40,24 @@ class Pages:
 PAGES = {"sqlite": Pages(4096 - 8, 24), "postgresql": Pages(8192 - 24, 48)}
 #: A large row: more than a quarter of a SQLite page.
 LARGE = 1024
+#: No row is smaller: a page with less room left takes none.
+_SMALLEST = 64
+#: Small rows a page's rest may pass over (to the tail) before it is left as it is.
+_MISSES = 2
 
 
 def _cell(row: dict[str, Any], pages: Pages) -> int:
-    """About the bytes a signal row takes in a page."""
-    size = pages.overhead
-    for value in row.values():
-        if isinstance(value, str | bytes):
-            size += len(value)
-        elif isinstance(value, list):
-            size += sum(len(str(v)) + 3 for v in value) + 2
-    return size
+    """About the bytes a ``media_signals`` row takes in a page."""
+    variants = row.get("variants") or ()
+    data = row.get("data") or b""
+    return (
+        pages.overhead
+        + len(row["sha256"])
+        + len(row["type"])
+        + len(row["value"])
+        + len(data)
+        + sum(len(v) + 3 for v in variants)
+    )
 
 
 def page_order(rows: list[dict[str, Any]], backend: str) -> list[dict[str, Any]]:
@@ -65,30 +72,36 @@ def page_order(rows: list[dict[str, Any]], backend: str) -> list[dict[str, Any]]
     pages = PAGES.get(backend)
     if pages is None:
         return rows
-    large = [row for row in rows if _cell(row, pages) > LARGE]
+    sized = [(_cell(row, pages), row) for row in rows]
+    large = [(size, row) for size, row in sized if size > LARGE]
     if not large:
         return rows
-    small = [row for row in rows if _cell(row, pages) <= LARGE]
+    small = [(size, row) for size, row in sized if size <= LARGE]
     ordered: list[dict[str, Any]] = []
+    tail: list[dict[str, Any]] = []  # small rows passed over: after everything
+    at = 0  # the next small row
+
+    def fill(room: int) -> None:
+        """Small rows in turn into ``room``: one that does not fit goes to the tail, up to
+        ``_MISSES`` of them a page (linear in the rows whatever their sizes)."""
+        nonlocal at
+        misses = 0
+        while at < len(small) and room >= _SMALLEST and misses < _MISSES:
+            size, row = small[at]
+            at += 1
+            if size <= room:
+                ordered.append(row)
+                room -= size
+            else:
+                tail.append(row)
+                misses += 1
+
     room = pages.room
-    for row in large:
-        if _cell(row, pages) > room:  # the page is full of large rows: small ones in its rest
-            small = _fill(small, room, pages, ordered)
+    for size, row in large:
+        if size > room:  # the page is full of large rows: small ones in its rest
+            fill(room)
             room = pages.room
         ordered.append(row)
-        room -= _cell(row, pages)
-    return ordered + _fill(small, room, pages, ordered)
-
-
-def _fill(
-    small: list[dict[str, Any]], room: int, pages: Pages, ordered: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Append to ``ordered`` the rows of ``small`` that fit ``room`` in turn; return the rest."""
-    left: list[dict[str, Any]] = []
-    for row in small:
-        if _cell(row, pages) <= room:
-            ordered.append(row)
-            room -= _cell(row, pages)
-        else:
-            left.append(row)
-    return left
+        room -= size
+    fill(room)
+    return ordered + tail + [row for _, row in small[at:]]
