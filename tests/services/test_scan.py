@@ -194,7 +194,7 @@ def _stored(store: SqlStore) -> dict[str, list[tuple[object, ...]]]:
     """Every row a scan writes, without ids, times and scan ids (which differ run to run)."""
     queries = {
         "media": "select sha256, md5, sha1, size, media_type, kind, width, height from media",
-        "signals": "select sha256, type, value, quality, variants from media_signals",
+        "signals": "select sha256, type, value, quality, variants, data from media_signals",
         "thumbnails": "select sha256, jpeg from thumbnails",
         "sightings": "select ref_hash, ref_key, path, sha256, size, modified, seq from sightings",
         "matches": "select sha256, entry_id, list_id, signal_type, distance from media_matches",

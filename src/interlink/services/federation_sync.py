@@ -19,6 +19,7 @@ from sqlalchemy import select
 from interlink.adapters.sql.list_rows import list_entry as _list_entry
 from interlink.adapters.sql.peers import Origin, PeerRecord
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
+from interlink.adapters.sql.signal_data import value_of
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import ConflictError, NotFoundError, PolicyRefusalError
 from interlink.domain.federation import entry_view
@@ -66,7 +67,7 @@ def _entries(store: SqlStore, ids: list[int]) -> dict[int, tuple[ListEntry, str 
                 .order_by(entry_signals.c.id)
             ):
                 signals.setdefault(int(row.entry_id), []).append(
-                    Signal(row.type, row.value, row.quality)
+                    Signal(row.type, value_of(row.value, row.data), row.quality)
                 )
             query = (
                 select(list_entries, hash_lists.c.name.label("list_name"))

@@ -37,7 +37,26 @@ def _media(sha: str) -> dict[str, Any]:
 
 
 def _signal(sha: str, value: str, variants: list[str] | None) -> dict[str, Any]:
-    return {"sha256": sha, "type": "pdq", "value": value, "quality": 90, "variants": variants}
+    return {
+        "sha256": sha,
+        "type": "pdq",
+        "value": value,
+        "quality": 90,
+        "variants": variants,
+        "data": None,
+    }
+
+
+def _orb(sha: str, data: bytes) -> dict[str, Any]:
+    """An ORB row: its value as bytes (``adapters.sql.signal_data``)."""
+    return {
+        "sha256": sha,
+        "type": "orb",
+        "value": "",
+        "quality": None,
+        "variants": None,
+        "data": data,
+    }
 
 
 def _rows(store: SqlStore, table: Table) -> list[tuple[Any, ...]]:
@@ -61,6 +80,7 @@ def test_copied_rows_equal_inserted_rows_and_collisions_are_skipped(store: SqlSt
             _signal(first, "1" * 64, ["9" * 64]),
             _signal(second, "1" * 64, ["2" * 64]),
             _signal(third, "3" * 64, None),
+            _orb(third, bytes(range(256)) * 7),
         ]
         write_ignore(tx, media_signals, signals)
         write_ignore(tx, thumbnails, [{"sha256": second, "jpeg": b"\x00\xff\\x"}], "sha256")
@@ -72,5 +92,6 @@ def test_copied_rows_equal_inserted_rows_and_collisions_are_skipped(store: SqlSt
     signal_rows = _rows(store, media_signals)
     assert signal_rows[0] == by_insert["media_signals"][0]  # the stored row was kept as it was
     assert signal_rows[1][0] == second and signal_rows[1][1:] == by_insert["media_signals"][0][1:]
-    assert signal_rows[2] == (third, "pdq", "3" * 64, 90, None)
+    assert signal_rows[2] == (third, "orb", "", None, None, bytes(range(256)) * 7)
+    assert signal_rows[3] == (third, "pdq", "3" * 64, 90, None, None)
     assert [r[1] for r in _rows(store, thumbnails)] == [b"\x00\xff\\x"] * 2 + [b"\x01\t\n"]

@@ -194,7 +194,7 @@ def test_audit_chain_detects_tampering(store: SqlStore) -> None:
 
 
 def test_orb_signals_round_trip_with_media_and_list_entries(store: SqlStore) -> None:
-    """The ORB value (2,313 characters, the largest stored) keeps every character."""
+    """The ORB value (2,313 characters, the largest value) keeps every character."""
     features = orb.extract(np.asarray(Image.fromarray(scene(360, 480, 1)).convert("L")))
     value = orb.dumps(features)
     assert len(features) == orb.MAX_FEATURES and len(value) == 2313
@@ -213,6 +213,11 @@ def test_orb_signals_round_trip_with_media_and_list_entries(store: SqlStore) -> 
     assert entry.signals == entry_signals
     [signal] = [s for s in store.lists.signals([list_id]) if s.type == orb.NAME]
     assert orb.loads(signal.value).descriptors.tobytes() == features.descriptors.tobytes()
+    with store.engine.connect() as connection:  # kept as 1,680 bytes (migration 0023)
+        for table in ("media_signals", "entry_signals"):
+            query = f"SELECT value, data FROM {table} WHERE type = 'orb'"
+            [(text_value, data)] = connection.execute(text(query)).all()
+            assert text_value == "" and len(data) == 1680
 
 
 def test_an_orb_value_is_kept_once_a_media_and_in_no_value_index(store: SqlStore) -> None:

@@ -24,6 +24,7 @@ from interlink.adapters.sql.schema import (
     suspects,
     victims,
 )
+from interlink.adapters.sql.signal_data import value_of
 from interlink.domain.cases import (
     Identifier,
     IdentifierKind,
@@ -211,14 +212,15 @@ class CaseworkRepository:
             entry_signals.c.type,
             entry_signals.c.value,
             entry_signals.c.quality,
+            entry_signals.c.data,
         ).select_from(
             entry_signals.join(list_entries, list_entries.c.id == entry_signals.c.entry_id)
         )
         query = query.where(list_entries.c.list_id == list_id, list_entries.c.series.is_not(None))
         with self._engine.connect() as connection:
             return [
-                (series_key(name), kind, value, quality)
-                for name, kind, value, quality in connection.execute(query)
+                (series_key(name), kind, value_of(value, data), quality)
+                for name, kind, value, quality, data in connection.execute(query)
                 if series_key(name) in wanted
             ]
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from interlink.adapters.sql.schema import hash_lists
+from interlink.adapters.sql.signal_data import stored
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
@@ -33,7 +34,7 @@ def signal_row(entry_id: int, list_id: int, signal: Signal) -> dict[str, Any]:
         "entry_id": entry_id,
         "list_id": list_id,
         "type": signal.type,
-        "value": signal.value,
+        **stored(signal.type, signal.value),
         "quality": signal.quality,
     }
 

@@ -19,6 +19,7 @@ from interlink.adapters.sql.list_rows import (
     signal_row,
 )
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries, media_matches
+from interlink.adapters.sql.signal_data import value_of
 from interlink.domain.errors import NotFoundError
 from interlink.domain.lists import (
     EntryInfo,
@@ -226,17 +227,23 @@ class ListRepository:
             entry_signals.c.type,
             entry_signals.c.value,
             entry_signals.c.quality,
+            entry_signals.c.data,
         ).where(entry_signals.c.list_id.in_(list_ids))
         with self._engine.connect() as connection:
             result = connection.execution_options(yield_per=10_000).execute(query)
             for row in result:
-                yield EntrySignal(row.entry_id, row.list_id, row.type, row.value, row.quality)
+                value = value_of(row.value, row.data)
+                yield EntrySignal(row.entry_id, row.list_id, row.type, value, row.quality)
 
     def entries(self, list_id: int) -> Iterator[tuple[int, ListEntry]]:
         """The entries of a list with their signals, by id, streamed."""
         query = (
             select(
-                list_entries, entry_signals.c.type, entry_signals.c.value, entry_signals.c.quality
+                list_entries,
+                entry_signals.c.type,
+                entry_signals.c.value,
+                entry_signals.c.quality,
+                entry_signals.c.data,
             )
             .select_from(
                 list_entries.outerjoin(entry_signals, entry_signals.c.entry_id == list_entries.c.id)
@@ -254,7 +261,7 @@ class ListRepository:
                         yield current, list_entry(row_of, signals)
                     current, row_of, signals = row.id, row, []
                 if row.type is not None:
-                    signals.append(Signal(row.type, row.value, row.quality))
+                    signals.append(Signal(row.type, value_of(row.value, row.data), row.quality))
         if current is not None:
             yield current, list_entry(row_of, signals)
 
@@ -291,12 +298,14 @@ class ListRepository:
         with self._engine.connect() as connection:
             for start in range(0, len(wanted), 500):
                 rows = connection.execute(
-                    select(entry_signals.c.entry_id, entry_signals.c.value).where(
+                    select(
+                        entry_signals.c.entry_id, entry_signals.c.value, entry_signals.c.data
+                    ).where(
                         entry_signals.c.type == signal_type,
                         entry_signals.c.entry_id.in_(wanted[start : start + 500]),
                     )
                 )
-                found.update((int(row.entry_id), str(row.value)) for row in rows)
+                found.update((int(row.entry_id), value_of(row.value, row.data)) for row in rows)
         return found
 
     # -- versioned imports -------------------------------------------------------------------

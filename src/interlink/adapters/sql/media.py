@@ -26,6 +26,7 @@ from interlink.adapters.sql.schema import (
     thumbnails,
     video_info,
 )
+from interlink.adapters.sql.signal_data import page_order, stored, value_of
 from interlink.domain.clues import ClueFact, MediaClues, VideoInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
@@ -190,7 +191,7 @@ class MediaRepository:
                     {
                         "sha256": m.sha256,
                         "type": signal.type,
-                        "value": signal.value,
+                        **stored(signal.type, signal.value),
                         "quality": signal.quality,
                         "variants": list(item.pdq_variants)
                         if signal.type == "pdq" and item.pdq_variants
@@ -236,6 +237,7 @@ class MediaRepository:
             for problem in lone_problems
         )
         write_ignore(connection, media, list(media_rows.values()), "sha256")
+        signal_rows = page_order(signal_rows, connection.dialect.name)
         # Any of its unique indexes: (sha256, type, value), and one ORB value a media.
         write_ignore(connection, media_signals, signal_rows)
         write_ignore(connection, thumbnails, list(thumb_rows.values()), "sha256")
@@ -358,7 +360,8 @@ class MediaRepository:
                     )
                 )
                 for row in rows:
-                    found[row.sha256] = (row.value, row.quality, tuple(row.variants or ()))
+                    value = value_of(row.value, row.data)
+                    found[row.sha256] = (value, row.quality, tuple(row.variants or ()))
         return found
 
     def matches_of(self, sha256s: Sequence[str]) -> dict[str, list[tuple[int, int, str, int]]]:
@@ -430,7 +433,8 @@ class MediaRepository:
                     if current is not None:
                         yield current, rows
                     current, rows = row.sha256, []
-                rows.append(SignalRow(row.type, row.value, row.quality, tuple(row.variants or ())))
+                value = value_of(row.value, row.data)
+                rows.append(SignalRow(row.type, value, row.quality, tuple(row.variants or ())))
         if current is not None:
             yield current, rows
 

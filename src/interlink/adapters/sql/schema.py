@@ -108,7 +108,11 @@ media_signals = Table(
     Column("quality", Integer, nullable=True),
     # The PDQ dihedral variants of this value, when it is a PDQ of an image we hashed.
     Column("variants", JSON, nullable=True),
-    # An ORB value (~2.3 KB of text) is in no value index: the two value indexes are partial
+    # An ORB value as bytes (1,680 for 48 features), ``value`` then empty: ``signal_data``
+    # (migration 0023). In the row beside the media's other signals, it shares their pages
+    # (a scan writes them in ``signal_data.page_order``).
+    Column("data", LargeBinary, nullable=True),
+    # An ORB value (~1.7 KB) is in no value index: the two value indexes are partial
     # (``WHERE type <> 'orb'``) and ``uq_media_signals_orb`` keeps one ORB value a media
     # (``WHERE type = 'orb'``). The predicates live in migration 0022, which makes the tables
     # (nothing makes them from this module): declared here, ``postgresql_where`` would load the
@@ -280,7 +284,8 @@ list_changes = Table(
     Index("ix_list_changes_list_generation", "list_id", "generation"),
 )
 
-#: ``ix_entry_signals_type_value`` leaves ORB values out too (``WHERE type <> 'orb'``, 0022).
+#: ``ix_entry_signals_type_value`` leaves ORB values out too (``WHERE type <> 'orb'``, 0022);
+#: ``data`` holds an ORB value as bytes, as in ``media_signals`` (``signal_data``, 0023).
 entry_signals = Table(
     "entry_signals",
     metadata,
@@ -290,6 +295,7 @@ entry_signals = Table(
     Column("type", String(40), nullable=False),
     Column("value", Text, nullable=False),
     Column("quality", Integer, nullable=True),
+    Column("data", LargeBinary, nullable=True),
     Index(
         "ix_entry_signals_type_value",
         "type",
