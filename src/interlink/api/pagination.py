@@ -32,6 +32,11 @@ def encode(key: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode("utf-8")).decode("ascii")
 
 
+def next_cursor(after: object) -> str | None:
+    """The cursor of the page after the key ``after``; ``None`` (the last page) for ``None``."""
+    return None if after is None else encode(after)
+
+
 def decode(cursor: str | None) -> object:
     """The sort key a cursor names (``None`` for the first page); ``InvalidFieldError``
     naming ``cursor`` if it is not one this server made."""
