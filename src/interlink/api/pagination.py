@@ -66,6 +66,21 @@ def text_key(cursor: str | None) -> str | None:
     return after
 
 
+def text_keys(cursor: str | None, size: int) -> list[str] | None:
+    """The ``size`` texts a cursor of a listing by several text columns names (``None`` for
+    the first page); ``InvalidFieldError`` naming ``cursor`` if it names anything else."""
+    after = decode(cursor)
+    if after is None:
+        return None
+    if (
+        not isinstance(after, list)
+        or len(after) != size
+        or not all(isinstance(part, str) for part in after)
+    ):
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    return after
+
+
 def paginate(
     items: Sequence[T], key: Callable[[T], str], cursor: str | None, limit: int
 ) -> tuple[list[T], str | None]:

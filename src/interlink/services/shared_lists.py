@@ -129,6 +129,21 @@ def votes(store: SqlStore, principal: Principal, limit: int) -> list[dict[str, A
     return [conflict_json(c) for c in found]
 
 
+def vote_page(
+    store: SqlStore, principal: Principal, *, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
+    """Up to ``limit`` items the enabled lists put in different categories, by signal and
+    value after ``after``, with every vote, and the (signal, value) to go on after (``None``:
+    the last); the store's query cuts the page (audited)."""
+    principal.require(Capability.VOTES)
+    found = list(store.list_views.conflicts(limit + 1, after=after))
+    service.audit_read(store, "conflicts", [], actor=principal.actor)
+    last = found[limit - 1] if len(found) > limit else None
+    return [conflict_json(c) for c in found[:limit]], (
+        None if last is None else (last.signal_type, last.value)
+    )
+
+
 def set_enabled(store: SqlStore, principal: Principal, name: str, enabled: bool) -> None:
     """Enable or disable matching against a list (audited)."""
     principal.require(Capability.LISTS_WRITE)

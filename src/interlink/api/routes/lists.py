@@ -11,7 +11,17 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, position, text_key
+from interlink.api.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    encode,
+    next_cursor,
+    paginate,
+    position,
+    text_key,
+    text_keys,
+)
 from interlink.domain.principal import Capability as C
 from interlink.services import shared_lists
 
@@ -136,9 +146,11 @@ def votes(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[dict[str, Any]]:
     """Items the enabled lists put in different categories, with every vote."""
-    rows = shared_lists.votes(context.store, principal, 10_000)
-    page, after = paginate(rows, lambda r: f"{r['signal']}:{r['value']}", cursor, limit)
-    return Page[dict[str, Any]](items=page, next_cursor=after)
+    key = text_keys(cursor, 2)
+    rows, after = shared_lists.vote_page(
+        context.store, principal, after=None if key is None else (key[0], key[1]), limit=limit
+    )
+    return Page[dict[str, Any]](items=rows, next_cursor=next_cursor(after))
 
 
 @router.get("/{name}", response_model=ListDetail, openapi_extra=_READ)
