@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -66,16 +66,20 @@ def text_key(cursor: str | None) -> str | None:
     return after
 
 
-def text_keys(cursor: str | None, size: int) -> list[str] | None:
-    """The ``size`` texts a cursor of a listing by several text columns names (``None`` for
-    the first page); ``InvalidFieldError`` naming ``cursor`` if it names anything else."""
+def typed_key(cursor: str | None, *kinds: type) -> list[Any] | None:
+    """The key of several parts (a text or an integer each, as ``kinds`` says) a cursor of
+    a listing by several columns names (``None`` for the first page); ``InvalidFieldError``
+    naming ``cursor`` if it names anything else."""
     after = decode(cursor)
     if after is None:
         return None
     if (
         not isinstance(after, list)
-        or len(after) != size
-        or not all(isinstance(part, str) for part in after)
+        or len(after) != len(kinds)
+        or not all(
+            isinstance(part, kind) and not isinstance(part, bool)
+            for part, kind in zip(after, kinds, strict=True)
+        )
     ):
         raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
     return after

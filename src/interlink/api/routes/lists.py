@@ -20,7 +20,7 @@ from interlink.api.pagination import (
     paginate,
     position,
     text_key,
-    text_keys,
+    typed_key,
 )
 from interlink.domain.principal import Capability as C
 from interlink.services import shared_lists
@@ -146,7 +146,7 @@ def votes(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[dict[str, Any]]:
     """Items the enabled lists put in different categories, with every vote."""
-    key = text_keys(cursor, 2)
+    key = typed_key(cursor, str, str)
     rows, after = shared_lists.vote_page(
         context.store, principal, after=None if key is None else (key[0], key[1]), limit=limit
     )
