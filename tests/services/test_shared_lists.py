@@ -40,3 +40,30 @@ def test_vote_pages_are_cut_in_the_query_and_whole_while_disputes_are_added(
     assert values[:2] == [1, 3] and {1, 3, 5, 6, 7, 8, 9, 10} <= set(values)
     assert 0 not in values
     assert {c for r in read(None)[0] for c in (v["category"] for v in r["votes"])} >= {"uk:A"}
+
+
+def test_list_pages_are_cut_in_the_query_and_whole_while_lists_are_added(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    agency = acting_agency(store, "alpha", actor="t")
+    who = Principal.local(agency.id, agency.name, "t")
+
+    def add(name: str) -> None:
+        path = tmp_path / f"{name}.csv"
+        path.write_text(f"md5,category\n{len(name):032x},uk:A\n")
+        service.import_list(store, path, name=name)
+
+    for n in range(1, 10, 2):
+        add(f"l{n:02d}")
+
+    def read(after: Any) -> tuple[list[dict[str, Any]], Any]:
+        return shared_lists.list_page(store, who, after=after, limit=2)
+
+    def between(page: int) -> None:  # one behind the cursor (not seen), one ahead (seen)
+        add(f"l{2 * page - 2:02d}")
+        add(f"l{2 * page + 4:02d}")
+
+    names = walk_while_adding(read, 2, lambda r: r["name"], between)
+    assert names[:2] == ["l01", "l03"] and "l00" not in names
+    assert {"l01", "l03", "l05", "l06", "l07", "l08", "l09", "l10"} <= set(names)
+    assert read(None)[0][0]["entries"] == 1

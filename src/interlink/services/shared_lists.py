@@ -53,6 +53,17 @@ def all_lists(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
     return [summary(s) for s in store.lists.all()]
 
 
+def list_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` lists with their sizes by name after ``after``, and the name to go on
+    after (``None``: the last); the store's query cuts the page."""
+    principal.require(Capability.LISTS_READ)
+    found = store.lists.all(after=after, limit=limit + 1)
+    rows = [summary(s) for s in found[:limit]]
+    return rows, (found[limit - 1].list.name if len(found) > limit else None)
+
+
 def show(store: SqlStore, principal: Principal, name: str, trusted_votes: int) -> dict[str, Any]:
     """One list in detail (audited)."""
     principal.require(Capability.LISTS_READ)

@@ -17,7 +17,6 @@ from interlink.api.pagination import (
     Page,
     encode,
     next_cursor,
-    paginate,
     position,
     text_key,
     typed_key,
@@ -96,9 +95,12 @@ def all_lists(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[ListOut]:
     """Every list with its size, by name."""
-    rows = shared_lists.all_lists(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["name"]), cursor, limit)
-    return Page[ListOut](items=[ListOut.model_validate(r) for r in page], next_cursor=after)
+    rows, after = shared_lists.list_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
+    return Page[ListOut](
+        items=[ListOut.model_validate(r) for r in rows], next_cursor=next_cursor(after)
+    )
 
 
 @router.post("", response_model=Imported, status_code=201, openapi_extra=_WRITE)
