@@ -4,15 +4,22 @@ agency's vote on it, like an imported list, makes it known."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from interlink.domain.principal import Role
-from interlink.services import grading
+from interlink.adapters.sql.store import SqlStore
+from interlink.demo.images import encode, scene
+from interlink.domain.principal import Principal, Role
+from interlink.services import grading, review_queue
+from interlink.services.cases import acting_agency
+from interlink.services.lists import import_list
+from interlink.services.scan import ScanOptions, scan_exhibit
 from tests.api.node import CASES, Node, build_node, operator
+from tests.services.paging import walk_while_adding
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +70,58 @@ def test_the_agencys_own_vote_is_a_grade_and_another_agencys_makes_it_known(
         ("grades-beta", False),
     }
     assert _queued(node)["known"] is True
+
+
+def test_review_pages_are_cut_in_queue_order_by_the_query_while_media_arrive(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    agency = acting_agency(store, "alpha", actor="t")
+    who = Principal.local(agency.id, agency.name, "t")
+
+    def scan(folder: str, seeds: range) -> list[str]:
+        root = tmp_path / folder
+        root.mkdir()
+        shas = []
+        for n in seeds:
+            data = encode(scene(n, (64, 48)))
+            (root / f"{n:02d}.jpg").write_bytes(data)
+            shas.append(hashlib.sha256(data).hexdigest())
+        options = ScanOptions(workers=0)
+        scan_exhibit(store, root, case="C", options=options, actor="t", agency=agency)
+        return shas
+
+    shas = scan("first", range(1, 8))
+    listing = tmp_path / "known.csv"  # three known: two in series Blue, one in none
+    listing.write_text(f"sha256,series\n{shas[0]},Blue\n{shas[1]},Blue\n{shas[2]},\n")
+    import_list(store, listing, name="known")
+    review_queue.mark_reviewed(store, who, "C", shas[3], reviewed=True)
+    before = {r["sha256"] for r in review_queue.review_queue(store, who, "C")}
+
+    def read(after: Any) -> tuple[list[dict[str, Any]], Any]:
+        return review_queue.review_page(store, who, "C", state=None, after=after, limit=2)
+
+    def between(page: int) -> None:
+        # New, unknown media: ahead of the cursor after page 1 (the cursor is among the new
+        # unknown ones), behind it after page 4 (it is among the known ones by then).
+        if page in (1, 4):
+            scan(f"more{page}", range(20 + page * 2, 22 + page * 2))
+
+    keys = walk_while_adding(read, 2, review_queue.queue_order, between)
+    whole = review_queue.review_queue(store, who, "C")
+    order = [review_queue.queue_order(r) for r in whole]
+    assert [k for k in order if k in set(keys)] == keys  # the query's order is the queue's
+    walked = {k.rsplit("\x00", 1)[1] for k in keys}
+    assert before <= walked  # every media there from the start, once (the helper: once)
+    assert len(before) < len(walked) < len(whole)  # arrivals ahead seen, behind not
+    assert [(r["reviewed"], r["known"], r["series"]) for r in whole[-4:]] == [
+        (False, True, []),
+        (False, True, ["Blue"]),
+        (False, True, ["Blue"]),
+        (True, False, []),
+    ]
+    new, after = review_queue.review_page(store, who, "C", state="new", after=None, limit=100)
+    assert (
+        after is None and shas[3] not in {r["sha256"] for r in new} and len(new) == len(whole) - 1
+    )
+    done, _ = review_queue.review_page(store, who, "C", state="reviewed", after=None, limit=100)
+    assert [r["sha256"] for r in done] == [shas[3]]

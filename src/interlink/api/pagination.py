@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -30,6 +30,11 @@ class Page(BaseModel, Generic[T]):
 def encode(key: object) -> str:
     """The cursor after an item with sort key ``key``."""
     return base64.urlsafe_b64encode(json.dumps(key).encode("utf-8")).decode("ascii")
+
+
+def next_cursor(after: object) -> str | None:
+    """The cursor of the page after the key ``after``; ``None`` (the last page) for ``None``."""
+    return None if after is None else encode(after)
 
 
 def decode(cursor: str | None) -> object:
@@ -57,6 +62,25 @@ def text_key(cursor: str | None) -> str | None:
     ``InvalidFieldError`` naming ``cursor`` if it names anything else."""
     after = decode(cursor)
     if after is not None and not isinstance(after, str):
+        raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
+    return after
+
+
+def typed_key(cursor: str | None, *kinds: type) -> list[Any] | None:
+    """The key of several parts (a text or an integer each, as ``kinds`` says) a cursor of
+    a listing by several columns names (``None`` for the first page); ``InvalidFieldError``
+    naming ``cursor`` if it names anything else."""
+    after = decode(cursor)
+    if after is None:
+        return None
+    if (
+        not isinstance(after, list)
+        or len(after) != len(kinds)
+        or not all(
+            isinstance(part, kind) and not isinstance(part, bool)
+            for part, kind in zip(after, kinds, strict=True)
+        )
+    ):
         raise InvalidFieldError("cursor", str(cursor)[:40], "not a cursor of this listing")
     return after
 

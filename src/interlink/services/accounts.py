@@ -118,10 +118,23 @@ def add_user(
 
 def list_users(store: SqlStore, principal: Principal) -> list[User]:
     """The users ``principal`` manages: the node's for a node admin, else its agency's."""
+    return user_page(store, principal, after=None, limit=None)[0]
+
+
+def user_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int | None
+) -> tuple[list[User], str | None]:
+    """Up to ``limit`` (``None``: every) of the users ``principal`` manages (the node's for a
+    node admin, else its agency's) by name after ``after``, and the name to go on after
+    (``None``: the last); the store's query cuts the page and keeps to the scope."""
     if principal.can(Capability.USERS_NODE):
-        return store.accounts.users(None)
-    principal.require(Capability.USERS_AGENCY)
-    return store.accounts.users(principal.scope)
+        scope = None
+    else:
+        principal.require(Capability.USERS_AGENCY)
+        scope = principal.scope
+    found = store.accounts.users(scope, after=after, limit=None if limit is None else limit + 1)
+    more = limit is not None and len(found) > limit
+    return found[:limit], (found[limit - 1].name if more and limit else None)
 
 
 def managed_user(store: SqlStore, principal: Principal, name: str) -> User:

@@ -296,6 +296,21 @@ def list_tokens(store: SqlStore, principal: Principal, user: str | None = None) 
     return store.accounts.tokens(user_id=owner.id, scope=None)
 
 
+def token_page(
+    store: SqlStore, principal: Principal, *, after: uuid.UUID | None, limit: int
+) -> tuple[list[ApiToken], uuid.UUID | None]:
+    """Up to ``limit`` of the tokens :func:`list_tokens` gives (``user`` the principal's own)
+    by id after ``after``, and the id to go on after (``None``: the last); the store's query
+    cuts the page and keeps to the owner."""
+    if principal.method is AuthMethod.LOCAL:
+        principal.require(Capability.USERS_NODE)
+        owner_id = None
+    else:
+        owner_id = _token_owner(store, principal, None).id
+    found = store.accounts.tokens(user_id=owner_id, scope=None, after=after, limit=limit + 1)
+    return found[:limit], (found[limit - 1].id if len(found) > limit else None)
+
+
 def revoke_token(store: SqlStore, principal: Principal, token_id: uuid.UUID) -> ApiToken:
     """Revoke a token of the principal's own, or of a user it manages (audited);
     ``NotFoundError`` for any other token."""

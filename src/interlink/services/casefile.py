@@ -215,6 +215,26 @@ def hits(store: SqlStore, principal: Principal, case: str | None = None) -> list
     return rows
 
 
+def hit_page(
+    store: SqlStore,
+    principal: Principal,
+    case: str | None,
+    *,
+    after: tuple[int, str] | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    """A page of :func:`hits` (``watches.hit_page``: cut and scoped by the store's query)
+    and the key to go on after (audited)."""
+    principal.require(Capability.CASES_READ)
+    own = None if case is None else case_of(store, principal, case, Capability.CASES_READ)
+    rows, last = watches.hit_page(store, agency_of(store, principal), own, after=after, limit=limit)
+    if own is None:
+        audit_read(store, principal, "watch.hits.read", "agency", str(principal.agency_id))
+    else:
+        audit_read(store, principal, "watch.hits.read", "case", str(own.id))
+    return rows, last
+
+
 def operation(store: SqlStore, principal: Principal, name: str) -> dict[str, Any]:
     """An operation the principal's agency takes part in: figures only for a viewer, the
     whole view (as ``operations.operation_view`` discloses it) with case access (audited)."""

@@ -37,10 +37,22 @@ def _victim_row(victim: Victim, cases: dict[Any, str]) -> dict[str, Any]:
 
 
 def series_list(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
-    """Every series with its victims' statuses (own agency's by pseudonym; others' as status
-    and agency card), audited."""
+    """Every series with its victims' statuses, as :func:`series_page` (audited)."""
+    return series_page(store, principal, after=None, limit=None)[0]
+
+
+def series_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` (``None``: every) series by key (the name as compared) after
+    ``after``, each with its victims' statuses (own agency's by pseudonym; others' as status
+    and agency card), and the key to go on after (``None``: the last); the store's query
+    cuts the page (audited)."""
     principal.require(Capability.CASES_READ)
-    known = SeriesViews(store.engine).all()
+    views = SeriesViews(store.engine)
+    known = views.all(after=after, limit=None if limit is None else limit + 1)
+    more = limit is not None and len(known) > limit
+    known = known[:limit]
     found = store.casework.victims(series_keys=[s.key for s in known]) if known else []
     agencies = {a.id: a for a in store.cases.agencies()}
     rows = []
@@ -63,7 +75,7 @@ def series_list(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
             }
         )
     audit_read(store, principal, "series.list", "agency", str(principal.agency_id))
-    return rows
+    return rows, (known[-1].key if more and known else None)
 
 
 def _overall(shown: Sequence[Victim]) -> str:
@@ -79,13 +91,25 @@ def _overall(shown: Sequence[Victim]) -> str:
 
 
 def victim_list(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
-    """The principal's agency's victims (audited)."""
+    """The principal's agency's victims by pseudonym (audited)."""
+    return victim_page(store, principal, after=None, limit=None)[0]
+
+
+def victim_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` (``None``: every) of the principal's agency's victims by pseudonym
+    (unique in an agency) after ``after``, and the pseudonym to go on after (``None``: the
+    last); the store's query cuts the page (audited)."""
     principal.require(Capability.CASES_READ)
-    found = store.casework.victims(agency_id=principal.agency_id)
+    wanted = None if limit is None else limit + 1
+    found = store.casework.victims(agency_id=principal.agency_id, after=after, limit=wanted)
+    more = limit is not None and len(found) > limit
+    found = found[:limit]
     cases = store.cases.by_ids(v.case_id for v in found if v.case_id)
     names = {ident: case.name for ident, case in cases.items()}
     audit_read(store, principal, "victim.list", "agency", str(principal.agency_id))
-    return [_victim_row(v, names) for v in found]
+    return [_victim_row(v, names) for v in found], (found[-1].pseudonym if more else None)
 
 
 def _pseudonym(text: str) -> str:

@@ -9,10 +9,14 @@ from interlink.domain.principal import Capability, Principal
 from interlink.services.casefile import audit_read, case_of
 
 
-def list_exhibits(store: SqlStore, principal: Principal, case: str) -> list[dict[str, Any]]:
-    """The exhibits of an own case by name, with where each was read from (audited as
-    ``exhibit.list``)."""
+def exhibit_page(
+    store: SqlStore, principal: Principal, case: str, *, after: str | None, limit: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to ``limit`` exhibits of an own case by name (unique in a case) after ``after``,
+    with where each was read from, and whether more follow; the store's query cuts the page
+    (audited as ``exhibit.list``)."""
     record = case_of(store, principal, case, Capability.CASES_READ)
+    found = store.cases.exhibits(record.id, after=after, limit=limit + 1)
     rows = [
         {
             "id": str(e.id),
@@ -21,7 +25,7 @@ def list_exhibits(store: SqlStore, principal: Principal, case: str) -> list[dict
             "description": e.description,
             "acquisition_hash": e.acquisition_hash,
         }
-        for e in store.cases.exhibits(record.id)
+        for e in found[:limit]
     ]
     audit_read(store, principal, "exhibit.list", "case", str(record.id), {"exhibits": len(rows)})
-    return rows
+    return rows, len(found) > limit

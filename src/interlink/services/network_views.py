@@ -159,6 +159,18 @@ def referral_list(
     ]
 
 
+def referral_summaries(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` rows of :func:`referral_list` (the latest build) by country code
+    after ``after``, and the code to go on after (``None``: the last). A build's referrals
+    are computed from the build (one row per country, a few hundred at most), not stored
+    row by row, so the service cuts the page, not a query."""
+    rows = sorted(referral_list(store, principal), key=lambda r: str(r["country"]))
+    rest = [r for r in rows if after is None or str(r["country"]) > after]
+    return rest[:limit], (str(rest[limit - 1]["country"]) if len(rest) > limit else None)
+
+
 def referral(
     store: SqlStore, principal: Principal, country: str, *, build_id: str | None = None
 ) -> Referral:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from interlink.adapters.sql.networks import SqlNetworkRepository
+from interlink.adapters.sql.operation_views import OperationViews
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Operation, VictimStatus
 from interlink.domain.errors import AccessDeniedError
@@ -35,23 +36,30 @@ def _iso(value: datetime | None) -> str:
 def operation_list(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
     """The operations the principal's agency has a case in (or that have no case yet), by
     name, with how many cases each holds."""
+    return operation_page(store, principal, after=None, limit=None)[0]
+
+
+def operation_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` (``None``: every) of the operations the principal's agency has a case
+    in (or that have no case yet) by name after ``after``, with how many cases each holds,
+    and the name to go on after (``None``: the last); the store's query cuts the page."""
     principal.require(Capability.FIGURES_READ)
-    rows = []
-    for operation in store.casework.operations():
-        case_ids = store.casework.operation_case_ids(operation.id)
-        cases = store.cases.by_ids(case_ids)
-        if cases and all(c.agency_id != principal.agency_id for c in cases.values()):
-            continue
-        rows.append(
-            {
-                "operation": operation.name,
-                "description": operation.description,
-                "created_at": _iso(operation.created_at),
-                "cases": len(cases),
-                "own_cases": sum(c.agency_id == principal.agency_id for c in cases.values()),
-            }
-        )
-    return rows
+    wanted = None if limit is None else limit + 1
+    found = OperationViews(store.engine).visible(principal.agency_id, after=after, limit=wanted)
+    more = limit is not None and len(found) > limit
+    rows: list[dict[str, Any]] = [
+        {
+            "operation": operation.name,
+            "description": operation.description,
+            "created_at": _iso(operation.created_at),
+            "cases": held,
+            "own_cases": own,
+        }
+        for operation, held, own in found[:limit]
+    ]
+    return rows, (found[limit - 1][0].name if more and limit else None)
 
 
 def create(

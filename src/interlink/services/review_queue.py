@@ -16,10 +16,12 @@ shown as a grade. When another agency's vote or a list names it too, it is known
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from interlink.adapters.sql.review_pages import QueueKey, ReviewPages
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Case
 from interlink.domain.clues import MediaClues
@@ -79,14 +81,18 @@ def _match_view(
 
 
 def _rows(
-    store: SqlStore, principal: Principal, record: Case, only: str | None = None
+    store: SqlStore,
+    principal: Principal,
+    record: Case,
+    only: str | None = None,
+    page: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    held = store.links.case_media(record.id)
+    held = store.links.case_media(record.id, only=page)
     if only is not None:
         if only not in held:
             raise NotFoundError("media", only)
         held = {only: held[only]}
-    shas = sorted(held)
+    shas = sorted(held) if page is None else [sha for sha in page if sha in held]
     clues = store.media.clues_of(shas)
     matches = store.media.matches_of(shas)
     entries = store.lists.info(m[0] for rows in matches.values() for m in rows)
@@ -145,6 +151,41 @@ def review_queue(
         {"media": len(rows), "new": sum(not r["reviewed"] for r in rows)},
     )
     return rows
+
+
+def review_page(
+    store: SqlStore,
+    principal: Principal,
+    case: str,
+    *,
+    state: str | None,
+    after: QueueKey | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], QueueKey | None]:
+    """Up to ``limit`` of the own case's media in queue order after the queue key ``after``
+    (``state``: ``new`` or ``reviewed`` only), as this principal marked them, and the key to
+    go on after (``None``: the last); the store's query orders and cuts the page (audited as
+    ``review.read``)."""
+    record = case_of(store, principal, case, Capability.MEDIA_BLURRED)
+    reviewed = {"new": False, "reviewed": True}.get(state or "")
+    keys = ReviewPages(store.engine).queue(
+        record.id,
+        principal.user_id,
+        grades_list(principal.agency),
+        reviewed=reviewed,
+        after=after,
+        limit=limit + 1,
+    )
+    rows = _rows(store, principal, record, page=[k[4] for k in keys[:limit]])
+    audit_read(
+        store,
+        principal,
+        "review.read",
+        "case",
+        str(record.id),
+        {"media": len(rows), "new": sum(not r["reviewed"] for r in rows)},
+    )
+    return rows, (keys[limit - 1] if len(keys) > limit else None)
 
 
 def media_item(store: SqlStore, principal: Principal, case: str, sha256: str) -> dict[str, Any]:

@@ -53,6 +53,17 @@ def all_lists(store: SqlStore, principal: Principal) -> list[dict[str, Any]]:
     return [summary(s) for s in store.lists.all()]
 
 
+def list_page(
+    store: SqlStore, principal: Principal, *, after: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Up to ``limit`` lists with their sizes by name after ``after``, and the name to go on
+    after (``None``: the last); the store's query cuts the page."""
+    principal.require(Capability.LISTS_READ)
+    found = store.lists.all(after=after, limit=limit + 1)
+    rows = [summary(s) for s in found[:limit]]
+    return rows, (found[limit - 1].list.name if len(found) > limit else None)
+
+
 def show(store: SqlStore, principal: Principal, name: str, trusted_votes: int) -> dict[str, Any]:
     """One list in detail (audited)."""
     principal.require(Capability.LISTS_READ)
@@ -127,6 +138,21 @@ def votes(store: SqlStore, principal: Principal, limit: int) -> list[dict[str, A
     found = list(store.list_views.conflicts(limit))
     service.audit_read(store, "conflicts", [], actor=principal.actor)
     return [conflict_json(c) for c in found]
+
+
+def vote_page(
+    store: SqlStore, principal: Principal, *, after: tuple[str, str] | None, limit: int
+) -> tuple[list[dict[str, Any]], tuple[str, str] | None]:
+    """Up to ``limit`` items the enabled lists put in different categories, by signal and
+    value after ``after``, with every vote, and the (signal, value) to go on after (``None``:
+    the last); the store's query cuts the page (audited)."""
+    principal.require(Capability.VOTES)
+    found = list(store.list_views.conflicts(limit + 1, after=after))
+    service.audit_read(store, "conflicts", [], actor=principal.actor)
+    last = found[limit - 1] if len(found) > limit else None
+    return [conflict_json(c) for c in found[:limit]], (
+        None if last is None else (last.signal_type, last.value)
+    )
 
 
 def set_enabled(store: SqlStore, principal: Principal, name: str, enabled: bool) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+from interlink.adapters.sql.hit_pages import HitPages
 from interlink.adapters.sql.links import ExhibitMedia
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency, Case
@@ -368,27 +369,69 @@ def hit_views(store: SqlStore, agency: Agency, case: Case | None = None) -> list
     else:
         found = store.watches.hits(owner=agency.id, hitter=agency.id)
     alerts = {a.id: a for a in store.watches.alerts(ids={h.alert_id for h in found})}
+    sides = []
+    hitters = {(h.alert_id, h.case_id): h.agency_id for h in found}
+    for (alert_id, case_id), hitter in hitters.items():
+        alert = alerts[alert_id]
+        if alert.agency_id == agency.id and (case is None or alert.case_id == case.id):
+            sides.append(("owner", alert_id, case_id))
+        if hitter == agency.id and (case is None or case_id == case.id):
+            sides.append(("hitter", alert_id, case_id))
+    views = _views(store, sides, found)
+    return sorted(views, key=lambda v: (v["first_at"] or "", v["side"], v["alert"]))
+
+
+def hit_page(
+    store: SqlStore,
+    agency: Agency,
+    case: Case | None,
+    *,
+    after: tuple[int, str] | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], tuple[int, str] | None]:
+    """Up to ``limit`` of the hits ``agency`` may see (only those touching ``case`` when
+    given), one row per watch, hitting case and side as :func:`hit_views` shows them, by the
+    group's first hit and side after ``after``, and the key to go on after (``None``: the
+    last); the store's query cuts the page and applies who sees what."""
+    pages = HitPages(store.engine)
+    groups = pages.groups(
+        agency.id, case_id=None if case is None else case.id, after=after, limit=limit + 1
+    )
+    shown = groups[:limit]
+    found = pages.hits_of((alert_id, case_id) for _, _, alert_id, case_id in shown)
+    views = _views(store, [(side, a, c) for _, side, a, c in shown], found)
+    last = shown[-1] if len(groups) > limit else None
+    return views, (None if last is None else (last[0], last[1]))
+
+
+def _views(
+    store: SqlStore,
+    sides: Sequence[tuple[str, uuid.UUID, uuid.UUID]],
+    found: Sequence[AlertHit],
+) -> list[dict[str, Any]]:
+    """The view of each (side, watch, hitting case) of ``sides`` over its hits in ``found``,
+    in that order."""
+    alerts = {a.id: a for a in store.watches.alerts(ids={a for _, a, _ in sides})}
     triggers = {t.id: t for t in store.watches.triggers(alert_ids=list(alerts))}
     cases = store.cases.by_ids(
-        [h.case_id for h in found] + [a.case_id for a in alerts.values() if a.case_id]
+        [c for _, _, c in sides] + [a.case_id for a in alerts.values() if a.case_id]
     )
     agencies = {a.id: a for a in store.cases.agencies()}
     groups: dict[tuple[uuid.UUID, uuid.UUID], list[AlertHit]] = defaultdict(list)
     for hit in found:
         groups[(hit.alert_id, hit.case_id)].append(hit)
     views: list[dict[str, Any]] = []
-    for (alert_id, case_id), hits in groups.items():
-        alert = alerts[alert_id]
-        hitting = cases[case_id]
-        own_case = cases[alert.case_id].name if alert.case_id in cases else None
-        if alert.agency_id == agency.id and (case is None or alert.case_id == case.id):
+    for side, alert_id, case_id in sides:
+        alert, hits, hitting = alerts[alert_id], groups[(alert_id, case_id)], cases[case_id]
+        if side == "owner":
             views.append(
                 owner_view(alert, hits, triggers, agencies[hits[0].agency_id], hitting.name)
             )
-        if hits[0].agency_id == agency.id and (case is None or case_id == case.id):
+        else:
+            own_case = cases[alert.case_id].name if alert.case_id in cases else None
             views.append(
                 hitter_view(
                     alert, hits, triggers, agencies[alert.agency_id], own_case, hitting.name
                 )
             )
-    return sorted(views, key=lambda v: (v["first_at"] or "", v["side"], v["alert"]))
+    return views

@@ -192,9 +192,14 @@ class AccountRepository:
             ).first()
         return None if row is None else _user(row)
 
-    def users(self, scope: AgencyScope | None) -> list[User]:
-        """The users of the scope's agency (``None``: of the whole node), by name."""
-        query = self._user_query().order_by(users.c.name)
+    def users(
+        self, scope: AgencyScope | None, *, after: str | None = None, limit: int | None = None
+    ) -> list[User]:
+        """The users of the scope's agency (``None``: of the whole node), by name (unique);
+        the first ``limit`` named after ``after`` (keyset: the query cuts the page)."""
+        query = self._user_query().order_by(users.c.name).limit(limit)
+        if after is not None:
+            query = query.where(users.c.name > after)
         if scope is not None:
             query = query.where(users.c.agency_id == scope.agency_id)
         with self._engine.connect() as connection:
@@ -340,10 +345,23 @@ class AccountRepository:
             row = connection.execute(self._token_query().where(api_tokens.c.id == token_id)).first()
         return None if row is None else _token(row)
 
-    def tokens(self, *, user_id: uuid.UUID | None, scope: AgencyScope | None) -> list[ApiToken]:
+    def tokens(
+        self,
+        *,
+        user_id: uuid.UUID | None,
+        scope: AgencyScope | None,
+        after: uuid.UUID | None = None,
+        limit: int | None = None,
+    ) -> list[ApiToken]:
         """Tokens of one user, or of the users of the scope's agency (``None``: the node),
-        newest first."""
-        query = self._token_query().order_by(api_tokens.c.created_at.desc(), api_tokens.c.id)
+        newest first; with ``after`` or ``limit``, by id instead, the first ``limit`` after
+        id ``after`` (keyset: the query cuts the page)."""
+        if after is None and limit is None:
+            query = self._token_query().order_by(api_tokens.c.created_at.desc(), api_tokens.c.id)
+        else:
+            query = self._token_query().order_by(api_tokens.c.id).limit(limit)
+        if after is not None:
+            query = query.where(api_tokens.c.id > after)
         if user_id is not None:
             query = query.where(api_tokens.c.user_id == user_id)
         if scope is not None:

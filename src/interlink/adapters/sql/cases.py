@@ -216,10 +216,13 @@ class CaseRepository:
             .values(description=exhibit.description, acquisition_hash=exhibit.acquisition_hash)
         )
 
-    def exhibits(self, case_id: uuid.UUID) -> list[Exhibit]:
-        """The exhibits of a case, by name."""
+    def exhibits(
+        self, case_id: uuid.UUID, *, after: str | None = None, limit: int | None = None
+    ) -> list[Exhibit]:
+        """The exhibits of a case, by name (unique in a case); with ``after`` or ``limit``
+        only the first ``limit`` named after ``after`` (keyset: the query cuts the page)."""
+        query = select(exhibits).where(exhibits.c.case_id == case_id).order_by(exhibits.c.name)
+        if after is not None:
+            query = query.where(exhibits.c.name > after)
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(exhibits).where(exhibits.c.case_id == case_id).order_by(exhibits.c.name)
-            )
-            return [_exhibit(r) for r in rows]
+            return [_exhibit(r) for r in connection.execute(query.limit(limit))]

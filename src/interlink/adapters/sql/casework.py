@@ -260,9 +260,15 @@ class CaseworkRepository:
         agency_id: uuid.UUID | None = None,
         case_ids: Iterable[uuid.UUID] | None = None,
         series_keys: Iterable[str] | None = None,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> list[Victim]:
-        """Victims, optionally only of one agency, of some cases or seen in some series."""
-        query = select(victims).order_by(victims.c.pseudonym)
+        """Victims by pseudonym, optionally only of one agency, of some cases or seen in some
+        series; with ``after`` or ``limit`` only the first ``limit`` after pseudonym ``after``
+        (keyset: the query cuts the page; pseudonyms are unique within an agency)."""
+        query = select(victims).order_by(victims.c.pseudonym, victims.c.id).limit(limit)
+        if after is not None:
+            query = query.where(victims.c.pseudonym > after)
         if agency_id is not None:
             query = query.where(victims.c.agency_id == agency_id)
         if case_ids is not None:

@@ -292,10 +292,12 @@ class LinkRepository:
         unique_id: str | None = None,
         after: str | None = None,
         limit: int | None = None,
+        only: Sequence[str] | None = None,
     ) -> dict[str, list[str]]:
-        """The media of a case (those with a camera key or ImageUniqueID key, when given),
-        each with the paths it was seen at, by SHA-256; with ``after`` or ``limit`` only the
-        first ``limit`` media after ``after`` (keyset: the query cuts the page)."""
+        """The media of a case (those with a camera key or ImageUniqueID key, when given;
+        those of ``only``, when given), each with the paths it was seen at, by SHA-256; with
+        ``after`` or ``limit`` only the first ``limit`` media after ``after`` (keyset: the
+        query cuts the page)."""
         query = (
             select(sightings.c.sha256, sightings.c.path)
             .select_from(
@@ -306,6 +308,8 @@ class LinkRepository:
             .where(exhibits.c.case_id == case_id)
             .order_by(sightings.c.sha256, sightings.c.path)
         )
+        if only is not None:
+            query = query.where(sightings.c.sha256.in_(sorted(set(only))))
         if camera_key is not None:
             query = query.where(media_clues.c.camera_key == camera_key)
         if unique_id is not None:

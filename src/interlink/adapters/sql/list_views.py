@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Engine, Select, and_, func, or_, select
 
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
 from interlink.domain.categories import Category
@@ -155,8 +155,12 @@ class ListViews:
         with self._engine.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
-    def conflicts(self, limit: int | None = None) -> Iterator[Conflict]:
-        """Items that enabled lists put in different categories of one scheme."""
+    def conflicts(
+        self, limit: int | None = None, *, after: tuple[str, str] | None = None
+    ) -> Iterator[Conflict]:
+        """Items that enabled lists put in different categories of one scheme, by signal
+        type and value; with ``after`` only those after that (type, value) (keyset: the
+        query cuts the page)."""
         votes = _votes_query().subquery()
         disputed = (
             select(votes.c.type, votes.c.value)
@@ -165,6 +169,13 @@ class ListViews:
             .distinct()
             .order_by(votes.c.type, votes.c.value)
         )
+        if after is not None:
+            disputed = disputed.where(
+                or_(
+                    votes.c.type > after[0],
+                    and_(votes.c.type == after[0], votes.c.value > after[1]),
+                )
+            )
         if limit is not None:
             disputed = disputed.limit(limit)
         with self._engine.connect() as connection:

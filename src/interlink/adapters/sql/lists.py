@@ -171,10 +171,13 @@ class ListRepository:
                 return stored
         raise NotFoundError("list", name)
 
-    def all(self) -> list[StoredList]:
-        """Every list with its entry count, by name. A list's entries are counted once per
+    def all(self, *, after: str | None = None, limit: int | None = None) -> list[StoredList]:
+        """Every list with its entry count, by name (unique); the first ``limit`` named after
+        ``after`` (keyset: the query cuts the page). A list's entries are counted once per
         import generation (counting ten million entries takes seconds)."""
-        query = select(hash_lists).order_by(hash_lists.c.name)
+        query = select(hash_lists).order_by(hash_lists.c.name).limit(limit)
+        if after is not None:
+            query = query.where(hash_lists.c.name > after)
         counted = (
             select(func.count())
             .select_from(list_entries)

@@ -14,8 +14,12 @@ class SeriesViews:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def all(self) -> list[Series]:
-        """Every series, by name."""
+    def all(self, *, after: str | None = None, limit: int | None = None) -> list[Series]:
+        """Every series, by key (the name as compared, unique); with ``after`` or ``limit``
+        only the first ``limit`` keyed after ``after`` (keyset: the query cuts the page)."""
+        query = select(series).order_by(series.c.key)
+        if after is not None:
+            query = query.where(series.c.key > after)
         with self._engine.connect() as connection:
-            rows = connection.execute(select(series).order_by(series.c.key)).all()
+            rows = connection.execute(query.limit(limit)).all()
         return [Series(r.id, r.name, r.description, r.created_at) for r in rows]

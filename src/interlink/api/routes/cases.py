@@ -13,7 +13,16 @@ from pydantic import BaseModel, Field
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
 from interlink.api.heavy import Heavy
-from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, text_key
+from interlink.api.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    encode,
+    next_cursor,
+    paginate,
+    text_key,
+    typed_key,
+)
 from interlink.domain.cases import CaseStatus, Identifier, IdentifierKind
 from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import Capability as C
@@ -236,10 +245,11 @@ def hits(
 ) -> Page[dict[str, Any]]:
     """Watch hits the caller's agency made or received; with ``case``, those touching that
     own case."""
-    rows = casefile.hits(context.store, principal, case)
-    keyed = [(f"{i:09d}", r) for i, r in enumerate(rows)]
-    page, after = paginate(keyed, lambda kr: kr[0], cursor, limit)
-    return Page[dict[str, Any]](items=[r for _, r in page], next_cursor=after)
+    key = typed_key(cursor, int, str)
+    rows, after = casefile.hit_page(
+        context.store, principal, case, after=None if key is None else (key[0], key[1]), limit=limit
+    )
+    return Page[dict[str, Any]](items=rows, next_cursor=next_cursor(after))
 
 
 @router.get(

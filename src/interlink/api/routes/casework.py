@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, next_cursor, text_key
 from interlink.domain.cases import VictimStatus
 from interlink.domain.principal import Capability as C
 from interlink.linking.deconfliction import Disclosure, TriggerKind
@@ -155,9 +155,12 @@ def series(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[SeriesRow]:
     """Every series with its victims' statuses."""
-    rows = casework_access.series_list(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["series"]).casefold(), cursor, limit)
-    return Page[SeriesRow](items=[SeriesRow.model_validate(r) for r in page], next_cursor=after)
+    rows, after = casework_access.series_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
+    return Page[SeriesRow](
+        items=[SeriesRow.model_validate(r) for r in rows], next_cursor=next_cursor(after)
+    )
 
 
 @router.get("/victims", response_model=Page[VictimOut], openapi_extra=rules.needs(C.CASES_READ))
@@ -165,9 +168,12 @@ def victim_list(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[VictimOut]:
     """The caller's agency's victims."""
-    rows = casework_access.victim_list(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["pseudonym"]), cursor, limit)
-    return Page[VictimOut](items=[VictimOut.model_validate(r) for r in page], next_cursor=after)
+    rows, after = casework_access.victim_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
+    return Page[VictimOut](
+        items=[VictimOut.model_validate(r) for r in rows], next_cursor=next_cursor(after)
+    )
 
 
 @router.post(

@@ -11,7 +11,16 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, position, text_key
+from interlink.api.pagination import (
+    Cursor,
+    Limit,
+    Page,
+    encode,
+    next_cursor,
+    position,
+    text_key,
+    typed_key,
+)
 from interlink.domain.principal import Capability as C
 from interlink.services import shared_lists
 
@@ -86,9 +95,12 @@ def all_lists(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[ListOut]:
     """Every list with its size, by name."""
-    rows = shared_lists.all_lists(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["name"]), cursor, limit)
-    return Page[ListOut](items=[ListOut.model_validate(r) for r in page], next_cursor=after)
+    rows, after = shared_lists.list_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
+    return Page[ListOut](
+        items=[ListOut.model_validate(r) for r in rows], next_cursor=next_cursor(after)
+    )
 
 
 @router.post("", response_model=Imported, status_code=201, openapi_extra=_WRITE)
@@ -136,9 +148,11 @@ def votes(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[dict[str, Any]]:
     """Items the enabled lists put in different categories, with every vote."""
-    rows = shared_lists.votes(context.store, principal, 10_000)
-    page, after = paginate(rows, lambda r: f"{r['signal']}:{r['value']}", cursor, limit)
-    return Page[dict[str, Any]](items=page, next_cursor=after)
+    key = typed_key(cursor, str, str)
+    rows, after = shared_lists.vote_page(
+        context.store, principal, after=None if key is None else (key[0], key[1]), limit=limit
+    )
+    return Page[dict[str, Any]](items=rows, next_cursor=next_cursor(after))
 
 
 @router.get("/{name}", response_model=ListDetail, openapi_extra=_READ)

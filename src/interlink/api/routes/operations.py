@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, next_cursor, text_key
 from interlink.domain.principal import Capability as C
 from interlink.services import federation_operations, operation_dashboard
 
@@ -138,10 +138,11 @@ def list_operations(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[OperationOut]:
     """The operations the caller's agency has a case in (or that hold no case yet)."""
-    rows = operation_dashboard.operation_list(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["operation"]), cursor, limit)
+    rows, after = operation_dashboard.operation_page(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
     return Page[OperationOut](
-        items=[OperationOut.model_validate(r) for r in page], next_cursor=after
+        items=[OperationOut.model_validate(r) for r in rows], next_cursor=next_cursor(after)
     )
 
 

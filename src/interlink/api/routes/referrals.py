@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context, ServerContext
-from interlink.api.pagination import Cursor, Limit, Page, encode, paginate, text_key
+from interlink.api.pagination import Cursor, Limit, Page, encode, next_cursor, text_key
 from interlink.domain.principal import Capability, Principal
 from interlink.services import network_views
 
@@ -36,10 +36,11 @@ def countries(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[CountrySummary]:
     """One row per country with a referral package in the latest build, by country code."""
-    rows = network_views.referral_list(context.store, principal)
-    page, after = paginate(rows, lambda r: str(r["country"]), cursor, limit)
+    rows, after = network_views.referral_summaries(
+        context.store, principal, after=text_key(cursor), limit=limit
+    )
     return Page[CountrySummary](
-        items=[CountrySummary.model_validate(r) for r in page], next_cursor=after
+        items=[CountrySummary.model_validate(r) for r in rows], next_cursor=next_cursor(after)
     )
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, decode, encode, paginate
+from interlink.api.pagination import Cursor, Limit, Page, decode, encode, next_cursor, typed_key
 from interlink.domain.principal import Capability as C
 from interlink.services import case_clues, review_queue
 
@@ -180,9 +180,18 @@ def queue(
 ) -> Page[MediaItem]:
     """The review queue: media the caller has not reviewed first, unknown before known,
     known ones together by series."""
-    rows = review_queue.review_queue(context.store, principal, case, state=state)
-    page, after = paginate(rows, review_queue.queue_order, cursor, limit)
-    return Page[MediaItem](items=[MediaItem.model_validate(r) for r in page], next_cursor=after)
+    key = typed_key(cursor, int, int, str, str, str)
+    rows, after = review_queue.review_page(
+        context.store,
+        principal,
+        case,
+        state=state,
+        after=None if key is None else (key[0], key[1], key[2], key[3], key[4]),
+        limit=limit,
+    )
+    return Page[MediaItem](
+        items=[MediaItem.model_validate(r) for r in rows], next_cursor=next_cursor(after)
+    )
 
 
 _CLUES = rules.needs(C.MEDIA_BLURRED, scoped=True)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, encode, text_key
 from interlink.domain.jobs import JobState
 from interlink.domain.principal import Capability as C
 from interlink.services import exhibits_view, scan_jobs_view
@@ -138,6 +138,8 @@ def exhibits(
     case: str, principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[ExhibitRow]:
     """The case's exhibits, by name."""
-    rows = exhibits_view.list_exhibits(context.store, principal, case)
-    page, after = paginate(rows, lambda r: f"{r['name']}\x00{r['id']}", cursor, limit)
-    return Page[ExhibitRow](items=[ExhibitRow.model_validate(r) for r in page], next_cursor=after)
+    rows, more = exhibits_view.exhibit_page(
+        context.store, principal, case, after=text_key(cursor), limit=limit
+    )
+    after = encode(rows[-1]["name"]) if more and rows else None
+    return Page[ExhibitRow](items=[ExhibitRow.model_validate(r) for r in rows], next_cursor=after)

@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, next_cursor, text_key
 from interlink.domain.accounts import ApiToken
+from interlink.domain.errors import InvalidFieldError
 from interlink.domain.principal import NODE_WIDE_CAPABILITIES, Capability
 from interlink.services import authentication
 
@@ -57,9 +58,16 @@ def list_tokens(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[TokenOut]:
     """The caller's tokens."""
-    tokens = authentication.list_tokens(context.store, principal)
-    page, after = paginate(tokens, lambda t: str(t.id), cursor, limit)
-    return Page[TokenOut](items=[token_out(t) for t in page], next_cursor=after)
+    key = text_key(cursor)
+    try:
+        start = None if key is None else uuid.UUID(key)
+    except ValueError:
+        raise InvalidFieldError("cursor", str(key)[:40], "not a cursor of this listing") from None
+    tokens, after = authentication.token_page(context.store, principal, after=start, limit=limit)
+    return Page[TokenOut](
+        items=[token_out(t) for t in tokens],
+        next_cursor=next_cursor(None if after is None else str(after)),
+    )
 
 
 @router.post("", response_model=CreatedToken, status_code=201, openapi_extra=rules.authenticated())

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.pagination import Cursor, Limit, Page, paginate
+from interlink.api.pagination import Cursor, Limit, Page, next_cursor, text_key
 from interlink.domain.accounts import User
 from interlink.domain.principal import NODE_WIDE_CAPABILITIES, Capability, Role
 from interlink.services import accounts
@@ -72,9 +72,8 @@ def list_users(
     principal: Caller, context: Context, cursor: Cursor, limit: Limit = 100
 ) -> Page[UserOut]:
     """The users the caller manages, by name."""
-    users = accounts.list_users(context.store, principal)
-    page, after = paginate(users, lambda u: u.name, cursor, limit)
-    return Page[UserOut](items=[user_out(u) for u in page], next_cursor=after)
+    users, after = accounts.user_page(context.store, principal, after=text_key(cursor), limit=limit)
+    return Page[UserOut](items=[user_out(u) for u in users], next_cursor=next_cursor(after))
 
 
 @router.post("", response_model=Credentials, status_code=201, openapi_extra=_ADMINS)
