@@ -12,6 +12,7 @@ from interlink.adapters.sql.signal_data import stored
 from interlink.domain.categories import Category
 from interlink.domain.lists import ListEntry
 from interlink.domain.signals import Signal
+from interlink.signals import orb
 
 
 def entry_row(list_id: int, entry: ListEntry) -> dict[str, Any]:
@@ -50,10 +51,17 @@ def generation_of(connection: Connection, list_id: int) -> int:
     return int(found)
 
 
+def in_entry_order(signals: list[Signal]) -> tuple[Signal, ...]:
+    """An entry's signals as read back in row order, its ORB value last: the writer lays an
+    import's signal rows out by page (``signal_data.page_order``), which may move an entry's
+    ORB row ahead of its other rows; every entry Interlink makes carries ORB last."""
+    return tuple(sorted(signals, key=lambda signal: signal.type == orb.NAME))
+
+
 def list_entry(row: Any, signals: list[Signal]) -> ListEntry:
     extra = tuple(sorted((str(k), str(v)) for k, v in (row.extra or {}).items()))
     return ListEntry(
-        signals=tuple(signals),
+        signals=in_entry_order(signals),
         category=category_of(row.category_scheme, row.category_code),
         series=row.series,
         victim_identified=row.victim_identified,

@@ -19,7 +19,7 @@ from interlink.adapters.sql.list_rows import (
     signal_row,
 )
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries, media_matches
-from interlink.adapters.sql.signal_data import value_of
+from interlink.adapters.sql.signal_data import page_order, value_of
 from interlink.domain.errors import NotFoundError
 from interlink.domain.lists import (
     EntryInfo,
@@ -161,7 +161,9 @@ class ListRepository:
             for signal in entry.signals
         ]
         if signal_rows:
-            connection.execute(entry_signals.insert(), signal_rows)
+            connection.execute(
+                entry_signals.insert(), page_order(signal_rows, connection.dialect.name)
+            )
         return len(ids)
 
     def get(self, name: str) -> StoredList:
@@ -394,13 +396,13 @@ class ListRepository:
             ids = [ident for ident, _, _ in changed]
             connection.execute(delete(entry_signals).where(entry_signals.c.entry_id.in_(ids)))
             connection.execute(delete(media_matches).where(media_matches.c.entry_id.in_(ids)))
+            signal_rows_changed = [
+                signal_row(ident, list_id, signal)
+                for ident, _, entry in changed
+                for signal in entry.signals
+            ]
             connection.execute(
-                entry_signals.insert(),
-                [
-                    signal_row(ident, list_id, signal)
-                    for ident, _, entry in changed
-                    for signal in entry.signals
-                ],
+                entry_signals.insert(), page_order(signal_rows_changed, connection.dialect.name)
             )
         for start in range(0, len(same), 500):
             connection.execute(

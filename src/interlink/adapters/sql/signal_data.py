@@ -47,12 +47,12 @@ _MISSES = 2
 
 
 def _cell(row: dict[str, Any], pages: Pages) -> int:
-    """About the bytes a ``media_signals`` row takes in a page."""
+    """About the bytes a ``media_signals`` or ``entry_signals`` row takes in a page."""
     variants = row.get("variants") or ()
     data = row.get("data") or b""
     return (
         pages.overhead
-        + len(row["sha256"])
+        + len(row.get("sha256") or "")
         + len(row["type"])
         + len(row["value"])
         + len(data)
