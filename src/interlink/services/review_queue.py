@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from interlink.adapters.sql.review_pages import QueueKey, ReviewPages
 from interlink.adapters.sql.store import SqlStore
@@ -142,14 +143,7 @@ def review_queue(
         rows = [r for r in rows if not r["reviewed"]]
     elif state == "reviewed":
         rows = [r for r in rows if r["reviewed"]]
-    audit_read(
-        store,
-        principal,
-        "review.read",
-        "case",
-        str(record.id),
-        {"media": len(rows), "new": sum(not r["reviewed"] for r in rows)},
-    )
+    _audit_read(store, principal, record.id, rows)
     return rows
 
 
@@ -177,14 +171,7 @@ def review_page(
         limit=limit + 1,
     )
     rows = _rows(store, principal, record, page=[k[4] for k in keys[:limit]])
-    audit_read(
-        store,
-        principal,
-        "review.read",
-        "case",
-        str(record.id),
-        {"media": len(rows), "new": sum(not r["reviewed"] for r in rows)},
-    )
+    _audit_read(store, principal, record.id, rows)
     return rows, (keys[limit - 1] if len(keys) > limit else None)
 
 
@@ -219,3 +206,17 @@ def mark_reviewed(
             after={"sha256": value, "reviewed": after is not None},
         )
     return {"sha256": value, "reviewed": after is not None, "reviewed_at": _iso(after)}
+
+
+def _audit_read(
+    store: SqlStore, principal: Principal, case_id: UUID, rows: list[dict[str, Any]]
+) -> None:
+    """The queue's read in the audit: the case, how many media were read and how many new."""
+    audit_read(
+        store,
+        principal,
+        "review.read",
+        "case",
+        str(case_id),
+        {"media": len(rows), "new": sum(not r["reviewed"] for r in rows)},
+    )
