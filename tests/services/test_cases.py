@@ -13,7 +13,7 @@ import pytest
 from PIL import ExifTags, ImageOps
 from sqlalchemy import update
 
-from interlink.adapters.sql.schema import alerts
+from interlink.adapters.sql.casework_schema import alerts
 from interlink.adapters.sql.store import SqlStore
 from interlink.demo.images import encode, scene
 from interlink.domain.cases import (

@@ -20,6 +20,7 @@ from interlink.signals import orb
 from interlink.signals.vpdq_excerpt import EXCERPT_SIGNAL
 from interlink.triage.clue_report import clue_sections
 from interlink.triage.duplicates import PdqSignal, visual_groups
+from interlink.triage.review_queue import REVIEWABLE, review_queue
 
 REPORT_FORMAT = "interlink-case-report/1"
 #: Problems that mean a media's content could not be analysed.
@@ -33,7 +34,6 @@ ANALYSIS_FAILURES = frozenset(
         ProblemKind.TIMEOUT,
     }
 )
-REVIEWABLE = frozenset({MediaKind.IMAGE, MediaKind.VIDEO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,7 @@ def build_report(data: CaseData) -> dict[str, Any]:
         "exhibits": list(data.exhibits),
         "lists": list(data.lists),
         "summary": summary.to_json(),
-        "review_queue": _review_queue(data, first_seen, copies, groups, failed),
+        "review_queue": review_queue(data, first_seen, copies, groups, failed),
         "known_by_series": _known_by_series(data, first_seen, copies),
         **sections,
         "files": files,
@@ -417,71 +417,6 @@ def _summary(data: CaseData, t: _Triage, files: int, errors: int) -> Summary:
         errors=errors,
         warnings=len(data.problems),
     )
-
-
-def _review_queue(
-    data: CaseData,
-    first_seen: Mapping[str, SightingRecord],
-    copies: Counter[str],
-    groups: Sequence[frozenset[str]],
-    failed: set[str],
-) -> list[dict[str, Any]]:
-    group_of = {member: group for group in groups for member in group}
-    queue: list[dict[str, Any]] = []
-    placed: set[str] = set()
-    for sha, row in sorted(first_seen.items(), key=lambda item: (item[1].exhibit, item[1].seq)):
-        if sha in placed or data.matches.get(sha) or sha in failed or row.kind not in REVIEWABLE:
-            continue
-        stack = sorted(
-            (
-                s
-                for s in group_of.get(sha, frozenset({sha}))
-                if s != sha and not data.matches.get(s)
-            ),
-            key=lambda s: first_seen[s].seq,
-        )
-        placed.update(stack)
-        placed.add(sha)
-        hints = [h for s in (sha, *stack) for h in clue_hints(data.clues.get(s))]
-        queue.append(
-            {
-                "sha256": sha,
-                "path": row.ref.display(),
-                "kind": row.kind.value,
-                "copies": copies[sha],
-                "clues": list(dict.fromkeys(hints)),
-                "stack": [
-                    {"sha256": s, "path": first_seen[s].ref.display(), "copies": copies[s]}
-                    for s in stack
-                ],
-            }
-        )
-    # New material with clues that can locate a child comes first (a place, then a camera,
-    # then a date); otherwise discovery order is kept (the sort is stable).
-    return sorted(queue, key=lambda item: -_clue_weight(item["clues"]))
-
-
-def clue_hints(clues: MediaClues | None) -> list[str]:
-    """Short labels of the clues a media carries, strongest first."""
-    if clues is None:
-        return []
-    hints = []
-    if clues.latitude is not None and clues.longitude is not None:
-        hints.append(f"GPS {clues.latitude:.5f},{clues.longitude:.5f}")
-    if clues.serial:
-        hints.append(f"camera {clues.make or ''} serial {clues.serial}".replace("  ", " "))
-    if clues.image_unique_id:
-        hints.append(f"ImageUniqueID {clues.image_unique_id}")
-    if clues.captured_raw:
-        hints.append(f"taken {clues.captured_raw}")
-    if clues.thumbnail_differs:
-        hints.append("embedded thumbnail differs (edited or cropped)")
-    return hints
-
-
-def _clue_weight(hints: Sequence[str]) -> int:
-    weights = (("GPS", 8), ("camera", 4), ("ImageUniqueID", 2), ("embedded", 2), ("taken", 1))
-    return sum(w for prefix, w in weights if any(h.startswith(prefix) for h in hints))
 
 
 def _known_by_series(

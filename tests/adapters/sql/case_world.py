@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import insert, update
 
 from interlink.adapters.sql import schema
-from interlink.adapters.sql.schema import alert_hits, alert_triggers, alerts, case_links, exhibits
+from interlink.adapters.sql.casework_schema import alert_hits, alert_triggers, alerts, case_links
+from interlink.adapters.sql.schema import exhibits
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.cases import Agency, CaseStatus
 from interlink.services import cases

@@ -11,12 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
-from interlink.adapters.sql.dialect import insert_ignore
-from interlink.adapters.sql.schema import (
+from interlink.adapters.sql.casework_schema import (
     case_identifiers,
-    entry_signals,
-    list_entries,
-    media_matches,
     operation_cases,
     operations,
     series,
@@ -24,6 +20,8 @@ from interlink.adapters.sql.schema import (
     suspects,
     victims,
 )
+from interlink.adapters.sql.dialect import insert_ignore
+from interlink.adapters.sql.schema import entry_signals, list_entries, media_matches
 from interlink.adapters.sql.signal_data import value_of
 from interlink.domain.cases import (
     Identifier,

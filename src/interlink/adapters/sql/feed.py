@@ -19,12 +19,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, delete, select
 
-from interlink.adapters.sql.schema import (
-    federation_feed,
-    federation_feed_state,
-    hash_lists,
-    list_entries,
-)
+from interlink.adapters.sql.federation_schema import federation_feed, federation_feed_state
+from interlink.adapters.sql.schema import hash_lists, list_entries
 
 
 @dataclass(frozen=True, slots=True)

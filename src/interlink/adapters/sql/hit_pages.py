@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Engine, and_, func, literal, or_, select, union_all
 
-from interlink.adapters.sql.schema import alert_hits, alerts
+from interlink.adapters.sql.casework_schema import alert_hits, alerts
 from interlink.adapters.sql.watches import _hit
 from interlink.linking.deconfliction import AlertHit
 

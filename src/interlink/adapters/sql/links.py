@@ -12,14 +12,8 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Engine, func, or_, select
 
-from interlink.adapters.sql.schema import (
-    case_links,
-    exhibits,
-    media,
-    media_clues,
-    media_signals,
-    sightings,
-)
+from interlink.adapters.sql.casework_schema import case_links
+from interlink.adapters.sql.schema import exhibits, media, media_clues, media_signals, sightings
 from interlink.linking.cases import Evidence, Holding, LinkKind, Located
 from interlink.signals import pdq
 

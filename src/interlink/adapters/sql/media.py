@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from interlink.adapters.sql.copy import write_ignore
 from interlink.adapters.sql.dialect import insert_ignore
+from interlink.adapters.sql.media_rows import clue_row, clues_of_row, utc, video_row
 from interlink.adapters.sql.schema import (
     exhibits,
     media,
@@ -27,12 +28,11 @@ from interlink.adapters.sql.schema import (
     video_info,
 )
 from interlink.adapters.sql.signal_data import page_order, stored, value_of
-from interlink.domain.clues import ClueFact, MediaClues, VideoInfo
+from interlink.domain.clues import MediaClues, VideoInfo
 from interlink.domain.media import MediaKind
 from interlink.domain.problems import Problem, ProblemKind
 from interlink.domain.provenance import SourceRef
 from interlink.domain.scan import EntryMatch, ProblemRecord, ScannedFile, SightingRecord
-from interlink.linking.clues import camera_key
 
 
 @lru_cache(maxsize=1 << 14)
@@ -68,12 +68,6 @@ class SignalRow:
     value: str
     quality: int | None
     variants: tuple[str, ...] = ()
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class MediaRepository:
@@ -132,8 +126,8 @@ class MediaRepository:
         return ScanRecord(
             row.id,
             row.exhibit_id,
-            _utc(row.started_at) or datetime.now(UTC),
-            _utc(row.finished_at),
+            utc(row.started_at) or datetime.now(UTC),
+            utc(row.finished_at),
             row.status,
             dict(row.options or {}),
             row.summary,
@@ -201,9 +195,9 @@ class MediaRepository:
             if item.thumbnail is not None:
                 thumb_rows[m.sha256] = {"sha256": m.sha256, "jpeg": item.thumbnail}
             if item.clues is not None:
-                clue_rows[m.sha256] = _clue_row(m.sha256, item.clues)
+                clue_rows[m.sha256] = clue_row(m.sha256, item.clues)
             if item.video is not None:
-                video_rows[m.sha256] = {"sha256": m.sha256, **_video_row(item.video)}
+                video_rows[m.sha256] = {"sha256": m.sha256, **video_row(item.video)}
             hashed = ref_hash(item.sighting.ref)
             sighting_rows.append(
                 {
@@ -321,7 +315,7 @@ class MediaRepository:
                     kind=MediaKind(row.kind),
                     width=row.width,
                     height=row.height,
-                    modified=_utc(row.modified),
+                    modified=utc(row.modified),
                 )
 
     def case_problems(
@@ -391,7 +385,7 @@ class MediaRepository:
                     )
                 )
                 for row in rows:
-                    found[row.sha256] = _clues(row)
+                    found[row.sha256] = clues_of_row(row)
         return found
 
     def videos_of(self, sha256s: Sequence[str]) -> dict[str, VideoInfo]:
@@ -467,63 +461,3 @@ class MediaRepository:
                 select(thumbnails.c.jpeg).where(thumbnails.c.sha256 == sha256)
             ).scalar()
         return None if value is None else bytes(value)
-
-
-def _clue_row(sha256: str, clues: MediaClues) -> dict[str, Any]:
-    return {
-        "sha256": sha256,
-        "make": clues.make,
-        "model": clues.model,
-        "serial": clues.serial,
-        "camera_key": camera_key(clues.make, clues.serial),
-        "lens_serial": clues.lens_serial,
-        "image_unique_id": clues.image_unique_id,
-        "software": clues.software,
-        "captured_raw": clues.captured_raw,
-        "captured_local": clues.captured_local.replace(tzinfo=None)
-        if clues.captured_local
-        else None,
-        "captured_utc": clues.captured_utc,
-        "latitude": clues.latitude,
-        "longitude": clues.longitude,
-        "altitude": clues.altitude,
-        "thumbnail_sha256": clues.thumbnail_sha256,
-        "thumbnail_pdq": clues.thumbnail_pdq,
-        "thumbnail_differs": clues.thumbnail_differs,
-        "thumbnail_reason": clues.thumbnail_reason,
-        "facts": [[f.name, f.value, f.source] for f in clues.facts],
-    }
-
-
-def _clues(row: Any) -> MediaClues:
-    return MediaClues(
-        make=row.make,
-        model=row.model,
-        serial=row.serial,
-        lens_serial=row.lens_serial,
-        image_unique_id=row.image_unique_id,
-        software=row.software,
-        captured_raw=row.captured_raw,
-        captured_local=row.captured_local,
-        captured_utc=_utc(row.captured_utc),
-        latitude=row.latitude,
-        longitude=row.longitude,
-        altitude=row.altitude,
-        thumbnail_sha256=row.thumbnail_sha256,
-        thumbnail_pdq=row.thumbnail_pdq,
-        thumbnail_differs=row.thumbnail_differs,
-        thumbnail_reason=row.thumbnail_reason,
-        facts=tuple(ClueFact(str(n), str(v), str(s)) for n, v, s in row.facts or ()),
-    )
-
-
-def _video_row(video: VideoInfo) -> dict[str, Any]:
-    return {
-        "container": video.container,
-        "codec": video.codec,
-        "fps": video.fps,
-        "duration": video.duration,
-        "frames_seen": video.frames_seen,
-        "every_seconds": video.every_seconds,
-        "sampled": video.sampled,
-    }

@@ -7,8 +7,9 @@ import uuid
 
 from sqlalchemy import Engine, case, exists, func, or_, select
 
+from interlink.adapters.sql.casework_schema import operation_cases, operations
 from interlink.adapters.sql.dialect import utc
-from interlink.adapters.sql.schema import cases, operation_cases, operations
+from interlink.adapters.sql.schema import cases
 from interlink.domain.cases import Operation
 
 

@@ -11,16 +11,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from interlink.adapters.sql.operation_partners import OperationPartnerRepository
-from interlink.adapters.sql.outbox import federation_outbox
-from interlink.adapters.sql.remote_watches import RemoteWatchRepository
-from interlink.adapters.sql.schema import (
+from interlink.adapters.sql.federation_schema import (
     federated_entries,
     federation_nonces,
     overlap_sessions,
     peer_cursors,
     peers,
 )
+from interlink.adapters.sql.operation_partners import OperationPartnerRepository
+from interlink.adapters.sql.outbox import federation_outbox
+from interlink.adapters.sql.remote_watches import RemoteWatchRepository
 from interlink.domain.errors import ConflictError, NotFoundError
 
 

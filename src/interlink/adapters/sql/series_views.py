@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, select
 
-from interlink.adapters.sql.schema import series
+from interlink.adapters.sql.casework_schema import series
 from interlink.domain.cases import Series
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, or_, select, update
 
-from interlink.adapters.sql.schema import alert_hits, alert_triggers, alerts
+from interlink.adapters.sql.casework_schema import alert_hits, alert_triggers, alerts
 from interlink.domain.errors import NotFoundError
 from interlink.linking.deconfliction import (
     Alert,
