@@ -10,8 +10,10 @@ two text columns in the same database; ``ratio`` is the import's wall over the a
     PYTHONPATH=src:. python -m bench.list_import [--codes N] [--runs R] [--database NAME] [--json]
 
 The database (default ``bench_list_import``) is dropped and created for every run, its schema
-migrated before the clock starts. The importer runs with this process's ``PYTHONPATH``, so an
-older checkout's ``src`` on it measures that checkout's import.
+migrated before the clock starts; with ``--known N`` it first gets ``bench.server``'s list
+``known`` of ``N`` codes (``server_data.fill``: analysed, as that benchmark's database is), so
+the import meets a large table as it does there. The importer runs with this process's
+``PYTHONPATH``, so an older checkout's ``src`` on it measures that checkout's import.
 """
 
 from __future__ import annotations
@@ -115,10 +117,15 @@ class _Backends:
         return sum(self._last.values())
 
 
-def one_run(database: str, rows: list[str], home: Path) -> dict[str, Any]:
+def one_run(database: str, rows: list[str], home: Path, known: int) -> dict[str, Any]:
     """One fresh database, the anchor's COPY, then the import in a process of its own."""
     url = _recreate(database)
-    SqlStore.open(url).close()  # the schema, before the clock
+    if known:
+        server_data.fill(url, known, 1)
+        with sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    else:
+        SqlStore.open(url).close()  # the schema, before the clock
     listing = home / "incoming.csv"
     listing.write_text("pdq,category\n" + "".join(f"{c},uk:B\n" for c in rows))
     copy_seconds = _copy_seconds(url, rows)
@@ -147,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codes", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--database", default="bench_list_import")
+    parser.add_argument("--known", type=int, default=0, help="codes of a list already stored")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     rows = server_data.hex_rows(server_data.codes(args.codes, SEED))
@@ -154,9 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.runs):
-            runs.append(one_run(args.database, rows, Path(folder)))
+            runs.append(one_run(args.database, rows, Path(folder), args.known))
     result: dict[str, Any] = {
         "codes": args.codes,
+        "known": args.known,
         "load_before": load,
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "runs": runs,
