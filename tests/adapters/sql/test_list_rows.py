@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from interlink.adapters.sql.list_rows import in_entry_order, keyed
 from interlink.adapters.sql.schema import list_entries
@@ -102,4 +102,12 @@ def test_keyed_finds_the_lists_entries_with_the_keys_and_no_others(store_url: st
             found = tx.execute(query).all()
             assert sorted(found) == [(f"sha256:{n:064x}", ids["a"]) for n in range(30, 40, 3)]
         assert tx.execute(keyed(tx, ids["b"], [], list_entries.c.id)).all() == []
+        # A key longer than the column is not cut to it: it does not find the stored prefix.
+        tx.execute(
+            update(list_entries)
+            .where(list_entries.c.entry_key == wanted[0])
+            .values(entry_key="k" * 300)
+        )
+        query = keyed(tx, ids["a"], ["k" * 301, "k" * 300], list_entries.c.entry_key)
+        assert tx.execute(query).scalars().all() == ["k" * 300]
     store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Connection, Select, Text, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from interlink.adapters.sql.schema import hash_lists, list_entries
@@ -56,15 +56,16 @@ def keyed(
     connection: Connection, list_id: int, keys: list[str], *columns: ColumnElement[Any]
 ) -> Select[Any]:
     """``columns`` of the list's entries with these ``entry_key`` values. On PostgreSQL the keys
-    are one array parameter, joined as ``unnest``: psycopg prepares a statement run five times,
-    and the generic plan of an ``IN`` of 2,000 parameters compared every row of a fresh list's
-    entries with each of them (a seq scan, its cost growing with the entries written batch
-    after batch); the join probes the index or hashes the keys."""
+    are one ``text[]`` parameter (never cut to the column's length), joined as ``unnest``: an
+    ``IN`` of 2,000 parameters read all of a fresh list's rows so far in every batch (the plan
+    takes the list for a few rows), and once psycopg prepared the statement (its fifth run)
+    its generic plan compared each row with the keys one by one; the join hashes the keys or
+    probes the ``(list_id, entry_key)`` index."""
     query = select(*columns).where(list_entries.c.list_id == list_id)
     if connection.dialect.name != "postgresql":
         return query.where(list_entries.c.entry_key.in_(keys))
     wanted = (
-        func.unnest(bindparam("keys", keys, type_=ARRAY(list_entries.c.entry_key.type)))
+        func.unnest(bindparam("keys", keys, type_=ARRAY(Text())))
         .table_valued("key")
         .render_derived(name="wanted")
     )
