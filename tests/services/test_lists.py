@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -163,6 +164,32 @@ def test_a_list_imported_after_a_scan_marks_stored_media_known(
     result = service.import_list(store, tmp_path / "l.csv", name="late")
     assert result.rematched == 1
     assert case_report(store, "C")["summary"]["known"] == 1
+
+
+def test_a_list_imported_into_a_store_without_media_builds_no_index(
+    store: SqlStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing stored to match, the import does not build the list's matcher (its PDQ
+    index: seconds for 100,000 codes); once media are stored, it does and finds them."""
+    built: list[int] = []
+    of = service.KnownMatcher.of
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return of(*args, **kwargs)
+
+    monkeypatch.setattr(service.KnownMatcher, "of", counted)
+    data = encode(scene(4), "JPEG")
+    (tmp_path / "l.csv").write_text(f"sha256\n{hashlib.sha256(data).hexdigest()}\n")
+    assert service.import_list(store, tmp_path / "l.csv", name="early").rematched == 0
+    assert built == []
+    exhibit = tmp_path / "ex"
+    exhibit.mkdir()
+    (exhibit / "a.jpg").write_bytes(data)
+    scan_exhibit(store, exhibit, case="C", options=ScanOptions(workers=0))
+    built.clear()  # the scan matched against the lists too
+    assert service.import_list(store, tmp_path / "l.csv", name="late").rematched == 1
+    assert built == [1]
 
 
 def test_known_files_are_hashed_into_a_list_and_match_edited_copies(

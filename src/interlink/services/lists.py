@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -230,13 +231,17 @@ def rematch_list(store: SqlStore, name: str) -> int:
     stored = store.lists.get(name)
     if not stored.list.enabled:
         return 0
+    kinds = ("md5", "sha1", "sha256", "photodna", pdq.NAME, vpdq.NAME)
+    media = store.media.all_signals(kinds)
+    first = next(media, None)
+    if first is None:  # nothing stored to match: the list's index is not built (seconds)
+        return 0
     matcher = KnownMatcher.of(store.lists.signals([stored.id]), {stored.id: stored.pdq_threshold})
     if not matcher.size:
-        return 0
+        return 0  # the media's query ends with its generator, dropped here
     found: list[tuple[str, EntryMatch]] = []
     total = 0
-    kinds = ("md5", "sha1", "sha256", "photodna", pdq.NAME, vpdq.NAME)
-    for sha256, rows in store.media.all_signals(kinds):
+    for sha256, rows in chain([first], media):
         exact = {r.type: r.value for r in rows if r.type not in (pdq.NAME, vpdq.NAME)}
         image = next((r for r in rows if r.type == pdq.NAME), None)
         video = next((r for r in rows if r.type == vpdq.NAME), None)

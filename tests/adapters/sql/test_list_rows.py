@@ -4,9 +4,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
-from interlink.adapters.sql.list_rows import in_entry_order
+from interlink.adapters.sql.list_rows import in_entry_order, keyed
+from interlink.adapters.sql.schema import list_entries
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
@@ -84,3 +85,29 @@ def test_on_postgresql_an_entrys_orb_costs_under_2_kb(postgres_url: str) -> None
     assert read == [_entry(n, True) for n in range(count)]
     off, both = pages
     assert (both - 2 * off) / count <= 2048
+
+
+def test_keyed_finds_the_lists_entries_with_the_keys_and_no_others(store_url: str) -> None:
+    """Keys of another list's entries and keys stored nowhere find nothing; the same statement
+    run again and again (psycopg prepares it from the fifth run on) finds the same rows."""
+    store = SqlStore.open(store_url)
+    with store.transaction() as tx:
+        ids = {}
+        for name, numbers in (("a", range(0, 40)), ("b", range(20, 60))):
+            ids[name] = store.lists.create(tx, HashList(name), fmt="files", pdq_threshold=31)
+            store.lists.add_entries(tx, ids[name], [_entry(n, False) for n in numbers])
+        wanted = [f"sha256:{n:064x}" for n in range(30, 70, 3)]
+        for _ in range(8):
+            query = keyed(tx, ids["a"], wanted, list_entries.c.entry_key, list_entries.c.list_id)
+            found = tx.execute(query).all()
+            assert sorted(found) == [(f"sha256:{n:064x}", ids["a"]) for n in range(30, 40, 3)]
+        assert tx.execute(keyed(tx, ids["b"], [], list_entries.c.id)).all() == []
+        # A key longer than the column is not cut to it: it does not find the stored prefix.
+        tx.execute(
+            update(list_entries)
+            .where(list_entries.c.entry_key == wanted[0])
+            .values(entry_key="k" * 300)
+        )
+        query = keyed(tx, ids["a"], ["k" * 301, "k" * 300], list_entries.c.entry_key)
+        assert tx.execute(query).scalars().all() == ["k" * 300]
+    store.close()

@@ -10,16 +10,18 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
+from interlink.adapters.sql.list_copy import insert_entries, insert_signals
 from interlink.adapters.sql.list_history import ListHistory, describe, describe_row
 from interlink.adapters.sql.list_rows import (
     category_of,
     entry_row,
     generation_of,
+    keyed,
     list_entry,
     signal_row,
 )
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries, media_matches
-from interlink.adapters.sql.signal_data import page_order, value_of
+from interlink.adapters.sql.signal_data import value_of
 from interlink.domain.errors import NotFoundError
 from interlink.domain.lists import (
     EntryInfo,
@@ -150,20 +152,15 @@ class ListRepository:
         rows = [entry_row(list_id, entry) for entry in batch]
         if extra_columns is not None:
             rows = [{**row, **more} for row, more in zip(rows, extra_columns, strict=True)]
-        result = connection.execute(
-            list_entries.insert().returning(list_entries.c.id, sort_by_parameter_order=True),
-            rows,
+        ids = insert_entries(connection, rows)
+        insert_signals(
+            connection,
+            [
+                signal_row(entry_id, list_id, signal)
+                for entry_id, entry in zip(ids, batch, strict=True)
+                for signal in entry.signals
+            ],
         )
-        ids = [int(row.id) for row in result]
-        signal_rows = [
-            signal_row(entry_id, list_id, signal)
-            for entry_id, entry in zip(ids, batch, strict=True)
-            for signal in entry.signals
-        ]
-        if signal_rows:
-            connection.execute(
-                entry_signals.insert(), page_order(signal_rows, connection.dialect.name)
-            )
         return len(ids)
 
     def get(self, name: str) -> StoredList:
@@ -348,9 +345,13 @@ class ListRepository:
         rows = {
             row.entry_key: row
             for row in connection.execute(
-                select(*_DESCRIBED_COLUMNS, list_entries.c.content_hash)
-                .where(list_entries.c.list_id == list_id)
-                .where(list_entries.c.entry_key.in_(list(by_key)))
+                keyed(
+                    connection,
+                    list_id,
+                    list(by_key),
+                    *_DESCRIBED_COLUMNS,
+                    list_entries.c.content_hash,
+                )
             )
         }
         existing = {key: (int(row.id), row.content_hash) for key, row in rows.items()}
@@ -396,13 +397,13 @@ class ListRepository:
             ids = [ident for ident, _, _ in changed]
             connection.execute(delete(entry_signals).where(entry_signals.c.entry_id.in_(ids)))
             connection.execute(delete(media_matches).where(media_matches.c.entry_id.in_(ids)))
-            signal_rows_changed = [
-                signal_row(ident, list_id, signal)
-                for ident, _, entry in changed
-                for signal in entry.signals
-            ]
-            connection.execute(
-                entry_signals.insert(), page_order(signal_rows_changed, connection.dialect.name)
+            insert_signals(
+                connection,
+                [
+                    signal_row(ident, list_id, signal)
+                    for ident, _, entry in changed
+                    for signal in entry.signals
+                ],
             )
         for start in range(0, len(same), 500):
             connection.execute(
