@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
-from interlink.adapters.sql.audit_group import GroupCommit
+from interlink.adapters.sql.audit_group import GroupCommit, placed
 from interlink.adapters.sql.schema import audit_head, audit_log
 from interlink.audit_verifier import GENESIS, ChainCheck, Head, record_digest, verify_chain
 
@@ -119,10 +119,11 @@ def _append_pipelined(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]
             cursor.execute("BEGIN")
             cursor.execute(_PG_HEAD)
             head = cursor.fetchone()
-            if head is None:
+            if head is None:  # the first record: placed once the head row is committed
                 cursor.execute(_PG_NEW_HEAD, (GENESIS,))
                 prev_hash, count = GENESIS, 0
             else:
+                placed()  # the head is locked: the group's next batch may queue behind it
                 prev_hash, count = str(head[0]), int(head[1])
             rows, digests = _chained(prev_hash, batch)
             if rows:
@@ -150,7 +151,11 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._group = GroupCommit(self._append_all)
+        # Two batches under way on PostgreSQL: the next one's locked head read waits in the
+        # database behind the row lock while the one before commits (``GroupCommit``). SQLite
+        # writes one at a time anyway (its write lock, never ``placed``): one writer there.
+        writers = 2 if engine.dialect.name == "postgresql" else 1
+        self._group = GroupCommit(self._append_all, writers=writers)
 
     def record(
         self,
