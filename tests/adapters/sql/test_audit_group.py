@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from interlink.adapters.sql.audit_group import GroupCommit, placed
+from interlink.adapters.sql.audit_group import GroupCommit
 from interlink.adapters.sql.store import SqlStore
 
 
@@ -221,68 +221,3 @@ def test_a_record_from_a_coroutine_is_chained_and_stored(store_url: str) -> None
         assert len(records) == 11 and store.audit.verify().ok
     finally:
         store.close()
-
-
-def _held_writes(
-    *, place: bool
-) -> tuple[list[str], dict[str, threading.Event], threading.Event, GroupCommit[str, str]]:
-    """A two-writer group whose write notes each batch's first item as it starts, calls
-    ``placed()`` (if ``place``) and then waits for ``release``, as a commit in flight."""
-    started: list[str] = []
-    seen = {name: threading.Event() for name in ("a", "b", "c")}
-    release = threading.Event()
-
-    def write(items: Sequence[str]) -> list[str]:
-        started.append(items[0])
-        if place:
-            placed()
-        seen[items[0]].set()
-        release.wait(10)
-        return [item.upper() for item in items]
-
-    return started, seen, release, GroupCommit(write, writers=2)
-
-
-def test_the_next_batch_starts_once_the_one_before_is_placed() -> None:
-    started, seen, release, group = _held_writes(place=True)
-    results: dict[str, str] = {}
-    threads = {
-        name: threading.Thread(target=lambda n=name: results.__setitem__(n, group.submit(n)))
-        for name in ("a", "b", "c")
-    }
-    threads["a"].start()
-    assert seen["a"].wait(10)
-    threads["b"].start()
-    # "a" is placed but not committed: "b" is written beside it, in order.
-    assert seen["b"].wait(10)
-    threads["c"].start()
-    time.sleep(0.2)  # two batches under way: "c" waits for one of them to end
-    assert started == ["a", "b"]
-    release.set()
-    for thread in threads.values():
-        thread.join()
-    assert results == {"a": "A", "b": "B", "c": "C"}
-    assert started == ["a", "b", "c"]
-
-
-def test_a_write_that_is_never_placed_keeps_one_batch_at_a_time() -> None:
-    started, seen, release, group = _held_writes(place=False)
-    first = threading.Thread(target=group.submit, args=("a",))
-    first.start()
-    assert seen["a"].wait(10)
-
-    async def behind() -> str:
-        waiting = asyncio.ensure_future(group.submit_async("b"))
-        await asyncio.sleep(0.2)
-        assert started == ["a"]  # the second writer waits for the first to end
-        release.set()
-        return await asyncio.wait_for(waiting, 10)
-
-    assert asyncio.run(behind()) == "B"
-    first.join()
-    assert started == ["a", "b"] and group.batches == 2
-
-
-def test_a_group_needs_a_writer() -> None:
-    with pytest.raises(ValueError, match="at least one writer"):
-        GroupCommit(lambda items: list(items), writers=0)

@@ -7,7 +7,10 @@ PostgreSQL) still form one chain.
 A record that is not part of a change (a read of case data, a token's use) is appended with
 ``record``: the records of many concurrent callers are written in one transaction by a group
 commit (``adapters/sql/audit_group.py``), each caller returning only once its record is
-committed, so the chain stays one linear chain and no record is ever only in memory.
+committed, so the chain stays one linear chain and no record is ever only in memory. On
+PostgreSQL such a batch is chained by the database itself, in one round trip
+(``_append_in_database``): the head's row lock is held only while the database works, never
+while it waits for this process to be scheduled again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 
-from interlink.adapters.sql.audit_group import GroupCommit, placed
+from interlink.adapters.sql.audit_group import GroupCommit
 from interlink.adapters.sql.schema import audit_head, audit_log
 from interlink.audit_verifier import GENESIS, ChainCheck, Head, record_digest, verify_chain
 
@@ -119,11 +122,10 @@ def _append_pipelined(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]
             cursor.execute("BEGIN")
             cursor.execute(_PG_HEAD)
             head = cursor.fetchone()
-            if head is None:  # the first record: placed once the head row is committed
+            if head is None:
                 cursor.execute(_PG_NEW_HEAD, (GENESIS,))
                 prev_hash, count = GENESIS, 0
             else:
-                placed()  # the head is locked: the group's next batch may queue behind it
                 prev_hash, count = str(head[0]), int(head[1])
             rows, digests = _chained(prev_hash, batch)
             if rows:
@@ -268,11 +270,7 @@ class AuditLog:
         self._engine = engine
         #: The chain's head row exists (it is never deleted once made).
         self._head_made = False
-        # Two batches under way on PostgreSQL: the next one's locked head read waits in the
-        # database behind the row lock while the one before commits (``GroupCommit``). SQLite
-        # writes one at a time anyway (its write lock, never ``placed``): one writer there.
-        writers = 2 if engine.dialect.name == "postgresql" else 1
-        self._group = GroupCommit(self._append_all, writers=writers)
+        self._group = GroupCommit(self._append_all)
 
     def record(
         self,

@@ -12,14 +12,6 @@ after another.
 
 A coroutine submits with ``submit_async``: it waits on its event loop, holding no thread,
 until the batch carrying its item has committed (the writer thread writes it).
-
-``writers`` batches may be under way at once (default one). With two, the items that arrive
-while a batch is written start the next batch at once, in a second thread: its ``write`` is
-called as soon as the batch before has taken its place (the write calls ``placed()``: on
-PostgreSQL once it holds the audit head's row lock; a write that never calls it is placed
-when it returns, one batch after another as with one writer). The next batch's locked read of
-the head then waits in the database for the commit under way instead of being sent only once
-that commit has come back, and the batches still commit in the order they were taken.
 """
 
 from __future__ import annotations
@@ -36,16 +28,6 @@ R = TypeVar("R")
 
 #: Most items one transaction carries.
 MAX_BATCH = 1000
-
-_turn = threading.local()
-
-
-def placed() -> None:
-    """Called by a group's ``write`` once its batch has taken its place (nothing can come
-    before it any more): the group's next batch may start writing."""
-    event: threading.Event | None = getattr(_turn, "event", None)
-    if event is not None:
-        event.set()
 
 
 @dataclass(slots=True)
@@ -68,23 +50,13 @@ class GroupCommit(Generic[T, R]):
     the items of concurrent callers; see the module docstring."""
 
     def __init__(
-        self,
-        write: Callable[[Sequence[T]], Sequence[R]],
-        *,
-        max_batch: int = MAX_BATCH,
-        writers: int = 1,
+        self, write: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = MAX_BATCH
     ) -> None:
-        if writers < 1:
-            raise ValueError("a group commit needs at least one writer")
         self._write = write
         self._max_batch = max_batch
-        self._writers = writers
         self._cond = threading.Condition()
         self._queue: list[_Waiting[T, R]] = []
-        #: Batches under way (at most ``writers``).
-        self._writing = 0
-        #: Set once the batch taken last has taken its place (or is done).
-        self._last_placed: threading.Event | None = None
+        self._writing = False
         self._executor: ThreadPoolExecutor | None = None
         #: Batches written and items carried, for tests and benchmarks.
         self.batches = 0
@@ -96,12 +68,12 @@ class GroupCommit(Generic[T, R]):
         mine: _Waiting[T, R] = _Waiting(item)
         with self._cond:
             self._queue.append(mine)
-            lead = self._writing < self._writers
+            lead = not self._writing
             if lead:
-                self._writing += 1
+                self._writing = True
                 batch = self._take()
         if lead:
-            self._lead(*batch)
+            self._lead(batch)
         with self._cond:
             while not mine.done:
                 self._cond.wait()
@@ -122,57 +94,38 @@ class GroupCommit(Generic[T, R]):
         mine: _Waiting[T, R] = _Waiting(item, wake=wake)
         with self._cond:
             self._queue.append(mine)
-            start = self._writing < self._writers
+            start = not self._writing
             if start:
-                self._writing += 1
+                self._writing = True
         if start:
             self._writer().submit(self._write_next)
         await future
         return self._outcome(mine)
 
-    def _take(self) -> tuple[list[_Waiting[T, R]], threading.Event | None, threading.Event]:
-        """The next batch (under ``_cond``), the event of the batch taken before it and its
-        own."""
+    def _take(self) -> list[_Waiting[T, R]]:
         batch = self._queue[: self._max_batch]
         del self._queue[: self._max_batch]
-        before, self._last_placed = self._last_placed, threading.Event()
-        return batch, before, self._last_placed
+        return batch
 
     def _writer(self) -> ThreadPoolExecutor:
         with self._cond:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    self._writers, thread_name_prefix="group-commit"
-                )
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="group-commit")
             return self._executor
 
     def _write_next(self) -> None:
         with self._cond:
-            if not self._queue:  # another writer took them first
-                self._writing -= 1
-                return
             batch = self._take()
-        self._lead(*batch)
+        self._lead(batch)
 
-    def _lead(
-        self,
-        batch: list[_Waiting[T, R]],
-        before: threading.Event | None,
-        mine: threading.Event,
-    ) -> None:
+    def _lead(self, batch: list[_Waiting[T, R]]) -> None:
         try:
-            if before is not None:
-                before.wait()
-            _turn.event = mine
             results = list(self._write([each.item for each in batch]))
             if len(results) != len(batch):
                 raise RuntimeError("the group write returned the wrong number of results")
             error: BaseException | None = None
         except BaseException as exc:  # every caller in the batch must hear of it
             results, error = [], exc
-        finally:
-            _turn.event = None
-            mine.set()
         with self._cond:
             for position, each in enumerate(batch):
                 each.done = True
@@ -182,10 +135,8 @@ class GroupCommit(Generic[T, R]):
                     each.error = error
             self.batches += 1
             self.items += len(batch)
-            self._writing -= 1
-            more = bool(self._queue) and self._writing < self._writers
-            if more:
-                self._writing += 1
+            more = bool(self._queue)
+            self._writing = more
             self._cond.notify_all()
         for each in batch:
             if each.wake is not None:
