@@ -7,10 +7,7 @@ PostgreSQL) still form one chain.
 A record that is not part of a change (a read of case data, a token's use) is appended with
 ``record``: the records of many concurrent callers are written in one transaction by a group
 commit (``adapters/sql/audit_group.py``), each caller returning only once its record is
-committed, so the chain stays one linear chain and no record is ever only in memory. On
-PostgreSQL such a batch is chained by the database itself, in one round trip
-(``_append_in_database``): the head's row lock is held only while the database works, never
-while it waits for this process to be scheduled again.
+committed, so the chain stays one linear chain and no record is ever only in memory.
 """
 
 from __future__ import annotations
@@ -144,121 +141,6 @@ def _append_pipelined(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]
     return digests
 
 
-#: The head's row lock, taken before the chaining statement (whose snapshot, taken once the
-#: lock is held, then sees the head the previous holder committed).
-_PG_LOCK_HEAD = "SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE"
-#: A ``timestamptz`` as the UTC ISO 8601 text Python's ``isoformat`` gives (the fraction
-#: left out when it is zero), which is what the chain hashes and export writes.
-_PG_ISO_TIME = (
-    "(to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-    " || CASE WHEN extract(microseconds FROM {at})::bigint %% 1000000 = 0 THEN ''"
-    " ELSE '.' || to_char({at} AT TIME ZONE 'UTC', 'US') END || '+00:00')"
-)
-#: The batch chained, inserted and the head moved by the database, in one statement: each
-#: record's time is the database's clock as it is chained (so times follow the chain), its
-#: hash the SHA-256 of the canonical JSON ``record_digest`` hashes, assembled from the parts
-#: before and after the time (``_digest_parts``) and the previous hash (``prev`` sorts last).
-_PG_CHAIN = (
-    """
-WITH RECURSIVE input AS (
-    SELECT * FROM unnest(
-        %(head)s::text[], %(tail)s::text[], %(actor)s::text[], %(action)s::text[],
-        %(object_type)s::text[], %(object_id)s::text[], %(before)s::text[], %(after)s::text[]
-    ) WITH ORDINALITY
-    AS t(head, tail, actor, action, object_type, object_id, before, after, n)
-), chain(n, at, prev, hash) AS (
-    SELECT 0::bigint, NULL::timestamptz, NULL::text,
-        (SELECT hash FROM audit_head WHERE id = 1)::text
-    UNION ALL
-    SELECT i.n, s.at, c.hash,
-        encode(sha256(convert_to(i.head || s.text || i.tail || c.hash || '"}', 'UTF8')), 'hex')
-    FROM chain c JOIN input i ON i.n = c.n + 1,
-    LATERAL (SELECT clock_timestamp() AS at) m,
-    LATERAL (SELECT m.at, """
-    + _PG_ISO_TIME.format(at="m.at")
-    + """ AS text) s
-), stored AS (
-    INSERT INTO audit_log
-        (at, actor, action, object_type, object_id, before, after, prev_hash, hash)
-    SELECT c.at, i.actor, i.action, i.object_type, i.object_id, i.before::json,
-        i.after::json, c.prev, c.hash
-    FROM input i JOIN chain c ON c.n = i.n ORDER BY i.n
-), moved AS (
-    UPDATE audit_head SET hash = (SELECT hash FROM chain ORDER BY n DESC LIMIT 1),
-        count = count + %(size)s
-    WHERE id = 1
-)
-SELECT hash FROM chain WHERE n > 0 ORDER BY n
-"""
-)
-
-
-#: The whole transaction in one message (simple query protocol, the parameters bound by the
-#: client): one round trip.
-_PG_ONE_TRIP = f"BEGIN; {_PG_LOCK_HEAD}; {_PG_CHAIN.strip()}; COMMIT"
-
-
-def _digest_parts(fields: dict[str, Any]) -> tuple[str, str]:
-    """The canonical JSON ``record_digest`` hashes, without the time and the previous hash:
-    the text before the time's value and the text between it and the previous hash's (the
-    keys sorted: action, actor, after, at, before, object_id, object_type, prev)."""
-
-    def inner(names: tuple[str, ...]) -> str:
-        text = json.dumps(
-            {name: fields[name] for name in names},
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
-        return text[1:-1]
-
-    head = "{" + inner(("action", "actor", "after")) + ',"at":"'
-    tail = '",' + inner(("before", "object_id", "object_type")) + ',"prev":"'
-    return head, tail
-
-
-def _append_in_database(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]:
-    """The batch chained and committed in one round trip on PostgreSQL (psycopg's pipeline):
-    ``BEGIN``, the head's row lock, ``_PG_CHAIN`` and ``COMMIT``. The head's lock is held only
-    while the database runs the statement and the commit, never across a round trip to this
-    process (which, on a busy machine, waits for a core and the interpreter lock before it
-    can answer). Only for a chain that has its head row (``_append_pipelined`` makes it)."""
-    columns: dict[str, list[str]] = {
-        key: [] for key in ("head", "tail", "actor", "action", "object_type", "object_id", "before")
-    }
-    columns["after"] = []
-    for each in batch:
-        fields = json.loads(json.dumps(each, default=str))
-        head, tail = _digest_parts(fields)
-        columns["head"].append(head)
-        columns["tail"].append(tail)
-        for key in ("actor", "action", "object_type", "object_id"):
-            columns[key].append(fields[key])
-        # As the JSON columns store them through psycopg's ``Json`` (None as JSON null).
-        columns["before"].append(json.dumps(fields["before"]))
-        columns["after"].append(json.dumps(fields["after"]))
-    from psycopg import ClientCursor
-
-    driver.autocommit = True
-    try:
-        digests: list[str] = []
-        with ClientCursor(driver) as cursor:
-            cursor.execute(_PG_ONE_TRIP, {**columns, "size": len(batch)})
-            while cursor.nextset():  # BEGIN, the lock, the chain: its rows; COMMIT
-                if cursor.description is not None and cursor.description[0].name == "hash":
-                    digests = [str(row[0]) for row in cursor.fetchall()]
-        if len(digests) != len(batch):
-            raise RuntimeError("the audit chain statement returned the wrong number of hashes")
-    except BaseException:
-        if not driver.closed and driver.info.transaction_status != _IDLE:
-            driver.execute("ROLLBACK")
-        raise
-    finally:
-        if not driver.closed:
-            driver.autocommit = False
-    return digests
-
-
 def _as_utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -268,8 +150,6 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        #: The chain's head row exists (it is never deleted once made).
-        self._head_made = False
         self._group = GroupCommit(self._append_all)
 
     def record(
@@ -306,12 +186,7 @@ class AuditLog:
     def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[str]:
         with self._engine.connect() as connection:
             if connection.dialect.name == "postgresql":
-                driver = connection.connection.driver_connection
-                if self._head_made:
-                    return _append_in_database(driver, batch)
-                digests = _append_pipelined(driver, batch)  # makes the head row if need be
-                self._head_made = True
-                return digests
+                return _append_pipelined(connection.connection.driver_connection, batch)
             with connection.begin():
                 return self._append_rows(connection, batch)
 
