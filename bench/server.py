@@ -6,7 +6,9 @@ job runs in ``interlink worker`` and a second list is imported with ``interlink 
 Reported: requests, errors, p50 and p99 per endpoint; PDQ hashes looked up per second through
 the API (single and batch requests, each and together); the server's memory (RSS of its
 process tree) at the 10th second and at the end, and the growth between them; the machine's
-load average before and after; what the scan and the import did meanwhile. The anchor, timed
+load average before and after; what the scan and the import did meanwhile; how late the
+clients' event loop ran (a starved load generator counts responses late), and with
+``--phases`` each server worker's. The anchor, timed
 in this process on the same store and index, is the lookup service called directly (no
 HTTP, no authentication, no audit), single and batch: the ratio shows what the API costs.
 
