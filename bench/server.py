@@ -6,7 +6,9 @@ job runs in ``interlink worker`` and a second list is imported with ``interlink 
 Reported: requests, errors, p50 and p99 per endpoint; PDQ hashes looked up per second through
 the API (single and batch requests, each and together); the server's memory (RSS of its
 process tree) at the 10th second and at the end, and the growth between them; the machine's
-load average before and after; what the scan and the import did meanwhile. The anchor, timed
+load average before and after; what the scan and the import did meanwhile; how late the
+clients' event loop ran (a starved load generator counts responses late), and with
+``--phases`` each server worker's. The anchor, timed
 in this process on the same store and index, is the lookup service called directly (no
 HTTP, no authentication, no audit), single and batch: the ratio shows what the API costs.
 
@@ -42,7 +44,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]
 
 from bench import server_data, server_phases
-from bench.server_client import Connection, HttpError
+from bench.server_client import Connection, HttpError, LoopLag
 from interlink.api import timing
 
 SEED = 1
@@ -397,6 +399,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                 asyncio.create_task(_client(port, token, codes, args, until, stats))
                 for token in tokens
             ]
+            tasks.append(asyncio.create_task(lag.run(until)))
             if not args.no_background:
                 await asyncio.sleep(min(5.0, args.seconds / 12))
                 importer = _interlink(
@@ -431,6 +434,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         clients_cpu = me.cpu_times()
         before = _load_average()
         started, since = time.perf_counter(), time.time()
+        lag = LoopLag()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
         after = _load_average()
@@ -493,6 +497,8 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         ),
         "rss_growth_pct": round(100.0 * (rss["at_end"] - rss["at_10s"]) / rss["at_10s"], 2),
         "background": background,
+        "client_loop_lag_ms": lag.summary(),
+        "server_loop_lag_ms": server_phases.loop_lag(timings, since) if args.phases else None,
     }
 
 
@@ -645,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{report['server_cpu_ms_per_request']} CPU ms per request"
     )
     print(f"background: {report['background']}")
+    print(f"the clients' event loop lag (ms): {report['client_loop_lag_ms']}")
+    if report["server_loop_lag_ms"]:
+        print(f"the server processes' event loop lag (ms): {report['server_loop_lag_ms']}")
     if report["phases"]:
         print("\n".join(server_phases.render(report["phases"])))
     if report["first_error"]:

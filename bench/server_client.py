@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 
@@ -103,3 +104,31 @@ class Connection:
                 await writer.wait_closed()
             except OSError:
                 pass
+
+
+class LoopLag:
+    """How late the clients' event loop runs a timer, sampled every ``interval`` seconds while
+    the load runs: a request's measured latency includes the loop's lag before it reads the
+    answer, so a CPU-starved load generator shows here, not in the server's own times."""
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval = interval
+        self.samples: list[float] = []
+
+    async def run(self, until: float) -> None:
+        """Sample until ``until`` (``time.monotonic()``)."""
+        while time.monotonic() < until:
+            started = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.samples.append(max(0.0, time.perf_counter() - started - self.interval))
+
+    def summary(self) -> dict[str, float]:
+        """p50, p99 and the largest lag (ms), and how many samples."""
+        ordered = sorted(self.samples)
+        if not ordered:
+            return {"samples": 0}
+
+        def at(q: float) -> float:
+            return round(1000.0 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+        return {"samples": len(ordered), "p50_ms": at(0.5), "p99_ms": at(0.99), "max_ms": at(1.0)}

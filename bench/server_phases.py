@@ -80,3 +80,22 @@ def render(phases: dict[str, Any]) -> list[str]:
         for step, ms in figures["steps_ms"].items():
             lines.append(f"    {step:24} {ms['p50']:9.2f} {ms['p99']:9.2f} {ms['tail_mean']:9.2f}")
     return lines
+
+
+def loop_lag(folder: Path, since: float) -> dict[str, float]:
+    """The server processes' event-loop lag (ms) from ``since`` (``time.time()``): p50, p99
+    and the largest of the samples every process wrote (``api/server.py``'s probe)."""
+    samples: list[float] = []
+    for path in sorted(folder.glob("timing-lag.*")):
+        for text in path.read_text(encoding="utf-8").splitlines():
+            at, values = json.loads(text)
+            if at >= since:
+                samples += values
+    if not samples:
+        return {"samples": 0}
+    return {
+        "samples": len(samples),
+        "p50_ms": _quantile(samples, 0.5),
+        "p99_ms": _quantile(samples, 0.99),
+        "max_ms": max(samples),
+    }

@@ -5,7 +5,10 @@ log off unless asked for."""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from interlink.adapters.sql.store import SqlStore
-from interlink.api import server
+from interlink.api import server, timing
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.api.server import app_from_environment, open_lookup_indexes
@@ -88,3 +91,43 @@ def test_uvicorn_logs_no_line_per_request_by_default(monkeypatch: pytest.MonkeyP
     server.run("127.0.0.1", 8800, 2, access_log=True)
     assert [each["access_log"] for each in options] == [False, True]
     assert options[0]["workers"] == 2 and options[0]["host"] == "127.0.0.1"
+
+
+def test_a_timed_worker_samples_its_event_loop_s_lag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With request timing on (the load benchmark's ``--phases``), each worker writes how late
+    its event loop ran a short timer, once a second, beside the requests' timings."""
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    SqlStore.open(url).close()
+    monkeypatch.setenv("INTERLINK_DB", url)
+    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path))
+    monkeypatch.setenv(timing.ENVIRONMENT, str(tmp_path / "timing"))
+    before = sys.getswitchinterval()
+    try:
+        with TestClient(app_from_environment()) as client:
+            assert client.get("/healthz").status_code == 200
+            deadline = time.monotonic() + 30
+            lag = tmp_path / f"timing-lag.{os.getpid()}"
+            while not lag.exists() and time.monotonic() < deadline:
+                time.sleep(0.1)
+    finally:
+        sys.setswitchinterval(before)
+    at, samples = json.loads(lag.read_text(encoding="utf-8").splitlines()[0])
+    assert at > 0 and samples and all(ms >= 0 for ms in samples)
+
+
+def test_the_lag_probe_is_off_without_request_timing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    SqlStore.open(url).close()
+    monkeypatch.setenv("INTERLINK_DB", url)
+    monkeypatch.setenv("INTERLINK_HOME", str(tmp_path))
+    monkeypatch.delenv(timing.ENVIRONMENT, raising=False)
+    before = sys.getswitchinterval()
+    try:
+        app = app_from_environment()
+    finally:
+        sys.setswitchinterval(before)
+    assert len(app.router.on_startup) == 1  # the lookup indexes' opening only

@@ -29,3 +29,13 @@ def test_steps_per_endpoint_and_the_tail(tmp_path: Path) -> None:
     assert single_steps["steps_ms"]["total"]["p50"] == 2.0
     assert found["GET /cases/{case}/report"]["steps_ms"]["start->sent"]["p99"] == 7.0
     assert any("start->auth" in line for line in server_phases.render(found))
+
+
+def test_the_server_s_loop_lag_from_the_clock_s_start(tmp_path: Path) -> None:
+    (tmp_path / "timing-lag.1").write_text(
+        json.dumps([10.0, [500.0]]) + "\n" + json.dumps([60.0, [0.5] * 98 + [3.0, 40.0]]) + "\n"
+    )
+    (tmp_path / "timing-lag.2").write_text(json.dumps([61.0, [1.0]]) + "\n")
+    found = server_phases.loop_lag(tmp_path, since=50.0)
+    assert found == {"samples": 101, "p50_ms": 0.5, "p99_ms": 3.0, "max_ms": 40.0}
+    assert server_phases.loop_lag(tmp_path / "none", since=0.0) == {"samples": 0}

@@ -11,10 +11,14 @@ indexes and the token cache live in the process (``api/deps.py``).
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import sys
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -76,7 +80,37 @@ def app_from_environment() -> FastAPI:
     app.add_middleware(_ThreadLimit, threads=THREADS)
     timing.install(app)
     app.router.on_startup.append(lambda: open_lookup_indexes(app))
+    lag_file = os.environ.get(timing.ENVIRONMENT)
+    if lag_file:
+        out = Path(f"{lag_file}-lag.{os.getpid()}")
+        app.router.on_startup.append(lambda: _start_lag_probe(app, out))
     return app
+
+
+#: Seconds between two samples of the event loop's lag (``--phases`` runs only).
+LAG_INTERVAL_SECONDS = 0.005
+
+
+async def sample_loop_lag(out: Path, interval: float = LAG_INTERVAL_SECONDS) -> None:
+    """Until cancelled: how late this process's event loop runs a timer of ``interval``
+    seconds (ms), one JSON list of samples a second appended to ``out``. A request that
+    arrives while the loop is late waits that long before the application sees it, which
+    the request's own phase marks cannot show."""
+    samples: list[float] = []
+    flushed = time.monotonic()
+    while True:
+        started = time.perf_counter()
+        await asyncio.sleep(interval)
+        samples.append(round(max(0.0, time.perf_counter() - started - interval) * 1000.0, 2))
+        if time.monotonic() - flushed >= 1.0:
+            with out.open("a", encoding="utf-8") as stream:
+                stream.write(json.dumps([time.time(), samples]) + "\n")
+            samples, flushed = [], time.monotonic()
+
+
+def _start_lag_probe(app: FastAPI, out: Path) -> None:
+    probe = asyncio.get_running_loop().create_task(sample_loop_lag(out))
+    app.router.on_shutdown.append(probe.cancel)
 
 
 def open_lookup_indexes(app: FastAPI) -> threading.Thread:
