@@ -4,16 +4,23 @@ image of an ext4 file system holding them, side by side in one run; and the carv
 1. ``count`` JPEGs in a folder (generated, or from ``--photos``), cached under ``bench/out``;
 2. an ext4 file system built from that folder (``mke2fs -d``) as a raw image, and E01s of it
    (``ewfacquire``): with fast deflate, as EnCase images usually are, and without compression;
-3. ``scan_exhibit`` of each into a fresh SQLite store with ``--workers`` workers, carving off
-   (carving is measured on its own): files per second, and each image's rate as a share of the
-   folder's; CPU milliseconds per file (all processes, and the coordinator alone), the folder's
-   over each image's as a share that a busy machine disturbs less; and whether each image gave
-   exactly the folder's files (SHA-256 of every sighting; the exit status is 1 if not);
+3. ``--rounds`` rounds (after a warm-up scan of the folder and of the raw image), each a
+   ``scan_exhibit`` of every source into a fresh SQLite store with ``--workers`` workers,
+   carving off (carving is measured on its own); even rounds take the folder first, odd rounds
+   last, so a change of load during the run falls on the folder and the images alike. Each
+   image's share of the folder is its rate over the folder's rate in the same round; the
+   result is the median of the rounds (each round's share is listed too). CPU milliseconds per
+   file, medians of the rounds: all processes, the coordinator (this process: the one serial
+   stage, which walks an image and sniffs each file's head) and the workers (with the fork
+   server); the folder's CPU per file over each image's, a share that a busy machine disturbs
+   less; and whether each image gave exactly the folder's files in every round (SHA-256 of
+   every sighting; the exit status is 1 if not);
 4. carving over a volume of unallocated space read through dfVFS (``carve`` with the sector
    alignment disk images use), in MB per CPU second of this process: random bytes (nothing to
    find) and the same volume densely packed with the JPEGs.
 
-    PYTHONPATH=src python -m bench.images [--photos DIR] [--count N] [--carve-mb MB] [--json]
+    PYTHONPATH=src:. python -m bench.images [--photos DIR] [--count N] [--rounds N]
+        [--carve-mb MB] [--json]
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -98,7 +106,7 @@ def scan_rate(source: Path, workers: int) -> ScanFigures:
         store = SqlStore.open(f"sqlite:///{Path(scratch) / 'bench.db'}")
         try:
             started, own = time.perf_counter(), time.process_time()
-            with ProcessCpu() as cpu:
+            with ProcessCpu(interval=0.1) as cpu:
                 result = scan_exhibit(store, source, case="bench", options=options)
             elapsed, own = time.perf_counter() - started, time.process_time() - own
             with store.engine.connect() as connection:
@@ -155,72 +163,113 @@ def carve_rate(volume: Path) -> tuple[float, int]:
     return size / 1e6 / (time.process_time() - started), found
 
 
+#: The sources of a round, in the order of even rounds (odd rounds take them backwards).
+SOURCES = ("folder", "e01", "e01_uncompressed", "raw")
+
+
 def run(
-    photos: Path | None, count: int, megapixels: float, workers: int, carve_mb: int
+    photos: Path | None, count: int, megapixels: float, workers: int, carve_mb: int, rounds: int
 ) -> dict[str, Any]:
     folder = build_folder(photos, count, megapixels)
     raw, e01, plain = build_images(folder)
+    paths = {"folder": folder, "e01": e01, "e01_uncompressed": plain, "raw": raw}
     load_before = os.getloadavg()[0]
     # Warm the page cache and the code paths, a folder's and an image's: dfVFS's imports and
     # first use (its signature scanner, the back-ends' format definitions) cost the first image
     # scan of a process 0.3-0.9 s of CPU once, which fell on whichever image came first.
     scan_rate(folder, workers)
     scan_rate(raw, workers)
-    scans = {
-        "folder": scan_rate(folder, workers),
-        "e01": scan_rate(e01, workers),
-        "e01_uncompressed": scan_rate(plain, workers),
-        "raw": scan_rate(raw, workers),
+    # Rounds alternate the order (folder first, then last), so a change of load during the
+    # run moves the folder and the images alike; each image's share is taken within a round.
+    per_round: list[dict[str, ScanFigures]] = []
+    for index in range(rounds):
+        order = SOURCES if index % 2 == 0 else SOURCES[::-1]
+        per_round.append({name: scan_rate(paths[name], workers) for name in order})
+    images = SOURCES[1:]
+    shares = {
+        name: [scans[name].files_per_s / scans["folder"].files_per_s for scans in per_round]
+        for name in images
     }
-    base = scans["folder"]
-    size = carve_mb << 20
-    empty = carve_volume(OUT / f"carve-random-{carve_mb}mb.raw", size, None)
-    dense = carve_volume(OUT / f"carve-dense-{folder.name}-{carve_mb}mb.raw", size, folder)
-    empty_rate, empty_found = carve_rate(empty)
-    dense_rate, dense_found = carve_rate(dense)
-    return {
+    cpu_shares = {
+        name: [scans["folder"].cpu_ms_per_file / scans[name].cpu_ms_per_file for scans in per_round]
+        for name in images
+    }
+
+    def median(value: Any, name: str, digits: int = 2) -> float:
+        return round(statistics.median(value(scans[name]) for scans in per_round), digits)
+
+    result: dict[str, Any] = {
         "source": str(photos) if photos else "generated",
         "files": count,
         "megapixels": megapixels,
         "workers": workers,
-        **{f"{name}_files_per_s": round(scan.files_per_s, 2) for name, scan in scans.items()},
-        **{
-            f"{name}_share_of_folder": round(scan.files_per_s / base.files_per_s, 3)
-            for name, scan in scans.items()
-            if name != "folder"
-        },
+        "rounds": rounds,
+        **{f"{name}_files_per_s": median(_rate, name) for name in SOURCES},
+        # The medians of each round's shares (the image's rate over the folder's that round).
+        **{f"{name}_share_of_folder": round(statistics.median(shares[name]), 3) for name in images},
+        **{f"{name}_shares": [round(share, 3) for share in shares[name]] for name in images},
         # Less noisy on a busy machine than the rates: the folder's CPU per file over each's.
         **{
-            f"{name}_cpu_share_of_folder": round(base.cpu_ms_per_file / scan.cpu_ms_per_file, 3)
-            for name, scan in scans.items()
-            if name != "folder"
+            f"{name}_cpu_share_of_folder": round(statistics.median(cpu_shares[name]), 3)
+            for name in images
         },
-        "cpu_ms_per_file": {name: round(scan.cpu_ms_per_file, 2) for name, scan in scans.items()},
-        "coordinator_cpu_ms_per_file": {
-            name: round(scan.coordinator_cpu_ms_per_file, 2) for name, scan in scans.items()
-        },
-        "files_found": {name: scan.files for name, scan in scans.items()},
+        # Medians of the rounds: every process, the coordinator (this one: the serial stage)
+        # and the rest (the fork server and the workers).
+        "cpu_ms_per_file": {name: median(_cpu, name) for name in SOURCES},
+        "coordinator_cpu_ms_per_file": {name: median(_coordinator, name) for name in SOURCES},
+        "worker_cpu_ms_per_file": {name: median(_workers, name) for name in SOURCES},
+        "files_found": {name: per_round[0][name].files for name in SOURCES},
         "same_files_as_folder": {
-            name: scan.sha256s == base.sha256s for name, scan in scans.items() if name != "folder"
+            name: all(scans[name].sha256s == scans["folder"].sha256s for scans in per_round)
+            for name in images
         },
-        "carve_mb": carve_mb,
-        "carve_mb_per_s": round(empty_rate, 1),
-        "carve_found_in_random": empty_found,
-        "carve_dense_mb_per_s": round(dense_rate, 1),
-        "carve_dense_found": dense_found,
+    }
+    if carve_mb > 0:
+        size = carve_mb << 20
+        empty = carve_volume(OUT / f"carve-random-{carve_mb}mb.raw", size, None)
+        dense = carve_volume(OUT / f"carve-dense-{folder.name}-{carve_mb}mb.raw", size, folder)
+        empty_rate, empty_found = carve_rate(empty)
+        dense_rate, dense_found = carve_rate(dense)
+        result |= {
+            "carve_mb": carve_mb,
+            "carve_mb_per_s": round(empty_rate, 1),
+            "carve_found_in_random": empty_found,
+            "carve_dense_mb_per_s": round(dense_rate, 1),
+            "carve_dense_found": dense_found,
+        }
+    return result | {
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
     }
 
 
+def _rate(scan: ScanFigures) -> float:
+    return scan.files_per_s
+
+
+def _cpu(scan: ScanFigures) -> float:
+    return scan.cpu_ms_per_file
+
+
+def _coordinator(scan: ScanFigures) -> float:
+    return scan.coordinator_cpu_ms_per_file
+
+
+def _workers(scan: ScanFigures) -> float:
+    return scan.cpu_ms_per_file - scan.coordinator_cpu_ms_per_file
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = folder_arguments(__doc__)
-    parser.add_argument("--carve-mb", type=int, default=256, help="size of the carved volumes")
+    parser.add_argument(
+        "--carve-mb", type=int, default=256, help="size of the carved volumes (0: no carving)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="scans of every source")
     args = parser.parse_args(argv)
     if shutil.which("mke2fs") is None or shutil.which("ewfacquire") is None:
         parser.error("needs mke2fs and ewfacquire (scripts/system-deps installs them)")
     OUT.mkdir(exist_ok=True)
-    result = run(args.photos, args.count, args.megapixels, args.workers, args.carve_mb)
+    result = run(args.photos, args.count, args.megapixels, args.workers, args.carve_mb, args.rounds)
     # The images must give exactly the folder's files: a faster scan that misses one is no win.
     same = all(result["same_files_as_folder"].values())
     if args.json:
@@ -228,21 +277,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if same else 1
     print(
         f"{result['files']} JPEGs of {result['megapixels']} MP ({result['source']}),"
-        f" {result['workers']} workers:\n"
-        f"  folder: {result['folder_files_per_s']:8.1f} files/s\n"
-        f"  E01:    {result['e01_files_per_s']:8.1f} files/s"
-        f" ({result['e01_share_of_folder']:.0%} of the folder; fast deflate)\n"
-        f"  E01:    {result['e01_uncompressed_files_per_s']:8.1f} files/s"
-        f" ({result['e01_uncompressed_share_of_folder']:.0%} of the folder; no compression)\n"
-        f"  raw:    {result['raw_files_per_s']:8.1f} files/s"
-        f" ({result['raw_share_of_folder']:.0%} of the folder)\n"
-        f"  carving {result['carve_mb']} MB, nothing to find: {result['carve_mb_per_s']:.0f} MB/s"
-        f" per core; densely packed JPEGs: {result['carve_dense_mb_per_s']:.0f} MB/s"
-        f" ({result['carve_dense_found']} carved)\n"
-        f"  CPU per file (share of the folder's): {result['cpu_ms_per_file']}"
-        f" -> E01 {result['e01_cpu_share_of_folder']:.0%},"
-        f" uncompressed {result['e01_uncompressed_cpu_share_of_folder']:.0%},"
-        f" raw {result['raw_cpu_share_of_folder']:.0%}\n"
+        f" {result['workers']} workers, {result['rounds']} rounds (medians):\n"
+        f"  folder: {result['folder_files_per_s']:8.1f} files/s"
+    )
+    for name, label in (
+        ("e01", "E01, fast deflate"),
+        ("e01_uncompressed", "E01, no compression"),
+        ("raw", "raw"),
+    ):
+        rounds = ", ".join(f"{share:.0%}" for share in result[f"{name}_shares"])
+        print(
+            f"  {label}: {result[f'{name}_files_per_s']:8.1f} files/s,"
+            f" {result[f'{name}_share_of_folder']:.0%} of the folder (rounds: {rounds});"
+            f" CPU share {result[f'{name}_cpu_share_of_folder']:.0%}"
+        )
+    for key in ("cpu_ms_per_file", "coordinator_cpu_ms_per_file", "worker_cpu_ms_per_file"):
+        print(f"  {key.replace('_', ' ')}: {result[key]}")
+    if "carve_mb" in result:
+        print(
+            f"  carving {result['carve_mb']} MB, nothing to find:"
+            f" {result['carve_mb_per_s']:.0f} MB/s per core; densely packed JPEGs:"
+            f" {result['carve_dense_mb_per_s']:.0f} MB/s ({result['carve_dense_found']} carved)"
+        )
+    print(
         f"  same files (SHA-256) as the folder: {result['same_files_as_folder']}\n"
         f"  load average {result['load_average_before']} -> {result['load_average_after']}"
     )

@@ -55,11 +55,24 @@ class _Entry:
         raise OSError("unreadable $STANDARD_INFORMATION")
 
 
-def test_times_gives_the_times_an_entry_has() -> None:
-    assert times(_Entry()) == {
+def test_times_gives_the_times_an_entry_has_and_its_modification_value() -> None:
+    entry = _Entry()
+    found, modified = times(entry)
+    assert found == {
         "m": "2023-11-14T22:13:20.123456789+00:00",
         "b": "2022-06-18T04:26:40.0000000+00:00",
     }
+    assert modified is entry.modification_time
+
+
+def test_an_entry_without_a_modification_time_has_none() -> None:
+    class _Unmodified(_Entry):
+        @property
+        def modification_time(self) -> Any:
+            raise OSError("unreadable inode")
+
+    found, modified = times(_Unmodified())
+    assert found == {"b": "2022-06-18T04:26:40.0000000+00:00"} and modified is None
 
 
 @pytest.mark.parametrize("kind", [posix_time.PosixTime, filetime.Filetime])

@@ -379,7 +379,8 @@ def _allocated(
 
 
 def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Entry | Problem]:
-    attrs = {"fs": fs_name, **times(item)}
+    found, modified = times(item)
+    attrs = {"fs": fs_name, **found}
     for field in _INODE_FIELDS:
         value = getattr(item.path_spec, field, None)
         if value is not None:
@@ -394,23 +395,31 @@ def _streams(item: Any, path: str, ref: SourceRef, fs_name: str) -> Iterator[Ent
         except _BACK_END_ERRORS as exc:
             yield Problem(child, ProblemKind.UNREADABLE, f"cannot open: {exc}")
             continue
-        modified = item.modification_time
         location = child.display()
         yield Entry(
             ref=child,
             size=size,
-            open=_opener(item, stream, size, location),
+            open=_opener(item, stream, size, location, file_object),
             modified=as_datetime(modified),
             member=member(item.path_spec, stream, size, location),
         )
 
 
-def _opener(item: Any, stream: str, size: int, location: str) -> Callable[[], io.BufferedReader]:
+def _opener(
+    item: Any, stream: str, size: int, location: str, opened: Any
+) -> Callable[[], io.BufferedReader]:
+    """Opens the stream; the first time with the file object the walk ``opened`` for its size
+    (the scan opens each file once, to sniff its head), later ones with a new one."""
+    unused = [opened]
+
     def open_stream() -> io.BufferedReader:
-        try:
-            file_object = item.GetFileObject(data_stream_name=stream)
-        except _BACK_END_ERRORS as exc:
-            raise EvidenceReadError(location, "unreadable", f"cannot open: {exc}") from exc
+        if unused:
+            file_object = unused.pop()
+        else:
+            try:
+                file_object = item.GetFileObject(data_stream_name=stream)
+            except _BACK_END_ERRORS as exc:
+                raise EvidenceReadError(location, "unreadable", f"cannot open: {exc}") from exc
         return open_reader(vfs_read_at(file_object), size, location)  # type: ignore[return-value]
 
     return open_stream

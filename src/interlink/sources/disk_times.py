@@ -31,18 +31,23 @@ _KINDS: dict[type, tuple[int, int, int]] = {
 _LAST_DAY = date(9999, 12, 31).toordinal()
 
 
-def times(item: Any) -> dict[str, str]:
-    """``m``, ``a``, ``c`` and ``b`` of a dfVFS file entry, those it has."""
+def times(item: Any) -> tuple[dict[str, str], Any]:
+    """``m``, ``a``, ``c`` and ``b`` of a dfVFS file entry, those it has, as text; and its
+    modification time as dfVFS gives it (``None`` if it has none), which dfVFS makes anew
+    each time it is asked for."""
     found: dict[str, str] = {}
+    modified = None
     for key, attribute in _TIMES:
         try:
             value = getattr(item, attribute)
         except _BACK_END_ERRORS:
             continue
+        if key == "m":
+            modified = value
         text = iso8601(value) if value is not None else None
         if text:
             found[key] = text
-    return found
+    return found, modified
 
 
 def iso8601(value: Any) -> str | None:
