@@ -139,10 +139,14 @@ def read_report(
     actor: str = "local",
     trusted_votes: int = 3,
     agency: Agency | None = None,
+    record: Case | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready report of a case, for a person to read; audited. With ``agency``, only
-    that agency's own case (``AccessDeniedError`` otherwise)."""
-    record = own_case(store, case, agency) if agency is not None else store.cases.get(case)
+    that agency's own case (``AccessDeniedError`` otherwise); ``record``: the case as the
+    caller has just read it through its agency's scope (then neither read nor checked
+    again)."""
+    if record is None:
+        record = own_case(store, case, agency) if agency is not None else store.cases.get(case)
     report = case_report(store, case, trusted_votes=trusted_votes, record=record)
     # A read changes nothing else: its record goes with the other reads' (group commit).
     store.audit.record(
