@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from interlink.adapters.sql.store import SqlStore
@@ -163,3 +164,16 @@ def test_a_failed_background_check_keeps_the_last_snapshot(
     assert _ask(store, index, A1) == [("national", "uk:A")]
     assert calls
     store.close()
+
+
+def test_labels_of_many_entries_at_once_are_those_of_each() -> None:
+    first, second = lookup_index.Label("uk:A", None), lookup_index.Label("uk:B", "s1")
+    labels = lookup_index.EntryLabels(
+        np.asarray([3, 7, 9, 20], np.int64), np.asarray([1, 0, 1, 0], np.int32), (first, second)
+    )
+    asked = np.asarray([20, 1, 7, 9, 21, 3, 8, 7], np.int64)
+    assert labels.get_many(asked) == [labels.get(int(each)) for each in asked]
+    assert labels.get_many(asked) == [first, None, first, second, None, second, None, first]
+    assert labels.get_many(np.zeros(0, np.int64)) == []
+    empty = lookup_index.EntryLabels(np.zeros(0, np.int64), np.zeros(0, np.int32), ())
+    assert empty.get_many(asked) == [None] * len(asked)

@@ -116,9 +116,10 @@ def _series_json(
     return found
 
 
-def report_links(store: SqlStore, case_name: str) -> dict[str, Any]:
-    """``case_links`` as the case's own agency sees it (for the case report)."""
-    case = store.cases.get(case_name)
+def report_links(store: SqlStore, case_name: str, *, record: Case | None = None) -> dict[str, Any]:
+    """``case_links`` as the case's own agency sees it (for the case report); ``record``: the
+    case as the caller has just read it (else read here)."""
+    case = record if record is not None else store.cases.get(case_name)
     every = store.cases.agencies()
     owner = next((a for a in every if a.id == case.agency_id), None)
     if owner is None:

