@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, Text, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from interlink.adapters.sql.schema import hash_lists, list_entries
 from interlink.adapters.sql.signal_data import stored
@@ -64,6 +63,8 @@ def keyed(
     query = select(*columns).where(list_entries.c.list_id == list_id)
     if connection.dialect.name != "postgresql":
         return query.where(list_entries.c.entry_key.in_(keys))
+    from sqlalchemy.dialects.postgresql import ARRAY  # only where it is used (quick start-up)
+
     wanted = (
         func.unnest(bindparam("keys", keys, type_=ARRAY(Text())))
         .table_valued("key")
