@@ -32,7 +32,6 @@ import itertools
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from typing import Any
 import psutil  # type: ignore[import-untyped]
 
 from bench import server_data, server_phases
+from bench import server_procs as procs
 from bench.server_client import Connection, HttpError, LoopLag
 from interlink.api import timing
 
@@ -51,76 +51,6 @@ SEED = 1
 #: Shares of single lookups, batch lookups, case reads and reports among the requests.
 MIX = (0.45, 0.25, 0.20, 0.10)
 OUT = Path(__file__).parent / "out"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _rss(process: psutil.Process) -> int:
-    total = 0
-    for each in [process, *process.children(recursive=True)]:
-        try:
-            total += each.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
-def _cpu(processes: list[psutil.Process]) -> float:
-    """CPU seconds (user + system) of these processes and their children so far."""
-    total = 0.0
-    seen: set[int] = set()
-    for process in processes:
-        try:
-            tree = [process, *process.children(recursive=True)]
-        except psutil.Error:
-            continue
-        for each in tree:
-            if each.pid in seen:
-                continue
-            seen.add(each.pid)
-            try:
-                times = each.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                pass
-    return total
-
-
-def _postgres_backends(url: str) -> list[psutil.Process]:
-    """The PostgreSQL server processes serving connections to this benchmark's database."""
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            pids = connection.execute(
-                sqlalchemy.text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid()"
-                )
-            ).scalars()
-            found = []
-            for pid in pids:
-                try:
-                    found.append(psutil.Process(int(pid)))
-                except psutil.Error:
-                    pass
-            return found
-    finally:
-        engine.dispose()
-
-
-def _load_average() -> list[float]:
-    return [round(x, 2) for x in os.getloadavg()]
 
 
 def anchor(url: str, home: Path, codes: list[str], batch: int, seconds: float) -> dict[str, float]:
@@ -211,67 +141,6 @@ async def _client(
         await http.close()
 
 
-def _interlink(*arguments: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    """An ``interlink`` command in the background, its output into ``log``."""
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "interlink", *arguments],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-
-
-def _scan_folder(files: int) -> Path:
-    """``files`` generated benign JPEGs (cached under bench/out)."""
-    from interlink.demo.images import encode, scene
-
-    folder = OUT / f"server-scan-{files}"
-    if len(list(folder.glob("*.jpg"))) != files:
-        folder.mkdir(parents=True, exist_ok=True)
-        for number in range(files):
-            (folder / f"{number:05d}.jpg").write_bytes(encode(scene(number)))
-    return folder
-
-
-def _warm_scan_index(env: dict[str, str], folder: Path) -> float:
-    """Scan one image against ``known`` once, so the scan jobs' matcher (``known_cache``,
-    under the server's home) is built before the clock starts, as on a node that has scanned
-    before; the seconds it took (a few hundredths when it was already built)."""
-    from interlink.demo.images import encode, scene
-
-    one = folder / "warm"
-    one.mkdir()
-    (one / "warm.jpg").write_bytes(encode(scene(10**6)))
-    started = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "interlink",
-            "--agency",
-            "bench",
-            "scan",
-            str(one),
-            "--case",
-            "BENCH-WARM",
-            "--list",
-            "known",
-            "--workers",
-            "0",
-            "--json",
-        ],
-        env=env,
-        capture_output=True,
-        timeout=3600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"the warm-up scan failed: {done.stderr.decode()[-500:]}")
-    return round(time.perf_counter() - started, 1)
-
-
 def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: list[str]) -> None:
     async def probe() -> None:
         http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=300)
@@ -320,7 +189,7 @@ async def _warm_tokens(port: int, tokens: list[str], rounds: int = 4) -> None:
 
 def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace) -> dict[str, Any]:
     """Run the server, the background work and the clients; the figures."""
-    port = _free_port()
+    port = procs.free_port()
     home = Path(args.home)
     env = {**os.environ, "INTERLINK_DB": url, "INTERLINK_HOME": str(home)}
     timings = Path(tempfile.mkdtemp(prefix="bench-server-timing-"))
@@ -330,7 +199,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
     job_ids: list[str] = []
     logs = OUT / "server-logs"
     logs.mkdir(parents=True, exist_ok=True)
-    server = _interlink(
+    server = procs.interlink(
         "serve",
         "--host",
         "127.0.0.1",
@@ -350,9 +219,9 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         rss: dict[str, int] = {}
         folder = Path(tempfile.mkdtemp(prefix="bench-server-"))
         if not args.no_background:
-            scans = _scan_folder(args.scan_files)
+            scans = procs.scan_folder(args.scan_files)
             job_env = {**env, "INTERLINK_EVIDENCE_ROOTS": str(scans.parent)}
-            background["scan_index_warm_seconds"] = _warm_scan_index(env, folder)
+            background["scan_index_warm_seconds"] = procs.warm_scan_index(env, folder)
             for number in range(args.scan_jobs):
                 submit = subprocess.run(
                     [
@@ -394,7 +263,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             started = time.monotonic()
             until = started + args.seconds
             if not args.no_background:
-                worker = _interlink("worker", env=job_env, log=logs / "worker.log")
+                worker = procs.interlink("worker", env=job_env, log=logs / "worker.log")
             tasks = [
                 asyncio.create_task(_client(port, token, codes, args, until, stats))
                 for token in tokens
@@ -402,7 +271,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             tasks.append(asyncio.create_task(lag.run(until)))
             if not args.no_background:
                 await asyncio.sleep(min(5.0, args.seconds / 12))
-                importer = _interlink(
+                importer = procs.interlink(
                     "lists",
                     "import",
                     str(incoming),
@@ -413,7 +282,7 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                 )
                 background["import_started_s"] = round(time.monotonic() - started, 1)
             await asyncio.sleep(max(0.0, started + min(10.0, args.seconds / 6) - time.monotonic()))
-            rss["at_10s"] = _rss(process)
+            rss["at_10s"] = procs.rss(process)
             while importer is not None and importer.poll() is None and time.monotonic() < until:
                 await asyncio.sleep(0.2)
             if importer is not None and importer.returncode is not None:
@@ -422,22 +291,22 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                 )
                 background["import_ok"] = importer.returncode == 0
             await asyncio.gather(*tasks)
-            rss["at_end"] = _rss(process)
-            cpu["server_end"] = _cpu([process])
-            for backend in _postgres_backends(url):
-                cpu["postgres_end"] += _cpu([backend]) - backends.get(backend.pid, 0.0)
+            rss["at_end"] = procs.rss(process)
+            cpu["server_end"] = procs.cpu([process])
+            for backend in procs.postgres_backends(url):
+                cpu["postgres_end"] += procs.cpu([backend]) - backends.get(backend.pid, 0.0)
 
         # Database CPU: the connections' backends, from now (new ones: all of theirs).
-        backends = {b.pid: _cpu([b]) for b in _postgres_backends(url)}
+        backends = {b.pid: procs.cpu([b]) for b in procs.postgres_backends(url)}
         me = psutil.Process()
-        cpu = {"server_start": _cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
+        cpu = {"server_start": procs.cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
         clients_cpu = me.cpu_times()
-        before = _load_average()
+        before = procs.load_average()
         started, since = time.perf_counter(), time.time()
         lag = LoopLag()
         asyncio.run(run())
         elapsed = time.perf_counter() - started
-        after = _load_average()
+        after = procs.load_average()
         clients_now = me.cpu_times()
         cpu_seconds = {
             "server": round(cpu["server_end"] - cpu["server_start"], 1),
@@ -458,13 +327,13 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
                     child.kill()
                     child.wait()
     if job_ids:
-        background.update(_scan_progress(url, job_ids))
+        background.update(procs.scan_progress(url, job_ids))
     endpoints = {
         name: {
             "requests": len(values),
             "errors": stats.errors.get(name, 0),
-            "p50_ms": round(_percentile(values, 0.50) * 1000, 1),
-            "p99_ms": round(_percentile(values, 0.99) * 1000, 1),
+            "p50_ms": round(procs.percentile(values, 0.50) * 1000, 1),
+            "p99_ms": round(procs.percentile(values, 0.99) * 1000, 1),
         }
         for name, values in sorted(stats.samples.items())
     }
@@ -500,48 +369,6 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
         "client_loop_lag_ms": lag.summary(),
         "server_loop_lag_ms": server_phases.loop_lag(timings, since) if args.phases else None,
     }
-
-
-def _scan_progress(url: str, job_ids: list[str]) -> dict[str, Any]:
-    """How far the scan jobs of this run got (files done, jobs by state)."""
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sqlalchemy.text(
-                    "SELECT state, count(*), sum(files_done) FROM jobs"
-                    " WHERE CAST(id AS text) IN :ids GROUP BY state"
-                ).bindparams(sqlalchemy.bindparam("ids", expanding=True)),
-                {"ids": job_ids},
-            ).all()
-        return {
-            "scan_jobs_by_state": {str(r[0]): int(r[1]) for r in rows},
-            "scan_files_done": sum(int(r[2] or 0) for r in rows),
-        }
-    except sqlalchemy.exc.DBAPIError:
-        return {}
-    finally:
-        engine.dispose()
-
-
-def _reset(url: str) -> None:
-    """Undo what a previous run added that would change this one: the imported list, the
-    scan jobs left queued."""
-    import sqlalchemy
-
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text("DELETE FROM hash_lists WHERE name = 'incoming'"))
-            connection.execute(
-                sqlalchemy.text(
-                    "UPDATE jobs SET state = 'cancelled' WHERE state IN ('queued', 'running')"
-                )
-            )
-    finally:
-        engine.dispose()
 
 
 def _mix(text: str) -> tuple[float, ...]:
@@ -598,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.prepare_only:
         print(json.dumps({"codes": count, "database": name, "prepared": filled}))
         return 0
-    _reset(url)
+    procs.reset(url)
     tokens = server_data.tokens(url, args.clients)
     codes = server_data.sample(count, SEED, 100_000)
     direct = anchor(url, Path(args.home), codes, args.batch, args.anchor_seconds)

@@ -19,7 +19,7 @@ BENCHMARKS = sorted(
     p.stem
     for p in (ROOT / "bench").glob("*.py")
     if not p.stem.startswith("_")
-    and p.stem not in {"__init__", "server_client", "server_data", "server_phases"}
+    and p.stem not in {"__init__", "server_client", "server_data", "server_phases", "server_procs"}
 )
 
 
