@@ -196,7 +196,7 @@ def run(
     }
 
     def median(value: Any, name: str, digits: int = 2) -> float:
-        return round(statistics.median(value(scans[name]) for scans in per_round), digits)
+        return round(float(statistics.median(value(scans[name]) for scans in per_round)), digits)
 
     result: dict[str, Any] = {
         "source": str(photos) if photos else "generated",

@@ -21,6 +21,7 @@ from interlink.services import lists as service
 from interlink.services.reports import case_report
 from interlink.services.scan import ScanOptions, scan_exhibit
 from interlink.signals import orb
+from interlink.triage.known import KnownMatcher
 from tests.formats.test_ncmec import document, entry_xml
 
 
@@ -172,13 +173,13 @@ def test_a_list_imported_into_a_store_without_media_builds_no_index(
     """With nothing stored to match, the import does not build the list's matcher (its PDQ
     index: seconds for 100,000 codes); once media are stored, it does and finds them."""
     built: list[int] = []
-    of = service.KnownMatcher.of
+    of = KnownMatcher.of
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         built.append(1)
         return of(*args, **kwargs)
 
-    monkeypatch.setattr(service.KnownMatcher, "of", counted)
+    monkeypatch.setattr(KnownMatcher, "of", counted)
     data = encode(scene(4), "JPEG")
     (tmp_path / "l.csv").write_text(f"sha256\n{hashlib.sha256(data).hexdigest()}\n")
     assert service.import_list(store, tmp_path / "l.csv", name="early").rematched == 0
