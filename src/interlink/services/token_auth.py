@@ -83,29 +83,6 @@ def _touch(store: SqlStore, token: ApiToken, now: datetime) -> None:
         store.accounts.touch_token(tx, token.id, now)
 
 
-#: Last-use writes under way (a task is kept until it ends, so it is never collected early).
-_touching: set[asyncio.Task[None]] = set()
-
-
-def _touch_quietly(store: SqlStore, token: ApiToken, now: datetime) -> None:
-    try:
-        _touch(store, token, now)
-    except Exception:  # a lost last-use time must not fail a request; the audit has the use
-        _log.warning("could not record the last use of token %s", token.id, exc_info=True)
-
-
-def _touch_later(store: SqlStore, token: ApiToken, now: datetime) -> None:
-    """Write the token's last use in a worker thread without the request waiting for it: it
-    is bookkeeping shown to the token's owner (the use itself is in the audit record the
-    request does wait for). Waiting for it cost the first request of each token each minute a
-    database transaction behind the event loop's few default threads."""
-    task = asyncio.get_running_loop().create_task(
-        asyncio.to_thread(_touch_quietly, store, token, now)
-    )
-    _touching.add(task)
-    task.add_done_callback(_touching.discard)
-
-
 def _use(token: ApiToken, user: User, client: str) -> dict[str, Any]:
     """The audit record of a token's use (``AuditLog.record``'s arguments)."""
     return {
@@ -147,8 +124,8 @@ async def token_principal_async(
 ) -> Principal:
     """``token_principal`` for a coroutine, holding no thread when it can: a token in the cache
     is checked on the event loop and its use's audit record waited for there (committed
-    before the principal is returned, as ever); a token read from the database goes through a
-    worker thread, and a last use to write is written by one while the request goes on."""
+    before the principal is returned, as ever); a token read from the database, or a last use
+    to write, goes through a worker thread."""
     now = datetime.now(UTC)
     digest = bearer.digest(secret.strip())
     cached = cache.get(digest)
@@ -160,6 +137,6 @@ async def token_principal_async(
     if not token.usable(now):
         raise AuthenticationError(_REFUSED)
     if cache.touch_due(digest, TOKEN_TOUCH_SECONDS):
-        _touch_later(store, token, now)
+        await asyncio.to_thread(_touch, store, token, now)
     await store.audit.record_async(**_use(token, user, client))
     return principal_of(user, AuthMethod.TOKEN, scopes=token.scopes, token_id=token.id)
