@@ -164,6 +164,7 @@ def test_tokens_work_until_revoked_and_never_reach_the_logs(
     client = site.client()
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    assert site.app.state.interlink.last_uses.flush(10)  # written in the background
     assert site.store.accounts.token(token.id).last_used_at is not None  # type: ignore[union-attr]
     uses = [r for r in site.store.audit.records() if r.action == "token.use"]
     assert uses and uses[-1].object_id == str(token.id)

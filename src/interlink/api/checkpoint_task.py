@@ -64,4 +64,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with suppress(asyncio.CancelledError):
             await task
         await _call_all(app.router.on_shutdown)
+        await asyncio.to_thread(context.last_uses.close)
         await asyncio.to_thread(sign_if_due, context.store, context.settings)

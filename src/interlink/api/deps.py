@@ -22,6 +22,7 @@ from interlink.domain.errors import AccessDeniedError, AuthenticationError
 from interlink.domain.principal import Principal
 from interlink.services import authentication, token_auth
 from interlink.services.lookups import LookupIndex
+from interlink.services.token_last_use import LastUseWriter
 from interlink.settings import Settings
 
 SESSION_COOKIE = "__Host-interlink-session"
@@ -60,6 +61,7 @@ class ServerContext:
     options: ServerOptions
     lookups: LookupIndex = field(init=False)
     tokens: token_cache.TokenCache = field(init=False)
+    last_uses: LastUseWriter = field(init=False)
     discover: Callable[[str], oidc.ProviderMetadata] = oidc.discover
     exchange: Callable[..., str] = oidc.exchange_code
     requests: RateLimiter = field(init=False)
@@ -68,6 +70,7 @@ class ServerContext:
     def __post_init__(self) -> None:
         self.lookups = LookupIndex(self.options.lookup_recheck, home=self.settings.home)
         self.tokens = token_cache.TokenCache(self.options.token_cache_seconds)
+        self.last_uses = LastUseWriter(self.store)
         self.requests = RateLimiter(
             self.options.requests_per_second,
             self.options.request_burst,
@@ -130,7 +133,11 @@ async def caller(
             raise AuthenticationError("not authenticated")
         context.requests.hit("t:" + bearer.digest(token.credentials)[:16])
         principal = await token_auth.token_principal_async(
-            context.store, token.credentials, client=client, cache=context.tokens
+            context.store,
+            token.credentials,
+            client=client,
+            cache=context.tokens,
+            last_uses=context.last_uses,
         )
         mark("authed")
         return principal

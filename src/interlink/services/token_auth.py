@@ -19,6 +19,7 @@ from interlink.domain.accounts import ApiToken, User
 from interlink.domain.errors import AuthenticationError
 from interlink.domain.principal import AuthMethod, Principal
 from interlink.services.authentication import principal_of
+from interlink.services.token_last_use import LastUseWriter
 
 _log = logging.getLogger(__name__)
 
@@ -120,12 +121,18 @@ def token_principal(
 
 
 async def token_principal_async(
-    store: SqlStore, secret: str, *, cache: TokenCache, client: str = ""
+    store: SqlStore,
+    secret: str,
+    *,
+    cache: TokenCache,
+    client: str = "",
+    last_uses: LastUseWriter | None = None,
 ) -> Principal:
     """``token_principal`` for a coroutine, holding no thread when it can: a token in the cache
     is checked on the event loop and its use's audit record waited for there (committed
-    before the principal is returned, as ever); a token read from the database, or a last use
-    to write, goes through a worker thread."""
+    before the principal is returned, as ever); a token read from the database goes through a
+    worker thread. A last use due is handed to ``last_uses`` (the server's writer, which the
+    request does not wait for), or without one written in a worker thread."""
     now = datetime.now(UTC)
     digest = bearer.digest(secret.strip())
     cached = cache.get(digest)
@@ -137,6 +144,9 @@ async def token_principal_async(
     if not token.usable(now):
         raise AuthenticationError(_REFUSED)
     if cache.touch_due(digest, TOKEN_TOUCH_SECONDS):
-        await asyncio.to_thread(_touch, store, token, now)
+        if last_uses is not None:
+            last_uses.note(token.id, now)
+        else:
+            await asyncio.to_thread(_touch, store, token, now)
     await store.audit.record_async(**_use(token, user, client))
     return principal_of(user, AuthMethod.TOKEN, scopes=token.scopes, token_id=token.id)

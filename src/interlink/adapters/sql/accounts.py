@@ -7,12 +7,12 @@ services pass), so that no query returns another agency's users by accident.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, or_, select, update
 
 from interlink.adapters.secret_box import SecretBox, is_sealed
 from interlink.adapters.sql.auth_schema import (
@@ -378,8 +378,24 @@ class AccountRepository:
 
     def touch_token(self, connection: Connection, token_id: uuid.UUID, at: datetime) -> None:
         """Record a token's last use."""
+        self.touch_tokens(connection, {token_id: at})
+
+    def touch_tokens(self, connection: Connection, uses: Mapping[uuid.UUID, datetime]) -> None:
+        """Record tokens' last uses (one statement, many rows); a use older than the one
+        stored leaves it."""
+        if not uses:
+            return
         connection.execute(
-            update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=at)
+            update(api_tokens)
+            .where(api_tokens.c.id == bindparam("token"))
+            .where(
+                or_(
+                    api_tokens.c.last_used_at.is_(None),
+                    api_tokens.c.last_used_at < bindparam("used"),
+                )
+            )
+            .values(last_used_at=bindparam("used")),
+            [{"token": token, "used": at} for token, at in uses.items()],
         )
 
     # -- identity providers -------------------------------------------------------------------
