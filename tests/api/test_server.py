@@ -56,8 +56,9 @@ def test_a_starting_worker_opens_the_lookup_indexes_in_the_background(tmp_path: 
         )
         lookups = app.state.interlink.lookups
         assert not lookups.in_memory()
-        open_lookup_indexes(app).join(30)
-        assert lookups.in_memory()
+        seen: list[bool] = []
+        open_lookup_indexes(app, then=lambda: seen.append(lookups.in_memory())).join(30)
+        assert lookups.in_memory() and seen == [True]  # then: once the indexes are open
         assert [held.state.name for held in lookups.current(store)] == ["known"]
     finally:
         store.close()

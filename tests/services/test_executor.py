@@ -55,3 +55,39 @@ def test_workers_import_the_main_module_only_when_asked(tmp_path: Path, main: bo
         assert workers <= imported
     else:
         assert not workers & imported
+
+
+NICED = """
+import os, sys
+
+if __name__ == "__main__":
+    from interlink.services.executor import executor, lower_worker_priority
+
+    lower_worker_priority(int(sys.argv[1]))
+    pool = executor(2)
+    try:
+        niced = {pool.submit(os.getpriority, os.PRIO_PROCESS, 0).result() for _ in range(8)}
+        print(os.getpriority(os.PRIO_PROCESS, 0), sorted(niced))
+    finally:
+        pool.shutdown()
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="nice values as Linux keeps them")
+def test_worker_processes_are_niced_and_the_caller_keeps_its_priority(tmp_path: Path) -> None:
+    script = tmp_path / "niced.py"
+    script.write_text(NICED, encoding="utf-8")
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    for by in (0, 5):
+        done = subprocess.run(
+            [sys.executable, str(script), str(by)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        )
+        caller, workers = done.stdout.split(" ", 1)
+        assert int(caller) == own
+        assert workers.strip() == f"[{min(19, own + by)}]"

@@ -18,6 +18,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from fastapi import FastAPI
 
 from interlink.adapters.sql.engine import make_engine
 from interlink.adapters.sql.store import SqlStore
-from interlink.api import timing
+from interlink.api import timing, warm
 from interlink.api.app import create_app
 from interlink.api.deps import ServerOptions
 from interlink.bootstrap import secret_box
@@ -79,7 +80,7 @@ def app_from_environment() -> FastAPI:
     app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     timing.install(app)
-    app.router.on_startup.append(lambda: open_lookup_indexes(app))
+    app.router.on_startup.append(lambda: open_lookup_indexes(app, then=warm.prepare))
     lag_file = os.environ.get(timing.ENVIRONMENT)
     if lag_file:
         out = Path(f"{lag_file}-lag.{os.getpid()}")
@@ -113,12 +114,15 @@ def _start_lag_probe(app: FastAPI, out: Path) -> None:
     app.router.on_shutdown.append(probe.cancel)
 
 
-def open_lookup_indexes(app: FastAPI) -> threading.Thread:
+def open_lookup_indexes(
+    app: FastAPI, *, then: Callable[[], None] | None = None
+) -> threading.Thread:
     """Open (or build) the lists' lookup indexes in a background thread as a worker starts, so
     that its first lookups do not wait a second or two for them (the workers share the
     listening socket, and the first connections may all go to one: the other used to open its
-    indexes in the middle of the traffic). A failure is logged; the first lookup then tries
-    again."""
+    indexes in the middle of the traffic), then call ``then`` in that thread (a worker:
+    ``warm.prepare``, the kernels loaded and the start-up objects frozen once the indexes'
+    are made too). A failure is logged; the first lookup then tries again."""
     context = app.state.interlink
 
     def open_them() -> None:
@@ -126,6 +130,11 @@ def open_lookup_indexes(app: FastAPI) -> threading.Thread:
             context.lookups.current(context.store)
         except Exception:  # a background thread: nobody else would hear of it
             _log.exception("opening the lookup indexes at start-up failed")
+        if then is not None:
+            try:
+                then()
+            except Exception:
+                _log.exception("preparing the worker at start-up failed")
 
     thread = threading.Thread(target=open_them, name="lookup-index-open", daemon=True)
     thread.start()

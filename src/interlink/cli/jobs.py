@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -172,8 +171,9 @@ def worker(
             "--nice",
             min=0,
             max=19,
-            help="Lower the worker's CPU priority by this much (its scan processes inherit "
-            "it), so a server on the same machine keeps answering while it scans; 0 keeps it.",
+            help="Lower the CPU priority of the worker's scan processes by this much, so a "
+            "server on the same machine keeps answering while it scans (the worker itself, "
+            "which holds database locks, keeps its priority); 0 keeps theirs.",
         ),
     ] = NICE,
 ) -> None:
@@ -182,11 +182,11 @@ def worker(
     A job left half done by a worker that died is resumed where it stopped.
     """
     from interlink.bootstrap import open_queue
+    from interlink.services.executor import lower_worker_priority
     from interlink.services.jobs import job_handler
 
     shared = state(ctx)
-    if nice:
-        os.nice(nice)
+    lower_worker_priority(nice)
     previous = signal.signal(signal.SIGTERM, _stop)
     queue = open_queue(shared.settings, shared.store, stalled_seconds=stalled_after)
     try:

@@ -30,6 +30,25 @@ CHUNK_ITEMS = 8
 #: a round trip, so large files go (nearly) one at a time and progress stays fine-grained.
 CHUNK_BYTES = 4 << 20
 
+#: How much lower than this process's the CPU priority of the worker processes it starts is
+#: (``lower_worker_priority``; 0: the same).
+_worker_nice = 0
+
+
+def lower_worker_priority(by: int) -> None:
+    """Start worker processes from now on ``by`` nice levels below this process (``interlink
+    worker --nice``): the scan's CPU-heavy work yields to a server on the same machine, while
+    this process, which holds the database's locks (the audit chain's head among them)
+    during its transactions, keeps its priority. Niced, it would make every server request
+    waiting for such a lock wait for it to get a core too."""
+    global _worker_nice
+    _worker_nice = max(0, by)
+
+
+def _lowered(by: int) -> None:
+    """A worker process's initialiser: lower its own priority."""
+    os.nice(by)
+
 
 class InlineExecutor(Executor):
     """Runs each task at once in this process (``workers=0``)."""
@@ -76,7 +95,12 @@ def executor(workers: int, *, main: bool = False) -> Executor:
     # The fork server imports what workers run; its children skip the caller's main module
     # unless they are told otherwise (``services.worker_boot``).
     context.set_forkserver_preload(["interlink.services.worker_boot"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    if _worker_nice:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_lowered, initargs=(_worker_nice,)
+        )
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     threading.Thread(target=_start, args=(pool, workers), daemon=True).start()
     return pool
 
