@@ -157,15 +157,24 @@ def _wait_ready(port: int, server: subprocess.Popen[bytes], token: str, codes: l
                 raise RuntimeError("the server did not start")
             await asyncio.sleep(0.5)
         # Every worker opens the lists' indexes on its first lookup and counts the lists'
-        # entries for its first report (once per import): warm them all, as a server that has
-        # been up for a while (32 connections, so that every worker gets some: with 8, one
-        # worker sometimes got none and opened its indexes during the measured minute).
+        # entries for its first report (once per import), and makes some of its objects on the
+        # first request of each kind (FastAPI's routes, pydantic's validators): warm every kind
+        # the clients send, as a server that has been up for a while (32 connections, so that
+        # every worker gets some: with 8, one worker sometimes got none and opened its indexes
+        # during the measured minute).
         clients = [
             Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=600)
             for _ in range(32)
         ]
-        for path in [f"/api/v1/lookups/pdq/{codes[0]}", "/api/v1/cases/BENCH-1/report"] * 3:
-            await asyncio.gather(*(c.request("GET", path) for c in clients))
+        batch = {"queries": [{"type": "pdq", "value": code} for code in codes[:100]]}
+        warm: list[tuple[str, str, Any]] = [
+            ("GET", f"/api/v1/lookups/pdq/{codes[0]}", None),
+            ("GET", "/api/v1/cases/BENCH-1/report", None),
+            ("POST", "/api/v1/lookups", batch),
+            ("GET", "/api/v1/cases/BENCH-1", None),
+        ]
+        for method, path, body in warm * 3:
+            await asyncio.gather(*(c.request(method, path, body) for c in clients))
         for each in [http, *clients]:
             await each.close()
 

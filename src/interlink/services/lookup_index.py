@@ -41,6 +41,7 @@ from sqlalchemy import select
 
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
 from interlink.adapters.sql.store import SqlStore
+from interlink.background import BackgroundThread
 from interlink.domain.categories import Category
 from interlink.domain.errors import IndexCorruptError
 from interlink.index._lsm import touch_pages
@@ -50,6 +51,11 @@ from interlink.signals import pdq
 from interlink.triage.known import EXACT_TYPES, KnownIndexes
 
 _log = logging.getLogger(__name__)
+#: The thread that re-reads the lists' states in the background, shared by every
+#: ``LookupIndex`` of the process and started once: a request handing a check over only queues
+#: it (starting a thread would wait, on the event loop, for the new thread to get the
+#: interpreter lock and a core).
+_REFRESHER = BackgroundThread("lookup-index-refresh")
 
 #: Rows read from the database at a time while building.
 _CHUNK = 100_000
@@ -317,12 +323,7 @@ class LookupIndex:
             return snapshot
         if snapshot is not None and self._recheck > 0:
             if self._refreshing.acquire(blocking=False):
-                threading.Thread(
-                    target=self._refresh_in_background,
-                    args=(store,),
-                    name="lookup-index-refresh",
-                    daemon=True,
-                ).start()
+                _REFRESHER.submit(self._refresh_in_background, store)
             return snapshot
         with self._refreshing:
             if self._snapshot is not snapshot and self._recheck > 0:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from interlink.adapters.sql.store import SqlStore
 from interlink.auth import bearer
 from interlink.auth.token_cache import TokenCache
+from interlink.background import BackgroundThread
 from interlink.domain.accounts import ApiToken, User
 from interlink.domain.errors import AuthenticationError
 from interlink.domain.principal import AuthMethod, Principal
@@ -26,6 +26,10 @@ _log = logging.getLogger(__name__)
 #: A server writes a token's last use at most this often (seconds); every use is audited.
 TOKEN_TOUCH_SECONDS = 60.0
 _REFUSED = "not authenticated"
+#: The thread that re-reads cached tokens, started once per process: a request handing a
+#: re-read over only queues it (starting a thread would wait, on the event loop, for the new
+#: thread to get the interpreter lock and a core).
+_REREADER = BackgroundThread("token-refresh")
 
 
 def _stored_token(store: SqlStore, digest: str, now: datetime) -> tuple[ApiToken, User]:
@@ -57,9 +61,7 @@ def _keep_fresh(store: SqlStore, cache: TokenCache) -> None:
     (``TokenCache.refresh_due``)."""
     due = cache.refresh_due()
     if due is not None:
-        threading.Thread(
-            target=_reread, args=(store, cache, *due), name="token-refresh", daemon=True
-        ).start()
+        _REREADER.submit(_reread, store, cache, *due)
 
 
 def _reread(store: SqlStore, cache: TokenCache, ticket: int, digests: list[str]) -> None:
