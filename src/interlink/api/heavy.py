@@ -10,25 +10,27 @@ once; the heavy ones queue in order instead (the same CPU, spent in the same ord
 Measured (``bench/server.py`` at 10^7 codes, quiet machine): single lookup p50 287 -> 22 ms,
 p99 770 -> 145 ms, 2,177 lookups/s in all; with one slot, 1,736/s and no better p99.
 
-A heavy request's work runs on the process's own heavy threads (``run_heavy``), which the
-operating system schedules at a lower CPU priority than the rest of the server (Linux, where
-a thread has its own nice value): the event loop, the audit writer and the light requests'
-threads get a core first when they wake, and the heavy work takes every cycle they leave. On
-2 cores shared with the database, the job worker and the clients, a single lookup otherwise
-waits for a core behind the batches' index work.
+A batch's index search runs on the process's own heavy threads (``on_heavy_thread``), which
+the operating system schedules at a lower CPU priority than the rest of the server (Linux,
+where a thread has its own nice value): the event loop, the audit writer and the light
+requests' threads get a core first when they wake, and the search takes every cycle they
+leave. On 2 cores shared with the database, the job worker and the clients, a single lookup
+otherwise waits for a core behind the batches' index work. Only the search runs there (the
+kernel, which lets go of the interpreter lock): a niced thread that held the lock for the
+Python around it would, on a busy machine, keep the event loop waiting for the lock while it
+waited for a core.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import os
 import sys
 import threading
 import weakref
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 
@@ -39,7 +41,6 @@ HEAVY_AT_ONCE = 2
 #: How much lower the heavy threads' CPU priority is than the process's (nice levels).
 HEAVY_NICE = 10
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
@@ -94,9 +95,7 @@ def _pool() -> ThreadPoolExecutor:
         return pool
 
 
-async def run_heavy(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """``fn(*args, **kwargs)`` on one of the process's heavy threads (lower CPU priority),
-    with the caller's context variables (the request's timing marks)."""
-    context = contextvars.copy_context()
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool(), lambda: context.run(fn, *args, **kwargs))
+def on_heavy_thread(call: Callable[[], R]) -> R:
+    """``call()`` on one of the process's heavy threads (lower CPU priority); the calling
+    thread waits for its result (or its exception)."""
+    return _pool().submit(call).result()

@@ -23,6 +23,7 @@ import numpy as np
 from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
 from interlink.index.planner import SCAN_BELOW
+from interlink.signals.registry import registry
 
 
 def load_kernels() -> None:
@@ -48,6 +49,9 @@ def settle() -> int:
 
 
 def prepare() -> None:
-    """Everything a server process does before it serves: the kernels, then the freeze."""
+    """Everything a server process does before it serves: the kernels and the signal types'
+    registry (built on first use, reading every installed package's entry points), then the
+    freeze."""
     load_kernels()
+    registry()
     settle()

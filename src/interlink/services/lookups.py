@@ -9,8 +9,9 @@ matched entries' labels are kept with the indexes).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ import numpy.typing as npt
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.errors import InvalidFieldError, TooLargeError
 from interlink.domain.principal import Capability, Principal
+from interlink.index.base import CodeMatches
 from interlink.index.codes import codes_from_hex
 from interlink.services.lookup_index import EntryLabels, LookupIndex
 from interlink.signals import pdq
@@ -75,6 +77,14 @@ def normalise(query: HashQuery, position: int | None = None) -> HashQuery:
     return HashQuery(query.type, value, query.distance)
 
 
+#: How a lookup runs an index search: ``search(call)`` returns ``call()``, wherever it runs it.
+Search = Callable[[Callable[[], CodeMatches]], CodeMatches]
+
+
+def _here(call: Callable[[], CodeMatches]) -> CodeMatches:
+    return call()
+
+
 def _radius(asked: int | None, limit: int) -> int:
     return min(limit if asked is None else asked, 64)
 
@@ -115,9 +125,13 @@ def lookup(
     queries: Sequence[HashQuery],
     *,
     batch: bool = True,
+    search: Search | None = None,
 ) -> list[LookupResult]:
     """What each hash matches in the enabled lists (in the order asked). A bad query is an
-    ``InvalidFieldError`` naming it (``queries[i].value`` in a batch, else ``value``)."""
+    ``InvalidFieldError`` naming it (``queries[i].value`` in a batch, else ``value``).
+    ``search`` runs each list's PDQ index search (a call without arguments) and returns its
+    result: the server runs a batch's on a thread of lower CPU priority (``api/heavy.py``),
+    the rest of the lookup staying in the caller's thread; by default it runs here."""
     principal.require(Capability.LOOKUPS)
     if len(queries) > MAX_BATCH:
         raise TooLargeError("queries", MAX_BATCH, "queries")
@@ -130,7 +144,8 @@ def lookup(
         indexes, labels, name = held.indexes, held.labels, held.state.name
         if codes is not None and len(indexes.pdq):
             radii = [_radius(wanted[i].distance, held.state.threshold) for i in perceptual]
-            matches = indexes.pdq.query_codes(codes, np.asarray(radii, np.int64))
+            call = partial(indexes.pdq.query_codes, codes, np.asarray(radii, np.int64))
+            matches = (search or _here)(call)
             owners = np.repeat(np.asarray(perceptual), np.diff(matches.starts)).tolist()
             _collect(found, name, pdq.NAME, owners, matches.ids, matches.distances, labels)
         for kind in kinds:

@@ -10,12 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from interlink.adapters.sql.store import SqlStore
 from interlink.api import rules
 from interlink.api.deps import Caller, Context
-from interlink.api.heavy import Heavy, run_heavy
+from interlink.api.heavy import Heavy, on_heavy_thread
 from interlink.api.timing import mark
-from interlink.domain.principal import Capability, Principal
+from interlink.domain.principal import Capability
 from interlink.services import lookups
 
 router = APIRouter(prefix="/lookups", tags=["lookups"])
@@ -91,21 +90,14 @@ def _result(found: lookups.LookupResult) -> dict[str, Any]:
     }
 
 
-def _batch_answer(
-    store: SqlStore,
-    principal: Principal,
-    index: lookups.LookupIndex,
-    queries: list[lookups.HashQuery],
-) -> JSONResponse:
-    found = lookups.lookup(store, principal, index, queries)
-    return _Json({"results": [_result(each) for each in found]})
-
-
 @router.post("", response_model=Results, openapi_extra=_RULE)
-async def batch(_slot: Heavy, body: Batch, principal: Caller, context: Context) -> JSONResponse:
-    """Look up a batch of hashes, on one of the process's heavy threads (``api/heavy.py``)."""
+def batch(_slot: Heavy, body: Batch, principal: Caller, context: Context) -> JSONResponse:
+    """Look up a batch of hashes; the index searches on a heavy thread (``api/heavy.py``)."""
     queries = [lookups.HashQuery(q.type, q.value, q.distance) for q in body.queries]
-    return await run_heavy(_batch_answer, context.store, principal, context.lookups, queries)
+    found = lookups.lookup(
+        context.store, principal, context.lookups, queries, search=on_heavy_thread
+    )
+    return _Json({"results": [_result(each) for each in found]})
 
 
 @router.get("/{type}/{value}", response_model=Result, openapi_extra=_RULE)
