@@ -131,4 +131,4 @@ def test_the_lag_probe_is_off_without_request_timing(
         app = app_from_environment()
     finally:
         sys.setswitchinterval(before)
-    assert len(app.router.on_startup) == 1  # the lookup indexes' opening only
+    assert len(app.router.on_startup) == 2  # the threads started, the lookup indexes opened

@@ -46,3 +46,37 @@ def test_prepare_loads_every_lookup_kernel_and_freezes_the_start_up_objects() ->
     # walks only what was made after (a few objects here, against ~10^5 frozen).
     assert found["frozen"] > 100_000
     assert found["tracked"] < found["frozen"] / 100
+
+
+def test_a_worker_opens_its_pool_connections_before_it_serves(store_url: str) -> None:
+    from interlink.adapters.sql.engine import make_engine
+    from interlink.api import warm
+
+    engine = make_engine(store_url, pool_size=6)
+    try:
+        opened = warm.open_connections(engine, 6)
+        if engine.dialect.name == "postgresql":
+            assert opened == 6 and engine.pool.checkedin() == 6  # type: ignore[attr-defined]
+        else:
+            assert opened == 0  # SQLite: nothing to open ahead
+    finally:
+        engine.dispose()
+
+
+def test_a_worker_starts_its_threads_before_it_serves() -> None:
+    import asyncio
+    import threading
+
+    import anyio.to_thread
+
+    from interlink.api import warm
+
+    async def scenario() -> tuple[int, float]:
+        await warm.start_threads(5)
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        return sum(t.name == "AnyIO worker thread" for t in threading.enumerate()), float(
+            limiter.total_tokens
+        )
+
+    started, limit = asyncio.run(scenario())
+    assert started >= 5 and limit == 5

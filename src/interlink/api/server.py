@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy import Engine
 
 from interlink.adapters.sql.engine import make_engine
 from interlink.adapters.sql.store import SqlStore
@@ -80,7 +81,8 @@ def app_from_environment() -> FastAPI:
     app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     timing.install(app)
-    app.router.on_startup.append(lambda: open_lookup_indexes(app, then=warm.prepare))
+    app.router.on_startup.append(lambda: warm.start_threads(THREADS))
+    app.router.on_startup.append(lambda: open_lookup_indexes(app, then=lambda: _prepare(engine)))
     lag_file = os.environ.get(timing.ENVIRONMENT)
     if lag_file:
         out = Path(f"{lag_file}-lag.{os.getpid()}")
@@ -112,6 +114,13 @@ async def sample_loop_lag(out: Path, interval: float = LAG_INTERVAL_SECONDS) -> 
 def _start_lag_probe(app: FastAPI, out: Path) -> None:
     probe = asyncio.get_running_loop().create_task(sample_loop_lag(out))
     app.router.on_shutdown.append(probe.cancel)
+
+
+def _prepare(engine: Engine) -> None:
+    """A worker's start-up after its indexes are open (``api/warm.py``): its pool's
+    connections opened, the kernels loaded, the start-up objects frozen."""
+    warm.open_connections(engine, THREADS + SPARE_CONNECTIONS)
+    warm.prepare()
 
 
 def open_lookup_indexes(

@@ -12,13 +12,23 @@ whichever thread allocates, holding the interpreter lock: the event loop and eve
 stood still that long, several times a minute under load (the load benchmark's stalls).
 ``gc.freeze`` moves the objects alive at start-up to a generation the collector never walks;
 they live as long as the process anyway. Collections then walk only what was made since.
+
+**Its connections and threads started.** A worker opens its pool's database connections and
+starts its threads before the first requests come (``open_connections``, ``start_threads``):
+otherwise the first burst of requests opens them (a PostgreSQL backend started per connection)
+and starts them, each start waiting on the event loop for the new thread to get going.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import os
+import time
+from contextlib import ExitStack
 
 import numpy as np
+from sqlalchemy import Engine
 
 from interlink.index.exact import ExactIndex
 from interlink.index.hamming import HammingIndex
@@ -38,6 +48,33 @@ def load_kernels() -> None:
     values = [f"{i:064x}" for i in range(8)]
     exact.add(values, list(range(8)))
     exact.query_batch(values[:2])
+
+
+def open_connections(engine: Engine, count: int) -> int:
+    """Open up to ``count`` of ``engine``'s pooled connections at once and give them back to
+    the pool, which keeps them; how many were opened (an SQLite engine keeps none)."""
+    if engine.dialect.name != "postgresql":
+        return 0
+    with ExitStack() as held:
+        opened = [held.enter_context(engine.connect()) for _ in range(count)]
+        for connection in opened:
+            connection.exec_driver_sql("SELECT 1")
+    return len(opened)
+
+
+async def start_threads(anyio_threads: int) -> None:
+    """Start the event loop's default executor's threads and ``anyio_threads`` of anyio's
+    worker threads (the synchronous routes' pool, its limit set to that many), each with a
+    short wait so that every one of them is started rather than one reused."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = anyio_threads
+    loop = asyncio.get_running_loop()
+    default = min(32, (os.cpu_count() or 1) + 4)  # the default executor's size
+    await asyncio.gather(
+        *(loop.run_in_executor(None, time.sleep, 0.02) for _ in range(default)),
+        *(anyio.to_thread.run_sync(time.sleep, 0.02) for _ in range(anyio_threads)),
+    )
 
 
 def settle() -> int:
