@@ -130,8 +130,9 @@ def open_lookup_indexes(
     that its first lookups do not wait a second or two for them (the workers share the
     listening socket, and the first connections may all go to one: the other used to open its
     indexes in the middle of the traffic), then call ``then`` in that thread (a worker:
-    ``warm.prepare``, the kernels loaded and the start-up objects frozen once the indexes'
-    are made too). A failure is logged; the first lookup then tries again."""
+    ``_prepare``, its connections opened, the kernels loaded and the start-up objects frozen
+    once the indexes' are made too). A failure is logged; the first lookup then tries
+    again."""
     context = app.state.interlink
 
     def open_them() -> None:

@@ -13,10 +13,12 @@ stood still that long, several times a minute under load (the load benchmark's s
 ``gc.freeze`` moves the objects alive at start-up to a generation the collector never walks;
 they live as long as the process anyway. Collections then walk only what was made since.
 
-**Its connections and threads started.** A worker opens its pool's database connections and
-starts its threads before the first requests come (``open_connections``, ``start_threads``):
-otherwise the first burst of requests opens them (a PostgreSQL backend started per connection)
-and starts them, each start waiting on the event loop for the new thread to get going.
+**Its connections and threads started.** A worker starts its threads before it serves
+(``start_threads``, a start-up handler) and opens its pool's database connections in its
+start-up thread once its indexes are open (``open_connections``; on a restarted node that is
+within a second or two, before most traffic): otherwise the first burst of requests opens
+them (a PostgreSQL backend started per connection) and starts them, each thread start waiting
+on the event loop for the new thread to get going.
 """
 
 from __future__ import annotations
