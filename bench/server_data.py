@@ -141,8 +141,9 @@ def fill(url: str, count: int, seed: int) -> None:
 
 def tokens(url: str, count: int) -> list[str]:
     """``count`` new API tokens of the benchmark's investigator (a day long): one per client,
-    as each script or person has its own (the server limits requests per token)."""
-    store = SqlStore.open(url, migrate_schema=False)
+    as each script or person has its own (the server limits requests per token). A prepared
+    database kept from an older checkout is first brought to this one's schema."""
+    store = SqlStore.open(url)
     try:
         agency = store.cases.agency("bench")
         root = Principal.local(agency.id, agency.name, "bench")

@@ -65,4 +65,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             await task
         await _call_all(app.router.on_shutdown)
         await asyncio.to_thread(context.last_uses.close)
+        await asyncio.to_thread(context.store.audit.close)
         await asyncio.to_thread(sign_if_due, context.store, context.settings)

@@ -66,8 +66,10 @@ class AuditVerification:
 def make_checkpoint(
     store: SqlStore, key: NodeKey, *, now: datetime | None = None
 ) -> StoredCheckpoint:
-    """Sign the chain's head now and store the checkpoint (appends wait meanwhile)."""
+    """Sign the chain's head now and store the checkpoint (appends wait meanwhile); the
+    records queued by then are chained first, so the checkpoint covers them."""
     at = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    store.audit.settle()
     with store.transaction() as tx:
         head = store.audit.head(tx, lock=True)
         seq = store.checkpoints.next_seq(tx)
@@ -92,6 +94,7 @@ def maybe_checkpoint(
     grew at all and the last one is ``every_seconds`` old (or there is none); else nothing."""
     now = now or datetime.now(UTC)
     last = store.checkpoints.last()
+    store.audit.settle()  # the records queued by now count
     with store.engine.connect() as connection:
         head = store.audit.head(connection)
     if head.count == 0 or (last is not None and head.count == last.count):
@@ -140,6 +143,7 @@ def export_log(store: SqlStore, stream: TextIO) -> int:
     """Write every audit record, in chain order, as JSON Lines (the stand-alone verifier's
     input); return how many."""
     written = 0
+    store.audit.settle()
     with store.engine.connect() as connection:
         for record in store.audit.export_rows(connection):
             stream.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")

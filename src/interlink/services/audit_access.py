@@ -29,6 +29,7 @@ def audit_page(
     full and its cursor goes on where it stopped."""
     principal.require(Capability.AUDIT_READ)
     prefix = None if principal.method is AuthMethod.LOCAL else f"{principal.agency}/"
+    store.audit.settle()
     return AuditPages(store.engine).page(
         after_id=after_id,
         limit=limit,

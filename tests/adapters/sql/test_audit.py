@@ -1,23 +1,27 @@
-"""The audit log's group write on PostgreSQL: a batch of records chained and committed in two
-round trips (psycopg's pipeline), stored as the JSON columns store them, and a failed batch
-rolled back without leaving its connection in a transaction or in autocommit mode."""
+"""The audit log's group write on PostgreSQL: a batch of records queued and committed in one
+round trip and chained in three (psycopg's pipeline), stored as the JSON columns store them,
+and a failed batch rolled back without leaving its connection in a transaction or in
+autocommit mode."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
 
+from interlink.adapters.sql import audit_queue
 from interlink.adapters.sql.store import SqlStore
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def store(postgres_url: str) -> Iterator[SqlStore]:
+def store(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqlStore]:
+    # No chainer runs meanwhile: the tests chain (and trace) it themselves.
+    monkeypatch.setattr(audit_queue, "CHAIN_SECONDS", 3600.0)
     opened = SqlStore.open(postgres_url)
     try:
         yield opened
@@ -38,37 +42,56 @@ def _round_trips(trace: str) -> int:
     return trips
 
 
-def test_a_batch_takes_two_round_trips(store: SqlStore, tmp_path: Path) -> None:
+def _traced(store: SqlStore, path: Path, action: Callable[[], object]) -> str:
+    """The libpq protocol trace of what ``action`` sends on the store's connections."""
     from psycopg import pq
 
-    store.audit.record(actor="a", action="warm", object_type="t", object_id="0")
-    out = tmp_path / "trace.txt"
     traced: list[Any] = []
+    with path.open("w") as handle:
 
-    def trace(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        pgconn = dbapi_connection.pgconn
-        pgconn.trace(handle.fileno())
-        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-        traced.append(pgconn)
+        def trace(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            pgconn = dbapi_connection.pgconn
+            pgconn.trace(handle.fileno())
+            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+            traced.append(pgconn)
 
-    with out.open("w") as handle:
         event.listen(store.engine, "checkout", trace)
         try:
-            store.audit.record(
-                actor="a", action="x", object_type="t", object_id="1", after={"k": [1]}
-            )
+            action()
         finally:
             event.remove(store.engine, "checkout", trace)
             for pgconn in traced:
                 pgconn.untrace()
-    recorded = out.read_text()
-    assert "COMMIT" in recorded and "FOR UPDATE" in recorded
-    assert _round_trips(recorded) == 2
+    return path.read_text()
+
+
+def test_a_batch_is_queued_in_one_round_trip_and_chained_in_three(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    store.audit.record(actor="a", action="warm", object_type="t", object_id="0")
+    store.audit.settle()
+    queued = _traced(
+        store,
+        tmp_path / "queue.txt",
+        lambda: store.audit.record(
+            actor="a", action="x", object_type="t", object_id="1", after={"k": [1]}
+        ),
+    )
+    # Committed without waiting for the head's lock, in one round trip.
+    assert "COMMIT" in queued and "FOR UPDATE" not in queued
+    assert _round_trips(queued) == 1
+    chained = _traced(store, tmp_path / "chain.txt", store.audit.settle)
+    assert "COMMIT" in chained and "FOR UPDATE" in chained
+    assert _round_trips(chained) == 3
+    idle = _traced(store, tmp_path / "idle.txt", store.audit.settle)
+    assert "FOR UPDATE" not in idle and _round_trips(idle) == 1  # nothing queued: one read
     assert store.audit.verify().ok
+    assert [r.object_id for r in store.audit.records()] == ["0", "1"]
 
 
 def test_records_are_stored_as_the_json_columns_store_them(store: SqlStore) -> None:
     store.audit.record(actor="a", action="x", object_type="t", object_id="1", after={"k": (1, "b")})
+    store.audit.settle()
     with store.engine.connect() as connection:
         row = connection.execute(
             text("SELECT before::text, after::text, count FROM audit_log, audit_head")

@@ -18,18 +18,14 @@ from interlink.adapters.sql.store import SqlStore
 def test_concurrent_records_form_one_verified_chain(store_url: str) -> None:
     store = SqlStore.open(store_url)
     try:
-        returned: list[tuple[str, str]] = []
-        lock = threading.Lock()
         start = threading.Barrier(12)
 
         def work(worker: int) -> None:
             start.wait()
             for i in range(15):
-                digest = store.audit.record(
+                store.audit.record(
                     actor=f"w{worker}", action="case.read", object_type="case", object_id=str(i)
                 )
-                with lock:
-                    returned.append((f"w{worker}/{i}", digest))
 
         threads = [threading.Thread(target=work, args=(n,)) for n in range(12)]
         for thread in threads:
@@ -39,8 +35,7 @@ def test_concurrent_records_form_one_verified_chain(store_url: str) -> None:
         records = store.audit.records()
         assert len(records) == 12 * 15
         assert store.audit.verify().ok
-        stored = {r.hash: f"{r.actor}/{r.object_id}" for r in records}
-        assert all(stored[digest] == name for name, digest in returned)
+        assert len({(r.actor, r.object_id) for r in records}) == 12 * 15
         # A worker's records are in the chain in the order it appended them.
         for worker in range(12):
             mine = [int(r.object_id) for r in records if r.actor == f"w{worker}"]
@@ -202,22 +197,21 @@ def test_a_record_from_a_coroutine_is_chained_and_stored(store_url: str) -> None
     store = SqlStore.open(store_url)
     try:
 
-        async def main() -> list[str]:
-            return list(
-                await asyncio.gather(
-                    *(
-                        store.audit.record_async(
-                            actor="c", action="token.use", object_type="token", object_id=str(n)
-                        )
-                        for n in range(10)
+        async def main() -> None:
+            await asyncio.gather(
+                *(
+                    store.audit.record_async(
+                        actor="c", action="token.use", object_type="token", object_id=str(n)
                     )
+                    for n in range(10)
                 )
             )
 
-        digests = asyncio.run(main())
+        asyncio.run(main())
         store.audit.record(actor="t", action="case.read", object_type="case", object_id="x")
         records = store.audit.records()
-        assert [r.hash for r in records[:10]] == digests
+        assert sorted(r.object_id for r in records[:10]) == sorted(str(n) for n in range(10))
+        assert records[10].object_id == "x"
         assert len(records) == 11 and store.audit.verify().ok
     finally:
         store.close()

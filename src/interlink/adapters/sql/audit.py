@@ -8,11 +8,14 @@ A record that is not part of a change (a read of case data, a token's use) is ap
 ``record``: the records of many concurrent callers are written in one transaction by a group
 commit (``adapters/sql/audit_group.py``), each caller returning only once its record is
 committed, so the chain stays one linear chain and no record is ever only in memory.
+
+On PostgreSQL a record is committed to a queue first and chained moments later by a chainer,
+so that no writer waits for the head's lock (``adapters/sql/audit_queue.py``); every read of
+the log chains what is queued first. SQLite, one writer at a time anyway, chains at once.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +24,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select, update
 
 from interlink.adapters.sql.audit_group import GroupCommit
-from interlink.adapters.sql.schema import audit_head, audit_log
+from interlink.adapters.sql.audit_queue import (
+    AuditChainer,
+    normalised,
+    queue_pipelined,
+    queued_row,
+    settle,
+)
+from interlink.adapters.sql.schema import audit_head, audit_log, audit_queue
 from interlink.audit_verifier import GENESIS, ChainCheck, Head, record_digest, verify_chain
 
 __all__ = ["GENESIS", "AuditLog", "AuditRecord", "ChainCheck", "Head"]
@@ -83,62 +93,12 @@ def _chained(
     for each in batch:
         at = datetime.now(UTC)
         # Store exactly what was hashed: a JSON round trip normalises tuples, keys, types.
-        fields = json.loads(json.dumps(each, default=str))
+        fields = normalised(each)
         digest = _digest(prev_hash, at, fields)
         rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
         digests.append(digest)
         prev_hash = digest
     return rows, digests
-
-
-_PG_HEAD = "SELECT hash, count FROM audit_head WHERE id = 1 FOR UPDATE"
-_PG_NEW_HEAD = "INSERT INTO audit_head (id, hash, count) VALUES (1, %s, 0)"
-_PG_INSERT = (
-    "INSERT INTO audit_log (at, actor, action, object_type, object_id, before, after,"
-    " prev_hash, hash) VALUES (%(at)s, %(actor)s, %(action)s, %(object_type)s, %(object_id)s,"
-    " %(before)s, %(after)s, %(prev_hash)s, %(hash)s)"
-)
-_PG_MOVE_HEAD = "UPDATE audit_head SET hash = %s, count = %s WHERE id = 1"
-#: psycopg's ``TransactionStatus.IDLE``.
-_IDLE = 0
-
-
-def _append_pipelined(driver: Any, batch: Sequence[dict[str, Any]]) -> list[str]:
-    """``_append_rows`` and its commit on PostgreSQL in two round trips instead of five, on
-    psycopg's connection ``driver`` in pipeline mode: the transaction's start and the locked
-    read of the head go in one, the records, the head's move and the commit in the other. The
-    head's row lock is held for one round trip and the hashing (was three round trips), and
-    the writer waits for its interpreter lock twice instead of five times. The transaction is
-    begun and committed by statements in the pipeline (psycopg's own would each add a round
-    trip), so the connection is in autocommit mode meanwhile."""
-    from psycopg.types.json import Json
-
-    driver.autocommit = True
-    try:
-        with driver.pipeline(), driver.cursor() as cursor:
-            cursor.execute("BEGIN")
-            cursor.execute(_PG_HEAD)
-            head = cursor.fetchone()
-            if head is None:
-                cursor.execute(_PG_NEW_HEAD, (GENESIS,))
-                prev_hash, count = GENESIS, 0
-            else:
-                prev_hash, count = str(head[0]), int(head[1])
-            rows, digests = _chained(prev_hash, batch)
-            if rows:
-                for row in rows:  # stored as the JSON column stores them (None as JSON null)
-                    row["before"], row["after"] = Json(row["before"]), Json(row["after"])
-                cursor.executemany(_PG_INSERT, rows)
-                cursor.execute(_PG_MOVE_HEAD, (digests[-1], count + len(rows)))
-            cursor.execute("COMMIT")
-    except BaseException:
-        if not driver.closed and driver.info.transaction_status != _IDLE:
-            driver.execute("ROLLBACK")
-        raise
-    finally:
-        if not driver.closed:
-            driver.autocommit = False
-    return digests
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -150,7 +110,10 @@ class AuditLog:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._group = GroupCommit(self._append_all)
+        #: PostgreSQL queues records for the chainer; SQLite chains them at once.
+        self._queued = engine.dialect.name == "postgresql"
+        self._group: GroupCommit[dict[str, Any], None] = GroupCommit(self._append_all)
+        self._chainer = AuditChainer(self.settle)
 
     def record(
         self,
@@ -161,11 +124,11 @@ class AuditLog:
         object_id: str,
         before: Any = None,
         after: Any = None,
-    ) -> str:
+    ) -> None:
         """Append a record in a transaction of its own, shared with the records other threads
-        of this process append at the same moment (group commit); return its hash once it is
-        committed. A failed commit raises in every caller whose record it carried."""
-        return self._group.submit(_fields(actor, action, object_type, object_id, before, after))
+        of this process append at the same moment (group commit); return once it is committed.
+        A failed commit raises in every caller whose record it carried."""
+        self._group.submit(_fields(actor, action, object_type, object_id, before, after))
 
     async def record_async(
         self,
@@ -176,19 +139,34 @@ class AuditLog:
         object_id: str,
         before: Any = None,
         after: Any = None,
-    ) -> str:
+    ) -> None:
         """``record`` for a coroutine: the same group commit, waited for on the event loop
-        (no thread held); returns the record's hash once it is committed."""
-        return await self._group.submit_async(
+        (no thread held); returns once the record is committed."""
+        await self._group.submit_async(
             _fields(actor, action, object_type, object_id, before, after)
         )
 
-    def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[str]:
+    def _append_all(self, batch: Sequence[dict[str, Any]]) -> list[None]:
         with self._engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                return _append_pipelined(connection.connection.driver_connection, batch)
-            with connection.begin():
-                return self._append_rows(connection, batch)
+            if self._queued:
+                queue_pipelined(connection.connection.driver_connection, batch)
+                self._chainer.start()
+            else:
+                with connection.begin():
+                    self._append_rows(connection, batch)
+        return [None] * len(batch)
+
+    def settle(self) -> int:
+        """Chain every record queued (and committed) by now; return how many were chained.
+        Nothing to do on SQLite, which chains at once."""
+        if not self._queued:
+            return 0
+        return settle(self._engine)
+
+    def close(self) -> None:
+        """Stop this process's chainer, chaining what is still queued."""
+        if self._queued:
+            self._chainer.close()
 
     def _append_rows(self, connection: Connection, batch: Sequence[dict[str, Any]]) -> list[str]:
         """Chain ``batch`` (field dicts) after the head, in order, under one lock of the head."""
@@ -219,15 +197,21 @@ class AuditLog:
         object_id: str,
         before: Any = None,
         after: Any = None,
-    ) -> str:
-        """Add a record inside the caller's transaction; return its hash."""
+    ) -> None:
+        """Add a record inside the caller's transaction: committed (or rolled back) with it.
+        On PostgreSQL it is queued, and chained once the transaction has committed."""
         fields = _fields(actor, action, object_type, object_id, before, after)
-        return self._append_rows(connection, [fields])[0]
+        if self._queued:
+            connection.execute(audit_queue.insert().inline().values(**queued_row(fields)))
+            self._chainer.start()
+        else:
+            self._append_rows(connection, [fields])
 
     def records(
         self, *, limit: int | None = None, object_id: str | None = None
     ) -> list[AuditRecord]:
         """Records in chain order (optionally only those about ``object_id``, newest last)."""
+        self.settle()
         query = select(audit_log).order_by(audit_log.c.id)
         if object_id is not None:
             query = query.where(audit_log.c.object_id == object_id)
@@ -275,7 +259,8 @@ class AuditLog:
 
     def head(self, connection: Connection, *, lock: bool = False) -> Head:
         """The chain's head now (``lock``: held until the transaction ends, so no record can
-        be appended meanwhile)."""
+        be appended meanwhile). Records still queued are not in it: ``settle`` first to
+        include them."""
         query = select(audit_head.c.hash, audit_head.c.count).where(audit_head.c.id == 1)
         row = _locked_head(connection) if lock else connection.execute(query).first()
         if row is None:
@@ -294,6 +279,7 @@ class AuditLog:
     def verify(self, heads: Sequence[Head] = ()) -> ChainCheck:
         """Recompute the chain from the first record, check each of ``heads`` (signed
         checkpoints) is still in it, and that nothing is missing from its end."""
+        self.settle()
         with self._engine.connect() as connection:
             rows = self.export_rows(connection)
             check = verify_chain(rows, heads)

@@ -6,6 +6,8 @@ database matches these tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -316,20 +318,32 @@ media_matches = Table(
     UniqueConstraint("sha256", "entry_id", "signal_type"),
 )
 
+
+def _audit_record_columns() -> list[Column[Any]]:
+    """The columns of an audit record before it is chained (its id, time and fields)."""
+    return [
+        Column("id", BigId, primary_key=True, autoincrement=True),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("actor", String(200), nullable=False),
+        Column("action", String(100), nullable=False),
+        Column("object_type", String(100), nullable=False),
+        Column("object_id", String(200), nullable=False),
+        Column("before", JSON, nullable=True),
+        Column("after", JSON, nullable=True),
+    ]
+
+
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("action", String(100), nullable=False),
-    Column("object_type", String(100), nullable=False),
-    Column("object_id", String(200), nullable=False),
-    Column("before", JSON, nullable=True),
-    Column("after", JSON, nullable=True),
+    *_audit_record_columns(),
     Column("prev_hash", Hex64, nullable=False),
     Column("hash", Hex64, nullable=False, unique=True),
 )
+
+# Audit records committed but not yet chained (PostgreSQL): a chainer moves them into
+# audit_log in the order it takes them (``adapters/sql/audit_queue.py``).
+audit_queue = Table("audit_queue", metadata, *_audit_record_columns())
 
 # One row: the hash of the newest audit record. Appending locks it, which orders the chain.
 audit_head = Table(

@@ -176,5 +176,8 @@ class SqlStore:
             yield connection
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Chain the audit records this process queued, then release every pooled
+        connection."""
+        if "audit" in self.__dict__:
+            self.audit.close()
         self.engine.dispose()
