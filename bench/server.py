@@ -93,9 +93,23 @@ class _Stats:
         self.first_error: str | None = None
 
 
+def _own_cpu() -> float:
+    """This process's CPU seconds so far (user and system)."""
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
+
+
 async def _client(
-    port: int, token: str, codes: list[str], args: argparse.Namespace, until: float, stats: _Stats
+    port: int,
+    token: str,
+    codes: list[str],
+    args: argparse.Namespace,
+    until: float,
+    stats: _Stats,
+    counted_from: float = 0.0,
 ) -> None:
+    """One closed-loop client until ``until``; its requests begun before ``counted_from``
+    (``time.monotonic``: the ramp before the clock) count only if they fail."""
     http = Connection("127.0.0.1", port, {"Authorization": f"Bearer {token}"}, timeout=60)
     think = args.think_ms / 1000.0
     mix = list(itertools.accumulate(args.mix))
@@ -123,6 +137,7 @@ async def _client(
                     "GET",
                     "/api/v1/cases/BENCH-1/report",
                 )
+            counted = time.monotonic() >= counted_from
             started = time.perf_counter()
             try:
                 status, content = await http.request(method, path, body)
@@ -130,9 +145,11 @@ async def _client(
                 problem = f"{status} {content[:200]!r}"
             except HttpError as exc:
                 ok, problem = False, str(exc)
-            stats.samples[name].append(time.perf_counter() - started)
+            if counted:
+                stats.samples[name].append(time.perf_counter() - started)
             if ok:
-                stats.looked["single" if count == 1 else "batch"] += count
+                if counted:
+                    stats.looked["single" if count == 1 else "batch"] += count
             else:
                 stats.errors[name] += 1
                 stats.first_error = stats.first_error or f"{name}: {problem}"
@@ -272,14 +289,23 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             nonlocal worker, importer
             if not args.cold_tokens:
                 await _warm_tokens(port, tokens)
-            started = time.monotonic()
-            until = started + args.seconds
-            if not args.no_background:
-                worker = procs.interlink("worker", env=job_env, log=logs / "worker.log")
+            # The clients run a ramp before the clock (not counted), so the minute measures
+            # them running, not the first wave of fifty requests sent at the same instant.
+            clock_at = time.monotonic() + args.ramp_seconds
+            until = clock_at + args.seconds
             tasks = [
-                asyncio.create_task(_client(port, token, codes, args, until, stats))
+                asyncio.create_task(_client(port, token, codes, args, until, stats, clock_at))
                 for token in tokens
             ]
+            await asyncio.sleep(max(0.0, clock_at - time.monotonic()))
+            # The clock starts: the figures count from here.
+            started = time.monotonic()
+            clock.update(perf=time.perf_counter(), wall=time.time())
+            clock["clients_cpu"] = _own_cpu()
+            cpu["server_start"] = procs.cpu([process])
+            backends.update({b.pid: procs.cpu([b]) for b in procs.postgres_backends(url)})
+            if not args.no_background:
+                worker = procs.interlink("worker", env=job_env, log=logs / "worker.log")
             tasks.append(asyncio.create_task(lag.run(until)))
             if not args.no_background:
                 await asyncio.sleep(min(5.0, args.seconds / 12))
@@ -308,29 +334,26 @@ def load(url: str, tokens: list[str], codes: list[str], args: argparse.Namespace
             for backend in procs.postgres_backends(url):
                 cpu["postgres_end"] += procs.cpu([backend]) - backends.get(backend.pid, 0.0)
 
-        # Database CPU: the connections' backends, from now (new ones: all of theirs).
-        backends = {b.pid: procs.cpu([b]) for b in procs.postgres_backends(url)}
-        me = psutil.Process()
-        cpu = {"server_start": procs.cpu([process]), "postgres_start": 0.0, "postgres_end": 0.0}
-        clients_cpu = me.cpu_times()
+        # Database CPU: the connections' backends, from the clock's start (new ones: all of
+        # theirs); the server's and the clients' CPU from then too.
+        backends: dict[int, float] = {}
+        cpu = {"server_start": 0.0, "postgres_start": 0.0, "postgres_end": 0.0}
+        clock: dict[str, float] = {}
         # The clients' own process holds the anchor's index and kernels: frozen out of the
         # garbage collector's full collections, which would otherwise stop the clients' loop
         # for 0.1-0.2 s at a time and count that against the server.
         gc.collect()
         gc.freeze()
         before = procs.load_average()
-        started, since = time.perf_counter(), time.time()
         lag = LoopLag()
         asyncio.run(run())
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - clock["perf"]
+        since = clock["wall"]
         after = procs.load_average()
-        clients_now = me.cpu_times()
         cpu_seconds = {
             "server": round(cpu["server_end"] - cpu["server_start"], 1),
             "postgres_server_connections": round(cpu["postgres_end"] - cpu["postgres_start"], 1),
-            "clients": round(
-                clients_now.user + clients_now.system - clients_cpu.user - clients_cpu.system, 1
-            ),
+            "clients": round(_own_cpu() - clock["clients_cpu"], 1),
         }
     finally:
         for child in (importer, worker, server):
@@ -421,6 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--import-codes", type=int, default=100_000, help="codes in the import")
     parser.add_argument("--no-background", action="store_true", help="no scan, no import")
     parser.add_argument("--anchor-seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--ramp-seconds",
+        type=float,
+        default=5.0,
+        help="seconds the clients run before the clock starts, not counted (0: all fifty "
+        "start with the clock, as before 2026-12-08)",
+    )
     parser.add_argument(
         "--cold-tokens",
         action="store_true",
