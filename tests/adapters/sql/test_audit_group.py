@@ -215,3 +215,62 @@ def test_a_record_from_a_coroutine_is_chained_and_stored(store_url: str) -> None
         assert len(records) == 11 and store.audit.verify().ok
     finally:
         store.close()
+
+
+def test_with_two_writers_a_second_batch_starts_during_a_slow_write() -> None:
+    entered = threading.Event()
+    release = threading.Event()
+    under_way: list[int] = []
+    most = 0
+    lock = threading.Lock()
+
+    def write(items: Sequence[str]) -> list[str]:
+        nonlocal most
+        with lock:
+            under_way.append(1)
+            most = max(most, len(under_way))
+        if items == ["slow"]:
+            entered.set()
+            release.wait(10)
+        with lock:
+            under_way.pop()
+        return [item.upper() for item in items]
+
+    group: GroupCommit[str, str] = GroupCommit(write, writers=2)
+
+    async def main() -> list[str]:
+        slow = asyncio.ensure_future(group.submit_async("slow"))
+        await asyncio.to_thread(entered.wait, 10)
+        # Written while the slow batch is still under way, not after its commit.
+        quick = await asyncio.wait_for(group.submit_async("quick"), 10)
+        assert not slow.done()
+        release.set()
+        return [await slow, quick]
+
+    assert asyncio.run(main()) == ["SLOW", "QUICK"]
+    assert most == 2 and (group.batches, group.items) == (2, 2)
+
+
+def test_with_two_writers_every_item_of_many_callers_is_written_once() -> None:
+    written: list[int] = []
+    lock = threading.Lock()
+
+    def write(items: Sequence[int]) -> list[int]:
+        time.sleep(0.005)
+        with lock:
+            written.extend(items)
+        return list(items)
+
+    group: GroupCommit[int, int] = GroupCommit(write, writers=2)
+
+    async def coroutines() -> list[int]:
+        return list(await asyncio.gather(*(group.submit_async(n) for n in range(200))))
+
+    threads = [threading.Thread(target=lambda n=n: group.submit(1000 + n)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    assert asyncio.run(coroutines()) == list(range(200))
+    for thread in threads:
+        thread.join()
+    assert sorted(written) == [*range(200), *range(1000, 1050)]
+    assert group.items == 250

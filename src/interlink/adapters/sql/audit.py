@@ -112,7 +112,11 @@ class AuditLog:
         self._engine = engine
         #: PostgreSQL queues records for the chainer; SQLite chains them at once.
         self._queued = engine.dialect.name == "postgresql"
-        self._group: GroupCommit[dict[str, Any], None] = GroupCommit(self._append_all)
+        # Queued writes take no lock: two batches may be under way at once (a record that
+        # arrives during one commit goes in the next at once, not after it).
+        self._group: GroupCommit[dict[str, Any], None] = GroupCommit(
+            self._append_all, writers=2 if self._queued else 1
+        )
         self._chainer = AuditChainer(self.settle)
 
     def record(

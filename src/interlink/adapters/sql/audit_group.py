@@ -12,6 +12,12 @@ after another.
 
 A coroutine submits with ``submit_async``: it waits on its event loop, holding no thread,
 until the batch carrying its item has committed (the writer thread writes it).
+
+With ``writers`` above 1, that many batches may be under way at once (each on a connection
+of its own): an item that arrives while one is being written starts the next at once instead
+of waiting for its commit. Only for writes that do not exclude each other (PostgreSQL's audit
+queue: no lock between them); items in different batches may then commit in either order,
+while each caller's own items, each waited for, stay in order.
 """
 
 from __future__ import annotations
@@ -50,13 +56,19 @@ class GroupCommit(Generic[T, R]):
     the items of concurrent callers; see the module docstring."""
 
     def __init__(
-        self, write: Callable[[Sequence[T]], Sequence[R]], *, max_batch: int = MAX_BATCH
+        self,
+        write: Callable[[Sequence[T]], Sequence[R]],
+        *,
+        max_batch: int = MAX_BATCH,
+        writers: int = 1,
     ) -> None:
         self._write = write
         self._max_batch = max_batch
+        self._writers = writers
         self._cond = threading.Condition()
         self._queue: list[_Waiting[T, R]] = []
-        self._writing = False
+        #: Batches under way (at most ``writers``).
+        self._writing = 0
         self._executor: ThreadPoolExecutor | None = None
         #: Batches written and items carried, for tests and benchmarks.
         self.batches = 0
@@ -68,9 +80,9 @@ class GroupCommit(Generic[T, R]):
         mine: _Waiting[T, R] = _Waiting(item)
         with self._cond:
             self._queue.append(mine)
-            lead = not self._writing
+            lead = self._writing < self._writers
             if lead:
-                self._writing = True
+                self._writing += 1
                 batch = self._take()
         if lead:
             self._lead(batch)
@@ -94,9 +106,9 @@ class GroupCommit(Generic[T, R]):
         mine: _Waiting[T, R] = _Waiting(item, wake=wake)
         with self._cond:
             self._queue.append(mine)
-            start = not self._writing
+            start = self._writing < self._writers
             if start:
-                self._writing = True
+                self._writing += 1
         if start:
             self._writer().submit(self._write_next)
         await future
@@ -110,13 +122,24 @@ class GroupCommit(Generic[T, R]):
     def _writer(self) -> ThreadPoolExecutor:
         with self._cond:
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(1, thread_name_prefix="group-commit")
+                self._executor = ThreadPoolExecutor(
+                    self._writers, thread_name_prefix="group-commit"
+                )
             return self._executor
 
     def _write_next(self) -> None:
         with self._cond:
             batch = self._take()
-        self._lead(batch)
+        if batch:
+            self._lead(batch)
+            return
+        with self._cond:  # another writer took them meanwhile
+            self._writing -= 1
+            more = bool(self._queue) and self._writing < self._writers
+            if more:
+                self._writing += 1
+        if more:
+            self._writer().submit(self._write_next)
 
     def _lead(self, batch: list[_Waiting[T, R]]) -> None:
         try:
@@ -136,7 +159,8 @@ class GroupCommit(Generic[T, R]):
             self.batches += 1
             self.items += len(batch)
             more = bool(self._queue)
-            self._writing = more
+            if not more:
+                self._writing -= 1
             self._cond.notify_all()
         for each in batch:
             if each.wake is not None:
