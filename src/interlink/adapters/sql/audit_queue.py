@@ -128,10 +128,10 @@ def _chain_rows(prev_hash: str, queued: Sequence[Sequence[Any]]) -> list[dict[st
 
 def chain_pipelined(driver: Any, limit: int = CHAIN_BATCH) -> int:
     """Move up to ``limit`` queued records into the log, chained after the head in the queue's
-    order, in one transaction of two round trips on psycopg's connection ``driver``: the
-    transaction's start, the head's locked read and the queue's read in one; the log's rows,
-    the queue's deletion, the head's move and the commit in the other. Returns how many
-    moved."""
+    order, on psycopg's connection ``driver``: one read of whether anything is queued (all
+    when nothing is), then one transaction of two round trips: the transaction's start, the
+    head's locked read and the queue's read in one; the log's rows, the queue's deletion, the
+    head's move and the commit in the other. Returns how many moved."""
     from psycopg.types.json import Json
 
     with _own_transaction(driver):
