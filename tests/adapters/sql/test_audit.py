@@ -5,28 +5,22 @@ autocommit mode."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
 
-from interlink.adapters.sql import audit_queue
 from interlink.adapters.sql.store import SqlStore
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def store(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqlStore]:
-    # No chainer runs meanwhile: the tests chain (and trace) it themselves.
-    monkeypatch.setattr(audit_queue, "CHAIN_SECONDS", 3600.0)
-    opened = SqlStore.open(postgres_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
+def store(quiet_store: SqlStore) -> SqlStore:
+    """No chainer runs meanwhile: the tests chain (and trace) the queue themselves."""
+    return quiet_store
 
 
 def _round_trips(trace: str) -> int:

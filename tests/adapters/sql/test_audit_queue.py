@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,24 +25,13 @@ def _counts(store: SqlStore) -> tuple[int, int]:
     return int(queued), int(chained)
 
 
-@pytest.fixture
-def quiet(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[SqlStore]:
-    """A PostgreSQL store whose chainer does not run by itself: tests settle it."""
-    monkeypatch.setattr(audit_queue, "CHAIN_SECONDS", 3600.0)
-    opened = SqlStore.open(postgres_url)
-    try:
-        yield opened
-    finally:
-        opened.close()
-
-
 @pytest.mark.postgres
-def test_a_record_is_committed_to_the_queue_and_chained_by_a_read(quiet: SqlStore) -> None:
-    quiet.audit.record(actor="a", action="case.read", object_type="case", object_id="1")
-    assert _counts(quiet) == (1, 0)  # stored before record returned; not chained yet
-    (record,) = quiet.audit.records()
-    assert record.object_id == "1" and _counts(quiet) == (0, 1)
-    assert quiet.audit.verify().ok
+def test_a_record_is_committed_to_the_queue_and_chained_by_a_read(quiet_store: SqlStore) -> None:
+    quiet_store.audit.record(actor="a", action="case.read", object_type="case", object_id="1")
+    assert _counts(quiet_store) == (1, 0)  # stored before record returned; not chained yet
+    (record,) = quiet_store.audit.records()
+    assert record.object_id == "1" and _counts(quiet_store) == (0, 1)
+    assert quiet_store.audit.verify().ok
 
 
 @pytest.mark.postgres
@@ -75,24 +63,30 @@ def test_closing_the_store_chains_what_it_queued(postgres_url: str) -> None:
 
 
 @pytest.mark.postgres
-def test_a_change_s_record_is_queued_and_chained_with_its_transaction(quiet: SqlStore) -> None:
-    with pytest.raises(RuntimeError), quiet.transaction() as tx:
-        quiet.audit.append(tx, actor="a", action="case.create", object_type="case", object_id="1")
+def test_a_change_s_record_is_queued_and_chained_with_its_transaction(
+    quiet_store: SqlStore,
+) -> None:
+    with pytest.raises(RuntimeError), quiet_store.transaction() as tx:
+        quiet_store.audit.append(
+            tx, actor="a", action="case.create", object_type="case", object_id="1"
+        )
         raise RuntimeError("the change failed")
-    assert _counts(quiet) == (0, 0)  # rolled back with the change
-    with quiet.transaction() as tx:
-        quiet.audit.append(tx, actor="a", action="case.create", object_type="case", object_id="2")
-    assert [r.object_id for r in quiet.audit.records()] == ["2"]
+    assert _counts(quiet_store) == (0, 0)  # rolled back with the change
+    with quiet_store.transaction() as tx:
+        quiet_store.audit.append(
+            tx, actor="a", action="case.create", object_type="case", object_id="2"
+        )
+    assert [r.object_id for r in quiet_store.audit.records()] == ["2"]
 
 
 @pytest.mark.postgres
-def test_an_open_change_does_not_hold_up_another_record(quiet: SqlStore) -> None:
+def test_an_open_change_does_not_hold_up_another_record(quiet_store: SqlStore) -> None:
     # Before the queue, a transaction that had appended held the head's lock to its commit,
     # and every other writer waited for it.
-    other = SqlStore.open(str(quiet.engine.url.render_as_string(hide_password=False)))
+    other = SqlStore.open(str(quiet_store.engine.url.render_as_string(hide_password=False)))
     try:
-        with quiet.transaction() as tx:
-            quiet.audit.append(
+        with quiet_store.transaction() as tx:
+            quiet_store.audit.append(
                 tx, actor="a", action="list.import", object_type="list", object_id="L"
             )
             done = threading.Event()
@@ -105,9 +99,9 @@ def test_an_open_change_does_not_hold_up_another_record(quiet: SqlStore) -> None
             reader.start()
             assert done.wait(10), "a record waited for another transaction's commit"
             reader.join()
-        actions = [r.action for r in quiet.audit.records()]
+        actions = [r.action for r in quiet_store.audit.records()]
         assert sorted(actions) == ["case.read", "list.import"]
-        assert quiet.audit.verify().ok
+        assert quiet_store.audit.verify().ok
     finally:
         other.close()
 
@@ -160,23 +154,23 @@ def test_concurrent_writers_and_chainers_form_one_chain_with_every_record_once(
 
 
 @pytest.mark.postgres
-def test_a_checkpoint_s_head_covers_what_was_queued(quiet: SqlStore, tmp_path: Path) -> None:
+def test_a_checkpoint_s_head_covers_what_was_queued(quiet_store: SqlStore, tmp_path: Path) -> None:
     from interlink.adapters.audit_key import create_key
     from interlink.services.audit import make_checkpoint
 
-    quiet.audit.record(actor="a", action="x", object_type="t", object_id="1")
-    checkpoint = make_checkpoint(quiet, create_key(tmp_path / "node.key"))
-    assert checkpoint.count == 1 and _counts(quiet) == (0, 1)
+    quiet_store.audit.record(actor="a", action="x", object_type="t", object_id="1")
+    checkpoint = make_checkpoint(quiet_store, create_key(tmp_path / "node.key"))
+    assert checkpoint.count == 1 and _counts(quiet_store) == (0, 1)
 
 
 @pytest.mark.postgres
-def test_a_queued_reveal_counts(quiet: SqlStore) -> None:
+def test_a_queued_reveal_counts(quiet_store: SqlStore) -> None:
     since = datetime.now(UTC) - timedelta(minutes=1)
-    quiet.audit.record(actor="a", action=REVEAL_ACTION, object_type="media", object_id="m1")
-    assert _counts(quiet) == (1, 0)
-    assert reveals_since(quiet.engine, "a", since) == 1
-    quiet.audit.settle()
-    assert reveals_since(quiet.engine, "a", since) == 1
+    quiet_store.audit.record(actor="a", action=REVEAL_ACTION, object_type="media", object_id="m1")
+    assert _counts(quiet_store) == (1, 0)
+    assert reveals_since(quiet_store.engine, "a", since) == 1
+    quiet_store.audit.settle()
+    assert reveals_since(quiet_store.engine, "a", since) == 1
 
 
 def test_sqlite_chains_at_once(tmp_path: Path) -> None:

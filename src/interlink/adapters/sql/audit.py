@@ -26,13 +26,14 @@ from sqlalchemy import Connection, Engine, func, select, update
 from interlink.adapters.sql.audit_group import GroupCommit
 from interlink.adapters.sql.audit_queue import (
     AuditChainer,
+    chained_rows,
     normalised,
     queue_pipelined,
     queued_row,
     settle,
 )
 from interlink.adapters.sql.schema import audit_head, audit_log, audit_queue
-from interlink.audit_verifier import GENESIS, ChainCheck, Head, record_digest, verify_chain
+from interlink.audit_verifier import GENESIS, ChainCheck, Head, verify_chain
 
 __all__ = ["GENESIS", "AuditLog", "AuditRecord", "ChainCheck", "Head"]
 
@@ -51,10 +52,6 @@ class AuditRecord:
     after: Any
     prev_hash: str
     hash: str
-
-
-def _digest(prev_hash: str, at: datetime, fields: dict[str, Any]) -> str:
-    return record_digest(prev_hash, at.astimezone(UTC).isoformat(), fields)
 
 
 def _locked_head(connection: Connection) -> Any:
@@ -87,18 +84,10 @@ def _chained(
     prev_hash: str, batch: Sequence[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The rows of ``batch`` (field dicts) chained after ``prev_hash``, in order, and their
-    hashes."""
-    rows: list[dict[str, Any]] = []
-    digests: list[str] = []
-    for each in batch:
-        at = datetime.now(UTC)
-        # Store exactly what was hashed: a JSON round trip normalises tuples, keys, types.
-        fields = normalised(each)
-        digest = _digest(prev_hash, at, fields)
-        rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
-        digests.append(digest)
-        prev_hash = digest
-    return rows, digests
+    hashes. Each is stored exactly as hashed: a JSON round trip normalises tuples, keys and
+    types first."""
+    rows = chained_rows(prev_hash, ((datetime.now(UTC), normalised(each)) for each in batch))
+    return rows, [row["hash"] for row in rows]
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -263,7 +252,7 @@ class AuditLog:
 
     def head(self, connection: Connection, *, lock: bool = False) -> Head:
         """The chain's head now (``lock``: held until the transaction ends, so no record can
-        be appended meanwhile). Records still queued are not in it: ``settle`` first to
+        be chained meanwhile). Records still queued are not in it: ``settle`` first to
         include them."""
         query = select(audit_head.c.hash, audit_head.c.count).where(audit_head.c.id == 1)
         row = _locked_head(connection) if lock else connection.execute(query).first()

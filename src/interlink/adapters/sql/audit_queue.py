@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -113,13 +113,15 @@ _PG_MOVE_HEAD = "UPDATE audit_head SET hash = %s, count = %s WHERE id = 1"
 _FIELDS = ("actor", "action", "object_type", "object_id", "before", "after")
 
 
-def _chain_rows(prev_hash: str, queued: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
-    """The ``audit_log`` rows of ``queued`` (rows of ``_PG_TAKE``) chained after
-    ``prev_hash``, in order."""
+def chained_rows(
+    prev_hash: str, records: Iterable[tuple[datetime, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """The ``audit_log`` rows of ``records`` (each its time and its normalised fields) chained
+    after ``prev_hash``, in order: the one place both ways of writing (the queue's chainer,
+    SQLite's at-once append) hash a record."""
     rows: list[dict[str, Any]] = []
-    for each in queued:
-        at = each[1].astimezone(UTC)
-        fields = dict(zip(_FIELDS, each[2:], strict=True))
+    for at, fields in records:
+        at = at.astimezone(UTC)
         digest = record_digest(prev_hash, at.isoformat(), fields)
         rows.append({"at": at, "prev_hash": prev_hash, "hash": digest, **fields})
         prev_hash = digest
@@ -146,7 +148,10 @@ def chain_pipelined(driver: Any, limit: int = CHAIN_BATCH) -> int:
             if head is None:
                 heads.execute(_PG_NEW_HEAD, (GENESIS,))
                 head = (GENESIS, 0)
-            rows = _chain_rows(str(head[0]), queued)
+            rows = chained_rows(
+                str(head[0]),
+                ((each[1], dict(zip(_FIELDS, each[2:], strict=True))) for each in queued),
+            )
             if rows:
                 ids = [int(each[0]) for each in queued]
                 for row in rows:  # stored as the JSON column stores them (None as JSON null)
