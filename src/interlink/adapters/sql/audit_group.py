@@ -42,7 +42,7 @@ class _Waiting(Generic[T, R]):
     done: bool = False
     result: Any = None
     error: BaseException | None = None
-    #: Called (from the writing thread) once the item is done, for a waiting coroutine.
+    #: Called (from the writing thread) once the item is done: wakes its caller.
     wake: Callable[[], None] | None = None
 
 
@@ -77,7 +77,12 @@ class GroupCommit(Generic[T, R]):
     def submit(self, item: T) -> R:
         """Write ``item`` and return its result once it is durable; raise what the write raised
         if it failed."""
-        mine: _Waiting[T, R] = _Waiting(item)
+        # Released by whoever writes the item, once it is done: that wakes this caller alone
+        # (a condition shared by every waiting caller woke them all at every commit, and
+        # each went back to sleep after taking the interpreter lock to look).
+        done = threading.Lock()
+        done.acquire()
+        mine: _Waiting[T, R] = _Waiting(item, wake=done.release)
         with self._cond:
             self._queue.append(mine)
             lead = self._writing < self._writers
@@ -86,9 +91,7 @@ class GroupCommit(Generic[T, R]):
                 batch = self._take()
         if lead:
             self._lead(batch)
-        with self._cond:
-            while not mine.done:
-                self._cond.wait()
+        done.acquire()
         return self._outcome(mine)
 
     async def submit_async(self, item: T) -> R:
@@ -161,7 +164,6 @@ class GroupCommit(Generic[T, R]):
             more = bool(self._queue)
             if not more:
                 self._writing -= 1
-            self._cond.notify_all()
         for each in batch:
             if each.wake is not None:
                 each.wake()
