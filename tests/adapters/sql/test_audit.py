@@ -5,14 +5,13 @@ autocommit mode."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from interlink.adapters.sql.store import SqlStore
+from tests.adapters.sql.pgtrace import round_trips, traced
 
 pytestmark = pytest.mark.postgres
 
@@ -23,48 +22,12 @@ def store(quiet_store: SqlStore) -> SqlStore:
     return quiet_store
 
 
-def _round_trips(trace: str) -> int:
-    """How many times the client sent messages and then waited for the server's answer, in
-    a libpq protocol trace (lines ``F``/``B``, length, message)."""
-    trips, sending = 0, False
-    for line in trace.splitlines():
-        direction = line.split("\t", 1)[0]
-        if direction == "F":
-            sending = True
-        elif direction == "B" and sending:
-            trips, sending = trips + 1, False
-    return trips
-
-
-def _traced(store: SqlStore, path: Path, action: Callable[[], object]) -> str:
-    """The libpq protocol trace of what ``action`` sends on the store's connections."""
-    from psycopg import pq
-
-    traced: list[Any] = []
-    with path.open("w") as handle:
-
-        def trace(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-            pgconn = dbapi_connection.pgconn
-            pgconn.trace(handle.fileno())
-            pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
-            traced.append(pgconn)
-
-        event.listen(store.engine, "checkout", trace)
-        try:
-            action()
-        finally:
-            event.remove(store.engine, "checkout", trace)
-            for pgconn in traced:
-                pgconn.untrace()
-    return path.read_text()
-
-
 def test_a_batch_is_queued_in_one_round_trip_and_chained_in_three(
     store: SqlStore, tmp_path: Path
 ) -> None:
     store.audit.record(actor="a", action="warm", object_type="t", object_id="0")
     store.audit.settle()
-    queued = _traced(
+    queued = traced(
         store,
         tmp_path / "queue.txt",
         lambda: store.audit.record(
@@ -73,12 +36,12 @@ def test_a_batch_is_queued_in_one_round_trip_and_chained_in_three(
     )
     # Committed without waiting for the head's lock, in one round trip.
     assert "COMMIT" in queued and "FOR UPDATE" not in queued
-    assert _round_trips(queued) == 1
-    chained = _traced(store, tmp_path / "chain.txt", store.audit.settle)
+    assert round_trips(queued) == 1
+    chained = traced(store, tmp_path / "chain.txt", store.audit.settle)
     assert "COMMIT" in chained and "FOR UPDATE" in chained
-    assert _round_trips(chained) == 3
-    idle = _traced(store, tmp_path / "idle.txt", store.audit.settle)
-    assert "FOR UPDATE" not in idle and _round_trips(idle) == 1  # nothing queued: one read
+    assert round_trips(chained) == 3
+    idle = traced(store, tmp_path / "idle.txt", store.audit.settle)
+    assert "FOR UPDATE" not in idle and round_trips(idle) == 1  # nothing queued: one read
     assert store.audit.verify().ok
     assert [r.object_id for r in store.audit.records()] == ["0", "1"]
 

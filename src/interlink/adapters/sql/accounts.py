@@ -22,6 +22,7 @@ from interlink.adapters.sql.auth_schema import (
     user_sessions,
     users,
 )
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import agencies
 from interlink.auth import token_cache
 from interlink.domain.accounts import ApiToken, IdentityProvider, User
@@ -152,7 +153,7 @@ class AccountRepository:
         if connection is not None:
             row = connection.execute(query).first()
         else:
-            with self._engine.connect() as own:
+            with reading(self._engine) as own:
                 row = own.execute(query).first()
         if row is None:
             return None
@@ -172,7 +173,7 @@ class AccountRepository:
 
     def user(self, name: str) -> User:
         """The user called ``name``; ``NotFoundError`` if none (its secrets are not read)."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(self._user_query().where(users.c.name == name)).first()
         if row is None:
             raise NotFoundError("user", name)
@@ -180,13 +181,13 @@ class AccountRepository:
 
     def user_by_id(self, user_id: uuid.UUID) -> User | None:
         """The user with this id, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(self._user_query().where(users.c.id == user_id)).first()
         return None if row is None else _user(row)
 
     def user_by_subject(self, subject: str) -> User | None:
         """The user linked to this identity-provider subject, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 self._user_query().where(users.c.oidc_subject == subject)
             ).first()
@@ -202,7 +203,7 @@ class AccountRepository:
             query = query.where(users.c.name > after)
         if scope is not None:
             query = query.where(users.c.agency_id == scope.agency_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_user(row) for row in connection.execute(query)]
 
     def set_user(self, connection: Connection, user_id: uuid.UUID, **values: Any) -> None:
@@ -243,7 +244,7 @@ class AccountRepository:
 
     def session(self, id_hash: str) -> StoredSession | None:
         """The session with this id hash, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 select(user_sessions).where(user_sessions.c.id_hash == id_hash)
             ).first()
@@ -305,7 +306,7 @@ class AccountRepository:
 
     def token_by_hash(self, token_hash: str) -> ApiToken | None:
         """The token whose secret hashes to ``token_hash``, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 self._token_query().where(api_tokens.c.token_hash == token_hash)
             ).first()
@@ -321,7 +322,7 @@ class AccountRepository:
             .add_columns(api_tokens.c.token_hash)
             .where(api_tokens.c.token_hash.in_(list(token_hashes)))
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             tokens = [(str(row.token_hash), _token(row)) for row in connection.execute(query)]
             owners = {token.user_id for _, token in tokens}
             found = {
@@ -341,7 +342,7 @@ class AccountRepository:
 
     def token(self, token_id: uuid.UUID) -> ApiToken | None:
         """The token with this id, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(self._token_query().where(api_tokens.c.id == token_id)).first()
         return None if row is None else _token(row)
 
@@ -366,7 +367,7 @@ class AccountRepository:
             query = query.where(api_tokens.c.user_id == user_id)
         if scope is not None:
             query = query.where(users.c.agency_id == scope.agency_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_token(row) for row in connection.execute(query)]
 
     def revoke_token(self, connection: Connection, token_id: uuid.UUID, at: datetime) -> None:
@@ -416,7 +417,7 @@ class AccountRepository:
 
     def provider(self, agency_id: uuid.UUID) -> IdentityProvider | None:
         """The agency's identity provider, or ``None``."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 select(identity_providers).where(identity_providers.c.agency_id == agency_id)
             ).first()

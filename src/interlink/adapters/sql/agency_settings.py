@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
 )
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import metadata
 
 agency_settings = Table(
@@ -32,7 +33,7 @@ agency_settings = Table(
 def reveal_budget(engine: Engine, agency_id: uuid.UUID) -> int | None:
     """The agency's daily reveal budget, or ``None`` when its admin never set one."""
     query = select(agency_settings.c.reveal_budget).where(agency_settings.c.agency_id == agency_id)
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         found = connection.execute(query).scalar_one_or_none()
     return None if found is None else int(found)
 
@@ -64,5 +65,5 @@ def provider_agencies(engine: Engine) -> list[str]:
         .join(identity_providers, identity_providers.c.agency_id == agencies.c.id)
         .order_by(agencies.c.name)
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return [str(name) for name in connection.execute(query).scalars()]

@@ -32,6 +32,7 @@ from interlink.adapters.sql.audit_queue import (
     queued_row,
     settle,
 )
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import audit_head, audit_log, audit_queue
 from interlink.audit_verifier import GENESIS, ChainCheck, Head, verify_chain
 
@@ -210,7 +211,7 @@ class AuditLog:
             query = query.where(audit_log.c.object_id == object_id)
         if limit is not None:
             query = query.limit(limit)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 AuditRecord(
                     id=row.id,
@@ -263,7 +264,7 @@ class AuditLog:
 
     def record_id_at(self, position: int) -> int | None:
         """The id of the ``position``-th record in chain order (1-based), if there is one."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             found = connection.execute(
                 select(audit_log.c.id).order_by(audit_log.c.id).offset(position - 1).limit(1)
             ).scalar()
@@ -273,7 +274,7 @@ class AuditLog:
         """Recompute the chain from the first record, check each of ``heads`` (signed
         checkpoints) is still in it, and that nothing is missing from its end."""
         self.settle()
-        with self._engine.connect() as connection:
+        with self._engine.connect() as connection:  # export_rows streams: a transaction
             rows = self.export_rows(connection)
             check = verify_chain(rows, heads)
             rows.close()  # a chain broken early leaves its cursor open

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import audit_checkpoints
 from interlink.audit_verifier import CHECKPOINT_FIELDS, Head
 
@@ -51,13 +52,13 @@ class CheckpointRepository:
 
     def all(self) -> list[StoredCheckpoint]:
         """Every stored checkpoint, oldest first."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
             return [_checkpoint(row) for row in rows]
 
     def last(self) -> StoredCheckpoint | None:
         """The newest checkpoint, if any."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 select(audit_checkpoints).order_by(audit_checkpoints.c.seq.desc()).limit(1)
             ).first()

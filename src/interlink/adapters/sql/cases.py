@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Engine, Uuid, bindparam, select, text, update
 
 from interlink.adapters.sql.case_figures import CASE_FIGURES, case_figures
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import agencies, cases, exhibits, sightings
 from interlink.domain.cases import (
     LOCAL_AGENCY,
@@ -66,7 +67,7 @@ class CaseRepository:
 
     def agency(self, name: str) -> Agency:
         """The agency called ``name``; raise ``NotFoundError`` if there is none."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(select(agencies).where(agencies.c.name == name)).first()
         if row is None:
             raise NotFoundError("agency", name)
@@ -77,7 +78,7 @@ class CaseRepository:
         query = select(agencies).order_by(agencies.c.name)
         if ids is not None:
             query = query.where(agencies.c.id.in_(sorted(set(ids))))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_agency(row) for row in connection.execute(query)]
 
     # -- cases -------------------------------------------------------------------------------
@@ -119,7 +120,7 @@ class CaseRepository:
 
     def get(self, name: str) -> Case:
         """The case called ``name``; raise ``NotFoundError`` if there is none."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(select(cases).where(cases.c.name == name)).first()
         if row is None:
             raise NotFoundError("case", name)
@@ -142,7 +143,7 @@ class CaseRepository:
         query = select(cases).order_by(cases.c.name)
         if agency_id is not None:
             query = query.where(cases.c.agency_id == agency_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_case(r) for r in connection.execute(query)]
 
     def figures(self, agency_id: uuid.UUID) -> list[CaseFigures]:
@@ -152,7 +153,7 @@ class CaseRepository:
             .bindparams(bindparam("agency", type_=Uuid))
             .columns(created_at=DateTime(timezone=True))
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query, {"agency": agency_id})
             return [case_figures(row, row.created_at) for row in rows]
 
@@ -195,7 +196,7 @@ class CaseRepository:
 
     def exhibit_media(self, exhibit_id: uuid.UUID) -> set[str]:
         """SHA-256 of every media the exhibit has a sighting of."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(
                 select(sightings.c.sha256).where(sightings.c.exhibit_id == exhibit_id).distinct()
             )
@@ -224,5 +225,5 @@ class CaseRepository:
         query = select(exhibits).where(exhibits.c.case_id == case_id).order_by(exhibits.c.name)
         if after is not None:
             query = query.where(exhibits.c.name > after)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_exhibit(r) for r in connection.execute(query.limit(limit))]

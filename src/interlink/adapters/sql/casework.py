@@ -21,6 +21,7 @@ from interlink.adapters.sql.casework_schema import (
     victims,
 )
 from interlink.adapters.sql.dialect import insert_ignore
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import entry_signals, list_entries, media_matches
 from interlink.adapters.sql.signal_data import value_of
 from interlink.domain.cases import (
@@ -83,7 +84,7 @@ class CaseworkRepository:
 
     def operation(self, name: str) -> Operation:
         """The operation called ``name``; raise ``NotFoundError`` if there is none."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(select(operations).where(operations.c.name == name)).first()
         if row is None:
             raise NotFoundError("operation", name)
@@ -91,7 +92,7 @@ class CaseworkRepository:
 
     def operations(self) -> list[Operation]:
         """Every operation, by name."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(select(operations).order_by(operations.c.name))
             return [Operation(r.id, r.name, r.description, _utc(r.created_at)) for r in rows]
 
@@ -119,7 +120,7 @@ class CaseworkRepository:
         query = select(operation_cases.c.case_id).where(
             operation_cases.c.operation_id == operation_id
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return sorted(connection.execute(query).scalars())
 
     # -- series ------------------------------------------------------------------------------
@@ -144,7 +145,7 @@ class CaseworkRepository:
     def series_named(self, keys: Iterable[str]) -> dict[str, Series]:
         """The stored series among the given series keys, by key."""
         found: dict[str, Series] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(keys):
                 for row in connection.execute(select(series).where(series.c.key.in_(chunk))):
                     found[row.key] = Series(row.id, row.name, row.description, row.created_at)
@@ -157,7 +158,7 @@ class CaseworkRepository:
             .where(list_entries.c.list_id == list_id, list_entries.c.series.is_not(None))
             .distinct()
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return sorted(str(name) for name in connection.execute(query).scalars() if name)
 
     def series_of_media(self, sha256s: Sequence[str]) -> dict[str, set[str]]:
@@ -166,7 +167,7 @@ class CaseworkRepository:
         query = select(media_matches.c.sha256, list_entries.c.series).select_from(
             media_matches.join(list_entries, list_entries.c.id == media_matches.c.entry_id)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(sha256s):
                 rows = connection.execute(
                     query.where(
@@ -215,7 +216,7 @@ class CaseworkRepository:
             entry_signals.join(list_entries, list_entries.c.id == entry_signals.c.entry_id)
         )
         query = query.where(list_entries.c.list_id == list_id, list_entries.c.series.is_not(None))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 (series_key(name), kind, value_of(value, data), quality)
                 for name, kind, value, quality, data in connection.execute(query)
@@ -278,7 +279,7 @@ class CaseworkRepository:
                 .where(series.c.key.in_(sorted(set(series_keys))))
             )
             query = query.where(victims.c.id.in_(in_series))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = list(connection.execute(query))
             names: dict[uuid.UUID, list[str]] = defaultdict(list)
             links = select(series_victims.c.victim_id, series.c.name).join(
@@ -333,7 +334,7 @@ class CaseworkRepository:
             query = query.where(suspects.c.agency_id == agency_id)
         if case_ids is not None:
             query = query.where(suspects.c.case_id.in_(sorted(set(case_ids))))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 Suspect(
                     row.id,
@@ -391,7 +392,7 @@ class CaseworkRepository:
 
     def _identifiers(self, *conditions: Any) -> list[StoredIdentifier]:
         query = select(case_identifiers).where(*conditions).order_by(case_identifiers.c.id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 StoredIdentifier(
                     row.id,
@@ -419,5 +420,5 @@ class CaseworkRepository:
     def identifier_count(self, case_ids: Iterable[uuid.UUID]) -> int:
         """How many identifiers the cases hold."""
         query = select(func.count()).where(case_identifiers.c.case_id.in_(sorted(set(case_ids))))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return int(connection.execute(query).scalar_one())

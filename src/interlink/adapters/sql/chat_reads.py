@@ -20,6 +20,7 @@ from interlink.adapters.sql.chat_schema import (
     chat_participants,
 )
 from interlink.adapters.sql.dialect import CHUNK
+from interlink.adapters.sql.engine import reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ class ChatReads:
             .where(chat_conversations.c.case_id == case_id)
             .order_by(chat_conversations.c.id)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query).all()
             people: dict[int, list[str]] = {}
             ids = [row.id for row in rows]
@@ -122,7 +123,7 @@ class ChatReads:
                 chat_messages.c.id,
             )
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [int(row.id) for row in connection.execute(query)]
 
     def cues(self, case_id: uuid.UUID) -> list[StoredCue]:
@@ -143,7 +144,7 @@ class ChatReads:
             .where(chat_conversations.c.case_id == case_id)
             .order_by(chat_cues.c.message_id, chat_cues.c.cue)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 StoredCue(
                     int(r.conversation_id),
@@ -162,7 +163,7 @@ class ChatReads:
         """A conversation's messages in time order, each as a column mapping."""
         order = {mid: index for index, mid in enumerate(self.message_order(conversation_id))}
         query = select(chat_messages).where(chat_messages.c.conversation_id == conversation_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = [dict(row._mapping) for row in connection.execute(query)]
         return sorted(rows, key=lambda row: order.get(int(row["id"]), 0))
 
@@ -192,7 +193,7 @@ class ChatReads:
             .order_by(chat_identifiers.c.kind, chat_identifiers.c.value, chat_messages.c.id)
         )
         grouped: dict[tuple[str, str], tuple[bool, set[int], list[int]]] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for r in connection.execute(query):
                 entry = grouped.setdefault((r.kind, r.value), (bool(r.e164), set(), []))
                 entry[1].add(int(r.conversation_id))
@@ -217,11 +218,11 @@ class ChatReads:
             .where(chat_conversations.c.case_id == case_id)
             .order_by(chat_participants.c.id)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
 
     def notes(self, case_id: uuid.UUID) -> list[dict[str, Any]]:
         """The limits and problems recorded for a case's chat sources."""
         query = select(chat_notes).where(chat_notes.c.case_id == case_id).order_by(chat_notes.c.id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [dict(row._mapping) for row in connection.execute(query)]

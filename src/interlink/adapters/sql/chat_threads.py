@@ -17,6 +17,7 @@ from interlink.adapters.sql.chat_schema import (
     chat_messages,
     chat_participants,
 )
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import agencies, cases
 from interlink.domain.chats import ChatThread, Participant
 
@@ -51,7 +52,7 @@ def threads(engine: Engine) -> Iterator[ChatThread]:
         .outerjoin(agencies, agencies.c.id == cases.c.agency_id)
         .order_by(chat_conversations.c.id)
     )
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         conversations = connection.execute(owners).all()
     for row in conversations:
         yield _thread(engine, row)
@@ -60,7 +61,7 @@ def threads(engine: Engine) -> Iterator[ChatThread]:
 def _thread(engine: Engine, row: Any) -> ChatThread:
     ident = int(row.id)
     messages = chat_messages.c
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         people = [
             Participant(p.account, p.name, p.phone, bool(p.owner))
             for p in connection.execute(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, func, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import audit_log, audit_queue
 
 REVEAL_ACTION = "media.reveal"
@@ -27,5 +28,5 @@ def reveals_since(engine: Engine, actor: str, since: datetime) -> int:
             .scalar_subquery()
         )
 
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         return int(connection.execute(select(count(audit_log) + count(audit_queue))).scalar_one())

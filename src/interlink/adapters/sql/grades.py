@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, or_, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.list_views import IDENTIFYING, _votes_query
 from interlink.adapters.sql.schema import list_entries, media
 from interlink.domain.categories import Category
@@ -42,7 +43,7 @@ class GradeViews:
             .where(or_(*((votes.c.type == t) & (votes.c.value == v) for t, v in wanted)))
             .distinct()
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return sorted(
                 (
                     VoteRow(Category(r.category_scheme, r.category_code), r.agency, r.list_name)
@@ -69,5 +70,5 @@ class GradeViews:
         sha256) is ``value``."""
         column = {"md5": media.c.md5, "sha1": media.c.sha1, "sha256": media.c.sha256}[signal_type]
         query = select(media.c.sha256, media.c.md5, media.c.sha1).where(column == value)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [(str(s), str(m), str(h)) for s, m, h in connection.execute(query)]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from sqlalchemy import Engine, and_, func, literal, or_, select, union_all
 
 from interlink.adapters.sql.casework_schema import alert_hits, alerts
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.watches import _hit
 from interlink.linking.deconfliction import AlertHit
 
@@ -62,7 +63,7 @@ class HitPages:
             query = query.where(
                 or_(both.c.first > after[0], and_(both.c.first == after[0], both.c.side > after[1]))
             )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 (int(r.first), str(r.side), r.alert_id, r.case_id)
                 for r in connection.execute(query)
@@ -81,6 +82,6 @@ class HitPages:
             )
             .order_by(alert_hits.c.id)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query)
             return [_hit(r) for r in rows if (r.alert_id, r.case_id) in wanted]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import (
     agencies,
     cases,
@@ -60,7 +61,7 @@ class HoldingsRepository:
         """The ids of the named lists this node has (unknown names are skipped)."""
         if not names:
             return []
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(
                 select(hash_lists.c.id).where(hash_lists.c.name.in_(list(names)))
             )
@@ -69,7 +70,7 @@ class HoldingsRepository:
     def state(self, list_ids: Sequence[int], with_cases: bool) -> tuple[int, ...]:
         """A value that changes whenever the held set may have changed (list generations,
         media count), to key cached PSI setups."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             generations = [
                 int(g)
                 for g in connection.execute(
@@ -118,7 +119,7 @@ class HoldingsRepository:
     ) -> dict[str, set[Contact]]:
         """For each held value of type ``kind``, whom to contact about it."""
         found: dict[str, set[Contact]] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(values):
                 if list_ids:
                     query = (
@@ -177,7 +178,7 @@ class HoldingsRepository:
     def seizure(self, case: str) -> list[SeizedItem]:
         """The media of the case ``case`` with their hashes and PDQ; ``NotFoundError`` if
         there is no such case."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             case_id = connection.execute(
                 select(cases.c.id).where(cases.c.name == case)
             ).scalar_one_or_none()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, and_, or_, select, update
 
 from interlink.adapters.sql.dialect import utc
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import jobs
 from interlink.domain.errors import NotFoundError, TransitionError
 from interlink.domain.jobs import Job, JobState
@@ -83,13 +84,13 @@ class JobRepository:
 
     def queue_ref(self, job_id: uuid.UUID) -> str | None:
         """The queue's own id for the job, if it has one."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             found = connection.execute(select(jobs.c.queue_ref).where(jobs.c.id == job_id))
             return found.scalar()
 
     def get(self, job_id: uuid.UUID, agency_id: uuid.UUID | None) -> Job:
         """The job, if it belongs to ``agency_id`` (``None``: any agency, for workers)."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return self._get(connection, job_id, agency_id)
 
     def _get(self, connection: Connection, job_id: uuid.UUID, agency_id: uuid.UUID | None) -> Job:
@@ -127,12 +128,12 @@ class JobRepository:
                 )
             )
         query = query.order_by(jobs.c.submitted_at.desc(), jobs.c.id.desc()).limit(limit)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_job(row) for row in connection.execute(query)]
 
     def next_queued(self) -> uuid.UUID | None:
         """The oldest queued job, if any."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             found = connection.execute(
                 select(jobs.c.id)
                 .where(jobs.c.state == JobState.QUEUED.value)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, Engine, func, or_, select
 
 from interlink.adapters.sql.casework_schema import case_links
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import exhibits, media, media_clues, media_signals, sightings
 from interlink.linking.cases import Evidence, Holding, LinkKind, Located
 from interlink.signals import pdq
@@ -97,7 +98,7 @@ class LinkRepository:
             )
             .order_by(media.c.sha256)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 ExhibitMedia(
                     row.sha256,
@@ -124,7 +125,7 @@ class LinkRepository:
             .distinct()
         )
         found: list[Holding] = []
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(sha256s):
                 rows = connection.execute(query.where(sightings.c.sha256.in_(chunk)))
                 found += [Holding(case, sha, sha) for case, sha in rows]
@@ -134,7 +135,7 @@ class LinkRepository:
         """Every case holding media shot with one of the cameras, keyed by camera key."""
         query = _holding_query(media_clues.c.camera_key)
         found: list[Holding] = []
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(keys):
                 rows = connection.execute(query.where(media_clues.c.camera_key.in_(chunk)))
                 found += [Holding(case, key, sha) for case, key, sha in rows]
@@ -179,7 +180,7 @@ class LinkRepository:
         spellings = wanted | {k.upper() for k in wanted}
         query = _holding_query(media_clues.c.image_unique_id)
         found: list[Holding] = []
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(spellings):
                 for case, value, sha in connection.execute(
                     query.where(media_clues.c.image_unique_id.in_(chunk))
@@ -194,7 +195,7 @@ class LinkRepository:
         make; ``keys`` and the holdings' keys are ``*:SERIAL``."""
         query = _holding_query(media_clues.c.camera_key)
         found: list[Holding] = []
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for key in sorted(set(keys)):
                 serial = key.split(":", 1)[1]
                 rows = connection.execute(query.where(media_clues.c.camera_key.like(f"%:{serial}")))
@@ -244,7 +245,7 @@ class LinkRepository:
             .offset(max(count - 1, 0))
             .limit(1)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return connection.execute(query).first() is not None
 
     def settled_signal_id(self) -> int:
@@ -274,7 +275,7 @@ class LinkRepository:
     def signal_media(self, row_id: int) -> str | None:
         """The SHA-256 of the media of the signal row ``row_id``, if there is such a row."""
         query = select(media_signals.c.sha256).where(media_signals.c.id == row_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             found = connection.execute(query).scalar()
         return None if found is None else str(found)
 
@@ -324,7 +325,7 @@ class LinkRepository:
             page = held.subquery()
             query = query.where(sightings.c.sha256.in_(select(page.c.sha256)))
         found: dict[str, list[str]] = defaultdict(list)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for sha, path in connection.execute(query):
                 found[sha].append(path)
         return dict(found)
@@ -368,7 +369,7 @@ class LinkRepository:
     def evidence(self, case_ids: Iterable[uuid.UUID]) -> list[Evidence]:
         """Every piece of evidence touching one of the cases."""
         found: dict[int, Evidence] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for chunk in _chunks(case_ids):
                 query = select(case_links).where(
                     or_(case_links.c.case_a.in_(chunk), case_links.c.case_b.in_(chunk))

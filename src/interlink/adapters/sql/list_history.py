@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, case, func, insert, select, update
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import hash_lists, list_changes, list_versions
 from interlink.domain.lists import ListEntry
 
@@ -140,7 +141,7 @@ class ListHistory:
             query = query.where(list_versions.c.generation > after)
         if limit is not None:
             query = query.limit(limit)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = list(connection.execute(query))
             if not rows:
                 return []

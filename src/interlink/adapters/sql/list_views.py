@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, Select, and_, func, or_, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import entry_signals, hash_lists, list_entries
 from interlink.domain.categories import Category
 
@@ -79,7 +80,7 @@ class ListViews:
     def stats(self, list_id: int, trusted_votes: int) -> ListStats:
         """Counts of a list's entries by category, signal, agency and flag, and how many of
         its entries carry a category that ``trusted_votes`` agencies or more agree on."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             entries = connection.execute(
                 select(func.count()).where(list_entries.c.list_id == list_id)
             ).scalar_one()
@@ -152,7 +153,7 @@ class ListViews:
             )
             .where(list_entries.c.list_id == list_id)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return int(connection.execute(query).scalar_one())
 
     def conflicts(
@@ -178,7 +179,7 @@ class ListViews:
             )
         if limit is not None:
             disputed = disputed.limit(limit)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             keys = [(str(t), str(v)) for t, v in connection.execute(disputed)]
             for signal_type, value in keys:
                 rows = connection.execute(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select, update
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.list_copy import insert_entries, insert_signals
 from interlink.adapters.sql.list_history import ListHistory, describe, describe_row
 from interlink.adapters.sql.list_rows import (
@@ -183,7 +184,7 @@ class ListRepository:
             .where(list_entries.c.list_id == hash_lists.c.id)
             .scalar_subquery()
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = list(connection.execute(query))
             if any((int(r.id), int(r.generation)) not in self._counts for r in rows):
                 with self._counting:  # concurrent readers wait for one count, then use it
@@ -271,7 +272,7 @@ class ListRepository:
         """What each entry is known as, for the given ids."""
         wanted = sorted(set(entry_ids))
         found: dict[int, EntryInfo] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for start in range(0, len(wanted), 500):
                 query = (
                     select(list_entries, hash_lists.c.name.label("list_name"))

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from interlink.adapters.sql.copy import write_ignore
 from interlink.adapters.sql.dialect import insert_ignore
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.media_rows import clue_row, clues_of_row, utc, video_row
 from interlink.adapters.sql.schema import (
     exhibits,
@@ -115,7 +116,7 @@ class MediaRepository:
 
     def scans_of(self, exhibit_id: uuid.UUID) -> list[ScanRecord]:
         """The scans of an exhibit, oldest first."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(
                 select(scans).where(scans.c.exhibit_id == exhibit_id).order_by(scans.c.started_at)
             )
@@ -139,7 +140,7 @@ class MediaRepository:
         Problems are not counted: an item whose problem was recorded but whose sighting was not
         (a scan killed in between) must be ingested again; problems re-record idempotently.
         """
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return set(
                 connection.execute(
                     select(sightings.c.ref_hash).where(sightings.c.exhibit_id == exhibit_id)
@@ -330,7 +331,7 @@ class MediaRepository:
         )
         if exhibit_id is not None:
             query = query.where(exhibits.c.id == exhibit_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 ProblemRecord(
                     row.exhibit,
@@ -345,7 +346,7 @@ class MediaRepository:
     ) -> dict[str, tuple[str, int | None, tuple[str, ...]]]:
         """For each media, its signal of ``signal_type``: (value, quality, dihedral variants)."""
         found: dict[str, tuple[str, int | None, tuple[str, ...]]] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
                     select(media_signals).where(
@@ -361,7 +362,7 @@ class MediaRepository:
     def matches_of(self, sha256s: Sequence[str]) -> dict[str, list[tuple[int, int, str, int]]]:
         """For each media, its matches as (entry id, list id, signal type, distance)."""
         found: dict[str, list[tuple[int, int, str, int]]] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
                     select(media_matches).where(
@@ -377,7 +378,7 @@ class MediaRepository:
     def clues_of(self, sha256s: Sequence[str]) -> dict[str, MediaClues]:
         """The stored clues of each media that has any."""
         found: dict[str, MediaClues] = {}
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
                     select(media_clues).where(
@@ -394,7 +395,7 @@ class MediaRepository:
         query = select(video_info, media.c.width, media.c.height).select_from(
             video_info.join(media, media.c.sha256 == video_info.c.sha256)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 chunk = sha256s[start : start + 500]
                 for row in connection.execute(query.where(video_info.c.sha256.in_(chunk))):
@@ -456,7 +457,7 @@ class MediaRepository:
 
     def thumbnail(self, sha256: str) -> bytes | None:
         """The stored clear thumbnail of a media (show it only through the wellness view)."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             value = connection.execute(
                 select(thumbnails.c.jpeg).where(thumbnails.c.sha256 == sha256)
             ).scalar()

@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import metadata
 
 operation_partners = Table(
@@ -141,7 +142,7 @@ class OperationPartnerRepository:
             (operation_partners.c.peer_id == peer_id)
             & (operation_partners.c.reference == reference)
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(query).first()
         return None if row is None else _partner(row)
 
@@ -154,7 +155,7 @@ class OperationPartnerRepository:
             query = query.where(operation_partners.c.operation_id == operation_id)
         if peer_id is not None:
             query = query.where(operation_partners.c.peer_id == peer_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_partner(r) for r in connection.execute(query)]
 
     def store_figures(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, case, exists, func, or_, select
 
 from interlink.adapters.sql.casework_schema import operation_cases, operations
 from interlink.adapters.sql.dialect import utc
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import cases
 from interlink.domain.cases import Operation
 
@@ -40,7 +41,7 @@ class OperationViews:
         )
         if after is not None:
             query = query.where(operations.c.name > after)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             found = [
                 Operation(r.id, r.name, r.description, utc(r.created_at))
                 for r in connection.execute(query)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import metadata
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -145,7 +146,7 @@ class OutboxRepository:
         )
         if peer_id is not None:
             query = query.where(federation_outbox.c.peer_id == peer_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query.order_by(federation_outbox.c.next_at)).all()
         return [_exchange(r) for r in rows]
 
@@ -192,5 +193,5 @@ class OutboxRepository:
         query = select(federation_outbox).order_by(federation_outbox.c.created_at)
         if peer_id is not None:
             query = query.where(federation_outbox.c.peer_id == peer_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_exchange(r) for r in connection.execute(query)]

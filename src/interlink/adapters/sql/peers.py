@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.federation_schema import (
     federated_entries,
     federation_nonces,
@@ -129,7 +130,7 @@ class PeerRepository:
 
     def all(self) -> list[PeerRecord]:
         """Every peer, by name."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_peer(r) for r in connection.execute(select(peers).order_by(peers.c.name))]
 
     def remove(self, connection: Connection, name: str) -> PeerRecord:
@@ -258,7 +259,7 @@ class PeerRepository:
 
     def origins(self, list_id: int) -> dict[str, Origin]:
         """The origin of every pulled entry of a local list, by entry key."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(
                 select(federated_entries).where(federated_entries.c.list_id == list_id)
             )

@@ -25,6 +25,7 @@ from sqlalchemy import (
     select,
 )
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import metadata
 
 # A watch pulled from a peer: the local watch that raises its hits here, and the peer's id.
@@ -73,7 +74,7 @@ class RemoteWatchRepository:
         query = select(federated_watches)
         if peer_id is not None:
             query = query.where(federated_watches.c.peer_id == peer_id)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return {r.alert_id: (r.peer_id, str(r.remote_id)) for r in connection.execute(query)}
 
     def map(
@@ -119,7 +120,7 @@ class RemoteWatchRepository:
         query = select(federation_hits).order_by(federation_hits.c.received_at)
         if alert_ids is not None:
             query = query.where(federation_hits.c.alert_id.in_(alert_ids))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 ReportedHit(
                     r.peer_id,

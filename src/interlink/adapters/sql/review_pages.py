@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, case, false, func, literal, or_, select
 
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.reviews import media_reviews
 from interlink.adapters.sql.schema import (
     exhibits,
@@ -98,7 +99,7 @@ class ReviewPages:
             query = query.where(keyed.c.reviewed == int(reviewed))
         if after is not None:
             query = query.where(_after(order, after))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [
                 (int(r.reviewed), int(r.known), str(r.series), str(r.path), str(r.sha256))
                 for r in connection.execute(query)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from interlink.adapters.sql.dialect import utc
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import Hex64, metadata
 
 media_reviews = Table(
@@ -46,7 +47,7 @@ class ReviewRepository:
         query = select(media_reviews.c.sha256, media_reviews.c.reviewed_at).where(
             media_reviews.c.user_id == user_id, media_reviews.c.case_id == case_id
         )
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return {
                 row.sha256: utc(row.reviewed_at) or datetime.now(UTC)
                 for row in connection.execute(query)

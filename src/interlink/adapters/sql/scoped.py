@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from interlink.adapters.sql.cases import _case
+from interlink.adapters.sql.engine import reading
 from interlink.adapters.sql.schema import cases
 from interlink.domain.cases import Case
 from interlink.domain.errors import NotFoundError
@@ -21,7 +22,7 @@ class ScopedCases:
 
     def case(self, scope: AgencyScope, name: str) -> Case:
         """The scope's case ``name``; ``NotFoundError`` if it has none by that name."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             row = connection.execute(
                 select(cases).where(cases.c.name == name, cases.c.agency_id == scope.agency_id)
             ).first()
@@ -31,7 +32,7 @@ class ScopedCases:
 
     def cases(self, scope: AgencyScope) -> list[Case]:
         """The scope's cases, by name."""
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(
                 select(cases).where(cases.c.agency_id == scope.agency_id).order_by(cases.c.name)
             )

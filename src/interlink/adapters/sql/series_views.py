@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from interlink.adapters.sql.casework_schema import series
+from interlink.adapters.sql.engine import reading
 from interlink.domain.cases import Series
 
 
@@ -20,6 +21,6 @@ class SeriesViews:
         query = select(series).order_by(series.c.key)
         if after is not None:
             query = query.where(series.c.key > after)
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             rows = connection.execute(query.limit(limit)).all()
         return [Series(r.id, r.name, r.description, r.created_at) for r in rows]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, or_, select, update
 
 from interlink.adapters.sql.casework_schema import alert_hits, alert_triggers, alerts
+from interlink.adapters.sql.engine import reading
 from interlink.domain.errors import NotFoundError
 from interlink.linking.deconfliction import (
     Alert,
@@ -114,7 +115,7 @@ class WatchRepository:
             query = query.where(alerts.c.agency_id == agency_id)
         if ids is not None:
             query = query.where(alerts.c.id.in_(sorted(set(ids))))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_alert(row) for row in connection.execute(query)]
 
     def triggers(
@@ -131,7 +132,7 @@ class WatchRepository:
             query = query.where(alert_triggers.c.alert_id.in_(sorted(set(alert_ids))))
         if kinds is not None:
             query = query.where(alert_triggers.c.kind.in_(sorted({k.value for k in kinds})))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             if values is None:
                 return [_trigger(row) for row in connection.execute(query)]
             wanted = sorted(set(values))
@@ -199,5 +200,5 @@ class WatchRepository:
             sides += [alert_hits.c.case_id == case_id, alerts.c.case_id == case_id]
         if sides:
             query = query.where(or_(*sides))
-        with self._engine.connect() as connection:
+        with reading(self._engine) as connection:
             return [_hit(row) for row in connection.execute(query)]
