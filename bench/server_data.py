@@ -231,6 +231,10 @@ def _bulk(store: SqlStore, rows: np.ndarray[Any, np.dtype[np.uint8]]) -> None:
                 "quality": row["quality"],
             },
         )
+        cursor.execute(
+            "UPDATE hash_lists SET entry_count = entry_count + %(n)s WHERE id = %(list_id)s",
+            {"n": len(rows), "list_id": row["list_id"]},
+        )
         for statement in indexes:
             cursor.execute(statement)
         cursor.execute("DROP TABLE bench_codes")

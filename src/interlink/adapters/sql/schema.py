@@ -230,6 +230,9 @@ hash_lists = Table(
     Column("enabled", Boolean, nullable=False, default=True),
     Column("pdq_threshold", Integer, nullable=False, default=31),
     Column("generation", BigInteger, nullable=False, default=0, server_default="0"),
+    # How many entries the list holds, kept by every change of them in the change's own
+    # transaction (``ListRepository``); NULL: not known, counted when read.
+    Column("entry_count", BigInteger, nullable=True),
 )
 
 list_entries = Table(
