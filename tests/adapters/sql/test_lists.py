@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 
 from interlink.adapters.sql.revisions import MIGRATIONS
 from interlink.adapters.sql.store import SqlStore
@@ -127,3 +127,40 @@ def test_migration_0025_counts_each_list_once(store: SqlStore, store_url: str) -
     assert stored == {"L": 30, "M": 4, "N": 0}
     entries, sent = _listed(store_url)
     assert entries == 30 and not [s for s in sent if "count(" in s.lower()]
+
+
+def test_migration_0026_indexes_a_list_s_signals(store: SqlStore) -> None:
+    def indexed() -> bool:
+        found = inspect(store.engine).get_indexes("entry_signals")
+        return any(ix["column_names"] == ["list_id", "type"] for ix in found)
+
+    assert indexed()
+    _migrate(store, "0025", down=True)
+    assert not indexed()
+    _migrate(store, "0026", down=False)
+    assert indexed()
+
+
+@pytest.mark.postgres
+def test_one_list_s_signals_are_read_through_the_index(postgres_url: str) -> None:
+    store = SqlStore.open(postgres_url)
+    try:
+        with store.transaction() as tx:
+            for name in ("L", "M"):
+                list_id = store.lists.create(tx, HashList(name), fmt="csv", pdq_threshold=31)
+                store.lists.add_entries(tx, list_id, [_entry(n) for n in range(300)])
+        with store.engine.connect() as connection:
+            connection.execute(text("SET enable_seqscan = off"))  # a table this small
+            plan = "\n".join(
+                row[0]
+                for row in connection.execute(
+                    text(
+                        "EXPLAIN SELECT entry_id, value FROM entry_signals"
+                        " WHERE list_id = :l AND type = 'pdq'"
+                    ),
+                    {"l": list_id},
+                )
+            )
+        assert "ix_entry_signals_list_id_type" in plan
+    finally:
+        store.close()

@@ -307,6 +307,9 @@ entry_signals = Table(
         "value",
     ),
     Index("ix_entry_signals_entry_id", "entry_id"),
+    # A list's signals (its index built, its lists of holdings, its rows deleted with it)
+    # without reading every list's.
+    Index("ix_entry_signals_list_id_type", "list_id", "type"),
 )
 
 media_matches = Table(
