@@ -8,14 +8,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect, text
 
-from interlink.adapters.sql.revisions import MIGRATIONS
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.signals import Signal
+from tests.adapters.sql.alembic_steps import migrate
 
 
 def _entry(n: int, version: int = 0) -> ListEntry:
@@ -106,21 +104,13 @@ def test_a_list_without_a_stored_count_is_counted(store: SqlStore, store_url: st
     assert _listed(store_url)[0] == 15
 
 
-def _migrate(store: SqlStore, revision: str, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def test_migration_0025_counts_each_list_once(store: SqlStore, store_url: str) -> None:
     with store.transaction() as tx:
         for name, size in (("L", 30), ("M", 4), ("N", 0)):
             list_id = store.lists.create(tx, HashList(name), fmt="csv", pdq_threshold=31)
             store.lists.add_entries(tx, list_id, [_entry(1000 * size + n) for n in range(size)])
-    _migrate(store, "0024", down=True)
-    _migrate(store, "0025", down=False)
+    migrate(store, "0024", down=True)
+    migrate(store, "0025", down=False)
     with store.engine.connect() as connection:
         rows = connection.execute(text("SELECT name, entry_count FROM hash_lists")).all()
         stored: dict[str, int] = {str(name): int(count) for name, count in rows}
@@ -135,9 +125,9 @@ def test_migration_0026_indexes_a_list_s_signals(store: SqlStore) -> None:
         return any(ix["column_names"] == ["list_id", "type"] for ix in found)
 
     assert indexed()
-    _migrate(store, "0025", down=True)
+    migrate(store, "0025", down=True)
     assert not indexed()
-    _migrate(store, "0026", down=False)
+    migrate(store, "0026", down=False)
     assert indexed()
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect, text
 
-from interlink.adapters.sql.revisions import MIGRATIONS
 from interlink.adapters.sql.store import SqlStore
 from interlink.domain.lists import HashList, ListEntry
 from interlink.domain.media import Media, MediaKind, Sighting
@@ -14,6 +11,7 @@ from interlink.domain.provenance import SourceRef
 from interlink.domain.scan import ScannedFile
 from interlink.domain.signals import Signal
 from interlink.signals import orb
+from tests.adapters.sql.alembic_steps import migrate
 from tests.signals.orb_helpers import random_value
 
 
@@ -21,14 +19,6 @@ def _media(n: int, value: str) -> Media:
     sha = f"{n:064x}"
     signals = (Signal("md5", f"{n:032x}"), Signal(orb.NAME, value))
     return Media(sha, f"{n:032x}", f"{n:040x}", 10, "image/jpeg", MediaKind.IMAGE, 4, 3, signals)
-
-
-def _migrate(store: SqlStore, revision: str, down: bool) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _orb_rows(store: SqlStore, table: str) -> list[tuple[object, ...]]:
@@ -68,11 +58,11 @@ def test_orb_values_go_to_bytes_and_back_to_text(store_url: str) -> None:
         }
         for table in stored:
             assert _orb_rows(store, table) == stored[table]
-        _migrate(store, "0022", down=True)
+        migrate(store, "0022", down=True)
         for table in stored:
             assert _orb_rows(store, table) == as_text[table]
             assert "data" not in {c["name"] for c in inspect(store.engine).get_columns(table)}
-        _migrate(store, "0023", down=False)
+        migrate(store, "0023", down=False)
         for table in stored:
             assert _orb_rows(store, table) == stored[table]
         found = store.media.signals_of([f"{1:064x}", f"{2:064x}"], orb.NAME)
