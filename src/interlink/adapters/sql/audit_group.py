@@ -39,11 +39,10 @@ MAX_BATCH = 1000
 @dataclass(slots=True)
 class _Waiting(Generic[T, R]):
     item: T
-    done: bool = False
+    #: Called (from the writing thread) once the item is done: wakes its caller.
+    wake: Callable[[], None]
     result: Any = None
     error: BaseException | None = None
-    #: Called (from the writing thread) once the item is done: wakes its caller.
-    wake: Callable[[], None] | None = None
 
 
 def _settle(future: asyncio.Future[None]) -> None:
@@ -65,7 +64,7 @@ class GroupCommit(Generic[T, R]):
         self._write = write
         self._max_batch = max_batch
         self._writers = writers
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
         self._queue: list[_Waiting[T, R]] = []
         #: Batches under way (at most ``writers``).
         self._writing = 0
@@ -83,7 +82,7 @@ class GroupCommit(Generic[T, R]):
         done = threading.Lock()
         done.acquire()
         mine: _Waiting[T, R] = _Waiting(item, wake=done.release)
-        with self._cond:
+        with self._lock:
             self._queue.append(mine)
             lead = self._writing < self._writers
             if lead:
@@ -107,7 +106,7 @@ class GroupCommit(Generic[T, R]):
                 pass
 
         mine: _Waiting[T, R] = _Waiting(item, wake=wake)
-        with self._cond:
+        with self._lock:
             self._queue.append(mine)
             start = self._writing < self._writers
             if start:
@@ -123,7 +122,7 @@ class GroupCommit(Generic[T, R]):
         return batch
 
     def _writer(self) -> ThreadPoolExecutor:
-        with self._cond:
+        with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(
                     self._writers, thread_name_prefix="group-commit"
@@ -131,12 +130,12 @@ class GroupCommit(Generic[T, R]):
             return self._executor
 
     def _write_next(self) -> None:
-        with self._cond:
+        with self._lock:
             batch = self._take()
         if batch:
             self._lead(batch)
             return
-        with self._cond:  # another writer took them meanwhile
+        with self._lock:  # another writer took them meanwhile
             self._writing -= 1
             more = bool(self._queue) and self._writing < self._writers
             if more:
@@ -152,9 +151,8 @@ class GroupCommit(Generic[T, R]):
             error: BaseException | None = None
         except BaseException as exc:  # every caller in the batch must hear of it
             results, error = [], exc
-        with self._cond:
+        with self._lock:
             for position, each in enumerate(batch):
-                each.done = True
                 if error is None:
                     each.result = results[position]
                 else:
@@ -165,8 +163,7 @@ class GroupCommit(Generic[T, R]):
             if not more:
                 self._writing -= 1
         for each in batch:
-            if each.wake is not None:
-                each.wake()
+            each.wake()
         if more:
             self._writer().submit(self._write_next)
 
