@@ -4,16 +4,21 @@ never for a file under an encrypted volume (images from ``disk_builders``)."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dfvfs.file_io.file_io import FileIO
 
 from interlink.domain.errors import EvidenceReadError
 from interlink.domain.problems import Problem
+from interlink.sources import disk_member
 from interlink.sources.base import DiskOptions, Entry, ImageMember
 from interlink.sources.disk_member import open_member
 from interlink.sources.exhibit import open_exhibit
@@ -62,6 +67,7 @@ def test_a_member_gives_the_bytes_of_the_walk_in_another_process(
 
 _READ_ALL = """
 import pickle, sys
+from interlink.sources import disk_member
 from interlink.sources.disk_member import open_member
 members = pickle.load(sys.stdin.buffer)
 out = []
@@ -122,6 +128,48 @@ def test_members_read_from_several_threads_at_once_give_their_own_bytes(
                 out.append(stream.read())
         return out
 
-    with ThreadPoolExecutor(8) as pool:
-        got = list(pool.map(read, [item.member for item in shared] * 4))
-    assert got == [[data] * 5 for data in expected * 4]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # threads change often: a race shows within the test's reads
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(read, [item.member for item in shared] * 4 * 4))
+    finally:
+        sys.setswitchinterval(switch)
+    assert got == [[data] * 5 for data in expected * 4 * 4]
+
+
+@pytest.fixture
+def finalised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """Each dfVFS file object closed by its finaliser: its class, and whether ``_LOCK`` was
+    held by the thread that finalised it."""
+    closed: list[tuple[str, bool]] = []
+    finalise = FileIO.__del__
+
+    def recording(self: Any) -> None:
+        if getattr(self, "_is_open", False):
+            closed.append((type(self).__name__, disk_member._LOCK._is_owned()))  # type: ignore[attr-defined]
+        finalise(self)
+
+    disk_member.forget()
+    monkeypatch.setattr(FileIO, "__del__", recording)
+    yield closed
+    disk_member.forget()
+
+
+@pytest.mark.parametrize("close", [True, False], ids=["closed", "collected"])
+def test_a_members_file_object_is_let_go_of_under_the_lock(
+    disk_images: DiskImages, finalised: list[tuple[str, bool]], close: bool
+) -> None:
+    """dfVFS closes an object before its weak cache forgets it: let go of outside the lock,
+    another thread could look it up meanwhile and be handed it half-closed."""
+    members = [item.member for item in _entries(disk_images.e01_deflate) if item.member]
+    gc.collect()
+    finalised.clear()  # the walk's own, in this thread alone
+    for item in members:
+        stream = open_member(item)
+        assert stream.read(1)
+        if close:
+            stream.close()
+        del stream
+    assert finalised and all(locked for _, locked in finalised), finalised
+    assert "EXTFile" in {name for name, _ in finalised}

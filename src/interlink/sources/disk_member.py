@@ -11,6 +11,13 @@ file systems it opened only while something refers to them, which made a worker 
 image again (its segment table, the file system's metadata) for every file: the last few file
 systems a process opened are kept here (``forget`` lets them go; the image walk calls it as it
 starts and ends, so a scan in one process keeps nothing open after it).
+
+dfVFS caches what it opened in weak dictionaries, and an object's finaliser (which closes it)
+runs before its weak reference is cleared: a thread that looked an object up while another
+thread dropped the last reference to it got the object half-closed (``'NoneType' object has no
+attribute 'seek'``). So every reference this module takes is dropped under ``_LOCK``, as every
+lookup runs: a member's file object when its stream closes, the file entry before the open
+returns.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from dfvfs.serializer.json_serializer import JsonPathSpecSerializer
 
 from interlink.domain.errors import EvidenceReadError
 from interlink.sources.base import ImageMember
-from interlink.sources.disk_streams import ReadAt, open_reader
+from interlink.sources.disk_streams import open_reader
 
 #: Layers a worker may open by itself: images, volume systems, file systems. Encrypted volumes
 #: (BitLocker, LUKS, FileVault, APFS whose volumes may be locked) and anything else are read
@@ -58,9 +65,11 @@ _BACK_END_ERRORS = (errors.Error, OSError, RuntimeError, ValueError, MemoryError
 _KEPT = 4
 _kept: OrderedDict[str, Any] = OrderedDict()
 #: dfVFS's resolver and the back-ends under a file system (a seek, then a read, on the image's
-#: file object) are not safe across threads: one thread at a time opens or reads (a process
-#: whose tasks run in threads, such as a Dask worker with several, would interleave them).
-_LOCK = threading.Lock()
+#: file object) are not safe across threads: one thread at a time opens, reads or lets go (a
+#: process whose tasks run in threads, such as a Dask worker with several, would interleave
+#: them). Re-entrant: a stream the garbage collector closes lets go of its file object in
+#: whatever thread it runs, which may be inside this lock.
+_LOCK = threading.RLock()
 
 
 def member(path_spec: Any, stream: str, size: int, location: str) -> ImageMember | None:
@@ -80,25 +89,41 @@ def open_member(item: ImageMember) -> BinaryIO:
     (reading it raises the same on damaged evidence, as the coordinator's streams do)."""
     try:
         with _LOCK:
-            spec = JsonPathSpecSerializer.ReadSerialized(item.spec)
-            entry = _file_system(spec).GetFileEntryByPathSpec(spec)
-            if entry is None:
-                raise OSError("no such file in the image")
-            file_object = entry.GetFileObject(data_stream_name=item.stream)
-            if file_object is None:
-                raise OSError(f"no data stream {item.stream!r}")
+            held = _Held(_open_file_object(item))
     except _BACK_END_ERRORS as exc:
         raise EvidenceReadError(item.location, "unreadable", f"cannot open: {exc}") from exc
-    return open_reader(_locked_read_at(file_object), item.size, item.location)
+    return open_reader(held.read_at, item.size, item.location, on_close=held.release)
 
 
-def _locked_read_at(file_object: Any) -> ReadAt:
-    def read_at(offset: int, size: int) -> bytes:
+def _open_file_object(item: ImageMember) -> Any:
+    """``item``'s dfVFS file object; called under ``_LOCK``, so the file entry it looked up is
+    let go of there too."""
+    spec = JsonPathSpecSerializer.ReadSerialized(item.spec)
+    entry = _file_system(spec).GetFileEntryByPathSpec(spec)
+    if entry is None:
+        raise OSError("no such file in the image")
+    file_object = entry.GetFileObject(data_stream_name=item.stream)
+    if file_object is None:
+        raise OSError(f"no data stream {item.stream!r}")
+    return file_object
+
+
+class _Held:
+    """A member's file object, read and let go of only under ``_LOCK``."""
+
+    def __init__(self, file_object: Any) -> None:
+        self._file_object = file_object
+
+    def read_at(self, offset: int, size: int) -> bytes:
         with _LOCK:
-            file_object.seek(offset, io.SEEK_SET)
-            return bytes(file_object.read(size))
+            if self._file_object is None:
+                raise ValueError("the stream is closed")
+            self._file_object.seek(offset, io.SEEK_SET)
+            return bytes(self._file_object.read(size))
 
-    return read_at
+    def release(self) -> None:
+        with _LOCK:
+            self._file_object = None
 
 
 def _file_system(spec: Any) -> Any:

@@ -24,12 +24,28 @@ _BUFFER = 64 << 10
 class RandomAccessReader(io.RawIOBase):
     """A read-only, seekable stream of ``size`` bytes served by ``read_at``."""
 
-    def __init__(self, read_at: ReadAt, size: int, location: str) -> None:
+    def __init__(
+        self,
+        read_at: ReadAt,
+        size: int,
+        location: str,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self._read_at = read_at
         self._size = size
         self._location = location
         self._position = 0
+        self._on_close = on_close
+
+    def close(self) -> None:
+        """Closes the stream; ``on_close`` runs once, when it is closed or collected."""
+        on_close, self._on_close = self._on_close, None
+        try:
+            super().close()
+        finally:
+            if on_close is not None:
+                on_close()
 
     def readable(self) -> bool:
         return True
@@ -95,11 +111,15 @@ def vfs_read_at(file_object: Any) -> ReadAt:
     return read_at
 
 
-def open_reader(read_at: ReadAt, size: int, location: str) -> BinaryIO:
-    """A buffered read-only stream over ``read_at``.
+def open_reader(
+    read_at: ReadAt, size: int, location: str, on_close: Callable[[], None] | None = None
+) -> BinaryIO:
+    """A buffered read-only stream over ``read_at``; ``on_close`` runs once, as it closes.
 
     The buffer is what a small read costs: the scan sniffs every file's first bytes before it
     reads the file, and a 1 MB buffer read most files whole just for that. Larger reads, and
     ``read()`` of the whole stream, go to the back-end in one call.
     """
-    return io.BufferedReader(RandomAccessReader(read_at, size, location), buffer_size=_BUFFER)
+    return io.BufferedReader(
+        RandomAccessReader(read_at, size, location, on_close), buffer_size=_BUFFER
+    )
