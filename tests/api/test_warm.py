@@ -7,6 +7,12 @@ import json
 import os
 import subprocess
 import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
 
 SCRIPT = """
 import gc, json, time
@@ -80,3 +86,36 @@ def test_a_worker_starts_its_threads_before_it_serves() -> None:
 
     started, limit = asyncio.run(scenario())
     assert started >= 5 and limit == 5
+
+
+@pytest.mark.parametrize("built", [True, False], ids=["built", "lazy"])
+def test_a_worker_builds_its_routes_before_it_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: bool
+) -> None:
+    """Built at start-up, no request builds a route, so none changes the process's warning
+    filters (``warnings.catch_warnings``, which FastAPI's build uses) while others serve."""
+    from interlink.adapters.sql.store import SqlStore
+    from interlink.api import warm
+    from interlink.api.app import create_app
+    from interlink.settings import Settings
+
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    store = SqlStore.open(url)
+    app = create_app(Settings.load({}, home=tmp_path, database_url=url), store=store)
+    if built:
+        assert warm.build_routes(app) > 100
+    entered: list[bool] = []
+    catch = warnings.catch_warnings
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        entered.append(True)
+        return catch(*args, **kwargs)
+
+    monkeypatch.setattr(warnings, "catch_warnings", counting)
+    try:
+        client = TestClient(app)
+        for path in ("/healthz", "/api/v1/cases", "/api/v1/lookups/pdq/00", "/cases"):
+            assert client.get(path).status_code < 500
+    finally:
+        store.close()
+    assert (entered == []) is built

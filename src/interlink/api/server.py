@@ -79,6 +79,7 @@ def app_from_environment() -> FastAPI:
         settings.database_url, pool_size=THREADS + SPARE_CONNECTIONS, pre_ping=False
     )
     app = create_app(settings, store=SqlStore(engine, secret_box(settings)), options=options)
+    warm.build_routes(app)
     app.add_middleware(_ThreadLimit, threads=THREADS)
     timing.install(app)
     app.router.on_startup.append(lambda: warm.start_threads(THREADS))

@@ -13,6 +13,13 @@ stood still that long, several times a minute under load (the load benchmark's s
 ``gc.freeze`` moves the objects alive at start-up to a generation the collector never walks;
 they live as long as the process anyway. Collections then walk only what was made since.
 
+**Its routes built.** FastAPI builds each included router's routes (their parameters' pydantic
+adapters) when the first request reaches the router, in whichever thread serves it: a worker's
+first requests waited for it, and the build silences a pydantic warning with
+``warnings.catch_warnings``, which changes the process's filters for every thread at once (two
+builds in two threads at a time could each restore the other's filters). ``build_routes``
+builds them all as the process starts, in one thread.
+
 **Its connections and threads started.** A worker starts its threads before it serves
 (``start_threads``, a start-up handler) and opens its pool's database connections in its
 start-up thread once its indexes are open (``open_connections``; on a restarted node that is
@@ -27,9 +34,12 @@ import asyncio
 import gc
 import os
 import time
+from collections.abc import Iterable
 from contextlib import ExitStack
+from typing import Any
 
 import numpy as np
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from interlink.index.exact import ExactIndex
@@ -50,6 +60,24 @@ def load_kernels() -> None:
     values = [f"{i:064x}" for i in range(8)]
     exact.add(values, list(range(8)))
     exact.query_batch(values[:2])
+
+
+def build_routes(app: FastAPI) -> int:
+    """Build every route of ``app``'s included routers now (see the module docstring); how
+    many routes there are. A FastAPI without lazily built routers has nothing to build."""
+    return _build(app.router.routes)
+
+
+def _build(routes: Iterable[Any]) -> int:
+    count = 0
+    for route in routes:
+        candidates = getattr(route, "effective_candidates", None)
+        if candidates is None:
+            count += 1
+            continue
+        route.effective_low_priority_routes()
+        count += _build(candidates())
+    return count
 
 
 def open_connections(engine: Engine, count: int) -> int:
