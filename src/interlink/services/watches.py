@@ -411,6 +411,8 @@ def _views(
 ) -> list[dict[str, Any]]:
     """The view of each (side, watch, hitting case) of ``sides`` over its hits in ``found``,
     in that order."""
+    if not sides:
+        return []  # nothing to read (a case no watch hit)
     alerts = {a.id: a for a in store.watches.alerts(ids={a for _, a, _ in sides})}
     triggers = {t.id: t for t in store.watches.triggers(alert_ids=list(alerts))}
     cases = store.cases.by_ids(

@@ -145,8 +145,11 @@ class CaseworkRepository:
     def series_named(self, keys: Iterable[str]) -> dict[str, Series]:
         """The stored series among the given series keys, by key."""
         found: dict[str, Series] = {}
+        chunks = list(_chunks(keys))
+        if not chunks:
+            return found  # no connection checked out for nothing
         with reading(self._engine) as connection:
-            for chunk in _chunks(keys):
+            for chunk in chunks:
                 for row in connection.execute(select(series).where(series.c.key.in_(chunk))):
                     found[row.key] = Series(row.id, row.name, row.description, row.created_at)
         return found
@@ -164,6 +167,8 @@ class CaseworkRepository:
     def series_of_media(self, sha256s: Sequence[str]) -> dict[str, set[str]]:
         """For each media, the series keys of the list entries it matched."""
         found: dict[str, set[str]] = defaultdict(set)
+        if not sha256s:
+            return found  # no connection checked out for nothing
         query = select(media_matches.c.sha256, list_entries.c.series).select_from(
             media_matches.join(list_entries, list_entries.c.id == media_matches.c.entry_id)
         )
@@ -271,12 +276,18 @@ class CaseworkRepository:
         if agency_id is not None:
             query = query.where(victims.c.agency_id == agency_id)
         if case_ids is not None:
-            query = query.where(victims.c.case_id.in_(sorted(set(case_ids))))
+            wanted_cases = sorted(set(case_ids))
+            if not wanted_cases:
+                return []  # no connection checked out for nothing
+            query = query.where(victims.c.case_id.in_(wanted_cases))
         if series_keys is not None:
+            wanted_series = sorted(set(series_keys))
+            if not wanted_series:
+                return []  # no connection checked out for nothing
             in_series = (
                 select(series_victims.c.victim_id)
                 .join(series, series.c.id == series_victims.c.series_id)
-                .where(series.c.key.in_(sorted(set(series_keys))))
+                .where(series.c.key.in_(wanted_series))
             )
             query = query.where(victims.c.id.in_(in_series))
         with reading(self._engine) as connection:

@@ -369,8 +369,11 @@ class LinkRepository:
     def evidence(self, case_ids: Iterable[uuid.UUID]) -> list[Evidence]:
         """Every piece of evidence touching one of the cases."""
         found: dict[int, Evidence] = {}
+        chunks = list(_chunks(case_ids))
+        if not chunks:
+            return []  # no connection checked out for nothing
         with reading(self._engine) as connection:
-            for chunk in _chunks(case_ids):
+            for chunk in chunks:
                 query = select(case_links).where(
                     or_(case_links.c.case_a.in_(chunk), case_links.c.case_b.in_(chunk))
                 )
@@ -389,6 +392,8 @@ class LinkRepository:
     def holders(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """For each (kind, key), how many cases its evidence joins."""
         wanted = set(keys)
+        if not wanted:
+            return {}  # no connection checked out for nothing
         cases: dict[tuple[str, str], set[uuid.UUID]] = defaultdict(set)
         query = select(
             case_links.c.kind, case_links.c.key, case_links.c.case_a, case_links.c.case_b

@@ -282,6 +282,8 @@ class ListRepository:
         """What each entry is known as, for the given ids."""
         wanted = sorted(set(entry_ids))
         found: dict[int, EntryInfo] = {}
+        if not wanted:
+            return found  # no connection checked out for nothing
         with reading(self._engine) as connection:
             for start in range(0, len(wanted), 500):
                 query = (

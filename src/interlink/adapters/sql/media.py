@@ -346,6 +346,8 @@ class MediaRepository:
     ) -> dict[str, tuple[str, int | None, tuple[str, ...]]]:
         """For each media, its signal of ``signal_type``: (value, quality, dihedral variants)."""
         found: dict[str, tuple[str, int | None, tuple[str, ...]]] = {}
+        if not sha256s:
+            return found  # no connection checked out for nothing
         with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
@@ -362,6 +364,8 @@ class MediaRepository:
     def matches_of(self, sha256s: Sequence[str]) -> dict[str, list[tuple[int, int, str, int]]]:
         """For each media, its matches as (entry id, list id, signal type, distance)."""
         found: dict[str, list[tuple[int, int, str, int]]] = {}
+        if not sha256s:
+            return found  # no connection checked out for nothing
         with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
@@ -378,6 +382,8 @@ class MediaRepository:
     def clues_of(self, sha256s: Sequence[str]) -> dict[str, MediaClues]:
         """The stored clues of each media that has any."""
         found: dict[str, MediaClues] = {}
+        if not sha256s:
+            return found  # no connection checked out for nothing
         with reading(self._engine) as connection:
             for start in range(0, len(sha256s), 500):
                 rows = connection.execute(
@@ -392,6 +398,8 @@ class MediaRepository:
     def videos_of(self, sha256s: Sequence[str]) -> dict[str, VideoInfo]:
         """The stored properties of each video among the media."""
         found: dict[str, VideoInfo] = {}
+        if not sha256s:
+            return found  # no connection checked out for nothing
         query = select(video_info, media.c.width, media.c.height).select_from(
             video_info.join(media, media.c.sha256 == video_info.c.sha256)
         )

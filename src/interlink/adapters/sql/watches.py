@@ -114,7 +114,10 @@ class WatchRepository:
         if agency_id is not None:
             query = query.where(alerts.c.agency_id == agency_id)
         if ids is not None:
-            query = query.where(alerts.c.id.in_(sorted(set(ids))))
+            wanted = sorted(set(ids))
+            if not wanted:
+                return []  # no connection checked out for nothing
+            query = query.where(alerts.c.id.in_(wanted))
         with reading(self._engine) as connection:
             return [_alert(row) for row in connection.execute(query)]
 
@@ -129,7 +132,10 @@ class WatchRepository:
         given all apply."""
         query = select(alert_triggers).order_by(alert_triggers.c.id)
         if alert_ids is not None:
-            query = query.where(alert_triggers.c.alert_id.in_(sorted(set(alert_ids))))
+            watches = sorted(set(alert_ids))
+            if not watches:
+                return []  # no connection checked out for nothing
+            query = query.where(alert_triggers.c.alert_id.in_(watches))
         if kinds is not None:
             query = query.where(alert_triggers.c.kind.in_(sorted({k.value for k in kinds})))
         with reading(self._engine) as connection:
