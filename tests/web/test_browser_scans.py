@@ -163,8 +163,10 @@ def test_an_examiner_starts_a_scan_and_watches_it_finish(site: Site) -> None:
     following.until(moving)
     site.driver.execute_script("document.getElementById('scans').scrollIntoView()")
     site.shot("case-scan-progress")
-    site.wait(180).until(lambda d: "seized-laptop" in d.find_element(By.ID, "exhibits").text)
-    state, done, total = _state(site)
+    # The page redraws the exhibits and jobs as the scan ends: an element read while it is
+    # replaced is stale, and the wait reads it again.
+    following.until(lambda d: "seized-laptop" in d.find_element(By.ID, "exhibits").text)
+    state, done, total = following.until(lambda _d: _state(site))
     assert (state, done, total) == ("done", FILES, FILES)
     assert any(s[0] == "running" and 0 < s[1] < FILES for s in seen)
     site.driver.execute_script("document.getElementById('scans').scrollIntoView()")
